@@ -1,0 +1,183 @@
+//! What each subcommand does.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use poem::Server;
+use poem::listener::TcpListener;
+
+use crate::config::{Cli, Command, DatabaseArgs, LogFormat, OrgCommand, ServeArgs, UserCommand};
+use crate::db::{Db, is_postgres_url};
+use crate::store::orgs;
+use crate::web::{AppState, Settings};
+use crate::{demo, jobs, passwords, provision, secret};
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        None => serve(cli.serve).await,
+        Some(Command::Serve(args)) => serve(args).await,
+        Some(Command::Migrate(database)) => {
+            init_tracing(LogFormat::Text);
+            open(&database).await?;
+            println!("Migrations applied.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Org {
+            command:
+                OrgCommand::Create {
+                    name,
+                    admin_email,
+                    admin_name,
+                    database,
+                },
+        }) => {
+            init_tracing(LogFormat::Text);
+            let db = open(&database).await?;
+            let agency =
+                provision::create_agency(&db, &name, &admin_email, admin_name.as_deref()).await?;
+            println!(
+                "Created agency \"{}\" (slug {}).",
+                agency.org.name, agency.org.slug
+            );
+            println!("Admin: {} <{}>", agency.admin.name, agency.admin.email);
+            println!(
+                "One-time password for {}: {}",
+                agency.admin.email, agency.password
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::User {
+            command: UserCommand::ResetPassword { email, database },
+        }) => {
+            init_tracing(LogFormat::Text);
+            let db = open(&database).await?;
+            let password = passwords::one_time_password();
+            let user = provision::set_password(&db, &email, &password, true).await?;
+            println!(
+                "Password reset; {} must choose a new one at sign-in.",
+                user.email
+            );
+            println!("One-time password for {}: {}", user.email, password);
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Healthcheck { bind }) => Ok(healthcheck(bind).await),
+    }
+}
+
+/// Sets up logging once: text or JSON lines, level from `RUST_LOG` (default info).
+pub fn init_tracing(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+async fn open(database: &DatabaseArgs) -> anyhow::Result<Db> {
+    let db = Db::connect(&database.database_url).await?;
+    db.migrate().await.context("could not apply migrations")?;
+    Ok(db)
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    init_tracing(args.log_format);
+    if is_postgres_url(&args.database.database_url) && args.secret_key.is_none() {
+        anyhow::bail!(
+            "on PostgreSQL set PORTICO_SECRET_KEY (the same value on every node), e.g. the output of `openssl rand -hex 32`"
+        );
+    }
+    let secret_key = secret::resolve(args.secret_key.as_deref(), &args.data_dir)?;
+    let db = open(&args.database).await?;
+    let base_url = args.effective_base_url();
+    if args.demo {
+        let login = demo::ensure(&db).await?;
+        println!(
+            "Demo admin login: {base_url}/login {} {}",
+            login.email, login.password
+        );
+    } else if orgs::count(&db).await? == 0 {
+        println!("No agency exists yet. Create one with:");
+        println!("  portico org create --name \"Your Agency\" --admin-email you@example.com");
+        println!("or restart with --demo to explore a demo agency.");
+    }
+    let state = AppState::new(
+        db.clone(),
+        Settings::new(&base_url, args.trust_proxy, secret_key),
+    );
+    tokio::spawn(jobs::housekeeping(db.clone()));
+    let listener = TcpListener::bind(args.bind);
+    tracing::info!(bind = %args.bind, base_url = %base_url, "Portico is listening");
+    Server::new(listener)
+        .run_with_graceful_shutdown(
+            crate::web::app(state),
+            shutdown_signal(),
+            Some(Duration::from_secs(10)),
+        )
+        .await?;
+    db.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+/// A tiny HTTP/1.0 GET of `/healthz`, since the runtime image has no curl.
+async fn healthcheck(bind: std::net::SocketAddr) -> ExitCode {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let target = if bind.ip().is_unspecified() {
+        std::net::SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), bind.port())
+    } else {
+        bind
+    };
+    let attempt = async {
+        let mut stream = tokio::net::TcpStream::connect(target).await?;
+        stream
+            .write_all(
+                format!(
+                    "GET {} HTTP/1.0\r\nHost: {target}\r\n\r\n",
+                    crate::web::paths::HEALTHZ
+                )
+                .as_bytes(),
+            )
+            .await?;
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).await?;
+        Ok::<_, std::io::Error>(response)
+    };
+    match tokio::time::timeout(Duration::from_secs(5), attempt).await {
+        Ok(Ok(response))
+            if response.starts_with(b"HTTP/1.1 200") || response.starts_with(b"HTTP/1.0 200") =>
+        {
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!("unhealthy: no healthy answer from http://{target}/healthz");
+            ExitCode::FAILURE
+        }
+    }
+}

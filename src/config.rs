@@ -1,0 +1,136 @@
+//! Command line and environment configuration. Every option can be given as a
+//! flag or as an environment variable; `portico --help` lists both.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// The `portico` command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "portico",
+    version,
+    about = "Portico: a self-hosted platform for UK lettings agencies"
+)]
+pub struct Cli {
+    /// What to do; `serve` when not given.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Options for `serve`, also accepted without the subcommand.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+/// The subcommands of `portico`.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web application (the default).
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate(DatabaseArgs),
+    /// Manage agencies (organisations).
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+    /// Manage back-office users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Exit 0 when the server at `--bind` answers `/healthz` (for Docker's HEALTHCHECK).
+    Healthcheck {
+        /// Address of the running server.
+        #[arg(long, env = "PORTICO_BIND", default_value = "127.0.0.1:8080")]
+        bind: SocketAddr,
+    },
+}
+
+/// `portico org …`
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Create an agency and its first admin; prints the admin's one-time password last.
+    Create {
+        /// The agency's name as customers see it.
+        #[arg(long)]
+        name: String,
+        /// Email address of the agency's first admin.
+        #[arg(long)]
+        admin_email: String,
+        /// Display name of the first admin (defaults to the part of the email before `@`).
+        #[arg(long)]
+        admin_name: Option<String>,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+/// `portico user …`
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Give a user a new one-time password; prints it last.
+    ResetPassword {
+        /// The user's email address.
+        #[arg(long)]
+        email: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+/// Where the database lives.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// `sqlite://path` (the folder and file are created) or `postgres://…`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/portico.db")]
+    pub database_url: String,
+}
+
+/// Options of `portico serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "PORTICO_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Public URL of this server, used to build absolute links (defaults to http://BIND).
+    #[arg(long, env = "PORTICO_BASE_URL")]
+    pub base_url: Option<String>,
+    /// Folder for the secret key and, by default, the SQLite database and uploads.
+    #[arg(long, env = "PORTICO_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+    /// Server secret (at least 32 characters). Generated once into DATA_DIR/secret.key when absent;
+    /// set it explicitly when several nodes share one PostgreSQL database.
+    #[arg(long, env = "PORTICO_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+    /// Create (or refresh the password of) a demo agency and print its admin login.
+    #[arg(long, env = "PORTICO_DEMO")]
+    pub demo: bool,
+    /// Take the client address from the last X-Forwarded-For entry (only behind a reverse proxy).
+    #[arg(long, env = "PORTICO_TRUST_PROXY")]
+    pub trust_proxy: bool,
+    /// Log format: `text` or `json`.
+    #[arg(long, env = "PORTICO_LOG_FORMAT", default_value = "text")]
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+impl ServeArgs {
+    /// The base URL used for absolute links, without a trailing slash.
+    pub fn effective_base_url(&self) -> String {
+        match &self.base_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("http://{}", self.bind),
+        }
+    }
+}

@@ -1,0 +1,474 @@
+//! `portico serve --demo`: a realistic demo agency to click through. Later issues
+//! add properties, tenancies and the rest to it.
+
+use crate::db::Db;
+use crate::domain::audit::Actor;
+use crate::domain::users::Role;
+use crate::domain::validation::Email;
+use crate::passwords;
+use crate::provision;
+use crate::store::landlords::{self, NewLandlord};
+use crate::store::orgs;
+use crate::store::users::{self, NewUser};
+
+/// The demo admin's sign-in email.
+pub const ADMIN_EMAIL: &str = "admin@harbourandhearth.example";
+/// The demo agency's name.
+pub const AGENCY_NAME: &str = "Harbour & Hearth Lettings";
+
+/// The demo admin's login, printed as one line at start.
+#[derive(Debug)]
+pub struct DemoLogin {
+    /// Sign-in email.
+    pub email: String,
+    /// A fresh random password.
+    pub password: String,
+}
+
+/// Creates the demo agency on first use; afterwards resets its admin's password.
+pub async fn ensure(db: &Db) -> anyhow::Result<DemoLogin> {
+    let password = passwords::one_time_password();
+    if orgs::find_demo(db).await?.is_some() {
+        provision::set_password(db, ADMIN_EMAIL, &password, false).await?;
+        return Ok(DemoLogin {
+            email: ADMIN_EMAIL.into(),
+            password,
+        });
+    }
+    let agency = provision::create_agency_with_password(
+        db,
+        AGENCY_NAME,
+        ADMIN_EMAIL,
+        Some("Alex Morgan"),
+        &password,
+        false,
+        true,
+    )
+    .await?;
+    let org_id = agency.org.id;
+    let system = Actor::system();
+    let mut tx = db.begin().await?;
+    orgs::set_support(
+        &mut tx,
+        org_id,
+        "hello@harbourandhearth.example",
+        "0117 496 0123",
+    )
+    .await?;
+    let bristol = orgs::create_branch(&mut tx, org_id, "Bristol Harbourside").await?;
+    let bath = orgs::create_branch(&mut tx, org_id, "Bath City").await?;
+    let mut agents = Vec::new();
+    for (name, email) in [
+        ("Priya Shah", "priya.shah@harbourandhearth.example"),
+        ("Tom Edwards", "tom.edwards@harbourandhearth.example"),
+    ] {
+        let hash = passwords::hash(&passwords::one_time_password()).await?;
+        let new = NewUser {
+            name: name.into(),
+            email: Email::parse(email).map_err(anyhow::Error::msg)?,
+            role: Role::Agent,
+        };
+        let user = users::create(&mut tx, org_id, &new, &hash, true, &system).await?;
+        agents.push(user.id);
+    }
+    for (i, landlord) in demo_landlords().into_iter().enumerate() {
+        let mut landlord = landlord;
+        landlord.branch_id = Some(if i % 3 == 0 { bath.id } else { bristol.id });
+        landlord.managed_by_user_id = Some(agents[i % agents.len()]);
+        landlords::create(&mut tx, org_id, &landlord, None, &system).await?;
+    }
+    tx.commit().await?;
+    Ok(DemoLogin {
+        email: ADMIN_EMAIL.into(),
+        password,
+    })
+}
+
+/// About forty landlords: individuals and companies, a few inactive or archived,
+/// some overseas, with real-looking UK addresses (reserved example emails and
+/// Ofcom drama phone numbers).
+fn demo_landlords() -> Vec<NewLandlord> {
+    const PEOPLE: &[(&str, &str, &str, &str, &str, &str)] = &[
+        (
+            "Mr",
+            "James",
+            "Whitfield",
+            "14 Royal York Crescent",
+            "Bristol",
+            "BS8 4JX",
+        ),
+        (
+            "Mrs",
+            "Sarah",
+            "Okonkwo",
+            "3 Pembroke Road",
+            "Bristol",
+            "BS8 3AU",
+        ),
+        (
+            "Dr",
+            "Helen",
+            "Marsh",
+            "27 Great Pulteney Street",
+            "Bath",
+            "BA2 4BU",
+        ),
+        (
+            "Mr",
+            "David",
+            "Patel",
+            "88 Gloucester Road",
+            "Bristol",
+            "BS7 8BN",
+        ),
+        (
+            "Ms",
+            "Olivia",
+            "Hughes",
+            "5 Lansdown Place East",
+            "Bath",
+            "BA1 5ET",
+        ),
+        (
+            "Mr",
+            "Robert",
+            "McAllister",
+            "112 Whiteladies Road",
+            "Bristol",
+            "BS8 2RP",
+        ),
+        (
+            "Mrs",
+            "Fatima",
+            "Begum",
+            "41 St Marks Road",
+            "Bristol",
+            "BS5 6HX",
+        ),
+        (
+            "Mr",
+            "Thomas",
+            "Greene",
+            "9 Widcombe Hill",
+            "Bath",
+            "BA2 6AA",
+        ),
+        (
+            "Miss",
+            "Chloe",
+            "Davies",
+            "60 North Street",
+            "Bristol",
+            "BS3 1HJ",
+        ),
+        (
+            "Mr",
+            "Gareth",
+            "Llewellyn",
+            "17 Cotham Brow",
+            "Bristol",
+            "BS6 6AS",
+        ),
+        (
+            "Mrs",
+            "Margaret",
+            "O'Neill",
+            "2 The Circus",
+            "Bath",
+            "BA1 2EW",
+        ),
+        (
+            "Mr",
+            "Hamza",
+            "Khan",
+            "230 Stapleton Road",
+            "Bristol",
+            "BS5 0NT",
+        ),
+        (
+            "Dr",
+            "Eleanor",
+            "Fitzgerald",
+            "15 Sion Hill",
+            "Bath",
+            "BA1 2UH",
+        ),
+        (
+            "Mr",
+            "Liam",
+            "Byrne",
+            "71 Coronation Road",
+            "Bristol",
+            "BS3 1AT",
+        ),
+        (
+            "Mrs",
+            "Grace",
+            "Adeyemi",
+            "19 Ashley Down Road",
+            "Bristol",
+            "BS7 9JN",
+        ),
+        (
+            "Mr",
+            "Peter",
+            "Harrington",
+            "4 Bathwick Street",
+            "Bath",
+            "BA2 6NX",
+        ),
+        (
+            "Ms",
+            "Rebecca",
+            "Stone",
+            "33 Redland Grove",
+            "Bristol",
+            "BS6 6PR",
+        ),
+        (
+            "Mr",
+            "Samuel",
+            "Wright",
+            "128 Wells Road",
+            "Bristol",
+            "BS4 2AF",
+        ),
+        (
+            "Mrs",
+            "Aisha",
+            "Rahman",
+            "52 Newbridge Road",
+            "Bath",
+            "BA1 3JZ",
+        ),
+        (
+            "Mr",
+            "Michael",
+            "Chen",
+            "10 Clifton Down",
+            "Bristol",
+            "BS8 3HT",
+        ),
+        (
+            "Mrs",
+            "Joanna",
+            "Kowalska",
+            "7 Bedminster Parade",
+            "Bristol",
+            "BS3 4HL",
+        ),
+        ("Mr", "Andrew", "Fraser", "46 Combe Park", "Bath", "BA1 3NR"),
+        (
+            "Ms",
+            "Nadia",
+            "Hussain",
+            "21 Ashley Road",
+            "Bristol",
+            "BS6 5NJ",
+        ),
+        (
+            "Mr",
+            "Christopher",
+            "Bell",
+            "95 Bath Road",
+            "Keynsham",
+            "BS31 1SR",
+        ),
+        (
+            "Mrs",
+            "Emily",
+            "Turner",
+            "13 Camden Crescent",
+            "Bath",
+            "BA1 5HY",
+        ),
+        (
+            "Mr",
+            "Oluwaseun",
+            "Bakare",
+            "68 Filton Avenue",
+            "Bristol",
+            "BS7 0AH",
+        ),
+        (
+            "Mr",
+            "Daniel",
+            "Reid",
+            "24 Chandos Road",
+            "Bristol",
+            "BS6 6PF",
+        ),
+        (
+            "Mrs",
+            "Caroline",
+            "Ashworth",
+            "1 Vineyards",
+            "Bath",
+            "BA1 5NA",
+        ),
+        ("Mr", "Marco", "Rossi", "Via Roma 12", "Milan", "20121"),
+        ("Ms", "Ingrid", "Larsen", "Storgata 8", "Oslo", "0155"),
+    ];
+    const COMPANIES: &[(&str, &str, &str, &str, &str, &str, &str, &str)] = &[
+        (
+            "Avon Residential Ltd",
+            "08412345",
+            "Karen",
+            "Lewis",
+            "Unit 4, Temple Quay",
+            "Bristol",
+            "BS1 6DZ",
+            "active",
+        ),
+        (
+            "Severn Property Holdings Ltd",
+            "10987654",
+            "Mark",
+            "Jenkins",
+            "2 Queen Square",
+            "Bristol",
+            "BS1 4JQ",
+            "active",
+        ),
+        (
+            "Bath Stone Estates LLP",
+            "OC412233",
+            "Lucy",
+            "Harper",
+            "18 Milsom Street",
+            "Bath",
+            "BA1 1DE",
+            "active",
+        ),
+        (
+            "Clifton Lettings Investments Ltd",
+            "11223344",
+            "Paul",
+            "Simmons",
+            "40 Princess Victoria Street",
+            "Bristol",
+            "BS8 4BZ",
+            "active",
+        ),
+        (
+            "Harbourside Homes Ltd",
+            "09876543",
+            "Rachel",
+            "Moore",
+            "1 Canons Way",
+            "Bristol",
+            "BS1 5LL",
+            "inactive",
+        ),
+        (
+            "Mendip Rentals Ltd",
+            "07654321",
+            "Stephen",
+            "Cole",
+            "12 High Street",
+            "Wells",
+            "BA5 2SG",
+            "active",
+        ),
+        (
+            "Westcountry Student Lets Ltd",
+            "12345678",
+            "Amy",
+            "Barker",
+            "77 Park Street",
+            "Bristol",
+            "BS1 5PF",
+            "archived",
+        ),
+        (
+            "Kingsdown Family Trust Properties Ltd",
+            "06543210",
+            "Richard",
+            "Kingsley",
+            "5 Kingsdown Parade",
+            "Bristol",
+            "BS6 5UD",
+            "active",
+        ),
+        (
+            "Lansdown Capital Lets Ltd",
+            "13579246",
+            "Hannah",
+            "Price",
+            "9 George Street",
+            "Bath",
+            "BA1 2EH",
+            "active",
+        ),
+        (
+            "Redcliffe Quay Developments Ltd",
+            "11335577",
+            "Simon",
+            "Ward",
+            "3 Redcliff Backs",
+            "Bristol",
+            "BS1 6LY",
+            "inactive",
+        ),
+    ];
+    let inactive = ["Liam", "Aisha", "Daniel"];
+    let archived = ["Peter", "Caroline"];
+    let mut list = Vec::new();
+    for (i, (title, first, last, line1, city, postcode)) in PEOPLE.iter().enumerate() {
+        let overseas = matches!(*city, "Milan" | "Oslo");
+        let status = if inactive.contains(first) {
+            "inactive"
+        } else if archived.contains(first) {
+            "archived"
+        } else {
+            "active"
+        };
+        list.push(NewLandlord {
+            title: Some((*title).into()),
+            first_name: (*first).into(),
+            last_name: (*last).into(),
+            email: format!(
+                "{}.{}@example.com",
+                first.to_lowercase(),
+                last.to_lowercase().replace('\'', "")
+            ),
+            phone: Some(format!("07700 900{:03}", 100 + i)),
+            landlord_type: "individual".into(),
+            address_line1: Some((*line1).into()),
+            city: Some((*city).into()),
+            postcode: Some((*postcode).into()),
+            preferred_contact_method: ["email", "email", "phone", "post"][i % 4].into(),
+            is_overseas: overseas,
+            status: status.into(),
+            notes: overseas.then(|| "Non-resident landlord: NRL1 approval on file.".to_string()),
+            ..NewLandlord::default()
+        });
+    }
+    for (i, (company, number, first, last, line1, city, postcode, status)) in
+        COMPANIES.iter().enumerate()
+    {
+        list.push(NewLandlord {
+            first_name: (*first).into(),
+            last_name: (*last).into(),
+            email: format!(
+                "lettings@{}.example",
+                company
+                    .to_lowercase()
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("company")
+            ),
+            phone: Some(format!("0117 496 0{:03}", 200 + i)),
+            landlord_type: "company".into(),
+            company_name: Some((*company).into()),
+            company_registration_number: Some((*number).into()),
+            address_line1: Some((*line1).into()),
+            city: Some((*city).into()),
+            postcode: Some((*postcode).into()),
+            preferred_contact_method: "email".into(),
+            status: (*status).into(),
+            ..NewLandlord::default()
+        });
+    }
+    list
+}

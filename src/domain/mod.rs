@@ -1,0 +1,5 @@
+//! Domain types and rules: parse, don't validate. Nothing here does I/O.
+
+pub mod audit;
+pub mod users;
+pub mod validation;

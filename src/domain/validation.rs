@@ -1,0 +1,177 @@
+//! Form validation: each rule is written once here and its message is shown next
+//! to the field it concerns.
+
+use std::collections::BTreeMap;
+
+/// Field name → the message shown next to that field.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FieldErrors(BTreeMap<&'static str, String>);
+
+impl FieldErrors {
+    /// No errors yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records `message` for `field` (the first message for a field wins).
+    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        self.0.entry(field).or_insert_with(|| message.into());
+    }
+
+    /// The message for `field`, if any.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.get(field).map(String::as_str)
+    }
+
+    /// Whether there are no errors.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Keeps `value` when `result` is Ok, records its message under `field` otherwise.
+    pub fn check<T>(&mut self, field: &'static str, result: Result<T, String>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(message) => {
+                self.add(field, message);
+                None
+            }
+        }
+    }
+}
+
+/// A required text: trimmed, not empty, at most `max` characters.
+pub fn required_text(label: &str, value: &str, max: usize) -> Result<String, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(format!("Enter {label}"));
+    }
+    limit(label, value, max)?;
+    Ok(value.to_string())
+}
+
+/// An optional text: trimmed, empty becomes `None`, at most `max` characters.
+pub fn optional_text(label: &str, value: &str, max: usize) -> Result<Option<String>, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    limit(label, value, max)?;
+    Ok(Some(value.to_string()))
+}
+
+fn limit(label: &str, value: &str, max: usize) -> Result<(), String> {
+    let count = value.chars().count();
+    if count > max {
+        let label = capitalise(label);
+        return Err(format!(
+            "{label} must be {max} characters or fewer (it is {count})"
+        ));
+    }
+    Ok(())
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// An email address, trimmed and lower-cased.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    /// Longest address accepted (RFC 5321's path limit).
+    pub const MAX_LEN: usize = 254;
+
+    /// Parses an address typed by a person.
+    pub fn parse(input: &str) -> Result<Email, String> {
+        let value = input.trim().to_lowercase();
+        if value.is_empty() {
+            return Err("Enter an email address".into());
+        }
+        if value.len() > Self::MAX_LEN {
+            return Err(format!(
+                "Email address must be {} characters or fewer",
+                Self::MAX_LEN
+            ));
+        }
+        let valid = match value.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !domain.contains("..")
+                    && !value
+                        .chars()
+                        .any(|c| c.is_whitespace() || c.is_control() || c == ',' || c == ';')
+            }
+            None => false,
+        };
+        if !valid {
+            return Err(
+                "Enter an email address in the correct format, like name@example.co.uk".into(),
+            );
+        }
+        Ok(Email(value))
+    }
+
+    /// The normalised address.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_trimmed_and_lower_cased() {
+        assert_eq!(
+            Email::parse("  Jane.Doe@Example.CO.UK ").unwrap().as_str(),
+            "jane.doe@example.co.uk"
+        );
+    }
+
+    #[test]
+    fn malformed_emails_are_refused() {
+        for bad in [
+            "",
+            "jane",
+            "jane@",
+            "@example.com",
+            "jane@example",
+            "ja ne@example.com",
+            "a@b@c.com",
+            "a@.com",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn text_limits_count_characters_not_bytes() {
+        assert!(required_text("name", &"é".repeat(100), 100).is_ok());
+        let err = required_text("name", &"é".repeat(101), 100).unwrap_err();
+        assert_eq!(err, "Name must be 100 characters or fewer (it is 101)");
+        assert_eq!(
+            required_text("a name", "   ", 100).unwrap_err(),
+            "Enter a name"
+        );
+        assert_eq!(optional_text("notes", "  ", 10).unwrap(), None);
+    }
+
+    #[test]
+    fn the_first_error_for_a_field_is_kept() {
+        let mut errors = FieldErrors::new();
+        errors.add("email", "first");
+        errors.add("email", "second");
+        assert_eq!(errors.get("email"), Some("first"));
+    }
+}

@@ -1,0 +1,28 @@
+//! Background housekeeping, safe to run on every node at once (each step is an
+//! idempotent delete).
+
+use std::time::Duration;
+
+use crate::db::Db;
+use crate::db::session_store::SqlSessionStore;
+use crate::store::throttle;
+
+/// How often housekeeping runs.
+const EVERY: Duration = Duration::from_secs(600);
+
+/// Deletes expired sessions and stale sign-in failures, forever.
+pub async fn housekeeping(db: Db) {
+    let sessions = SqlSessionStore::new(db.clone());
+    let mut interval = tokio::time::interval(EVERY);
+    loop {
+        interval.tick().await;
+        match sessions.delete_expired().await {
+            Ok(n) if n > 0 => tracing::info!(deleted = n, "expired sessions removed"),
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "could not remove expired sessions"),
+        }
+        if let Err(err) = throttle::prune(&db).await {
+            tracing::warn!(error = %err, "could not prune sign-in failures");
+        }
+    }
+}

@@ -1,0 +1,336 @@
+//! The middleware every request passes through, outermost first:
+//! [`observe`] (request id, session load/save and cookie, error pages, security
+//! headers, one log line) and [`csrf`] (refuses state changes without the token).
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use poem::PathPattern;
+use poem::http::{HeaderValue, Method, StatusCode, header};
+use poem::{Endpoint, IntoResponse, Request, Response};
+use tower_sessions::Session;
+use tower_sessions::session::{Expiry, Id};
+
+use super::ctx::{CSRF_KEY, IDLE_TIMEOUT_MINUTES, session_of};
+use super::{AppState, Settings, paths, ui};
+use crate::error::AppError;
+
+/// The id of one request, shown on error pages and in the log line.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+/// The Content-Security-Policy of every response: nothing inline, nothing from elsewhere.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+/// The name of the session cookie (`__Host-` prefixed over https).
+pub fn session_cookie_name(settings: &Settings) -> &'static str {
+    if settings.https {
+        "__Host-portico_session"
+    } else {
+        "portico_session"
+    }
+}
+
+fn read_cookie(req: &Request, name: &str) -> Option<String> {
+    req.headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_string())
+}
+
+fn session_cookie(settings: &Settings, value: Option<&str>) -> String {
+    let name = session_cookie_name(settings);
+    let secure = if settings.https { "; Secure" } else { "" };
+    match value {
+        Some(value) => format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{secure}"),
+        None => format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
+    }
+}
+
+/// Saves the session if the request changed it; returns the `Set-Cookie` to send.
+async fn persist_session(
+    session: &Session,
+    incoming: Option<Id>,
+    settings: &Settings,
+) -> Result<Option<String>, AppError> {
+    if !session.is_modified() {
+        return Ok(None);
+    }
+    if session.is_empty().await {
+        return Ok(incoming.map(|_| session_cookie(settings, None)));
+    }
+    session.save().await?;
+    let id = session.id();
+    if id == incoming {
+        return Ok(None);
+    }
+    Ok(id.map(|id| session_cookie(settings, Some(&id.to_string()))))
+}
+
+fn new_request_id() -> String {
+    use rand::Rng;
+    hex::encode(rand::rng().random::<[u8; 8]>())
+}
+
+/// Request id, session, error pages, security headers and the request log line.
+pub async fn observe<E: Endpoint>(
+    state: AppState,
+    ep: Arc<E>,
+    mut req: Request,
+) -> poem::Result<Response> {
+    let started = Instant::now();
+    let request_id = new_request_id();
+    let method = req.method().clone();
+    let htmx = super::is_htmx(&req);
+    let return_to = (method == Method::GET)
+        .then(|| req.uri().path_and_query().map(|pq| pq.to_string()))
+        .flatten();
+
+    let incoming = read_cookie(&req, session_cookie_name(&state.settings))
+        .and_then(|value| Id::from_str(&value).ok());
+    let expiry = Expiry::OnInactivity(time::Duration::minutes(IDLE_TIMEOUT_MINUTES));
+    let session = Session::new(incoming, state.sessions.clone(), Some(expiry));
+    req.extensions_mut().insert(session.clone());
+    req.extensions_mut().insert(RequestId(request_id.clone()));
+
+    let (mut response, route) = match ep.call(req).await {
+        Ok(output) => {
+            let response = output.into_response();
+            let route = response.data::<PathPattern>().map(|p| p.0.to_string());
+            (response, route)
+        }
+        Err(err) => {
+            let route = err.data::<PathPattern>().map(|p| p.0.to_string());
+            (
+                error_response(err, &request_id, htmx, return_to.as_deref()),
+                route,
+            )
+        }
+    };
+    match persist_session(&session, incoming, &state.settings).await {
+        Ok(Some(cookie)) => {
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+        }
+        Ok(None) => {}
+        Err(err) => response = error_response(err.into(), &request_id, htmx, None),
+    }
+    security_headers(&mut response, &state.settings);
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert("X-Request-Id", value);
+    }
+    tracing::info!(
+        request_id = %request_id,
+        method = %method,
+        route = route.as_deref().unwrap_or("(unmatched)"),
+        status = response.status().as_u16(),
+        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "request"
+    );
+    Ok(response)
+}
+
+fn security_headers(response: &mut Response, settings: &Settings) {
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers
+        .entry(header::REFERRER_POLICY)
+        .or_insert(HeaderValue::from_static("same-origin"));
+    headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
+    if settings.https {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        );
+    }
+}
+
+fn redirect(location: &str, htmx: bool) -> Response {
+    if htmx {
+        // htmx follows this with a full page load.
+        Response::builder()
+            .status(StatusCode::OK)
+            .header("HX-Redirect", location)
+            .finish()
+    } else {
+        Response::builder()
+            .status(StatusCode::SEE_OTHER)
+            .header(header::LOCATION, location)
+            .finish()
+    }
+}
+
+/// Turns any error into the page the visitor should see, logging what needs it.
+fn error_response(
+    err: poem::Error,
+    request_id: &str,
+    htmx: bool,
+    return_to: Option<&str>,
+) -> Response {
+    let page = |status: StatusCode, title: &str, message: &str| {
+        ui::error_page(status, title, message, request_id, htmx)
+    };
+    if let Some(app) = err.downcast_ref::<AppError>() {
+        return match app {
+            AppError::NotFound => page(
+                StatusCode::NOT_FOUND,
+                "Page not found",
+                ui::NOT_FOUND_MESSAGE,
+            ),
+            AppError::Forbidden => page(
+                StatusCode::FORBIDDEN,
+                "You do not have access to this page",
+                "This page is for your agency's admins. Ask an admin if you need something done here.",
+            ),
+            AppError::CsrfRejected => page(
+                StatusCode::FORBIDDEN,
+                "This form has expired",
+                "Nothing was changed. Go back, reload the page and try again.",
+            ),
+            AppError::Unauthenticated => {
+                let location = match return_to {
+                    Some(target) if target != paths::HOME => {
+                        let next: String =
+                            form_urlencoded::byte_serialize(target.as_bytes()).collect();
+                        format!("{}?next={next}", paths::LOGIN)
+                    }
+                    _ => paths::LOGIN.to_string(),
+                };
+                redirect(&location, htmx)
+            }
+            AppError::PasswordChangeRequired => redirect(paths::ACCOUNT, htmx),
+            AppError::BadRequest(reason) => {
+                tracing::info!(request_id, reason = %reason, "bad request");
+                page(
+                    StatusCode::BAD_REQUEST,
+                    "That request could not be understood",
+                    ui::BAD_REQUEST_MESSAGE,
+                )
+            }
+            AppError::Unavailable(reason) => {
+                tracing::warn!(request_id, reason = %reason, "database unavailable");
+                let mut response = page(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Portico is briefly unavailable",
+                    "We cannot reach the database right now. Nothing you sent was lost: try again in a few seconds.",
+                );
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+                response
+            }
+            AppError::Internal(inner) => internal(request_id, htmx, &format!("{inner:#}")),
+        };
+    }
+    let status = err.status();
+    if err.is::<poem::error::ParsePathError>() || status == StatusCode::NOT_FOUND {
+        return page(
+            StatusCode::NOT_FOUND,
+            "Page not found",
+            ui::NOT_FOUND_MESSAGE,
+        );
+    }
+    if status == StatusCode::METHOD_NOT_ALLOWED {
+        return page(
+            status,
+            "That action is not available here",
+            ui::NOT_FOUND_MESSAGE,
+        );
+    }
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        return page(
+            status,
+            "That upload is too large",
+            "Nothing was saved. Choose a smaller file and try again.",
+        );
+    }
+    if status.is_client_error() {
+        tracing::info!(request_id, error = %err, "bad request");
+        return page(
+            StatusCode::BAD_REQUEST,
+            "That request could not be understood",
+            ui::BAD_REQUEST_MESSAGE,
+        );
+    }
+    internal(request_id, htmx, &err.to_string())
+}
+
+fn internal(request_id: &str, htmx: bool, detail: &str) -> Response {
+    tracing::error!(request_id, error = %detail, "internal error");
+    ui::error_page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Something went wrong",
+        "Sorry, Portico could not finish that. Nothing was changed. If it keeps happening, give your administrator the reference below.",
+        request_id,
+        htmx,
+    )
+}
+
+fn is_state_changing(method: &Method) -> bool {
+    !matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+    )
+}
+
+/// Compares two tokens in time that does not depend on where they differ.
+fn tokens_match(expected: &str, given: &str) -> bool {
+    expected.len() == given.len()
+        && expected
+            .bytes()
+            .zip(given.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
+/// Largest urlencoded form body read while looking for the CSRF field.
+const MAX_FORM_BYTES: usize = 1024 * 1024;
+
+/// Refuses a state-changing request unless it carries the session's CSRF token in
+/// the `X-CSRF-Token` header or the `csrf_token` form field. Nothing runs otherwise.
+pub async fn csrf<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem::Result<Response> {
+    if !is_state_changing(req.method()) {
+        return ep.call(req).await.map(IntoResponse::into_response);
+    }
+    let session = session_of(&req)?;
+    let expected: Option<String> = session.get(CSRF_KEY).await.map_err(AppError::from)?;
+    let Some(expected) = expected else {
+        return Err(AppError::CsrfRejected.into());
+    };
+    let mut valid = req
+        .header("X-CSRF-Token")
+        .is_some_and(|given| tokens_match(&expected, given));
+    let is_form = req
+        .header(header::CONTENT_TYPE)
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if !valid && is_form {
+        let body = req
+            .take_body()
+            .into_bytes_limit(MAX_FORM_BYTES)
+            .await
+            .map_err(|e| AppError::BadRequest(e.to_string()))?;
+        valid = form_urlencoded::parse(&body)
+            .any(|(key, value)| key == "csrf_token" && tokens_match(&expected, &value));
+        req.set_body(body);
+    }
+    if !valid {
+        return Err(AppError::CsrfRejected.into());
+    }
+    ep.call(req).await.map(IntoResponse::into_response)
+}

@@ -1,0 +1,129 @@
+//! The HTTP layer: state, the route table, middleware, pages.
+
+pub mod assets;
+pub mod back_office;
+pub mod ctx;
+pub mod health;
+pub mod middleware;
+pub mod paths;
+pub mod ui;
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use poem::{Endpoint, EndpointExt, Route, get, post};
+
+use crate::db::Db;
+use crate::db::session_store::SqlSessionStore;
+
+/// Settings the web layer needs, resolved from the command line at start.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Public base URL without a trailing slash, for absolute links.
+    pub base_url: String,
+    /// Whether the base URL is https: secure `__Host-` cookies and HSTS.
+    pub https: bool,
+    /// Take the client address from X-Forwarded-For (behind a reverse proxy).
+    pub trust_proxy: bool,
+    /// The server secret (HMAC key for portal links and the like).
+    pub secret_key: Vec<u8>,
+}
+
+impl Settings {
+    /// Settings for a base URL; https is derived from its scheme.
+    pub fn new(base_url: &str, trust_proxy: bool, secret_key: Vec<u8>) -> Settings {
+        let base_url = base_url.trim_end_matches('/').to_string();
+        Settings {
+            https: base_url.starts_with("https://"),
+            base_url,
+            trust_proxy,
+            secret_key,
+        }
+    }
+}
+
+/// Shared, cheaply cloned application state.
+#[derive(Clone, Debug)]
+pub struct AppState(Arc<StateInner>);
+
+/// What [`AppState`] holds.
+#[derive(Debug)]
+pub struct StateInner {
+    /// The database.
+    pub db: Db,
+    /// Session storage in the database.
+    pub sessions: Arc<SqlSessionStore>,
+    /// Resolved settings.
+    pub settings: Settings,
+}
+
+impl AppState {
+    /// State over a database with the given settings.
+    pub fn new(db: Db, settings: Settings) -> AppState {
+        let sessions = Arc::new(SqlSessionStore::new(db.clone()));
+        AppState(Arc::new(StateInner {
+            db,
+            sessions,
+            settings,
+        }))
+    }
+}
+
+impl Deref for AppState {
+    type Target = StateInner;
+    fn deref(&self) -> &StateInner {
+        &self.0
+    }
+}
+
+/// Whether htmx sent the request and wants a fragment (a history restore wants
+/// the whole page).
+pub fn is_htmx(req: &poem::Request) -> bool {
+    req.header("HX-Request") == Some("true") && req.header("HX-History-Restore-Request").is_none()
+}
+
+/// The whole application as one endpoint; `main` serves it and tests drive it.
+pub fn app(state: AppState) -> impl Endpoint {
+    use back_office::{account, audit, auth, home, users};
+    use paths::pattern;
+
+    let routes = Route::new()
+        .at(paths::HOME, get(home::page))
+        .at(paths::LOGIN, get(auth::login_page).post(auth::login_submit))
+        .at(paths::LOGOUT, post(auth::logout))
+        .at(paths::ACCOUNT, get(account::page))
+        .at(paths::ACCOUNT_PASSWORD, post(account::change_password))
+        .at(paths::USERS, get(users::page).post(users::create))
+        .at(pattern::USER_ROLE, post(users::change_role))
+        .at(
+            pattern::USER_DEACTIVATE,
+            get(users::confirm_deactivate).post(users::deactivate),
+        )
+        .at(pattern::USER_REACTIVATE, post(users::reactivate))
+        .at(paths::AUDIT, get(audit::page))
+        .at(paths::HEALTHZ, get(health::healthz))
+        .at(paths::READYZ, get(health::readyz))
+        .at(pattern::ASSET, get(assets::serve));
+
+    let observe_state = state.clone();
+    routes
+        .data(state)
+        .around(middleware::csrf)
+        .around(move |ep, req| middleware::observe(observe_state.clone(), ep, req))
+}
+
+/// The client's address for throttling: the peer, or with `trust_proxy` the last
+/// `X-Forwarded-For` entry (the one our own proxy added).
+pub fn client_addr(req: &poem::Request, settings: &Settings) -> String {
+    if settings.trust_proxy
+        && let Some(forwarded) = req.header("X-Forwarded-For")
+        && let Some(last) = forwarded.rsplit(',').next()
+        && !last.trim().is_empty()
+    {
+        return last.trim().to_string();
+    }
+    match req.remote_addr().as_socket_addr() {
+        Some(addr) => addr.ip().to_string(),
+        None => "unknown".to_string(),
+    }
+}

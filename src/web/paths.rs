@@ -1,0 +1,57 @@
+//! Every route path, defined once. Route tables use the patterns; pages build
+//! links with the functions.
+
+use uuid::Uuid;
+
+/// The back-office home.
+pub const HOME: &str = "/";
+/// Agent sign-in.
+pub const LOGIN: &str = "/login";
+/// Agent sign-out (POST).
+pub const LOGOUT: &str = "/logout";
+/// The signed-in user's own account and password.
+pub const ACCOUNT: &str = "/account";
+/// Change-password form target (POST).
+pub const ACCOUNT_PASSWORD: &str = "/account/password";
+/// The agency's users (admins only).
+pub const USERS: &str = "/users";
+/// The audit trail (admins only).
+pub const AUDIT: &str = "/audit";
+/// Liveness probe.
+pub const HEALTHZ: &str = "/healthz";
+/// Readiness probe (database reachable).
+pub const READYZ: &str = "/readyz";
+/// Prefix of the content-hashed static assets.
+pub const ASSETS_PREFIX: &str = "/assets/";
+
+/// Route patterns for per-user actions.
+pub mod pattern {
+    /// Change a user's role (POST).
+    pub const USER_ROLE: &str = "/users/:id/role";
+    /// Confirm / perform deactivation.
+    pub const USER_DEACTIVATE: &str = "/users/:id/deactivate";
+    /// Reactivate (POST).
+    pub const USER_REACTIVATE: &str = "/users/:id/reactivate";
+    /// A static asset.
+    pub const ASSET: &str = "/assets/:name";
+}
+
+/// Change a user's role (POST).
+pub fn user_role(id: Uuid) -> String {
+    format!("/users/{id}/role")
+}
+
+/// Deactivation: GET asks for confirmation, POST does it.
+pub fn user_deactivate(id: Uuid) -> String {
+    format!("/users/{id}/deactivate")
+}
+
+/// Reactivate a user (POST).
+pub fn user_reactivate(id: Uuid) -> String {
+    format!("/users/{id}/reactivate")
+}
+
+/// The audit trail filtered to one user's changes.
+pub fn audit_for_actor(id: Uuid) -> String {
+    format!("{AUDIT}?actor={id}")
+}

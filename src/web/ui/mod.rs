@@ -1,0 +1,8 @@
+//! maud components shared by every page: the layout, form fields, tables,
+//! badges, flash messages and error pages.
+
+pub mod form;
+pub mod format;
+pub mod layout;
+
+pub use layout::{BAD_REQUEST_MESSAGE, NOT_FOUND_MESSAGE, error_page, page};
