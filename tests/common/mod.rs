@@ -1,0 +1,244 @@
+//! Test harness: the real app on a real port over a fresh database per test —
+//! SQLite in a temporary folder, or a new PostgreSQL database when
+//! `PORTICO_TEST_POSTGRES_URL` is set (e.g. `postgres://postgres@127.0.0.1:5432/postgres`).
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+
+use poem::listener::{Acceptor, Listener, TcpListener};
+use poem::Server;
+use portico::db::Db;
+use portico::provision::{self, NewAgency};
+use portico::web::{AppState, Settings};
+use portico::on_pool;
+
+/// The password test agencies' admins are given.
+pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
+
+/// A running app over its own database.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`
+    pub base_url: String,
+    /// The app's database, for setting up and checking.
+    pub db: Db,
+    /// Whether the database is PostgreSQL.
+    pub postgres: bool,
+    _dir: tempfile::TempDir,
+    pg_cleanup: Option<(String, String)>,
+}
+
+/// Which database tests run on.
+pub fn postgres_admin_url() -> Option<String> {
+    std::env::var("PORTICO_TEST_POSTGRES_URL").ok().filter(|url| !url.is_empty())
+}
+
+async fn fresh_database(dir: &std::path::Path) -> (Db, Option<(String, String)>) {
+    match postgres_admin_url() {
+        Some(admin_url) => {
+            let name = format!("portico_test_{}", uuid::Uuid::new_v4().simple());
+            let admin = sqlx::PgPool::connect(&admin_url).await.expect("connect to PORTICO_TEST_POSTGRES_URL");
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&admin)
+                .await
+                .expect("create test database");
+            admin.close().await;
+            let url = match admin_url.rsplit_once('/') {
+                Some((server, _)) => format!("{server}/{name}"),
+                None => panic!("PORTICO_TEST_POSTGRES_URL must name a database"),
+            };
+            let db = Db::connect(&url).await.expect("connect to test database");
+            (db, Some((admin_url, name)))
+        }
+        None => {
+            let url = format!("sqlite://{}", dir.join("portico.db").display());
+            (Db::connect(&url).await.expect("open SQLite"), None)
+        }
+    }
+}
+
+impl TestApp {
+    /// Starts the app on a free port with a fresh, migrated database.
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Starts the app, letting the caller adjust its settings first.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (db, pg_cleanup) = fresh_database(dir.path()).await;
+        db.migrate().await.expect("migrate");
+        let acceptor = TcpListener::bind("127.0.0.1:0").into_acceptor().await.expect("bind");
+        let addr: SocketAddr = acceptor
+            .local_addr()
+            .first()
+            .and_then(|addr| addr.as_socket_addr().copied())
+            .expect("local address");
+        let base_url = format!("http://{addr}");
+        let mut settings = Settings::new(&base_url, false, b"test-secret-key-test-secret-key-0123".to_vec());
+        adjust(&mut settings);
+        let state = AppState::new(db.clone(), settings);
+        tokio::spawn(async move {
+            let _ = Server::new_with_acceptor(acceptor).run(portico::app(state)).await;
+        });
+        TestApp { base_url, postgres: pg_cleanup.is_some(), db, _dir: dir, pg_cleanup }
+    }
+
+    /// An absolute URL on this app.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects.
+    pub fn client(&self) -> Client {
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Client { http, base_url: self.base_url.clone(), csrf: None }
+    }
+
+    /// Creates an agency whose admin's password is [`ADMIN_PASSWORD`] (no change required).
+    pub async fn agency(&self, name: &str, admin_email: &str) -> NewAgency {
+        provision::create_agency_with_password(&self.db, name, admin_email, Some("Ada Admin"), ADMIN_PASSWORD, false, false)
+            .await
+            .expect("create agency")
+    }
+
+    /// A client signed in as the given user.
+    pub async fn signed_in(&self, email: &str, password: &str) -> Client {
+        let mut client = self.client();
+        let response = client.login(email, password).await;
+        assert_eq!(response.status(), 303, "sign-in of {email} should succeed");
+        client
+    }
+
+    /// Runs a `SELECT COUNT(*) …` with no parameters.
+    pub async fn count(&self, sql: &'static str) -> i64 {
+        on_pool!(&self.db, |pool| sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await).expect("count query")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some((admin_url, name)) = self.pg_cleanup.take() {
+            // Drop the test database from a thread of its own (Drop cannot await);
+            // FORCE ends the app's connections, which belong to the test's runtime.
+            let _ = std::thread::spawn(move || {
+                let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+                runtime.block_on(async move {
+                    if let Ok(admin) = sqlx::PgPool::connect(&admin_url).await {
+                        let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                            .execute(&admin)
+                            .await;
+                        admin.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// An HTTP client that keeps cookies and the last CSRF token it saw on a page.
+pub struct Client {
+    /// The underlying client.
+    pub http: reqwest::Client,
+    base_url: String,
+    /// The CSRF token of the last page fetched.
+    pub csrf: Option<String>,
+}
+
+/// A response with its body read.
+pub struct Page {
+    /// Status code.
+    pub status: u16,
+    /// Headers.
+    pub headers: reqwest::header::HeaderMap,
+    /// Body text.
+    pub body: String,
+}
+
+impl Page {
+    /// The status code.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// A header value as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The redirect target.
+    pub fn location(&self) -> Option<&str> {
+        self.header("location")
+    }
+}
+
+/// Finds the value of the `csrf_token` hidden input in a page.
+pub fn csrf_in(html: &str) -> Option<String> {
+    let marker = r#"name="csrf_token" value=""#;
+    let start = html.find(marker)? + marker.len();
+    let end = html[start..].find('"')?;
+    Some(html[start..start + end].to_string())
+}
+
+impl Client {
+    /// GET a path; remembers the page's CSRF token.
+    pub async fn get(&mut self, path: &str) -> Page {
+        self.get_with(path, &[]).await
+    }
+
+    /// GET with extra headers.
+    pub async fn get_with(&mut self, path: &str, headers: &[(&str, &str)]) -> Page {
+        let mut request = self.http.get(format!("{}{}", self.base_url, path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let page = read(request.send().await.expect("GET")).await;
+        if let Some(token) = csrf_in(&page.body) {
+            self.csrf = Some(token);
+        }
+        page
+    }
+
+    /// POST a form with the remembered CSRF token added.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let token = self.csrf.clone().unwrap_or_default();
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf_token", &token));
+        self.post_raw(path, &all).await
+    }
+
+    /// POST a form exactly as given (no CSRF token added).
+    pub async fn post_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let body: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+        let response = self
+            .http
+            .post(format!("{}{}", self.base_url, path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("POST");
+        let page = read(response).await;
+        if let Some(token) = csrf_in(&page.body) {
+            self.csrf = Some(token);
+        }
+        page
+    }
+
+    /// Opens the sign-in page and signs in.
+    pub async fn login(&mut self, email: &str, password: &str) -> Page {
+        self.get("/login").await;
+        self.post("/login", &[("email", email), ("password", password)]).await
+    }
+}
+
+async fn read(response: reqwest::Response) -> Page {
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.text().await.expect("body");
+    Page { status, headers, body }
+}
