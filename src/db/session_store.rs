@@ -63,6 +63,8 @@ fn user_of(record: &Record) -> Option<Uuid> {
 #[async_trait]
 impl SessionStore for SqlSessionStore {
     async fn create(&self, record: &mut Record) -> Result<()> {
+        // Always a fresh id: a record emptied by a sign-out still carries its old one.
+        record.id = Id::default();
         let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
         loop {
             let inserted = on_pool!(&self.db, |pool| {

@@ -95,6 +95,15 @@ impl Ctx {
         Ok(())
     }
 
+    /// Puts this page's flash message back, for a request that renders no page
+    /// (a redirect), so the next page shows it.
+    pub async fn keep_flash(&self) -> Result<(), AppError> {
+        if let Some(flash) = &self.flash {
+            self.session.insert(FLASH_KEY, flash).await?;
+        }
+        Ok(())
+    }
+
     /// Whether htmx asked for the element with this id only.
     pub fn wants_fragment(&self, target: &str) -> bool {
         self.htmx && self.hx_target.as_deref() == Some(target)
@@ -229,8 +238,14 @@ async fn signed_in(req: &Request, body: &mut RequestBody) -> poem::Result<(Ctx, 
     let ctx = Ctx::from_request(req, body).await?;
     match ctx.viewer.clone() {
         Some(viewer) => Ok((ctx, viewer)),
-        None => Err(AppError::Unauthenticated.into()),
+        None => refuse(&ctx, AppError::Unauthenticated).await,
     }
+}
+
+/// Refuses the request, keeping the flash message for the page it ends up on.
+async fn refuse<T>(ctx: &Ctx, err: AppError) -> poem::Result<T> {
+    ctx.keep_flash().await?;
+    Err(err.into())
 }
 
 impl<'a> FromRequest<'a> for AccountCtx {
@@ -244,7 +259,7 @@ impl<'a> FromRequest<'a> for AgentCtx {
     async fn from_request(req: &'a Request, body: &mut RequestBody) -> poem::Result<Self> {
         let (ctx, viewer) = signed_in(req, body).await?;
         if viewer.user.must_change_password {
-            return Err(AppError::PasswordChangeRequired.into());
+            return refuse(&ctx, AppError::PasswordChangeRequired).await;
         }
         Ok(AgentCtx { ctx, viewer })
     }

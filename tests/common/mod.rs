@@ -5,12 +5,12 @@
 
 use std::net::SocketAddr;
 
-use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::Server;
+use poem::listener::{Acceptor, Listener, TcpListener};
 use portico::db::Db;
+use portico::on_pool;
 use portico::provision::{self, NewAgency};
 use portico::web::{AppState, Settings};
-use portico::on_pool;
 
 /// The password test agencies' admins are given.
 pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
@@ -29,14 +29,18 @@ pub struct TestApp {
 
 /// Which database tests run on.
 pub fn postgres_admin_url() -> Option<String> {
-    std::env::var("PORTICO_TEST_POSTGRES_URL").ok().filter(|url| !url.is_empty())
+    std::env::var("PORTICO_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
 }
 
 async fn fresh_database(dir: &std::path::Path) -> (Db, Option<(String, String)>) {
     match postgres_admin_url() {
         Some(admin_url) => {
             let name = format!("portico_test_{}", uuid::Uuid::new_v4().simple());
-            let admin = sqlx::PgPool::connect(&admin_url).await.expect("connect to PORTICO_TEST_POSTGRES_URL");
+            let admin = sqlx::PgPool::connect(&admin_url)
+                .await
+                .expect("connect to PORTICO_TEST_POSTGRES_URL");
             sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
                 .execute(&admin)
                 .await
@@ -67,20 +71,35 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let (db, pg_cleanup) = fresh_database(dir.path()).await;
         db.migrate().await.expect("migrate");
-        let acceptor = TcpListener::bind("127.0.0.1:0").into_acceptor().await.expect("bind");
+        let acceptor = TcpListener::bind("127.0.0.1:0")
+            .into_acceptor()
+            .await
+            .expect("bind");
         let addr: SocketAddr = acceptor
             .local_addr()
             .first()
             .and_then(|addr| addr.as_socket_addr().copied())
             .expect("local address");
         let base_url = format!("http://{addr}");
-        let mut settings = Settings::new(&base_url, false, b"test-secret-key-test-secret-key-0123".to_vec());
+        let mut settings = Settings::new(
+            &base_url,
+            false,
+            b"test-secret-key-test-secret-key-0123".to_vec(),
+        );
         adjust(&mut settings);
         let state = AppState::new(db.clone(), settings);
         tokio::spawn(async move {
-            let _ = Server::new_with_acceptor(acceptor).run(portico::app(state)).await;
+            let _ = Server::new_with_acceptor(acceptor)
+                .run(portico::app(state))
+                .await;
         });
-        TestApp { base_url, postgres: pg_cleanup.is_some(), db, _dir: dir, pg_cleanup }
+        TestApp {
+            base_url,
+            postgres: pg_cleanup.is_some(),
+            db,
+            _dir: dir,
+            pg_cleanup,
+        }
     }
 
     /// An absolute URL on this app.
@@ -95,14 +114,26 @@ impl TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
-        Client { http, base_url: self.base_url.clone(), csrf: None }
+        Client {
+            http,
+            base_url: self.base_url.clone(),
+            csrf: None,
+        }
     }
 
     /// Creates an agency whose admin's password is [`ADMIN_PASSWORD`] (no change required).
     pub async fn agency(&self, name: &str, admin_email: &str) -> NewAgency {
-        provision::create_agency_with_password(&self.db, name, admin_email, Some("Ada Admin"), ADMIN_PASSWORD, false, false)
-            .await
-            .expect("create agency")
+        provision::create_agency_with_password(
+            &self.db,
+            name,
+            admin_email,
+            Some("Ada Admin"),
+            ADMIN_PASSWORD,
+            false,
+            false,
+        )
+        .await
+        .expect("create agency")
     }
 
     /// A client signed in as the given user.
@@ -115,7 +146,10 @@ impl TestApp {
 
     /// Runs a `SELECT COUNT(*) …` with no parameters.
     pub async fn count(&self, sql: &'static str) -> i64 {
-        on_pool!(&self.db, |pool| sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await).expect("count query")
+        on_pool!(&self.db, |pool| sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(pool)
+            .await)
+        .expect("count query")
     }
 }
 
@@ -125,12 +159,19 @@ impl Drop for TestApp {
             // Drop the test database from a thread of its own (Drop cannot await);
             // FORCE ends the app's connections, which belong to the test's runtime.
             let _ = std::thread::spawn(move || {
-                let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+                let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                else {
+                    return;
+                };
                 runtime.block_on(async move {
                     if let Ok(admin) = sqlx::PgPool::connect(&admin_url).await {
-                        let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-                            .execute(&admin)
-                            .await;
+                        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                        )))
+                        .execute(&admin)
+                        .await;
                         admin.close().await;
                     }
                 });
@@ -213,7 +254,9 @@ impl Client {
 
     /// POST a form exactly as given (no CSRF token added).
     pub async fn post_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
-        let body: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+        let body: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
         let response = self
             .http
             .post(format!("{}{}", self.base_url, path))
@@ -232,7 +275,8 @@ impl Client {
     /// Opens the sign-in page and signs in.
     pub async fn login(&mut self, email: &str, password: &str) -> Page {
         self.get("/login").await;
-        self.post("/login", &[("email", email), ("password", password)]).await
+        self.post("/login", &[("email", email), ("password", password)])
+            .await
     }
 }
 
@@ -240,5 +284,9 @@ async fn read(response: reqwest::Response) -> Page {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let body = response.text().await.expect("body");
-    Page { status, headers, body }
+    Page {
+        status,
+        headers,
+        body,
+    }
 }
