@@ -35,17 +35,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }) => {
             init_tracing(LogFormat::Text);
             let db = open(&database).await?;
-            let agency =
-                provision::create_agency(&db, &name, &admin_email, admin_name.as_deref()).await?;
-            println!(
-                "Created agency \"{}\" (slug {}).",
-                agency.org.name, agency.org.slug
-            );
+            let agency = provision::create_agency(&db, &name, &admin_email, admin_name.as_deref()).await?;
+            println!("Created agency \"{}\" (slug {}).", agency.org.name, agency.org.slug);
             println!("Admin: {} <{}>", agency.admin.name, agency.admin.email);
-            println!(
-                "One-time password for {}: {}",
-                agency.admin.email, agency.password
-            );
+            println!("One-time password for {}: {}", agency.admin.email, agency.password);
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::User {
@@ -55,10 +48,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let db = open(&database).await?;
             let password = passwords::one_time_password();
             let user = provision::set_password(&db, &email, &password, true).await?;
-            println!(
-                "Password reset; {} must choose a new one at sign-in.",
-                user.email
-            );
+            println!("Password reset; {} must choose a new one at sign-in.", user.email);
             println!("One-time password for {}: {}", user.email, password);
             Ok(ExitCode::SUCCESS)
         }
@@ -97,28 +87,18 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let base_url = args.effective_base_url();
     if args.demo {
         let login = demo::ensure(&db).await?;
-        println!(
-            "Demo admin login: {base_url}/login {} {}",
-            login.email, login.password
-        );
+        println!("Demo admin login: {base_url}/login {} {}", login.email, login.password);
     } else if orgs::count(&db).await? == 0 {
         println!("No agency exists yet. Create one with:");
         println!("  portico org create --name \"Your Agency\" --admin-email you@example.com");
         println!("or restart with --demo to explore a demo agency.");
     }
-    let state = AppState::new(
-        db.clone(),
-        Settings::new(&base_url, args.trust_proxy, secret_key),
-    );
+    let state = AppState::new(db.clone(), Settings::new(&base_url, args.trust_proxy, secret_key));
     tokio::spawn(jobs::housekeeping(db.clone()));
     let listener = TcpListener::bind(args.bind);
     tracing::info!(bind = %args.bind, base_url = %base_url, "Portico is listening");
     Server::new(listener)
-        .run_with_graceful_shutdown(
-            crate::web::app(state),
-            shutdown_signal(),
-            Some(Duration::from_secs(10)),
-        )
+        .run_with_graceful_shutdown(crate::web::app(state), shutdown_signal(), Some(Duration::from_secs(10)))
         .await?;
     db.close().await;
     Ok(ExitCode::SUCCESS)
@@ -157,22 +137,14 @@ async fn healthcheck(bind: std::net::SocketAddr) -> ExitCode {
     let attempt = async {
         let mut stream = tokio::net::TcpStream::connect(target).await?;
         stream
-            .write_all(
-                format!(
-                    "GET {} HTTP/1.0\r\nHost: {target}\r\n\r\n",
-                    crate::web::paths::HEALTHZ
-                )
-                .as_bytes(),
-            )
+            .write_all(format!("GET {} HTTP/1.0\r\nHost: {target}\r\n\r\n", crate::web::paths::HEALTHZ).as_bytes())
             .await?;
         let mut response = Vec::new();
         stream.read_to_end(&mut response).await?;
         Ok::<_, std::io::Error>(response)
     };
     match tokio::time::timeout(Duration::from_secs(5), attempt).await {
-        Ok(Ok(response))
-            if response.starts_with(b"HTTP/1.1 200") || response.starts_with(b"HTTP/1.0 200") =>
-        {
+        Ok(Ok(response)) if response.starts_with(b"HTTP/1.1 200") || response.starts_with(b"HTTP/1.0 200") => {
             ExitCode::SUCCESS
         }
         _ => {

@@ -48,13 +48,7 @@ pub async fn ensure(db: &Db) -> anyhow::Result<DemoLogin> {
     let org_id = agency.org.id;
     let system = Actor::system();
     let mut tx = db.begin().await?;
-    orgs::set_support(
-        &mut tx,
-        org_id,
-        "hello@harbourandhearth.example",
-        "0117 496 0123",
-    )
-    .await?;
+    orgs::set_support(&mut tx, org_id, "hello@harbourandhearth.example", "0117 496 0123").await?;
     let bristol = orgs::create_branch(&mut tx, org_id, "Bristol Harbourside").await?;
     let bath = orgs::create_branch(&mut tx, org_id, "Bath City").await?;
     let mut agents = Vec::new();
@@ -97,38 +91,10 @@ fn demo_landlords() -> Vec<NewLandlord> {
             "Bristol",
             "BS8 4JX",
         ),
-        (
-            "Mrs",
-            "Sarah",
-            "Okonkwo",
-            "3 Pembroke Road",
-            "Bristol",
-            "BS8 3AU",
-        ),
-        (
-            "Dr",
-            "Helen",
-            "Marsh",
-            "27 Great Pulteney Street",
-            "Bath",
-            "BA2 4BU",
-        ),
-        (
-            "Mr",
-            "David",
-            "Patel",
-            "88 Gloucester Road",
-            "Bristol",
-            "BS7 8BN",
-        ),
-        (
-            "Ms",
-            "Olivia",
-            "Hughes",
-            "5 Lansdown Place East",
-            "Bath",
-            "BA1 5ET",
-        ),
+        ("Mrs", "Sarah", "Okonkwo", "3 Pembroke Road", "Bristol", "BS8 3AU"),
+        ("Dr", "Helen", "Marsh", "27 Great Pulteney Street", "Bath", "BA2 4BU"),
+        ("Mr", "David", "Patel", "88 Gloucester Road", "Bristol", "BS7 8BN"),
+        ("Ms", "Olivia", "Hughes", "5 Lansdown Place East", "Bath", "BA1 5ET"),
         (
             "Mr",
             "Robert",
@@ -137,175 +103,28 @@ fn demo_landlords() -> Vec<NewLandlord> {
             "Bristol",
             "BS8 2RP",
         ),
-        (
-            "Mrs",
-            "Fatima",
-            "Begum",
-            "41 St Marks Road",
-            "Bristol",
-            "BS5 6HX",
-        ),
-        (
-            "Mr",
-            "Thomas",
-            "Greene",
-            "9 Widcombe Hill",
-            "Bath",
-            "BA2 6AA",
-        ),
-        (
-            "Miss",
-            "Chloe",
-            "Davies",
-            "60 North Street",
-            "Bristol",
-            "BS3 1HJ",
-        ),
-        (
-            "Mr",
-            "Gareth",
-            "Llewellyn",
-            "17 Cotham Brow",
-            "Bristol",
-            "BS6 6AS",
-        ),
-        (
-            "Mrs",
-            "Margaret",
-            "O'Neill",
-            "2 The Circus",
-            "Bath",
-            "BA1 2EW",
-        ),
-        (
-            "Mr",
-            "Hamza",
-            "Khan",
-            "230 Stapleton Road",
-            "Bristol",
-            "BS5 0NT",
-        ),
-        (
-            "Dr",
-            "Eleanor",
-            "Fitzgerald",
-            "15 Sion Hill",
-            "Bath",
-            "BA1 2UH",
-        ),
-        (
-            "Mr",
-            "Liam",
-            "Byrne",
-            "71 Coronation Road",
-            "Bristol",
-            "BS3 1AT",
-        ),
-        (
-            "Mrs",
-            "Grace",
-            "Adeyemi",
-            "19 Ashley Down Road",
-            "Bristol",
-            "BS7 9JN",
-        ),
-        (
-            "Mr",
-            "Peter",
-            "Harrington",
-            "4 Bathwick Street",
-            "Bath",
-            "BA2 6NX",
-        ),
-        (
-            "Ms",
-            "Rebecca",
-            "Stone",
-            "33 Redland Grove",
-            "Bristol",
-            "BS6 6PR",
-        ),
-        (
-            "Mr",
-            "Samuel",
-            "Wright",
-            "128 Wells Road",
-            "Bristol",
-            "BS4 2AF",
-        ),
-        (
-            "Mrs",
-            "Aisha",
-            "Rahman",
-            "52 Newbridge Road",
-            "Bath",
-            "BA1 3JZ",
-        ),
-        (
-            "Mr",
-            "Michael",
-            "Chen",
-            "10 Clifton Down",
-            "Bristol",
-            "BS8 3HT",
-        ),
-        (
-            "Mrs",
-            "Joanna",
-            "Kowalska",
-            "7 Bedminster Parade",
-            "Bristol",
-            "BS3 4HL",
-        ),
+        ("Mrs", "Fatima", "Begum", "41 St Marks Road", "Bristol", "BS5 6HX"),
+        ("Mr", "Thomas", "Greene", "9 Widcombe Hill", "Bath", "BA2 6AA"),
+        ("Miss", "Chloe", "Davies", "60 North Street", "Bristol", "BS3 1HJ"),
+        ("Mr", "Gareth", "Llewellyn", "17 Cotham Brow", "Bristol", "BS6 6AS"),
+        ("Mrs", "Margaret", "O'Neill", "2 The Circus", "Bath", "BA1 2EW"),
+        ("Mr", "Hamza", "Khan", "230 Stapleton Road", "Bristol", "BS5 0NT"),
+        ("Dr", "Eleanor", "Fitzgerald", "15 Sion Hill", "Bath", "BA1 2UH"),
+        ("Mr", "Liam", "Byrne", "71 Coronation Road", "Bristol", "BS3 1AT"),
+        ("Mrs", "Grace", "Adeyemi", "19 Ashley Down Road", "Bristol", "BS7 9JN"),
+        ("Mr", "Peter", "Harrington", "4 Bathwick Street", "Bath", "BA2 6NX"),
+        ("Ms", "Rebecca", "Stone", "33 Redland Grove", "Bristol", "BS6 6PR"),
+        ("Mr", "Samuel", "Wright", "128 Wells Road", "Bristol", "BS4 2AF"),
+        ("Mrs", "Aisha", "Rahman", "52 Newbridge Road", "Bath", "BA1 3JZ"),
+        ("Mr", "Michael", "Chen", "10 Clifton Down", "Bristol", "BS8 3HT"),
+        ("Mrs", "Joanna", "Kowalska", "7 Bedminster Parade", "Bristol", "BS3 4HL"),
         ("Mr", "Andrew", "Fraser", "46 Combe Park", "Bath", "BA1 3NR"),
-        (
-            "Ms",
-            "Nadia",
-            "Hussain",
-            "21 Ashley Road",
-            "Bristol",
-            "BS6 5NJ",
-        ),
-        (
-            "Mr",
-            "Christopher",
-            "Bell",
-            "95 Bath Road",
-            "Keynsham",
-            "BS31 1SR",
-        ),
-        (
-            "Mrs",
-            "Emily",
-            "Turner",
-            "13 Camden Crescent",
-            "Bath",
-            "BA1 5HY",
-        ),
-        (
-            "Mr",
-            "Oluwaseun",
-            "Bakare",
-            "68 Filton Avenue",
-            "Bristol",
-            "BS7 0AH",
-        ),
-        (
-            "Mr",
-            "Daniel",
-            "Reid",
-            "24 Chandos Road",
-            "Bristol",
-            "BS6 6PF",
-        ),
-        (
-            "Mrs",
-            "Caroline",
-            "Ashworth",
-            "1 Vineyards",
-            "Bath",
-            "BA1 5NA",
-        ),
+        ("Ms", "Nadia", "Hussain", "21 Ashley Road", "Bristol", "BS6 5NJ"),
+        ("Mr", "Christopher", "Bell", "95 Bath Road", "Keynsham", "BS31 1SR"),
+        ("Mrs", "Emily", "Turner", "13 Camden Crescent", "Bath", "BA1 5HY"),
+        ("Mr", "Oluwaseun", "Bakare", "68 Filton Avenue", "Bristol", "BS7 0AH"),
+        ("Mr", "Daniel", "Reid", "24 Chandos Road", "Bristol", "BS6 6PF"),
+        ("Mrs", "Caroline", "Ashworth", "1 Vineyards", "Bath", "BA1 5NA"),
         ("Mr", "Marco", "Rossi", "Via Roma 12", "Milan", "20121"),
         ("Ms", "Ingrid", "Larsen", "Storgata 8", "Oslo", "0155"),
     ];
@@ -444,19 +263,13 @@ fn demo_landlords() -> Vec<NewLandlord> {
             ..NewLandlord::default()
         });
     }
-    for (i, (company, number, first, last, line1, city, postcode, status)) in
-        COMPANIES.iter().enumerate()
-    {
+    for (i, (company, number, first, last, line1, city, postcode, status)) in COMPANIES.iter().enumerate() {
         list.push(NewLandlord {
             first_name: (*first).into(),
             last_name: (*last).into(),
             email: format!(
                 "lettings@{}.example",
-                company
-                    .to_lowercase()
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or("company")
+                company.to_lowercase().split_whitespace().next().unwrap_or("company")
             ),
             phone: Some(format!("0117 496 0{:03}", 200 + i)),
             landlord_type: "company".into(),

@@ -68,9 +68,7 @@ impl From<tower_sessions::session::Error> for AppError {
     fn from(err: tower_sessions::session::Error) -> Self {
         match err {
             // The session store only fails when the database does.
-            tower_sessions::session::Error::Store(store) => {
-                AppError::Unavailable(store.to_string())
-            }
+            tower_sessions::session::Error::Store(store) => AppError::Unavailable(store.to_string()),
             other => AppError::Internal(other.into()),
         }
     }

@@ -34,9 +34,7 @@ pub async fn verify(password: &str, stored: Option<String>) -> Result<bool, AppE
         let Ok(parsed) = PasswordHash::new(&stored) else {
             return false;
         };
-        let matches = Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok();
+        let matches = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
         matches && stored != DUMMY_HASH
     })
     .await
@@ -44,7 +42,8 @@ pub async fn verify(password: &str, stored: Option<String>) -> Result<bool, AppE
 }
 
 /// A valid argon2id hash of a random string, checked against for unknown accounts.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Hl2rLh0Xvuhc3q3gGugYAJ9WNsx1YsmgzcNArGmUhLk";
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Hl2rLh0Xvuhc3q3gGugYAJ9WNsx1YsmgzcNArGmUhLk";
 
 /// A one-time password: four groups of four letters and digits (≈ 95 bits),
 /// easy to read out and type, without look-alike characters.
@@ -69,11 +68,7 @@ mod tests {
     async fn a_hash_verifies_its_password_only() {
         let hashed = hash("correct horse battery").await.unwrap();
         assert!(hashed.starts_with("$argon2id$"));
-        assert!(
-            verify("correct horse battery", Some(hashed.clone()))
-                .await
-                .unwrap()
-        );
+        assert!(verify("correct horse battery", Some(hashed.clone())).await.unwrap());
         assert!(!verify("wrong horse battery", Some(hashed)).await.unwrap());
         assert!(!verify("anything", None).await.unwrap());
     }

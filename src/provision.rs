@@ -45,15 +45,8 @@ pub async fn create_agency_with_password(
     let name = required_text("the agency name", name, 200).map_err(anyhow::Error::msg)?;
     let email = Email::parse(admin_email).map_err(anyhow::Error::msg)?;
     let admin_name = match admin_name {
-        Some(admin_name) => {
-            required_text("the admin's name", admin_name, 100).map_err(anyhow::Error::msg)?
-        }
-        None => email
-            .as_str()
-            .split('@')
-            .next()
-            .unwrap_or("Admin")
-            .to_string(),
+        Some(admin_name) => required_text("the admin's name", admin_name, 100).map_err(anyhow::Error::msg)?,
+        None => email.as_str().split('@').next().unwrap_or("Admin").to_string(),
     };
     let hash = passwords::hash(password).await?;
     let mut tx = db.begin().await?;
@@ -63,17 +56,13 @@ pub async fn create_agency_with_password(
         email,
         role: Role::Admin,
     };
-    let admin =
-        match users::create(&mut tx, org.id, &new, &hash, must_change, &Actor::system()).await {
-            Ok(admin) => admin,
-            Err(CreateUserError::EmailTaken) => {
-                anyhow::bail!(
-                    "a user with the email {} already exists",
-                    new.email.as_str()
-                )
-            }
-            Err(CreateUserError::Database(err)) => return Err(err.into()),
-        };
+    let admin = match users::create(&mut tx, org.id, &new, &hash, must_change, &Actor::system()).await {
+        Ok(admin) => admin,
+        Err(CreateUserError::EmailTaken) => {
+            anyhow::bail!("a user with the email {} already exists", new.email.as_str())
+        }
+        Err(CreateUserError::Database(err)) => return Err(err.into()),
+    };
     tx.commit().await?;
     Ok(NewAgency {
         org,
@@ -83,12 +72,7 @@ pub async fn create_agency_with_password(
 }
 
 /// Gives a user a new password (`must_change` for a one-time one); ends their sessions.
-pub async fn set_password(
-    db: &Db,
-    email: &str,
-    password: &str,
-    must_change: bool,
-) -> anyhow::Result<User> {
+pub async fn set_password(db: &Db, email: &str, password: &str, must_change: bool) -> anyhow::Result<User> {
     let email = Email::parse(email).map_err(anyhow::Error::msg)?;
     let Some(user) = users::find_by_email(db, email.as_str()).await? else {
         anyhow::bail!("no user has the email {}", email.as_str());

@@ -33,8 +33,7 @@ pub fn resolve(explicit: Option<&str>, data_dir: &Path) -> anyhow::Result<Vec<u8
             Ok(existing.as_bytes().to_vec())
         }
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(data_dir)
-                .with_context(|| format!("could not create {}", data_dir.display()))?;
+            std::fs::create_dir_all(data_dir).with_context(|| format!("could not create {}", data_dir.display()))?;
             let secret = hex::encode(rand::rng().random::<[u8; 32]>());
             let mut options = std::fs::OpenOptions::new();
             options.write(true).create_new(true);

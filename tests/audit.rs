@@ -20,11 +20,7 @@ async fn each_change_writes_exactly_one_audit_row_and_a_failed_one_writes_none()
     admin
         .post(
             "/users",
-            &[
-                ("name", "Ben Agent"),
-                ("email", "ben@acme.example"),
-                ("role", "agent"),
-            ],
+            &[("name", "Ben Agent"), ("email", "ben@acme.example"), ("role", "agent")],
         )
         .await;
     assert_eq!(count().await, start + 1);
@@ -37,9 +33,7 @@ async fn each_change_writes_exactly_one_audit_row_and_a_failed_one_writes_none()
         .await;
     assert_eq!(count().await, start + 2);
     admin.get("/users").await;
-    admin
-        .post(&format!("/users/{}/deactivate", ben.id), &[])
-        .await;
+    admin.post(&format!("/users/{}/deactivate", ben.id), &[]).await;
     assert_eq!(count().await, start + 3);
     admin.get("/account").await;
     admin
@@ -58,11 +52,7 @@ async fn each_change_writes_exactly_one_audit_row_and_a_failed_one_writes_none()
     admin
         .post(
             "/users",
-            &[
-                ("name", "Dup"),
-                ("email", "ben@acme.example"),
-                ("role", "agent"),
-            ],
+            &[("name", "Dup"), ("email", "ben@acme.example"), ("role", "agent")],
         )
         .await;
     admin.get("/account").await;
@@ -91,22 +81,12 @@ async fn the_audit_row_is_part_of_the_changes_transaction() {
         email: Email::parse("rb@acme.example").unwrap(),
         role: Role::Agent,
     };
-    users::create(
-        &mut tx,
-        agency.org.id,
-        &new,
-        "$argon2id$x",
-        false,
-        &Actor::system(),
-    )
-    .await
-    .unwrap();
+    users::create(&mut tx, agency.org.id, &new, "$argon2id$x", false, &Actor::system())
+        .await
+        .unwrap();
     drop(tx); // not committed
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, users_before);
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM audit_log").await,
-        audit_before
-    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log").await, audit_before);
 }
 
 #[tokio::test]
@@ -118,11 +98,7 @@ async fn audit_rows_read_as_sentences_and_never_hold_secrets() {
     let added = admin
         .post(
             "/users",
-            &[
-                ("name", "Ben Agent"),
-                ("email", "ben@acme.example"),
-                ("role", "agent"),
-            ],
+            &[("name", "Ben Agent"), ("email", "ben@acme.example"), ("role", "agent")],
         )
         .await;
     let marker = r#"data-testid="one-time-password">"#;
@@ -143,14 +119,8 @@ async fn audit_rows_read_as_sentences_and_never_hold_secrets() {
     })
     .unwrap();
     for row in everything {
-        assert!(
-            !row.contains(password),
-            "a password leaked into the audit log: {row}"
-        );
-        assert!(
-            !row.contains("argon2"),
-            "a hash leaked into the audit log: {row}"
-        );
+        assert!(!row.contains(password), "a password leaked into the audit log: {row}");
+        assert!(!row.contains("argon2"), "a hash leaked into the audit log: {row}");
     }
 }
 
@@ -167,16 +137,9 @@ async fn the_audit_page_pages_by_cursor_and_filters_by_actor_record_and_date() {
             email: Email::parse(&format!("agent{i}@acme.example")).unwrap(),
             role: Role::Agent,
         };
-        users::create(
-            &mut tx,
-            agency.org.id,
-            &new,
-            "$argon2id$x",
-            true,
-            &Actor::system(),
-        )
-        .await
-        .unwrap();
+        users::create(&mut tx, agency.org.id, &new, "$argon2id$x", true, &Actor::system())
+            .await
+            .unwrap();
     }
     tx.commit().await.unwrap();
     let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
@@ -184,11 +147,7 @@ async fn the_audit_page_pages_by_cursor_and_filters_by_actor_record_and_date() {
     admin
         .post(
             "/users",
-            &[
-                ("name", "Zed Newest"),
-                ("email", "zed@acme.example"),
-                ("role", "agent"),
-            ],
+            &[("name", "Zed Newest"), ("email", "zed@acme.example"), ("role", "agent")],
         )
         .await;
 
@@ -210,9 +169,7 @@ async fn the_audit_page_pages_by_cursor_and_filters_by_actor_record_and_date() {
     assert!(!second.body.contains("added user Zed Newest"));
     assert!(!second.body.contains(r#"rel="next""#));
 
-    let by_admin = admin
-        .get(&format!("/audit?actor={}", agency.admin.id))
-        .await;
+    let by_admin = admin.get(&format!("/audit?actor={}", agency.admin.id)).await;
     assert_eq!(by_admin.body.matches("<tr><td>").count(), 1);
     let by_system = admin.get("/audit?actor=system").await;
     assert_eq!(by_system.body.matches("<tr><td>").count(), 50);
@@ -221,18 +178,11 @@ async fn the_audit_page_pages_by_cursor_and_filters_by_actor_record_and_date() {
     let today = chrono::Utc::now().date_naive();
     let yesterday = today.pred_opt().unwrap();
     let in_range = admin
-        .get(&format!(
-            "/audit?actor={}&from={today}&to={today}",
-            agency.admin.id
-        ))
+        .get(&format!("/audit?actor={}&from={today}&to={today}", agency.admin.id))
         .await;
     assert_eq!(in_range.body.matches("<tr><td>").count(), 1);
     let before_range = admin.get(&format!("/audit?to={yesterday}")).await;
-    assert!(
-        before_range
-            .body
-            .contains("No changes match these filters.")
-    );
+    assert!(before_range.body.contains("No changes match these filters."));
     let bad = admin.get("/audit?from=31/02/2026").await;
     assert_eq!(bad.status(), 200);
     assert!(bad.body.contains("Enter a real date"));
@@ -264,10 +214,7 @@ async fn htmx_filter_requests_get_only_the_results_fragment() {
     let restore = admin
         .get_with(
             "/audit",
-            &[
-                ("HX-Request", "true"),
-                ("HX-History-Restore-Request", "true"),
-            ],
+            &[("HX-Request", "true"), ("HX-History-Restore-Request", "true")],
         )
         .await;
     assert!(

@@ -12,18 +12,12 @@ async fn a_wrong_password_or_unknown_email_says_only_that_one_of_them_is_incorre
     let mut client = app.client();
     let wrong_password = client.login(&agency.admin.email, "not the password").await;
     assert_eq!(wrong_password.status(), 401);
-    assert!(
-        wrong_password
-            .body
-            .contains("Email or password is incorrect")
-    );
+    assert!(wrong_password.body.contains("Email or password is incorrect"));
     assert!(
         wrong_password.body.contains(r#"value="ada@acme.example""#),
         "the email typed is kept"
     );
-    let unknown = client
-        .login("nobody@acme.example", "not the password")
-        .await;
+    let unknown = client.login("nobody@acme.example", "not the password").await;
     assert_eq!(unknown.status(), 401);
     assert!(unknown.body.contains("Email or password is incorrect"));
     assert!(!unknown.body.contains("no account"));
@@ -36,16 +30,10 @@ async fn empty_fields_are_reported_next_to_each_field() {
     let app = TestApp::spawn().await;
     let mut client = app.client();
     client.get("/login").await;
-    let page = client
-        .post("/login", &[("email", ""), ("password", "")])
-        .await;
+    let page = client.post("/login", &[("email", ""), ("password", "")]).await;
     assert_eq!(page.status(), 422);
-    assert!(
-        page.body.contains(r#"id="email-error""#) && page.body.contains("Enter your email address")
-    );
-    assert!(
-        page.body.contains(r#"id="password-error""#) && page.body.contains("Enter your password")
-    );
+    assert!(page.body.contains(r#"id="email-error""#) && page.body.contains("Enter your email address"));
+    assert!(page.body.contains(r#"id="password-error""#) && page.body.contains("Enter your password"));
     assert!(page.body.contains(r#"aria-describedby="email-error""#));
 }
 
@@ -55,21 +43,11 @@ async fn repeated_failures_throttle_the_account_even_with_the_right_password() {
     let agency = app.agency("Acme Lettings", "ada@acme.example").await;
     let mut client = app.client();
     for _ in 0..portico::store::throttle::ACCOUNT_LIMIT {
-        assert_eq!(
-            client
-                .login(&agency.admin.email, "wrong password!")
-                .await
-                .status(),
-            401
-        );
+        assert_eq!(client.login(&agency.admin.email, "wrong password!").await.status(), 401);
     }
     let page = client.login(&agency.admin.email, ADMIN_PASSWORD).await;
     assert_eq!(page.status(), 429);
-    assert!(
-        page.body.contains("Too many failed sign-in attempts"),
-        "{}",
-        page.body
-    );
+    assert!(page.body.contains("Too many failed sign-in attempts"), "{}", page.body);
     assert_eq!(
         client.get("/").await.status(),
         303,
@@ -114,10 +92,7 @@ async fn signing_in_rotates_the_session_id_and_the_old_one_is_worthless() {
         )
         .await;
     assert_eq!(response.status(), 303);
-    let after = response
-        .header("set-cookie")
-        .expect("a new session id")
-        .to_string();
+    let after = response.header("set-cookie").expect("a new session id").to_string();
     let after_value = after.split(';').next().unwrap().to_string();
     assert_ne!(before_value, after_value);
     // The pre-login id no longer opens anything.
@@ -163,11 +138,9 @@ async fn session_ids_are_stored_hashed() {
         .unwrap()
         .1
         .to_string();
-    let stored: Vec<String> = on_pool!(&app.db, |pool| sqlx::query_scalar(
-        "SELECT id FROM sessions"
-    )
-    .fetch_all(pool)
-    .await)
+    let stored: Vec<String> = on_pool!(&app.db, |pool| sqlx::query_scalar("SELECT id FROM sessions")
+        .fetch_all(pool)
+        .await)
     .unwrap();
     assert!(!stored.is_empty());
     assert!(stored.iter().all(|id| id != &cookie && id.len() == 64));
@@ -206,12 +179,7 @@ async fn logout_ends_the_session_on_the_server() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let response = replay
-        .get(app.url("/"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
+    let response = replay.get(app.url("/")).header("cookie", &cookie).send().await.unwrap();
     assert_eq!(response.status(), 303);
     assert_eq!(response.headers()["location"], "/login");
     let login = client.get("/login").await;
@@ -292,11 +260,7 @@ async fn a_deactivated_user_loses_access_at_once() {
     let added = admin
         .post(
             "/users",
-            &[
-                ("name", "Ben Agent"),
-                ("email", "ben@acme.example"),
-                ("role", "agent"),
-            ],
+            &[("name", "Ben Agent"), ("email", "ben@acme.example"), ("role", "agent")],
         )
         .await;
     assert_eq!(added.status(), 201, "{}", added.body);
@@ -309,16 +273,10 @@ async fn a_deactivated_user_loses_access_at_once() {
     assert_eq!(agent.get("/account").await.status(), 200);
 
     admin.get(&format!("/users/{}/deactivate", ben.id)).await;
-    let done = admin
-        .post(&format!("/users/{}/deactivate", ben.id), &[])
-        .await;
+    let done = admin.post(&format!("/users/{}/deactivate", ben.id), &[]).await;
     assert_eq!(done.status(), 303);
     let page = agent.get("/account").await;
-    assert_eq!(
-        page.status(),
-        303,
-        "the agent's open session ends immediately"
-    );
+    assert_eq!(page.status(), 303, "the agent's open session ends immediately");
     assert_eq!(
         app.count("SELECT COUNT(*) FROM sessions WHERE user_id IS NOT NULL")
             .await,
@@ -347,11 +305,7 @@ async fn a_one_time_password_must_be_replaced_before_anything_else() {
     let added = admin
         .post(
             "/users",
-            &[
-                ("name", "Ben Agent"),
-                ("email", "ben@acme.example"),
-                ("role", "agent"),
-            ],
+            &[("name", "Ben Agent"), ("email", "ben@acme.example"), ("role", "agent")],
         )
         .await;
     let password = one_time_password(&added.body);
@@ -387,10 +341,7 @@ async fn a_one_time_password_must_be_replaced_before_anything_else() {
         .await;
     assert_eq!(changed.status(), 303);
     assert_eq!(agent.get("/").await.status(), 200);
-    let fresh = app
-        .client()
-        .login("ben@acme.example", "a much better passphrase")
-        .await;
+    let fresh = app.client().login("ben@acme.example", "a much better passphrase").await;
     assert_eq!(fresh.location(), Some("/"));
 }
 
@@ -452,10 +403,7 @@ async fn state_changes_without_a_valid_csrf_token_are_refused_and_change_nothing
         "even sign-out needs the token"
     );
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, users_before);
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM audit_log").await,
-        audit_before
-    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log").await, audit_before);
     assert_eq!(admin.get("/").await.status(), 200, "still signed in");
 
     // The htmx header alone is accepted.
@@ -498,10 +446,7 @@ async fn after_sign_in_the_visitor_returns_to_the_page_they_asked_for_but_never_
     let agency = app.agency("Acme Lettings", "ada@acme.example").await;
     let mut client = app.client();
     let page = client.get("/audit?entity=user").await;
-    assert_eq!(
-        page.location(),
-        Some("/login?next=%2Faudit%3Fentity%3Duser")
-    );
+    assert_eq!(page.location(), Some("/login?next=%2Faudit%3Fentity%3Duser"));
     client.get("/login?next=%2Faudit%3Fentity%3Duser").await;
     let response = client
         .post(
@@ -537,14 +482,9 @@ async fn over_https_the_cookie_is_secure_and_host_prefixed_and_hsts_is_sent() {
     })
     .await;
     let response = reqwest::get(app.url("/login")).await.unwrap();
-    let cookie = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_string();
     assert!(cookie.starts_with("__Host-portico_session="), "{cookie}");
-    assert!(
-        cookie.contains("; Secure") && cookie.contains("HttpOnly") && cookie.contains("Path=/")
-    );
+    assert!(cookie.contains("; Secure") && cookie.contains("HttpOnly") && cookie.contains("Path=/"));
     assert!(
         response.headers()["strict-transport-security"]
             .to_str()

@@ -49,40 +49,24 @@ async fn invalid_user_details_are_shown_next_to_the_fields_with_the_input_kept()
     let page = admin
         .post(
             "/users",
-            &[
-                ("name", &long_name),
-                ("email", "not-an-email"),
-                ("role", "agent"),
-            ],
+            &[("name", &long_name), ("email", "not-an-email"), ("role", "agent")],
         )
         .await;
     assert_eq!(page.status(), 422);
     assert!(
-        page.body
-            .contains("A full name must be 100 characters or fewer")
+        page.body.contains("A full name must be 100 characters or fewer")
             || page.body.contains("must be 100 characters or fewer")
     );
-    assert!(
-        page.body
-            .contains("Enter an email address in the correct format")
-    );
+    assert!(page.body.contains("Enter an email address in the correct format"));
     assert!(page.body.contains(r#"value="not-an-email""#));
     let taken = admin
         .post(
             "/users",
-            &[
-                ("name", "Ada Again"),
-                ("email", "ADA@acme.example"),
-                ("role", "agent"),
-            ],
+            &[("name", "Ada Again"), ("email", "ADA@acme.example"), ("role", "agent")],
         )
         .await;
     assert_eq!(taken.status(), 422);
-    assert!(
-        taken
-            .body
-            .contains("Someone already signs in with this email address")
-    );
+    assert!(taken.body.contains("Someone already signs in with this email address"));
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, before);
 }
 
@@ -95,26 +79,15 @@ async fn an_agent_gets_a_403_page_on_admin_pages_and_changes_nothing() {
     let added = admin
         .post(
             "/users",
-            &[
-                ("name", "Ben Agent"),
-                ("email", "ben@acme.example"),
-                ("role", "agent"),
-            ],
+            &[("name", "Ben Agent"), ("email", "ben@acme.example"), ("role", "agent")],
         )
         .await;
     let password = portico_one_time_password(&added.body);
-    portico::provision::set_password(
-        &app.db,
-        "ben@acme.example",
-        "ben's own long password",
-        false,
-    )
-    .await
-    .unwrap();
+    portico::provision::set_password(&app.db, "ben@acme.example", "ben's own long password", false)
+        .await
+        .unwrap();
     let _ = password;
-    let mut agent = app
-        .signed_in("ben@acme.example", "ben's own long password")
-        .await;
+    let mut agent = app.signed_in("ben@acme.example", "ben's own long password").await;
     for path in ["/users", "/audit"] {
         let page = agent.get(path).await;
         assert_eq!(page.status(), 403, "{path}");
@@ -122,29 +95,20 @@ async fn an_agent_gets_a_403_page_on_admin_pages_and_changes_nothing() {
         assert!(page.body.contains(r#"href="/""#), "a way back");
     }
     let home = agent.get("/").await;
-    assert!(
-        !home.body.contains(r#"href="/users""#),
-        "no admin links for agents"
-    );
+    assert!(!home.body.contains(r#"href="/users""#), "no admin links for agents");
     let users = app.count("SELECT COUNT(*) FROM users").await;
     let audit = app.count("SELECT COUNT(*) FROM audit_log").await;
     let page = agent
         .post(
             "/users",
-            &[
-                ("name", "Sneaky"),
-                ("email", "sneaky@acme.example"),
-                ("role", "admin"),
-            ],
+            &[("name", "Sneaky"), ("email", "sneaky@acme.example"), ("role", "admin")],
         )
         .await;
     assert_eq!(page.status(), 403);
     let ada = agency.admin.id;
     let page = agent.post(&format!("/users/{ada}/deactivate"), &[]).await;
     assert_eq!(page.status(), 403);
-    let page = agent
-        .post(&format!("/users/{ada}/role"), &[("role", "agent")])
-        .await;
+    let page = agent.post(&format!("/users/{ada}/role"), &[("role", "agent")]).await;
     assert_eq!(page.status(), 403);
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, users);
     assert_eq!(app.count("SELECT COUNT(*) FROM audit_log").await, audit);
@@ -175,13 +139,7 @@ async fn another_agencys_user_answers_404_exactly_like_a_missing_one() {
         let confirm = admin.get(&format!("/users/{id}/deactivate")).await;
         assert_eq!(confirm.status(), 404);
         assert!(confirm.body.contains("Page not found"));
-        assert_eq!(
-            admin
-                .post(&format!("/users/{id}/deactivate"), &[])
-                .await
-                .status(),
-            404
-        );
+        assert_eq!(admin.post(&format!("/users/{id}/deactivate"), &[]).await.status(), 404);
         assert_eq!(
             admin
                 .post(&format!("/users/{id}/role"), &[("role", "agent")])
@@ -189,13 +147,7 @@ async fn another_agencys_user_answers_404_exactly_like_a_missing_one() {
                 .status(),
             404
         );
-        assert_eq!(
-            admin
-                .post(&format!("/users/{id}/reactivate"), &[])
-                .await
-                .status(),
-            404
-        );
+        assert_eq!(admin.post(&format!("/users/{id}/reactivate"), &[]).await.status(), 404);
     }
     let list = admin.get("/users").await;
     assert!(!list.body.contains("olga@other.example"));
@@ -205,10 +157,7 @@ async fn another_agencys_user_answers_404_exactly_like_a_missing_one() {
         .unwrap()
         .unwrap();
     assert!(olga.is_active && olga.role == "admin");
-    assert_eq!(
-        admin.get("/users/not-a-uuid/deactivate").await.status(),
-        404
-    );
+    assert_eq!(admin.get("/users/not-a-uuid/deactivate").await.status(), 404);
 }
 
 #[tokio::test]
@@ -220,11 +169,7 @@ async fn roles_change_and_the_last_admin_is_protected() {
     admin
         .post(
             "/users",
-            &[
-                ("name", "Ben Agent"),
-                ("email", "ben@acme.example"),
-                ("role", "agent"),
-            ],
+            &[("name", "Ben Agent"), ("email", "ben@acme.example"), ("role", "agent")],
         )
         .await;
     let ben = portico::store::users::find_by_email(&app.db, "ben@acme.example")
@@ -237,17 +182,10 @@ async fn roles_change_and_the_last_admin_is_protected() {
     assert_eq!(page.status(), 303);
     let list = admin.get("/users").await;
     assert!(list.body.contains("Ben Agent is now admin."));
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM users WHERE role = 'admin'")
-            .await,
-        2
-    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE role = 'admin'").await, 2);
     // Nobody changes their own role.
     let own = admin
-        .post(
-            &format!("/users/{}/role", agency.admin.id),
-            &[("role", "agent")],
-        )
+        .post(&format!("/users/{}/role", agency.admin.id), &[("role", "agent")])
         .await;
     assert_eq!(own.status(), 303);
     assert!(
@@ -258,35 +196,18 @@ async fn roles_change_and_the_last_admin_is_protected() {
             .contains("You cannot change your own role")
     );
     // Nobody deactivates themselves.
-    admin
-        .post(&format!("/users/{}/deactivate", agency.admin.id), &[])
-        .await;
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM users WHERE is_active = TRUE")
-            .await,
-        2
-    );
+    admin.post(&format!("/users/{}/deactivate", agency.admin.id), &[]).await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE is_active = TRUE").await, 2);
     // Deactivate and reactivate, each with its audit row.
     let before = app.count("SELECT COUNT(*) FROM audit_log").await;
     admin.get("/users").await;
     let confirm = admin.get(&format!("/users/{}/deactivate", ben.id)).await;
     assert!(confirm.body.contains("Deactivate Ben Agent?"));
-    admin
-        .post(&format!("/users/{}/deactivate", ben.id), &[])
-        .await;
+    admin.post(&format!("/users/{}/deactivate", ben.id), &[]).await;
     admin.get("/users").await;
-    admin
-        .post(&format!("/users/{}/reactivate", ben.id), &[])
-        .await;
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM audit_log").await,
-        before + 2
-    );
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM users WHERE is_active = TRUE")
-            .await,
-        2
-    );
+    admin.post(&format!("/users/{}/reactivate", ben.id), &[]).await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log").await, before + 2);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE is_active = TRUE").await, 2);
     let bad = admin
         .post(&format!("/users/{}/role", ben.id), &[("role", "owner")])
         .await;

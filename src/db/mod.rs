@@ -92,8 +92,7 @@ impl Db {
             if let Some(parent) = options.get_filename().parent()
                 && !parent.as_os_str().is_empty()
             {
-                std::fs::create_dir_all(parent)
-                    .with_context(|| format!("could not create {}", parent.display()))?;
+                std::fs::create_dir_all(parent).with_context(|| format!("could not create {}", parent.display()))?;
             }
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
@@ -126,16 +125,8 @@ impl Db {
 
     /// Answers whether the database can run a trivial query right now.
     pub async fn ping(&self) -> bool {
-        let probe = async {
-            on_pool!(self, |pool| sqlx::query("SELECT 1")
-                .execute(pool)
-                .await
-                .map(|_| ()))
-        };
-        matches!(
-            tokio::time::timeout(ACQUIRE_TIMEOUT, probe).await,
-            Ok(Ok(()))
-        )
+        let probe = async { on_pool!(self, |pool| sqlx::query("SELECT 1").execute(pool).await.map(|_| ())) };
+        matches!(tokio::time::timeout(ACQUIRE_TIMEOUT, probe).await, Ok(Ok(())))
     }
 
     /// Closes every connection (used at shutdown and by tests).

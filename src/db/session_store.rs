@@ -111,13 +111,11 @@ impl SessionStore for SqlSessionStore {
     async fn load(&self, session_id: &Id) -> Result<Option<Record>> {
         let now = OffsetDateTime::now_utc().unix_timestamp();
         let row: Option<(String, i64)> = on_pool!(&self.db, |pool| {
-            sqlx::query_as(
-                "SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2",
-            )
-            .bind(storage_key(session_id))
-            .bind(now)
-            .fetch_optional(pool)
-            .await
+            sqlx::query_as("SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2")
+                .bind(storage_key(session_id))
+                .bind(now)
+                .fetch_optional(pool)
+                .await
         })
         .map_err(backend)?;
         let Some((data, expires_at)) = row else {
@@ -126,8 +124,7 @@ impl SessionStore for SqlSessionStore {
         Ok(Some(Record {
             id: *session_id,
             data: serde_json::from_str(&data).map_err(|e| Error::Decode(e.to_string()))?,
-            expiry_date: OffsetDateTime::from_unix_timestamp(expires_at)
-                .map_err(|e| Error::Decode(e.to_string()))?,
+            expiry_date: OffsetDateTime::from_unix_timestamp(expires_at).map_err(|e| Error::Decode(e.to_string()))?,
         }))
     }
 

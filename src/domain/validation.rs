@@ -64,9 +64,7 @@ fn limit(label: &str, value: &str, max: usize) -> Result<(), String> {
     let count = value.chars().count();
     if count > max {
         let label = capitalise(label);
-        return Err(format!(
-            "{label} must be {max} characters or fewer (it is {count})"
-        ));
+        return Err(format!("{label} must be {max} characters or fewer (it is {count})"));
     }
     Ok(())
 }
@@ -94,10 +92,7 @@ impl Email {
             return Err("Enter an email address".into());
         }
         if value.len() > Self::MAX_LEN {
-            return Err(format!(
-                "Email address must be {} characters or fewer",
-                Self::MAX_LEN
-            ));
+            return Err(format!("Email address must be {} characters or fewer", Self::MAX_LEN));
         }
         let valid = match value.split_once('@') {
             Some((local, domain)) => {
@@ -114,9 +109,7 @@ impl Email {
             None => false,
         };
         if !valid {
-            return Err(
-                "Enter an email address in the correct format, like name@example.co.uk".into(),
-            );
+            return Err("Enter an email address in the correct format, like name@example.co.uk".into());
         }
         Ok(Email(value))
     }
@@ -160,10 +153,7 @@ mod tests {
         assert!(required_text("name", &"é".repeat(100), 100).is_ok());
         let err = required_text("name", &"é".repeat(101), 100).unwrap_err();
         assert_eq!(err, "Name must be 100 characters or fewer (it is 101)");
-        assert_eq!(
-            required_text("a name", "   ", 100).unwrap_err(),
-            "Enter a name"
-        );
+        assert_eq!(required_text("a name", "   ", 100).unwrap_err(), "Enter a name");
         assert_eq!(optional_text("notes", "  ", 10).unwrap(), None);
     }
 

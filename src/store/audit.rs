@@ -56,12 +56,7 @@ pub async fn record(tx: &mut Tx, entry: Entry<'_>) -> Result<(), sqlx::Error> {
 
 /// Removes the field values of every audit row about one record (for erasure
 /// requests); the sentences stay, marked as redacted.
-pub async fn redact_entity(
-    tx: &mut Tx,
-    org_id: Uuid,
-    entity_type: &str,
-    entity_id: Uuid,
-) -> Result<u64, sqlx::Error> {
+pub async fn redact_entity(tx: &mut Tx, org_id: Uuid, entity_type: &str, entity_id: Uuid) -> Result<u64, sqlx::Error> {
     on_tx!(tx, |conn| {
         sqlx::query(
             "UPDATE audit_log SET changes = '[]', redacted_at = $4 \
@@ -148,9 +143,7 @@ pub async fn list(
             query.push(" AND actor_type = 'system'");
         }
         if let Some(entity_type) = &filter.entity_type {
-            query
-                .push(" AND entity_type = ")
-                .push_bind(entity_type.clone());
+            query.push(" AND entity_type = ").push_bind(entity_type.clone());
         }
         if let Some(from) = filter.from {
             query.push(" AND created_at >= ").push_bind(from);
@@ -161,9 +154,7 @@ pub async fn list(
         if let Some(before) = filter.before {
             query.push(" AND id < ").push_bind(before);
         }
-        query
-            .push(" ORDER BY id DESC LIMIT ")
-            .push_bind(i64::from(limit) + 1);
+        query.push(" ORDER BY id DESC LIMIT ").push_bind(i64::from(limit) + 1);
         query.build_query_as::<AuditRow>().fetch_all(pool).await
     })?;
     let more = rows.len() > limit as usize;
@@ -174,12 +165,10 @@ pub async fn list(
 /// The kinds of record that appear in an agency's audit trail, for the filter.
 pub async fn entity_types(db: &Db, org_id: Uuid) -> Result<Vec<String>, sqlx::Error> {
     on_pool!(db, |pool| {
-        sqlx::query_scalar(
-            "SELECT DISTINCT entity_type FROM audit_log WHERE org_id = $1 ORDER BY entity_type",
-        )
-        .bind(org_id)
-        .fetch_all(pool)
-        .await
+        sqlx::query_scalar("SELECT DISTINCT entity_type FROM audit_log WHERE org_id = $1 ORDER BY entity_type")
+            .bind(org_id)
+            .fetch_all(pool)
+            .await
     })
 }
 

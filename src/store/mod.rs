@@ -13,8 +13,7 @@ use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 /// so a value read back equals the value written.
 pub fn now() -> DateTime<Utc> {
     let now = Utc::now();
-    now.duration_trunc(TimeDelta::microseconds(1))
-        .unwrap_or(now)
+    now.duration_trunc(TimeDelta::microseconds(1)).unwrap_or(now)
 }
 
 /// A new time-ordered id: sorting by id sorts by creation, which cursor pagination uses.

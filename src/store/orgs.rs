@@ -51,11 +51,7 @@ pub fn slugify(name: &str) -> String {
         }
     }
     let slug = slug.trim_end_matches('-').to_string();
-    if slug.is_empty() {
-        "agency".into()
-    } else {
-        slug
-    }
+    if slug.is_empty() { "agency".into() } else { slug }
 }
 
 /// Creates an agency with a unique slug derived from its name.
@@ -100,12 +96,7 @@ pub async fn create(tx: &mut Tx, name: &str, is_demo: bool) -> Result<Organisati
 }
 
 /// Sets an agency's support contacts (used by demo data).
-pub async fn set_support(
-    tx: &mut Tx,
-    org_id: Uuid,
-    email: &str,
-    phone: &str,
-) -> Result<(), sqlx::Error> {
+pub async fn set_support(tx: &mut Tx, org_id: Uuid, email: &str, phone: &str) -> Result<(), sqlx::Error> {
     on_tx!(tx, |conn| {
         sqlx::query("UPDATE organisations SET support_email = $2, support_phone = $3, updated_at = $4 WHERE id = $1")
             .bind(org_id)
@@ -140,11 +131,9 @@ pub async fn find_demo(db: &Db) -> Result<Option<Organisation>, sqlx::Error> {
 
 /// How many agencies exist.
 pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
-    on_pool!(db, |pool| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM organisations"
-    )
-    .fetch_one(pool)
-    .await)
+    on_pool!(db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM organisations")
+        .fetch_one(pool)
+        .await)
 }
 
 /// A branch of an agency.

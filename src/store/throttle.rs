@@ -15,16 +15,9 @@ pub const ACCOUNT_LIMIT: i64 = 5;
 pub const ADDRESS_LIMIT: i64 = 20;
 
 /// When sign-in is allowed again, if it is throttled now.
-pub async fn throttled_until(
-    db: &Db,
-    email: &str,
-    client_addr: &str,
-) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+pub async fn throttled_until(db: &Db, email: &str, client_addr: &str) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
     let since = super::now() - TimeDelta::minutes(WINDOW_MINUTES);
-    for (column_is_email, key, limit) in [
-        (true, email, ACCOUNT_LIMIT),
-        (false, client_addr, ADDRESS_LIMIT),
-    ] {
+    for (column_is_email, key, limit) in [(true, email, ACCOUNT_LIMIT), (false, client_addr, ADDRESS_LIMIT)] {
         let rows: Vec<DateTime<Utc>> = on_pool!(db, |pool| {
             let sql = if column_is_email {
                 "SELECT attempted_at FROM login_failures WHERE email = $1 AND attempted_at >= $2 \
@@ -66,13 +59,11 @@ pub async fn record_failure(db: &Db, email: &str, client_addr: &str) -> Result<(
 
 /// Forgets an account's failures after it signs in successfully.
 pub async fn clear_account(db: &Db, email: &str) -> Result<(), sqlx::Error> {
-    on_pool!(db, |pool| sqlx::query(
-        "DELETE FROM login_failures WHERE email = $1"
-    )
-    .bind(email)
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected()))?;
+    on_pool!(db, |pool| sqlx::query("DELETE FROM login_failures WHERE email = $1")
+        .bind(email)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }
 

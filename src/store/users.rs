@@ -98,12 +98,10 @@ pub async fn get_in_org(db: &Db, org_id: Uuid, id: Uuid) -> Result<Option<User>,
 /// Every user of this agency, active first, then by name.
 pub async fn list_in_org(db: &Db, org_id: Uuid) -> Result<Vec<User>, sqlx::Error> {
     on_pool!(db, |pool| {
-        sqlx::query_as(select_user!(
-            "WHERE org_id = $1 ORDER BY is_active DESC, name, id"
-        ))
-        .bind(org_id)
-        .fetch_all(pool)
-        .await
+        sqlx::query_as(select_user!("WHERE org_id = $1 ORDER BY is_active DESC, name, id"))
+            .bind(org_id)
+            .fetch_all(pool)
+            .await
     })
 }
 
@@ -198,12 +196,7 @@ pub async fn create(
 }
 
 /// Changes a user's role.
-pub async fn set_role(
-    tx: &mut Tx,
-    user: &User,
-    role: Role,
-    actor: &Actor,
-) -> Result<(), sqlx::Error> {
+pub async fn set_role(tx: &mut Tx, user: &User, role: Role, actor: &Actor) -> Result<(), sqlx::Error> {
     on_tx!(tx, |conn| {
         sqlx::query("UPDATE users SET role = $2, updated_at = $3 WHERE id = $1")
             .bind(user.id)
@@ -221,11 +214,7 @@ pub async fn set_role(
             action: "user.role",
             entity_type: ENTITY,
             entity_id: Some(user.id),
-            description: format!(
-                "changed the role of {} to {}",
-                user.name,
-                role.label().to_lowercase()
-            ),
+            description: format!("changed the role of {} to {}", user.name, role.label().to_lowercase()),
             changes: Changes::new().field("role", Some(&user.role), Some(role.as_str())),
         },
     )
@@ -233,12 +222,7 @@ pub async fn set_role(
 }
 
 /// Deactivates (ending all of the user's sessions at once) or reactivates a user.
-pub async fn set_active(
-    tx: &mut Tx,
-    user: &User,
-    active: bool,
-    actor: &Actor,
-) -> Result<(), sqlx::Error> {
+pub async fn set_active(tx: &mut Tx, user: &User, active: bool, actor: &Actor) -> Result<(), sqlx::Error> {
     on_tx!(tx, |conn| {
         sqlx::query("UPDATE users SET is_active = $2, updated_at = $3 WHERE id = $1")
             .bind(user.id)
@@ -267,11 +251,7 @@ pub async fn set_active(
             description: format!("{verb} user {}", user.name),
             changes: Changes::new().field(
                 "status",
-                Some(if user.is_active {
-                    "active"
-                } else {
-                    "deactivated"
-                }),
+                Some(if user.is_active { "active" } else { "deactivated" }),
                 Some(if active { "active" } else { "deactivated" }),
             ),
         },
@@ -353,11 +333,9 @@ pub async fn record_login(db: &Db, user_id: Uuid) -> Result<(), sqlx::Error> {
 /// How many active admins the agency has (it must always keep one).
 pub async fn active_admin_count(tx: &mut Tx, org_id: Uuid) -> Result<i64, sqlx::Error> {
     on_tx!(tx, |conn| {
-        sqlx::query_scalar(
-            "SELECT COUNT(*) FROM users WHERE org_id = $1 AND role = 'admin' AND is_active = TRUE",
-        )
-        .bind(org_id)
-        .fetch_one(conn)
-        .await
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE org_id = $1 AND role = 'admin' AND is_active = TRUE")
+            .bind(org_id)
+            .fetch_one(conn)
+            .await
     })
 }

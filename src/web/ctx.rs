@@ -177,26 +177,16 @@ impl<'a> FromRequest<'a> for Ctx {
             .cloned()
             .ok_or_else(|| AppError::internal(anyhow::anyhow!("app state missing")))?;
         let session = session_of(req)?;
-        let csrf = match session
-            .get::<String>(CSRF_KEY)
-            .await
-            .map_err(AppError::from)?
-        {
+        let csrf = match session.get::<String>(CSRF_KEY).await.map_err(AppError::from)? {
             Some(token) => token,
             None => {
                 let token = random_token();
-                session
-                    .insert(CSRF_KEY, &token)
-                    .await
-                    .map_err(AppError::from)?;
+                session.insert(CSRF_KEY, &token).await.map_err(AppError::from)?;
                 token
             }
         };
         let viewer = load_viewer(&state, &session).await?;
-        let flash = session
-            .remove::<Flash>(FLASH_KEY)
-            .await
-            .map_err(AppError::from)?;
+        let flash = session.remove::<Flash>(FLASH_KEY).await.map_err(AppError::from)?;
         Ok(Ctx {
             state,
             csrf,

@@ -21,7 +21,8 @@ use crate::error::AppError;
 pub struct RequestId(pub String);
 
 /// The Content-Security-Policy of every response: nothing inline, nothing from elsewhere.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+pub const CONTENT_SECURITY_POLICY: &str =
+    "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 /// The name of the session cookie (`__Host-` prefixed over https).
 pub fn session_cookie_name(settings: &Settings) -> &'static str {
@@ -78,11 +79,7 @@ fn new_request_id() -> String {
 }
 
 /// Request id, session, error pages, security headers and the request log line.
-pub async fn observe<E: Endpoint>(
-    state: AppState,
-    ep: Arc<E>,
-    mut req: Request,
-) -> poem::Result<Response> {
+pub async fn observe<E: Endpoint>(state: AppState, ep: Arc<E>, mut req: Request) -> poem::Result<Response> {
     let started = Instant::now();
     let request_id = new_request_id();
     let method = req.method().clone();
@@ -91,8 +88,7 @@ pub async fn observe<E: Endpoint>(
         .then(|| req.uri().path_and_query().map(|pq| pq.to_string()))
         .flatten();
 
-    let incoming = read_cookie(&req, session_cookie_name(&state.settings))
-        .and_then(|value| Id::from_str(&value).ok());
+    let incoming = read_cookie(&req, session_cookie_name(&state.settings)).and_then(|value| Id::from_str(&value).ok());
     let expiry = Expiry::OnInactivity(time::Duration::minutes(IDLE_TIMEOUT_MINUTES));
     let session = Session::new(incoming, state.sessions.clone(), Some(expiry));
     req.extensions_mut().insert(session.clone());
@@ -106,10 +102,7 @@ pub async fn observe<E: Endpoint>(
         }
         Err(err) => {
             let route = err.data::<PathPattern>().map(|p| p.0.to_string());
-            (
-                error_response(err, &request_id, htmx, return_to.as_deref()),
-                route,
-            )
+            (error_response(err, &request_id, htmx, return_to.as_deref()), route)
         }
     };
     match persist_session(&session, incoming, &state.settings).await {
@@ -142,10 +135,7 @@ fn security_headers(response: &mut Response, settings: &Settings) {
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(CONTENT_SECURITY_POLICY),
     );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers
         .entry(header::REFERRER_POLICY)
@@ -177,22 +167,12 @@ fn redirect(location: &str, htmx: bool) -> Response {
 }
 
 /// Turns any error into the page the visitor should see, logging what needs it.
-fn error_response(
-    err: poem::Error,
-    request_id: &str,
-    htmx: bool,
-    return_to: Option<&str>,
-) -> Response {
-    let page = |status: StatusCode, title: &str, message: &str| {
-        ui::error_page(status, title, message, request_id, htmx)
-    };
+fn error_response(err: poem::Error, request_id: &str, htmx: bool, return_to: Option<&str>) -> Response {
+    let page =
+        |status: StatusCode, title: &str, message: &str| ui::error_page(status, title, message, request_id, htmx);
     if let Some(app) = err.downcast_ref::<AppError>() {
         return match app {
-            AppError::NotFound => page(
-                StatusCode::NOT_FOUND,
-                "Page not found",
-                ui::NOT_FOUND_MESSAGE,
-            ),
+            AppError::NotFound => page(StatusCode::NOT_FOUND, "Page not found", ui::NOT_FOUND_MESSAGE),
             AppError::Forbidden => page(
                 StatusCode::FORBIDDEN,
                 "You do not have access to this page",
@@ -206,8 +186,7 @@ fn error_response(
             AppError::Unauthenticated => {
                 let location = match return_to {
                     Some(target) if target != paths::HOME => {
-                        let next: String =
-                            form_urlencoded::byte_serialize(target.as_bytes()).collect();
+                        let next: String = form_urlencoded::byte_serialize(target.as_bytes()).collect();
                         format!("{}?next={next}", paths::LOGIN)
                     }
                     _ => paths::LOGIN.to_string(),
@@ -240,18 +219,10 @@ fn error_response(
     }
     let status = err.status();
     if err.is::<poem::error::ParsePathError>() || status == StatusCode::NOT_FOUND {
-        return page(
-            StatusCode::NOT_FOUND,
-            "Page not found",
-            ui::NOT_FOUND_MESSAGE,
-        );
+        return page(StatusCode::NOT_FOUND, "Page not found", ui::NOT_FOUND_MESSAGE);
     }
     if status == StatusCode::METHOD_NOT_ALLOWED {
-        return page(
-            status,
-            "That action is not available here",
-            ui::NOT_FOUND_MESSAGE,
-        );
+        return page(status, "That action is not available here", ui::NOT_FOUND_MESSAGE);
     }
     if status == StatusCode::PAYLOAD_TOO_LARGE {
         return page(
@@ -283,10 +254,7 @@ fn internal(request_id: &str, htmx: bool, detail: &str) -> Response {
 }
 
 fn is_state_changing(method: &Method) -> bool {
-    !matches!(
-        *method,
-        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
-    )
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE)
 }
 
 /// Compares two tokens in time that does not depend on where they differ.
@@ -325,8 +293,8 @@ pub async fn csrf<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem::Result<Res
             .into_bytes_limit(MAX_FORM_BYTES)
             .await
             .map_err(|e| AppError::BadRequest(e.to_string()))?;
-        valid = form_urlencoded::parse(&body)
-            .any(|(key, value)| key == "csrf_token" && tokens_match(&expected, &value));
+        valid =
+            form_urlencoded::parse(&body).any(|(key, value)| key == "csrf_token" && tokens_match(&expected, &value));
         req.set_body(body);
     }
     if !valid {

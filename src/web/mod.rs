@@ -61,11 +61,7 @@ impl AppState {
     /// State over a database with the given settings.
     pub fn new(db: Db, settings: Settings) -> AppState {
         let sessions = Arc::new(SqlSessionStore::new(db.clone()));
-        AppState(Arc::new(StateInner {
-            db,
-            sessions,
-            settings,
-        }))
+        AppState(Arc::new(StateInner { db, sessions, settings }))
     }
 }
 

@@ -23,8 +23,8 @@ pub struct TestApp {
     pub db: Db,
     /// Whether the database is PostgreSQL.
     pub postgres: bool,
-    _dir: tempfile::TempDir,
-    pg_cleanup: Option<(String, String)>,
+    /// The database (dropped with the app).
+    pub database: TestDatabase,
 }
 
 /// Which database tests run on.
@@ -34,28 +34,79 @@ pub fn postgres_admin_url() -> Option<String> {
         .filter(|url| !url.is_empty())
 }
 
-async fn fresh_database(dir: &std::path::Path) -> (Db, Option<(String, String)>) {
-    match postgres_admin_url() {
-        Some(admin_url) => {
-            let name = format!("portico_test_{}", uuid::Uuid::new_v4().simple());
-            let admin = sqlx::PgPool::connect(&admin_url)
-                .await
-                .expect("connect to PORTICO_TEST_POSTGRES_URL");
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                .execute(&admin)
-                .await
-                .expect("create test database");
-            admin.close().await;
-            let url = match admin_url.rsplit_once('/') {
-                Some((server, _)) => format!("{server}/{name}"),
-                None => panic!("PORTICO_TEST_POSTGRES_URL must name a database"),
-            };
-            let db = Db::connect(&url).await.expect("connect to test database");
-            (db, Some((admin_url, name)))
+/// A fresh, empty database for one test: a SQLite file in a temporary folder, or
+/// a new PostgreSQL database that is dropped again when this value is.
+pub struct TestDatabase {
+    /// Its URL, as `DATABASE_URL` would give it.
+    pub url: String,
+    /// The temporary folder (also usable as a data dir).
+    pub dir: tempfile::TempDir,
+    pg_cleanup: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    /// Creates the database.
+    pub async fn new() -> TestDatabase {
+        let dir = tempfile::tempdir().expect("temp dir");
+        match postgres_admin_url() {
+            Some(admin_url) => {
+                let name = format!("portico_test_{}", uuid::Uuid::new_v4().simple());
+                let admin = sqlx::PgPool::connect(&admin_url)
+                    .await
+                    .expect("connect to PORTICO_TEST_POSTGRES_URL");
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(&admin)
+                    .await
+                    .expect("create test database");
+                admin.close().await;
+                let url = match admin_url.rsplit_once('/') {
+                    Some((server, _)) => format!("{server}/{name}"),
+                    None => panic!("PORTICO_TEST_POSTGRES_URL must name a database"),
+                };
+                TestDatabase {
+                    url,
+                    dir,
+                    pg_cleanup: Some((admin_url, name)),
+                }
+            }
+            None => {
+                let url = format!("sqlite://{}", dir.path().join("portico.db").display());
+                TestDatabase {
+                    url,
+                    dir,
+                    pg_cleanup: None,
+                }
+            }
         }
-        None => {
-            let url = format!("sqlite://{}", dir.join("portico.db").display());
-            (Db::connect(&url).await.expect("open SQLite"), None)
+    }
+
+    /// Whether it is PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        self.pg_cleanup.is_some()
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some((admin_url, name)) = self.pg_cleanup.take() {
+            // Drop the test database from a thread of its own (Drop cannot await);
+            // FORCE ends the app's connections, which belong to the test's runtime.
+            let _ = std::thread::spawn(move || {
+                let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+                    return;
+                };
+                runtime.block_on(async move {
+                    if let Ok(admin) = sqlx::PgPool::connect(&admin_url).await {
+                        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                        )))
+                        .execute(&admin)
+                        .await;
+                        admin.close().await;
+                    }
+                });
+            })
+            .join();
         }
     }
 }
@@ -68,37 +119,27 @@ impl TestApp {
 
     /// Starts the app, letting the caller adjust its settings first.
     pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let (db, pg_cleanup) = fresh_database(dir.path()).await;
+        let database = TestDatabase::new().await;
+        let db = Db::connect(&database.url).await.expect("connect to the test database");
         db.migrate().await.expect("migrate");
-        let acceptor = TcpListener::bind("127.0.0.1:0")
-            .into_acceptor()
-            .await
-            .expect("bind");
+        let acceptor = TcpListener::bind("127.0.0.1:0").into_acceptor().await.expect("bind");
         let addr: SocketAddr = acceptor
             .local_addr()
             .first()
             .and_then(|addr| addr.as_socket_addr().copied())
             .expect("local address");
         let base_url = format!("http://{addr}");
-        let mut settings = Settings::new(
-            &base_url,
-            false,
-            b"test-secret-key-test-secret-key-0123".to_vec(),
-        );
+        let mut settings = Settings::new(&base_url, false, b"test-secret-key-test-secret-key-0123".to_vec());
         adjust(&mut settings);
         let state = AppState::new(db.clone(), settings);
         tokio::spawn(async move {
-            let _ = Server::new_with_acceptor(acceptor)
-                .run(portico::app(state))
-                .await;
+            let _ = Server::new_with_acceptor(acceptor).run(portico::app(state)).await;
         });
         TestApp {
             base_url,
-            postgres: pg_cleanup.is_some(),
+            postgres: database.is_postgres(),
             db,
-            _dir: dir,
-            pg_cleanup,
+            database,
         }
     }
 
@@ -146,38 +187,7 @@ impl TestApp {
 
     /// Runs a `SELECT COUNT(*) …` with no parameters.
     pub async fn count(&self, sql: &'static str) -> i64 {
-        on_pool!(&self.db, |pool| sqlx::query_scalar::<_, i64>(sql)
-            .fetch_one(pool)
-            .await)
-        .expect("count query")
-    }
-}
-
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        if let Some((admin_url, name)) = self.pg_cleanup.take() {
-            // Drop the test database from a thread of its own (Drop cannot await);
-            // FORCE ends the app's connections, which belong to the test's runtime.
-            let _ = std::thread::spawn(move || {
-                let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                else {
-                    return;
-                };
-                runtime.block_on(async move {
-                    if let Ok(admin) = sqlx::PgPool::connect(&admin_url).await {
-                        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                        )))
-                        .execute(&admin)
-                        .await;
-                        admin.close().await;
-                    }
-                });
-            })
-            .join();
-        }
+        on_pool!(&self.db, |pool| sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await).expect("count query")
     }
 }
 
@@ -275,8 +285,7 @@ impl Client {
     /// Opens the sign-in page and signs in.
     pub async fn login(&mut self, email: &str, password: &str) -> Page {
         self.get("/login").await;
-        self.post("/login", &[("email", email), ("password", password)])
-            .await
+        self.post("/login", &[("email", email), ("password", password)]).await
     }
 }
 
@@ -284,9 +293,5 @@ async fn read(response: reqwest::Response) -> Page {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let body = response.text().await.expect("body");
-    Page {
-        status,
-        headers,
-        body,
-    }
+    Page { status, headers, body }
 }

@@ -18,8 +18,7 @@ use crate::web::ui::form::{Input, csrf_input, error_summary};
 use crate::web::{paths, ui};
 
 fn view(ctx: &Ctx, viewer: &Viewer, errors: &FieldErrors) -> Markup {
-    let hint =
-        format!("At least {MIN_PASSWORD_LEN} characters. A few unrelated words make a strong one.");
+    let hint = format!("At least {MIN_PASSWORD_LEN} characters. A few unrelated words make a strong one.");
     let content = html! {
         h1 { "My account" }
         div class="card" {
@@ -71,12 +70,7 @@ pub async fn change_password(
     let mut errors = FieldErrors::new();
     if form.current_password.is_empty() {
         errors.add("current_password", "Enter your current password");
-    } else if !passwords::verify(
-        &form.current_password,
-        Some(viewer.user.password_hash.clone()),
-    )
-    .await?
-    {
+    } else if !passwords::verify(&form.current_password, Some(viewer.user.password_hash.clone())).await? {
         errors.add("current_password", "Your current password is incorrect");
     }
     errors.check("new_password", check_new_password(&form.new_password));
@@ -84,10 +78,7 @@ pub async fn change_password(
         errors.add("confirm_password", "The passwords do not match");
     }
     if errors.is_empty() && form.new_password == form.current_password {
-        errors.add(
-            "new_password",
-            "Choose a password different from your current one",
-        );
+        errors.add("new_password", "Choose a password different from your current one");
     }
     if !errors.is_empty() {
         return Ok(with_status(

@@ -61,17 +61,16 @@ impl AuditQuery {
     }
 
     fn parse(&self, errors: &mut FieldErrors) -> AuditFilter {
-        let date =
-            |field: &'static str, value: &str, errors: &mut FieldErrors| -> Option<NaiveDate> {
-                if value.is_empty() {
-                    return None;
-                }
-                errors.check(
-                    field,
-                    NaiveDate::parse_from_str(value, "%Y-%m-%d")
-                        .map_err(|_| "Enter a real date, like 2026-03-27".to_string()),
-                )
-            };
+        let date = |field: &'static str, value: &str, errors: &mut FieldErrors| -> Option<NaiveDate> {
+            if value.is_empty() {
+                return None;
+            }
+            errors.check(
+                field,
+                NaiveDate::parse_from_str(value, "%Y-%m-%d")
+                    .map_err(|_| "Enter a real date, like 2026-03-27".to_string()),
+            )
+        };
         let from = date("from", &self.from, errors);
         let to = date("to", &self.to, errors);
         if let (Some(from), Some(to)) = (from, to)
@@ -83,9 +82,7 @@ impl AuditQuery {
             actor_id: Uuid::parse_str(&self.actor).ok(),
             system_only: self.actor == SYSTEM_ACTOR,
             entity_type: (!self.entity.is_empty()).then(|| self.entity.clone()),
-            from: from
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-                .map(|t| t.and_utc()),
+            from: from.and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc()),
             until: to
                 .and_then(|d| d.and_hms_opt(0, 0, 0))
                 .map(|t| t.and_utc() + TimeDelta::days(1)),
@@ -143,17 +140,10 @@ fn results(query: &AuditQuery, rows: &[AuditRow], more: bool) -> Markup {
 }
 
 fn date_field(name: &'static str, label: &str, value: &str, errors: &FieldErrors) -> Markup {
-    ui::form::Input::text(name, label, value)
-        .kind("date")
-        .render(errors)
+    ui::form::Input::text(name, label, value).kind("date").render(errors)
 }
 
-async fn filters(
-    ctx: &Ctx,
-    org_id: Uuid,
-    query: &AuditQuery,
-    errors: &FieldErrors,
-) -> Result<Markup, AppError> {
+async fn filters(ctx: &Ctx, org_id: Uuid, query: &AuditQuery, errors: &FieldErrors) -> Result<Markup, AppError> {
     let db = &ctx.state.db;
     let mut actors = vec![
         (String::new(), "Anyone".to_string()),
@@ -190,10 +180,7 @@ async fn filters(
 
 /// `GET /audit`.
 #[handler]
-pub async fn page(
-    AdminCtx { ctx, viewer }: AdminCtx,
-    Query(query): Query<AuditQuery>,
-) -> Result<Markup, AppError> {
+pub async fn page(AdminCtx { ctx, viewer }: AdminCtx, Query(query): Query<AuditQuery>) -> Result<Markup, AppError> {
     let mut errors = FieldErrors::new();
     let filter = query.parse(&mut errors);
     let (rows, more) = audit::list(&ctx.state.db, viewer.org.id, &filter, PAGE_SIZE).await?;

@@ -43,13 +43,7 @@ fn safe_next(next: Option<&str>) -> Option<&str> {
     next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\"))
 }
 
-fn login_view(
-    ctx: &Ctx,
-    email: &str,
-    next: Option<&str>,
-    problem: Option<&str>,
-    errors: &FieldErrors,
-) -> Markup {
+fn login_view(ctx: &Ctx, email: &str, next: Option<&str>, problem: Option<&str>, errors: &FieldErrors) -> Markup {
     let content = html! {
         div class="card narrow" {
             h1 { "Sign in" }
@@ -84,11 +78,7 @@ pub async fn login_page(ctx: Ctx, Query(query): Query<NextQuery>) -> Result<Resp
 
 /// `POST /login`.
 #[handler]
-pub async fn login_submit(
-    ctx: Ctx,
-    req: &Request,
-    Form(form): Form<LoginForm>,
-) -> Result<Response, AppError> {
+pub async fn login_submit(ctx: Ctx, req: &Request, Form(form): Form<LoginForm>) -> Result<Response, AppError> {
     let next = safe_next(form.next.as_deref()).map(str::to_string);
     let email = form.email.trim().to_lowercase();
     let mut errors = FieldErrors::new();
@@ -111,32 +101,16 @@ pub async fn login_submit(
             if minutes == 1 { "" } else { "s" }
         );
         tracing::warn!(client = %client, "sign-in throttled");
-        let view = login_view(
-            &ctx,
-            &form.email,
-            next.as_deref(),
-            Some(&problem),
-            &FieldErrors::new(),
-        );
+        let view = login_view(&ctx, &form.email, next.as_deref(), Some(&problem), &FieldErrors::new());
         return Ok(with_status(view, StatusCode::TOO_MANY_REQUESTS));
     }
     let user = users::find_by_email(db, &email).await?;
-    let password_ok = passwords::verify(
-        &form.password,
-        user.as_ref().map(|u| u.password_hash.clone()),
-    )
-    .await?;
+    let password_ok = passwords::verify(&form.password, user.as_ref().map(|u| u.password_hash.clone())).await?;
     let user = match user {
         Some(user) if password_ok && user.is_active => user,
         Some(_) if password_ok => {
             let problem = "This account has been deactivated. Ask your agency's admin if you need access again.";
-            let view = login_view(
-                &ctx,
-                &form.email,
-                next.as_deref(),
-                Some(problem),
-                &FieldErrors::new(),
-            );
+            let view = login_view(&ctx, &form.email, next.as_deref(), Some(problem), &FieldErrors::new());
             return Ok(with_status(view, StatusCode::UNAUTHORIZED));
         }
         _ => {

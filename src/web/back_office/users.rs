@@ -157,16 +157,10 @@ pub async fn page(AdminCtx { ctx, viewer }: AdminCtx) -> Result<Markup, AppError
 
 /// `POST /users`: adds a user and shows their one-time password once.
 #[handler]
-pub async fn create(
-    AdminCtx { ctx, viewer }: AdminCtx,
-    Form(form): Form<AddUserForm>,
-) -> Result<Response, AppError> {
+pub async fn create(AdminCtx { ctx, viewer }: AdminCtx, Form(form): Form<AddUserForm>) -> Result<Response, AppError> {
     let db = &ctx.state.db;
     let mut errors = FieldErrors::new();
-    let name = errors.check(
-        "name",
-        required_text("a full name", &form.name, MAX_NAME_LEN),
-    );
+    let name = errors.check("name", required_text("a full name", &form.name, MAX_NAME_LEN));
     let email = errors.check("email", Email::parse(&form.email));
     let role = errors.check("role", Role::parse(&form.role));
     let (Some(name), Some(email), Some(role)) = (name, email, role) else {
@@ -180,16 +174,7 @@ pub async fn create(
     let hash = passwords::hash(&password).await?;
     let new = NewUser { name, email, role };
     let mut tx = db.begin().await?;
-    match users::create(
-        &mut tx,
-        viewer.org.id,
-        &new,
-        &hash,
-        true,
-        &viewer.user.actor(),
-    )
-    .await
-    {
+    match users::create(&mut tx, viewer.org.id, &new, &hash, true, &viewer.user.actor()).await {
         Ok(_) => tx.commit().await?,
         Err(CreateUserError::EmailTaken) => {
             drop(tx);
@@ -242,21 +227,15 @@ pub async fn change_role(
     let user = user_in_org(&ctx, &viewer, id).await?;
     let role = Role::parse(&form.role).map_err(AppError::BadRequest)?;
     if user.id == viewer.user.id {
-        ctx.set_flash(
-            "error",
-            "You cannot change your own role. Ask another admin.",
-        )
-        .await?;
+        ctx.set_flash("error", "You cannot change your own role. Ask another admin.")
+            .await?;
         return Ok(see_other(paths::USERS));
     }
     if role == user.role() {
         return Ok(see_other(paths::USERS));
     }
     let mut tx = ctx.state.db.begin().await?;
-    if user.role() == Role::Admin
-        && user.is_active
-        && users::active_admin_count(&mut tx, viewer.org.id).await? <= 1
-    {
+    if user.role() == Role::Admin && user.is_active && users::active_admin_count(&mut tx, viewer.org.id).await? <= 1 {
         drop(tx);
         ctx.set_flash("error", "The agency must keep at least one active admin.")
             .await?;
@@ -293,25 +272,16 @@ pub async fn confirm_deactivate(
             }
         }
     };
-    Ok(with_status(
-        ui::page(&ctx, "Deactivate user", content),
-        StatusCode::OK,
-    ))
+    Ok(with_status(ui::page(&ctx, "Deactivate user", content), StatusCode::OK))
 }
 
 /// `POST /users/{id}/deactivate`.
 #[handler]
-pub async fn deactivate(
-    AdminCtx { ctx, viewer }: AdminCtx,
-    Path(id): Path<Uuid>,
-) -> Result<Response, AppError> {
+pub async fn deactivate(AdminCtx { ctx, viewer }: AdminCtx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
     let user = user_in_org(&ctx, &viewer, id).await?;
     if user.id == viewer.user.id {
-        ctx.set_flash(
-            "error",
-            "You cannot deactivate yourself. Ask another admin.",
-        )
-        .await?;
+        ctx.set_flash("error", "You cannot deactivate yourself. Ask another admin.")
+            .await?;
         return Ok(see_other(paths::USERS));
     }
     if !user.is_active {
@@ -320,20 +290,14 @@ pub async fn deactivate(
     let mut tx = ctx.state.db.begin().await?;
     users::set_active(&mut tx, &user, false, &viewer.user.actor()).await?;
     tx.commit().await?;
-    ctx.set_flash(
-        "success",
-        format!("{} has been deactivated and signed out.", user.name),
-    )
-    .await?;
+    ctx.set_flash("success", format!("{} has been deactivated and signed out.", user.name))
+        .await?;
     Ok(see_other(paths::USERS))
 }
 
 /// `POST /users/{id}/reactivate`.
 #[handler]
-pub async fn reactivate(
-    AdminCtx { ctx, viewer }: AdminCtx,
-    Path(id): Path<Uuid>,
-) -> Result<Response, AppError> {
+pub async fn reactivate(AdminCtx { ctx, viewer }: AdminCtx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
     let user = user_in_org(&ctx, &viewer, id).await?;
     if user.is_active {
         return Ok(see_other(paths::USERS));

@@ -71,14 +71,11 @@ impl<'a> Input<'a> {
         let error = errors.get(self.name);
         let error_id = format!("{}-error", self.name);
         let hint_id = format!("{}-hint", self.name);
-        let described = [
-            self.hint.map(|_| hint_id.as_str()),
-            error.map(|_| error_id.as_str()),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
+        let described = [self.hint.map(|_| hint_id.as_str()), error.map(|_| error_id.as_str())]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
         html! {
             div class={ "field" @if error.is_some() { " has-error" } } {
                 label for=(self.name) { (self.label) }

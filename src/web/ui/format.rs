@@ -41,9 +41,6 @@ mod tests {
 
     #[test]
     fn dates_read_day_month_year() {
-        assert_eq!(
-            date(NaiveDate::from_ymd_opt(2026, 3, 3).unwrap()),
-            "3 Mar 2026"
-        );
+        assert_eq!(date(NaiveDate::from_ymd_opt(2026, 3, 3).unwrap()), "3 Mar 2026");
     }
 }

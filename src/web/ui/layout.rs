@@ -10,10 +10,10 @@ use crate::web::ctx::{Ctx, Flash};
 use crate::web::paths;
 
 /// What a 404 page says.
-pub const NOT_FOUND_MESSAGE: &str = "The page may have moved, or the link may be wrong. If you typed the address, check it and try again.";
+pub const NOT_FOUND_MESSAGE: &str =
+    "The page may have moved, or the link may be wrong. If you typed the address, check it and try again.";
 /// What a 400 page says.
-pub const BAD_REQUEST_MESSAGE: &str =
-    "Nothing was changed. Go back, reload the page and try again.";
+pub const BAD_REQUEST_MESSAGE: &str = "Nothing was changed. Go back, reload the page and try again.";
 
 /// htmx settings: no injected inline styles and no eval, so the CSP needs neither
 /// `unsafe-inline` nor `unsafe-eval`; no history cache of pages with personal data;
@@ -57,10 +57,7 @@ pub fn page(ctx: &Ctx, title: &str, content: Markup) -> Markup {
         return html! { title { (title) " – Portico" } (flash(&ctx.flash)) (content) };
     }
     let hx_headers = serde_json::json!({ "X-CSRF-Token": ctx.csrf }).to_string();
-    let brand = ctx
-        .viewer
-        .as_ref()
-        .map_or("Portico", |viewer| viewer.org.name.as_str());
+    let brand = ctx.viewer.as_ref().map_or("Portico", |viewer| viewer.org.name.as_str());
     html! {
         (DOCTYPE)
         html lang="en-GB" {
@@ -99,13 +96,7 @@ pub fn page(ctx: &Ctx, title: &str, content: Markup) -> Markup {
 }
 
 /// A page for an error, with a way back. For htmx, only its content.
-pub fn error_page(
-    status: StatusCode,
-    title: &str,
-    message: &str,
-    request_id: &str,
-    htmx: bool,
-) -> Response {
+pub fn error_page(status: StatusCode, title: &str, message: &str, request_id: &str, htmx: bool) -> Response {
     let content = html! {
         div class="error-page" {
             p class="code" { (status.as_u16()) }
@@ -140,10 +131,9 @@ pub fn error_page(
         response
             .headers_mut()
             .insert("HX-Retarget", poem::http::HeaderValue::from_static("#main"));
-        response.headers_mut().insert(
-            "HX-Reswap",
-            poem::http::HeaderValue::from_static("innerHTML"),
-        );
+        response
+            .headers_mut()
+            .insert("HX-Reswap", poem::http::HeaderValue::from_static("innerHTML"));
     }
     response
 }
