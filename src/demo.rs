@@ -128,7 +128,18 @@ fn demo_landlords() -> Vec<NewLandlord> {
         ("Mr", "Marco", "Rossi", "Via Roma 12", "Milan", "20121"),
         ("Ms", "Ingrid", "Larsen", "Storgata 8", "Oslo", "0155"),
     ];
-    const COMPANIES: &[(&str, &str, &str, &str, &str, &str, &str, &str)] = &[
+    /// Company name, number, contact first and last name, address line, city, postcode, status.
+    type Company = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+    );
+    const COMPANIES: &[Company] = &[
         (
             "Avon Residential Ltd",
             "08412345",

@@ -84,6 +84,8 @@ fn serve(database: &TestDatabase, port: u16, extra: &[&str]) -> Served {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("portico serve did not start on port {port}");
 }
 
