@@ -222,3 +222,35 @@ async fn htmx_filter_requests_get_only_the_results_fragment() {
         "a history restore gets the whole page"
     );
 }
+
+#[tokio::test]
+async fn an_entitys_audit_details_can_be_redacted_keeping_the_sentences() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    admin.get("/users").await;
+    admin
+        .post(
+            "/users",
+            &[("name", "Ben Agent"), ("email", "ben@acme.example"), ("role", "agent")],
+        )
+        .await;
+    let ben = users::find_by_email(&app.db, "ben@acme.example")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut tx = app.db.begin().await.unwrap();
+    let redacted = portico::store::audit::redact_entity(&mut tx, agency.org.id, users::ENTITY, ben.id)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(redacted, 1);
+    let rows = portico::store::audit::for_entity(&app.db, agency.org.id, users::ENTITY, ben.id, 10)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0].changes().is_empty() && rows[0].redacted_at.is_some());
+    assert!(!rows[0].changes.contains("ben@acme.example"));
+    let page = admin.get("/audit").await;
+    assert!(page.body.contains("Details redacted."));
+}
