@@ -3,11 +3,12 @@
 
 use crate::db::Db;
 use crate::domain::audit::Actor;
+use crate::domain::landlords::LandlordForm;
 use crate::domain::users::Role;
 use crate::domain::validation::Email;
 use crate::passwords;
 use crate::provision;
-use crate::store::landlords::{self, NewLandlord};
+use crate::store::landlords;
 use crate::store::orgs;
 use crate::store::users::{self, NewUser};
 
@@ -65,11 +66,15 @@ pub async fn ensure(db: &Db) -> anyhow::Result<DemoLogin> {
         let user = users::create(&mut tx, org_id, &new, &hash, true, &system).await?;
         agents.push(user.id);
     }
-    for (i, landlord) in demo_landlords().into_iter().enumerate() {
-        let mut landlord = landlord;
-        landlord.branch_id = Some(if i % 3 == 0 { bath.id } else { bristol.id });
-        landlord.managed_by_user_id = Some(agents[i % agents.len()]);
-        landlords::create(&mut tx, org_id, &landlord, None, &system).await?;
+    for (i, mut form) in demo_landlords().into_iter().enumerate() {
+        form.branch_id = if i % 3 == 0 { bath.id } else { bristol.id }.to_string();
+        if i % 5 != 4 {
+            form.managed_by_user_id = agents[i % agents.len()].to_string();
+        }
+        let fields = form
+            .parse()
+            .map_err(|errors| anyhow::anyhow!("invalid demo landlord {}: {errors:?}", form.email))?;
+        landlords::create(&mut tx, org_id, &fields, None, &system).await?;
     }
     tx.commit().await?;
     Ok(DemoLogin {
@@ -81,7 +86,8 @@ pub async fn ensure(db: &Db) -> anyhow::Result<DemoLogin> {
 /// About forty landlords: individuals and companies, a few inactive or archived,
 /// some overseas, with real-looking UK addresses (reserved example emails and
 /// Ofcom drama phone numbers).
-fn demo_landlords() -> Vec<NewLandlord> {
+fn demo_landlords() -> Vec<LandlordForm> {
+    let mut list = Vec::new();
     const PEOPLE: &[(&str, &str, &str, &str, &str, &str)] = &[
         (
             "Mr",
@@ -241,9 +247,24 @@ fn demo_landlords() -> Vec<NewLandlord> {
             "inactive",
         ),
     ];
+    // A long double-barrelled name and a long note, to show how pages cope.
+    list.push(LandlordForm {
+        title: "Lady".into(),
+        first_name: "Arabella Georgiana Victoria".into(),
+        last_name: "Montgomery-Worthington-Fairfax".into(),
+        email: "arabella.montgomery-worthington@example.com".into(),
+        phone: "07700 900999".into(),
+        address_line1: "The Old Rectory, Church Lane".into(),
+        address_line2: "Compton Martin".into(),
+        city: "Bristol".into(),
+        county: "Somerset".into(),
+        postcode: "bs406jp".into(),
+        preferred_contact_method: "post".into(),
+        notes: LONG_NOTE.into(),
+        ..LandlordForm::with_defaults()
+    });
     let inactive = ["Liam", "Aisha", "Daniel"];
     let archived = ["Peter", "Caroline"];
-    let mut list = Vec::new();
     for (i, (title, first, last, line1, city, postcode)) in PEOPLE.iter().enumerate() {
         let overseas = matches!(*city, "Milan" | "Oslo");
         let status = if inactive.contains(first) {
@@ -253,8 +274,10 @@ fn demo_landlords() -> Vec<NewLandlord> {
         } else {
             "active"
         };
-        list.push(NewLandlord {
-            title: Some((*title).into()),
+        let sparse = i % 7 == 6;
+        let unless_sparse = |value: String| if sparse { String::new() } else { value };
+        list.push(LandlordForm {
+            title: unless_sparse((*title).into()),
             first_name: (*first).into(),
             last_name: (*last).into(),
             email: format!(
@@ -262,37 +285,68 @@ fn demo_landlords() -> Vec<NewLandlord> {
                 first.to_lowercase(),
                 last.to_lowercase().replace('\'', "")
             ),
-            phone: Some(format!("07700 900{:03}", 100 + i)),
-            landlord_type: "individual".into(),
-            address_line1: Some((*line1).into()),
-            city: Some((*city).into()),
-            postcode: Some((*postcode).into()),
+            phone: unless_sparse(format!("07700 900{:03}", 100 + i)),
+            alt_phone: if i % 4 == 1 {
+                format!("0117 496 0{:03}", 500 + i)
+            } else {
+                String::new()
+            },
+            address_line1: unless_sparse((*line1).into()),
+            city: (*city).into(),
+            postcode: unless_sparse((*postcode).into()),
+            country: match *city {
+                "Milan" => "IT".into(),
+                "Oslo" => "NO".into(),
+                _ => "GB".into(),
+            },
             preferred_contact_method: ["email", "email", "phone", "post"][i % 4].into(),
-            is_overseas: overseas,
+            sms_notifications_enabled: (i % 3 == 0).then(|| "on".into()),
+            is_overseas: overseas.then(|| "on".into()),
+            bank_account_name: unless_sparse(format!("{first} {last}")),
+            bank_sort_code: unless_sparse(format!("20-{:02}-{:02}", 10 + i, 30 + i)),
+            bank_account_number: unless_sparse(format!("{:08}", 41_000_000 + i * 7919)),
+            tax_reference: if overseas {
+                format!("NRL{:06}", 120_000 + i)
+            } else {
+                String::new()
+            },
             status: status.into(),
-            notes: overseas.then(|| "Non-resident landlord: NRL1 approval on file.".to_string()),
-            ..NewLandlord::default()
+            notes: if overseas {
+                "Non-resident landlord: NRL1 approval on file.".into()
+            } else {
+                String::new()
+            },
+            ..LandlordForm::with_defaults()
         });
     }
     for (i, (company, number, first, last, line1, city, postcode, status)) in COMPANIES.iter().enumerate() {
-        list.push(NewLandlord {
+        list.push(LandlordForm {
             first_name: (*first).into(),
             last_name: (*last).into(),
             email: format!(
                 "lettings@{}.example",
                 company.to_lowercase().split_whitespace().next().unwrap_or("company")
             ),
-            phone: Some(format!("0117 496 0{:03}", 200 + i)),
+            phone: format!("0117 496 0{:03}", 200 + i),
             landlord_type: "company".into(),
-            company_name: Some((*company).into()),
-            company_registration_number: Some((*number).into()),
-            address_line1: Some((*line1).into()),
-            city: Some((*city).into()),
-            postcode: Some((*postcode).into()),
-            preferred_contact_method: "email".into(),
+            company_name: (*company).into(),
+            company_registration_number: (*number).into(),
+            address_line1: (*line1).into(),
+            city: (*city).into(),
+            postcode: (*postcode).into(),
+            bank_account_name: (*company).into(),
+            bank_sort_code: format!("40-{:02}-{:02}", 11 + i, 22 + i),
+            bank_account_number: format!("{:08}", 73_000_000 + i * 104_729),
+            tax_reference: format!("{:010}", 5_210_000_000u64 + i as u64 * 37),
             status: (*status).into(),
-            ..NewLandlord::default()
+            ..LandlordForm::with_defaults()
         });
     }
     list
 }
+
+/// A realistic long agent note.
+const LONG_NOTE: &str = "Owns several HMOs across BS6 and BS7; prefers all correspondence by post and \
+    asks for paper copies of every gas safety record. Rent statements monthly by the 5th. Has asked us to \
+    quote for a full refurbishment of the top-floor flat before the next tenancy, and to check whether the \
+    licence conditions for the HMO need the fire doors upgraded. Do not call before 10am on weekdays.";

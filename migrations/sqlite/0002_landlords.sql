@@ -1,4 +1,6 @@
 -- Landlords (seed 001): every field of the Field Reference, scoped to an agency and optionally a branch.
+-- sort_key (lower-case "last<TAB>first", byte order) and search_text (lower-case searchable fields)
+-- are derived in Rust on every write, so sorting and search give the same results on both databases.
 CREATE TABLE landlords (
     id                          BLOB PRIMARY KEY NOT NULL,
     org_id                      BLOB NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
@@ -32,9 +34,11 @@ CREATE TABLE landlords (
     notes                       TEXT,
     managed_by_user_id          BLOB REFERENCES users(id) ON DELETE SET NULL,
     created_by_user_id          BLOB REFERENCES users(id) ON DELETE SET NULL,
+    sort_key                    TEXT NOT NULL,
+    search_text                 TEXT NOT NULL,
     anonymised_at               TEXT,
     created_at                  TEXT NOT NULL,
     updated_at                  TEXT NOT NULL
 );
-CREATE INDEX landlords_org_name ON landlords (org_id, last_name, first_name, id);
+CREATE INDEX landlords_org_sort ON landlords (org_id, sort_key, id);
 CREATE INDEX landlords_org_email ON landlords (org_id, email);

@@ -63,7 +63,11 @@ pub fn optional_text(label: &str, value: &str, max: usize) -> Result<Option<Stri
 fn limit(label: &str, value: &str, max: usize) -> Result<(), String> {
     let count = value.chars().count();
     if count > max {
-        let label = capitalise(label);
+        let noun = ["a ", "an ", "the "]
+            .iter()
+            .find_map(|article| label.strip_prefix(article))
+            .unwrap_or(label);
+        let label = capitalise(noun);
         return Err(format!("{label} must be {max} characters or fewer (it is {count})"));
     }
     Ok(())

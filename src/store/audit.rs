@@ -194,3 +194,18 @@ pub async fn for_entity(
         .await
     })
 }
+
+/// Replaces `old` with `replacement` in every audit sentence of the agency (for
+/// erasure requests, so no page shows the old personal data).
+pub async fn scrub_text(tx: &mut Tx, org_id: Uuid, old: &str, replacement: &str) -> Result<u64, sqlx::Error> {
+    on_tx!(tx, |conn| {
+        sqlx::query("UPDATE audit_log SET summary = REPLACE(summary, $2, $3) WHERE org_id = $1 AND summary LIKE $4")
+            .bind(org_id)
+            .bind(old)
+            .bind(replacement)
+            .bind(format!("%{old}%"))
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected())
+    })
+}

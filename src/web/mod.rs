@@ -80,7 +80,7 @@ pub fn is_htmx(req: &poem::Request) -> bool {
 
 /// The whole application as one endpoint; `main` serves it and tests drive it.
 pub fn app(state: AppState) -> impl Endpoint {
-    use back_office::{account, audit, auth, home, users};
+    use back_office::{account, audit, auth, home, landlords, users};
     use paths::pattern;
 
     let routes = Route::new()
@@ -97,6 +97,22 @@ pub fn app(state: AppState) -> impl Endpoint {
         )
         .at(pattern::USER_REACTIVATE, post(users::reactivate))
         .at(paths::AUDIT, get(audit::page))
+        .at(paths::LANDLORDS, get(landlords::list).post(landlords::create))
+        .at(paths::LANDLORD_NEW, get(landlords::new_form))
+        .at(pattern::LANDLORD, get(landlords::show))
+        .at(
+            pattern::LANDLORD_EDIT,
+            get(landlords::edit_form).post(landlords::update),
+        )
+        .at(
+            pattern::LANDLORD_ARCHIVE,
+            get(landlords::confirm_archive).post(landlords::archive),
+        )
+        .at(pattern::LANDLORD_RESTORE, post(landlords::restore))
+        .at(
+            pattern::LANDLORD_ANONYMISE,
+            get(landlords::confirm_anonymise).post(landlords::anonymise),
+        )
         .at(paths::HEALTHZ, get(health::healthz))
         .at(paths::READYZ, get(health::readyz))
         .at(pattern::ASSET, get(assets::serve));

@@ -17,6 +17,10 @@ pub const ACCOUNT_PASSWORD: &str = "/account/password";
 pub const USERS: &str = "/users";
 /// The audit trail (admins only).
 pub const AUDIT: &str = "/audit";
+/// The landlord list.
+pub const LANDLORDS: &str = "/landlords";
+/// The new-landlord form.
+pub const LANDLORD_NEW: &str = "/landlords/new";
 /// Liveness probe.
 pub const HEALTHZ: &str = "/healthz";
 /// Readiness probe (database reachable).
@@ -32,6 +36,16 @@ pub mod pattern {
     pub const USER_DEACTIVATE: &str = "/users/:id/deactivate";
     /// Reactivate (POST).
     pub const USER_REACTIVATE: &str = "/users/:id/reactivate";
+    /// A landlord's record.
+    pub const LANDLORD: &str = "/landlords/:id";
+    /// Edit a landlord.
+    pub const LANDLORD_EDIT: &str = "/landlords/:id/edit";
+    /// Confirm / archive a landlord.
+    pub const LANDLORD_ARCHIVE: &str = "/landlords/:id/archive";
+    /// Restore an archived landlord (POST).
+    pub const LANDLORD_RESTORE: &str = "/landlords/:id/restore";
+    /// Confirm / anonymise a landlord (admins).
+    pub const LANDLORD_ANONYMISE: &str = "/landlords/:id/anonymise";
     /// A static asset.
     pub const ASSET: &str = "/assets/:name";
 }
@@ -54,4 +68,29 @@ pub fn user_reactivate(id: Uuid) -> String {
 /// The audit trail filtered to one user's changes.
 pub fn audit_for_actor(id: Uuid) -> String {
     format!("{AUDIT}?actor={id}")
+}
+
+/// A landlord's record.
+pub fn landlord(id: Uuid) -> String {
+    format!("{LANDLORDS}/{id}")
+}
+
+/// Edit a landlord.
+pub fn landlord_edit(id: Uuid) -> String {
+    format!("{LANDLORDS}/{id}/edit")
+}
+
+/// Archive a landlord: GET confirms, POST archives.
+pub fn landlord_archive(id: Uuid) -> String {
+    format!("{LANDLORDS}/{id}/archive")
+}
+
+/// Restore an archived landlord (POST).
+pub fn landlord_restore(id: Uuid) -> String {
+    format!("{LANDLORDS}/{id}/restore")
+}
+
+/// Anonymise a landlord: GET confirms, POST anonymises.
+pub fn landlord_anonymise(id: Uuid) -> String {
+    format!("{LANDLORDS}/{id}/anonymise")
 }

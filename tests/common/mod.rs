@@ -295,3 +295,56 @@ async fn read(response: reqwest::Response) -> Page {
     let body = response.text().await.expect("body");
     Page { status, headers, body }
 }
+
+impl TestApp {
+    /// Every `table.column` whose text contains `needle` (case-insensitive),
+    /// across every table of the database.
+    pub async fn columns_containing(&self, needle: &str) -> Vec<String> {
+        let pattern = format!("%{}%", needle.to_lowercase());
+        let mut hits = Vec::new();
+        let columns: Vec<(String, String)> = match &self.db {
+            Db::Sqlite(pool) => {
+                let tables: Vec<String> =
+                    sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+                        .fetch_all(pool)
+                        .await
+                        .unwrap();
+                let mut columns = Vec::new();
+                for table in tables {
+                    let names: Vec<String> =
+                        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT name FROM pragma_table_info('{table}')")))
+                            .fetch_all(pool)
+                            .await
+                            .unwrap();
+                    columns.extend(names.into_iter().map(|c| (table.clone(), c)));
+                }
+                columns
+            }
+            Db::Postgres(pool) => sqlx::query_as(
+                "SELECT table_name::text, column_name::text FROM information_schema.columns WHERE table_schema = 'public'",
+            )
+            .fetch_all(pool)
+            .await
+            .unwrap(),
+        };
+        for (table, column) in columns {
+            let sql = match &self.db {
+                Db::Sqlite(_) => {
+                    format!("SELECT COUNT(*) FROM \"{table}\" WHERE LOWER(CAST(\"{column}\" AS TEXT)) LIKE $1")
+                }
+                Db::Postgres(_) => format!("SELECT COUNT(*) FROM \"{table}\" WHERE LOWER(\"{column}\"::text) LIKE $1"),
+            };
+            let count: i64 = on_pool!(&self.db, |pool| {
+                sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone()))
+                    .bind(&pattern)
+                    .fetch_one(pool)
+                    .await
+            })
+            .unwrap();
+            if count > 0 {
+                hits.push(format!("{table}.{column}"));
+            }
+        }
+        hits
+    }
+}

@@ -4,6 +4,7 @@ pub mod account;
 pub mod audit;
 pub mod auth;
 pub mod home;
+pub mod landlords;
 pub mod users;
 
 use poem::http::{StatusCode, header};

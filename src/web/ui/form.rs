@@ -131,3 +131,37 @@ pub fn error_summary(errors: &FieldErrors, fields: &[&'static str]) -> Markup {
         }
     }
 }
+
+/// A checkbox with its label (and hint); ticked sends `on`.
+pub fn checkbox(name: &'static str, label: &str, checked: bool, hint: Option<&str>) -> Markup {
+    let hint_id = format!("{name}-hint");
+    html! {
+        div class="field checkbox" {
+            input type="checkbox" id=(name) name=(name) value="on" checked[checked]
+                aria-describedby=[hint.map(|_| hint_id.as_str())];
+            label for=(name) { (label) }
+            @if let Some(hint) = hint { span class="hint" id=(hint_id) { (hint) } }
+        }
+    }
+}
+
+/// A multi-line text field with its label, hint, error and typed value.
+pub fn textarea(name: &'static str, label: &str, value: &str, hint: Option<&str>, errors: &FieldErrors) -> Markup {
+    let error = errors.get(name);
+    let error_id = format!("{name}-error");
+    let hint_id = format!("{name}-hint");
+    let described = [hint.map(|_| hint_id.as_str()), error.map(|_| error_id.as_str())]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    html! {
+        div class={ "field" @if error.is_some() { " has-error" } } {
+            label for=(name) { (label) }
+            @if let Some(hint) = hint { span class="hint" id=(hint_id) { (hint) } }
+            @if let Some(error) = error { span class="field-error" id=(error_id) { "Error: " (error) } }
+            textarea id=(name) name=(name) rows="6" aria-invalid=[error.map(|_| "true")]
+                aria-describedby=[(!described.is_empty()).then_some(described.as_str())] { (value) }
+        }
+    }
+}

@@ -71,6 +71,7 @@ pub fn page(ctx: &Ctx, title: &str, content: Markup) -> Markup {
                             nav class="site-nav" aria-label="Main" {
                                 ul {
                                     (nav_link(ctx, paths::HOME, "Home"))
+                                    (nav_link(ctx, paths::LANDLORDS, "Landlords"))
                                     @if viewer.is_admin() {
                                         (nav_link(ctx, paths::USERS, "Users"))
                                         (nav_link(ctx, paths::AUDIT, "Audit"))

@@ -1,0 +1,581 @@
+//! Landlords (seed 001): their choices, the UK postcode rule, and the parsing of
+//! the landlord form into checked fields. Every limit lives here.
+
+use uuid::Uuid;
+
+use super::validation::{Email, FieldErrors, optional_text, required_text};
+
+/// Individual or company (seed: `landlordType`, default individual).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LandlordType {
+    /// A person.
+    #[default]
+    Individual,
+    /// A company; its name is then required.
+    Company,
+}
+
+/// How the landlord prefers to be contacted (default email).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ContactMethod {
+    /// Email.
+    #[default]
+    Email,
+    /// Telephone.
+    Phone,
+    /// Letter.
+    Post,
+}
+
+/// Where a landlord is in its lifecycle: active → inactive → archived, or
+/// active → archived directly; archived ones are restored to active or inactive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LandlordStatus {
+    /// Current.
+    #[default]
+    Active,
+    /// Kept but not currently doing business.
+    Inactive,
+    /// Soft-deleted: hidden from the list unless asked for.
+    Archived,
+}
+
+/// A choice stored as text, with the label people read.
+pub trait Choice: Sized + Copy + PartialEq + 'static {
+    /// Every value, in the order shown.
+    const ALL: &'static [Self];
+    /// The stored value.
+    fn as_str(self) -> &'static str;
+    /// The label.
+    fn label(self) -> &'static str;
+    /// The message when nothing valid was chosen.
+    const CHOOSE: &'static str;
+
+    /// Parses the stored value.
+    fn parse(value: &str) -> Result<Self, String> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|v| v.as_str() == value)
+            .ok_or_else(|| Self::CHOOSE.to_string())
+    }
+
+    /// Parses, treating an empty value as the default.
+    fn parse_or(value: &str, default: Self) -> Result<Self, String> {
+        if value.trim().is_empty() {
+            Ok(default)
+        } else {
+            Self::parse(value.trim())
+        }
+    }
+}
+
+impl Choice for LandlordType {
+    const ALL: &'static [Self] = &[LandlordType::Individual, LandlordType::Company];
+    const CHOOSE: &'static str = "Choose individual or company";
+    fn as_str(self) -> &'static str {
+        match self {
+            LandlordType::Individual => "individual",
+            LandlordType::Company => "company",
+        }
+    }
+    fn label(self) -> &'static str {
+        match self {
+            LandlordType::Individual => "Individual",
+            LandlordType::Company => "Company",
+        }
+    }
+}
+
+impl Choice for ContactMethod {
+    const ALL: &'static [Self] = &[ContactMethod::Email, ContactMethod::Phone, ContactMethod::Post];
+    const CHOOSE: &'static str = "Choose email, phone or post";
+    fn as_str(self) -> &'static str {
+        match self {
+            ContactMethod::Email => "email",
+            ContactMethod::Phone => "phone",
+            ContactMethod::Post => "post",
+        }
+    }
+    fn label(self) -> &'static str {
+        match self {
+            ContactMethod::Email => "Email",
+            ContactMethod::Phone => "Phone",
+            ContactMethod::Post => "Post",
+        }
+    }
+}
+
+impl Choice for LandlordStatus {
+    const ALL: &'static [Self] = &[
+        LandlordStatus::Active,
+        LandlordStatus::Inactive,
+        LandlordStatus::Archived,
+    ];
+    const CHOOSE: &'static str = "Choose active, inactive or archived";
+    fn as_str(self) -> &'static str {
+        match self {
+            LandlordStatus::Active => "active",
+            LandlordStatus::Inactive => "inactive",
+            LandlordStatus::Archived => "archived",
+        }
+    }
+    fn label(self) -> &'static str {
+        match self {
+            LandlordStatus::Active => "Active",
+            LandlordStatus::Inactive => "Inactive",
+            LandlordStatus::Archived => "Archived",
+        }
+    }
+}
+
+/// Checks a UK postcode and writes it the standard way: `sw1a1aa` → `SW1A 1AA`.
+pub fn normalise_uk_postcode(input: &str) -> Result<String, String> {
+    let compact: String = input
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    let message = || "Enter a real UK postcode, like SW1A 1AA".to_string();
+    if compact == "GIR0AA" {
+        return Ok("GIR 0AA".into());
+    }
+    if !(5..=7).contains(&compact.len()) || !compact.is_ascii() {
+        return Err(message());
+    }
+    let (outward, inward) = compact.split_at(compact.len() - 3);
+    let inward_ok = {
+        let b = inward.as_bytes();
+        b[0].is_ascii_digit() && b[1].is_ascii_alphabetic() && b[2].is_ascii_alphabetic()
+    };
+    let o = outward.as_bytes();
+    let alpha = |i: usize| o.get(i).is_some_and(u8::is_ascii_alphabetic);
+    let digit = |i: usize| o.get(i).is_some_and(u8::is_ascii_digit);
+    // A9, A99, AA9, AA99, A9A, AA9A.
+    let outward_ok = match o.len() {
+        2 => alpha(0) && digit(1),
+        3 => {
+            (alpha(0) && digit(1) && digit(2))
+                || (alpha(0) && alpha(1) && digit(2))
+                || (alpha(0) && digit(1) && alpha(2))
+        }
+        4 => alpha(0) && alpha(1) && digit(2) && (digit(3) || alpha(3)),
+        _ => false,
+    };
+    if outward_ok && inward_ok {
+        Ok(format!("{outward} {inward}"))
+    } else {
+        Err(message())
+    }
+}
+
+/// Field limits, defined once.
+pub mod limits {
+    /// First and last name.
+    pub const NAME: usize = 100;
+    /// Title (Mr, Mrs, Dr…).
+    pub const TITLE: usize = 20;
+    /// Phone numbers.
+    pub const PHONE: usize = 30;
+    /// Company name.
+    pub const COMPANY_NAME: usize = 200;
+    /// Companies House number.
+    pub const COMPANY_NUMBER: usize = 20;
+    /// Address lines.
+    pub const ADDRESS_LINE: usize = 200;
+    /// City and county.
+    pub const PLACE: usize = 100;
+    /// Postcode outside the UK.
+    pub const POSTCODE: usize = 20;
+    /// Country.
+    pub const COUNTRY: usize = 56;
+    /// Bank account name.
+    pub const BANK_ACCOUNT_NAME: usize = 100;
+    /// Sort code (seed: max 10).
+    pub const SORT_CODE: usize = 10;
+    /// Account number (seed: max 20).
+    pub const ACCOUNT_NUMBER: usize = 20;
+    /// Tax reference.
+    pub const TAX_REFERENCE: usize = 50;
+    /// Internal notes (seed: max 5,000).
+    pub const NOTES: usize = 5000;
+}
+
+/// The landlord form exactly as typed: every field a string so that whatever was
+/// typed can be shown again with its error.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct LandlordForm {
+    pub title: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub phone: String,
+    pub alt_phone: String,
+    pub landlord_type: String,
+    pub company_name: String,
+    pub company_registration_number: String,
+    pub address_line1: String,
+    pub address_line2: String,
+    pub city: String,
+    pub county: String,
+    pub postcode: String,
+    pub country: String,
+    pub preferred_contact_method: String,
+    /// Checkbox: present when ticked. The hidden companion field tells a form that
+    /// showed the box (unticked) apart from one that did not.
+    pub email_notifications_enabled: Option<String>,
+    pub sms_notifications_enabled: Option<String>,
+    pub portal_access_enabled: Option<String>,
+    pub is_overseas: Option<String>,
+    pub bank_account_name: String,
+    pub bank_sort_code: String,
+    pub bank_account_number: String,
+    pub tax_reference: String,
+    pub status: String,
+    pub notes: String,
+    pub managed_by_user_id: String,
+    pub branch_id: String,
+    /// "This is a different person" confirmation for a duplicate email.
+    pub confirm_duplicate_email: Option<String>,
+}
+
+/// Checked landlord fields, ready to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LandlordFields {
+    pub title: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: Email,
+    pub phone: Option<String>,
+    pub alt_phone: Option<String>,
+    pub landlord_type: LandlordType,
+    pub company_name: Option<String>,
+    pub company_registration_number: Option<String>,
+    pub address_line1: Option<String>,
+    pub address_line2: Option<String>,
+    pub city: Option<String>,
+    pub county: Option<String>,
+    pub postcode: Option<String>,
+    pub country: String,
+    pub preferred_contact_method: ContactMethod,
+    pub email_notifications_enabled: bool,
+    pub sms_notifications_enabled: bool,
+    pub portal_access_enabled: bool,
+    pub is_overseas: bool,
+    pub bank_account_name: Option<String>,
+    pub bank_sort_code: Option<String>,
+    pub bank_account_number: Option<String>,
+    pub tax_reference: Option<String>,
+    pub status: LandlordStatus,
+    pub notes: Option<String>,
+    pub managed_by_user_id: Option<Uuid>,
+    pub branch_id: Option<Uuid>,
+}
+
+fn checked(value: &Option<String>) -> bool {
+    value
+        .as_deref()
+        .is_some_and(|v| !v.is_empty() && v != "false" && v != "off")
+}
+
+fn optional_id(value: &str, message: &str) -> Result<Option<Uuid>, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    Uuid::parse_str(value).map(Some).map_err(|_| message.to_string())
+}
+
+impl LandlordForm {
+    /// A blank form with the seed's defaults filled in.
+    pub fn with_defaults() -> LandlordForm {
+        LandlordForm {
+            landlord_type: LandlordType::default().as_str().into(),
+            country: "GB".into(),
+            preferred_contact_method: ContactMethod::default().as_str().into(),
+            email_notifications_enabled: Some("on".into()),
+            status: LandlordStatus::default().as_str().into(),
+            ..LandlordForm::default()
+        }
+    }
+
+    /// Whether the "different person" box was ticked.
+    pub fn duplicate_confirmed(&self) -> bool {
+        checked(&self.confirm_duplicate_email)
+    }
+
+    /// Checks every field; on failure, the errors keyed by field name.
+    pub fn parse(&self) -> Result<LandlordFields, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let title = e.check("title", optional_text("title", &self.title, limits::TITLE));
+        let first_name = e.check(
+            "first_name",
+            required_text("a first name", &self.first_name, limits::NAME),
+        );
+        let last_name = e.check("last_name", required_text("a last name", &self.last_name, limits::NAME));
+        let email = e.check("email", Email::parse(&self.email));
+        let phone = e.check("phone", optional_text("phone", &self.phone, limits::PHONE));
+        let alt_phone = e.check(
+            "alt_phone",
+            optional_text("alternative phone", &self.alt_phone, limits::PHONE),
+        );
+        let landlord_type = e.check(
+            "landlord_type",
+            LandlordType::parse_or(&self.landlord_type, LandlordType::default()),
+        );
+        let company_name = e.check(
+            "company_name",
+            optional_text("company name", &self.company_name, limits::COMPANY_NAME),
+        );
+        if landlord_type == Some(LandlordType::Company) && company_name == Some(None) {
+            e.add(
+                "company_name",
+                "Enter the company name (required for a company landlord)",
+            );
+        }
+        let company_registration_number = e.check(
+            "company_registration_number",
+            optional_text(
+                "company registration number",
+                &self.company_registration_number,
+                limits::COMPANY_NUMBER,
+            ),
+        );
+        let address_line1 = e.check(
+            "address_line1",
+            optional_text("address line 1", &self.address_line1, limits::ADDRESS_LINE),
+        );
+        let address_line2 = e.check(
+            "address_line2",
+            optional_text("address line 2", &self.address_line2, limits::ADDRESS_LINE),
+        );
+        let city = e.check("city", optional_text("town or city", &self.city, limits::PLACE));
+        let county = e.check("county", optional_text("county", &self.county, limits::PLACE));
+        let country = e
+            .check("country", optional_text("country", &self.country, limits::COUNTRY))
+            .map(|c| c.map(|c| c.to_uppercase()).unwrap_or_else(|| "GB".into()));
+        let is_uk = matches!(country.as_deref(), Some("GB" | "UK" | "UNITED KINGDOM"));
+        let postcode = match optional_text("postcode", &self.postcode, limits::POSTCODE) {
+            Ok(Some(code)) if is_uk => e.check("postcode", normalise_uk_postcode(&code)).map(Some),
+            other => e.check("postcode", other),
+        };
+        let preferred_contact_method = e.check(
+            "preferred_contact_method",
+            ContactMethod::parse_or(&self.preferred_contact_method, ContactMethod::default()),
+        );
+        let bank_account_name = e.check(
+            "bank_account_name",
+            optional_text("account name", &self.bank_account_name, limits::BANK_ACCOUNT_NAME),
+        );
+        let bank_sort_code = e.check(
+            "bank_sort_code",
+            optional_text("sort code", &self.bank_sort_code, limits::SORT_CODE),
+        );
+        let bank_account_number = e.check(
+            "bank_account_number",
+            optional_text("account number", &self.bank_account_number, limits::ACCOUNT_NUMBER),
+        );
+        let tax_reference = e.check(
+            "tax_reference",
+            optional_text("tax reference", &self.tax_reference, limits::TAX_REFERENCE),
+        );
+        let status = e.check(
+            "status",
+            LandlordStatus::parse_or(&self.status, LandlordStatus::default()),
+        );
+        let notes = e.check("notes", optional_text("notes", &self.notes, limits::NOTES));
+        let managed_by_user_id = e.check(
+            "managed_by_user_id",
+            optional_id(&self.managed_by_user_id, "Choose an agent from the list"),
+        );
+        let branch_id = e.check(
+            "branch_id",
+            optional_id(&self.branch_id, "Choose a branch from the list"),
+        );
+        if !e.is_empty() {
+            return Err(e);
+        }
+        match (
+            title,
+            first_name,
+            last_name,
+            email,
+            phone,
+            alt_phone,
+            landlord_type,
+            company_name,
+            company_registration_number,
+            address_line1,
+            address_line2,
+            city,
+            county,
+            postcode,
+            country,
+            preferred_contact_method,
+            bank_account_name,
+            bank_sort_code,
+            bank_account_number,
+            tax_reference,
+            status,
+            notes,
+            managed_by_user_id,
+            branch_id,
+        ) {
+            (
+                Some(title),
+                Some(first_name),
+                Some(last_name),
+                Some(email),
+                Some(phone),
+                Some(alt_phone),
+                Some(landlord_type),
+                Some(company_name),
+                Some(company_registration_number),
+                Some(address_line1),
+                Some(address_line2),
+                Some(city),
+                Some(county),
+                Some(postcode),
+                Some(country),
+                Some(preferred_contact_method),
+                Some(bank_account_name),
+                Some(bank_sort_code),
+                Some(bank_account_number),
+                Some(tax_reference),
+                Some(status),
+                Some(notes),
+                Some(managed_by_user_id),
+                Some(branch_id),
+            ) => Ok(LandlordFields {
+                title,
+                first_name,
+                last_name,
+                email,
+                phone,
+                alt_phone,
+                landlord_type,
+                company_name,
+                company_registration_number,
+                address_line1,
+                address_line2,
+                city,
+                county,
+                postcode,
+                country,
+                preferred_contact_method,
+                email_notifications_enabled: checked(&self.email_notifications_enabled),
+                sms_notifications_enabled: checked(&self.sms_notifications_enabled),
+                portal_access_enabled: checked(&self.portal_access_enabled),
+                is_overseas: checked(&self.is_overseas),
+                bank_account_name,
+                bank_sort_code,
+                bank_account_number,
+                tax_reference,
+                status,
+                notes,
+                managed_by_user_id,
+                branch_id,
+            }),
+            _ => Err(e),
+        }
+    }
+}
+
+/// Shows only the last digits of a bank detail: `12345678` → `••••5678`.
+pub fn mask(value: &str) -> String {
+    let digits: Vec<char> = value.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    let shown: String = digits
+        .iter()
+        .skip(digits.len().saturating_sub(if digits.len() > 4 { 4 } else { 2 }))
+        .collect();
+    format!("••••{shown}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postcodes_are_checked_and_normalised() {
+        for (typed, expected) in [
+            ("sw1a1aa", "SW1A 1AA"),
+            (" bs8 4jx ", "BS8 4JX"),
+            ("M11AE", "M1 1AE"),
+            ("b338th", "B33 8TH"),
+            ("cr26xh", "CR2 6XH"),
+            ("dn551pt", "DN55 1PT"),
+            ("w1a0ax", "W1A 0AX"),
+            ("gir 0aa", "GIR 0AA"),
+        ] {
+            assert_eq!(normalise_uk_postcode(typed).as_deref(), Ok(expected), "{typed}");
+        }
+        for bad in [
+            "",
+            "12345",
+            "SW1A",
+            "SW1A 1A",
+            "1AA 1AA",
+            "SW1A 1AAA",
+            "ZZZZ 1AA",
+            "SW1A-1AA",
+        ] {
+            assert!(normalise_uk_postcode(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn a_blank_form_gets_the_seed_defaults() {
+        let mut form = LandlordForm::with_defaults();
+        form.first_name = "Jane".into();
+        form.last_name = "Smith".into();
+        form.email = "jane@example.com".into();
+        let fields = form.parse().unwrap();
+        assert_eq!(fields.landlord_type, LandlordType::Individual);
+        assert_eq!(fields.country, "GB");
+        assert_eq!(fields.preferred_contact_method, ContactMethod::Email);
+        assert!(fields.email_notifications_enabled && !fields.sms_notifications_enabled);
+        assert!(!fields.portal_access_enabled && !fields.is_overseas);
+        assert_eq!(fields.status, LandlordStatus::Active);
+    }
+
+    #[test]
+    fn a_company_needs_its_name_and_limits_apply() {
+        let form = LandlordForm {
+            first_name: "x".repeat(101),
+            last_name: "".into(),
+            email: "nope".into(),
+            landlord_type: "company".into(),
+            bank_sort_code: "12-34-56-789".into(),
+            notes: "n".repeat(5001),
+            ..LandlordForm::with_defaults()
+        };
+        let errors = form.parse().unwrap_err();
+        assert!(errors.get("first_name").unwrap().contains("100 characters"));
+        assert_eq!(errors.get("last_name"), Some("Enter a last name"));
+        assert!(errors.get("email").is_some());
+        assert!(errors.get("company_name").unwrap().contains("company"));
+        assert!(errors.get("bank_sort_code").unwrap().contains("10 characters"));
+        assert!(errors.get("notes").unwrap().contains("5000 characters"));
+    }
+
+    #[test]
+    fn overseas_postcodes_are_not_held_to_the_uk_format() {
+        let form = LandlordForm {
+            first_name: "Marco".into(),
+            last_name: "Rossi".into(),
+            email: "marco@example.com".into(),
+            country: "IT".into(),
+            postcode: "20121".into(),
+            ..LandlordForm::with_defaults()
+        };
+        assert_eq!(form.parse().unwrap().postcode.as_deref(), Some("20121"));
+    }
+
+    #[test]
+    fn bank_details_are_masked_to_their_last_digits() {
+        assert_eq!(mask("12345678"), "••••5678");
+        assert_eq!(mask("12-34-56"), "••••3456");
+        assert_eq!(mask("12"), "••••12");
+    }
+}

@@ -1,0 +1,818 @@
+//! Landlord management (seed 001): the list with search, filters and cursor
+//! pagination; create and edit with validation next to each field; the record with
+//! its properties, portal access and audit history; archive, restore and
+//! (admins only) anonymise.
+
+use maud::{Markup, html};
+use poem::http::StatusCode;
+use poem::web::{Form, Path, Query};
+use poem::{Response, handler};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{see_other, with_status};
+use crate::domain::landlords::{Choice, ContactMethod, LandlordForm, LandlordStatus, LandlordType, mask};
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+use crate::store::audit;
+use crate::store::landlords::{self as store, Cursor, Landlord, ListFilter};
+use crate::store::orgs::{self, Branch};
+use crate::store::users::{self, User};
+use crate::web::ctx::{AdminCtx, AgentCtx, Ctx, Viewer};
+use crate::web::ui::form::{Input, checkbox, csrf_input, error_summary, select, textarea};
+use crate::web::ui::format;
+use crate::web::{paths, ui};
+
+/// Page sizes offered; the first is the default.
+pub const PAGE_SIZES: [u32; 3] = [25, 50, 100];
+/// The id of the results region htmx swaps.
+const RESULTS_ID: &str = "landlord-results";
+/// The status filter value that shows every status.
+const ALL_STATUSES: &str = "all";
+
+/// The list's filters as they appear in the URL.
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct ListQuery {
+    q: String,
+    status: String,
+    landlord_type: String,
+    branch: String,
+    managed_by: String,
+    per_page: String,
+    after: String,
+}
+
+impl ListQuery {
+    fn page_size(&self) -> u32 {
+        self.per_page
+            .parse()
+            .ok()
+            .filter(|n| PAGE_SIZES.contains(n))
+            .unwrap_or(PAGE_SIZES[0])
+    }
+
+    fn filter(&self) -> ListFilter {
+        ListFilter {
+            search: self.q.split_whitespace().map(str::to_string).take(8).collect(),
+            status: LandlordStatus::parse(&self.status).ok(),
+            all_statuses: self.status == ALL_STATUSES,
+            landlord_type: LandlordType::parse(&self.landlord_type).ok(),
+            branch_id: Uuid::parse_str(&self.branch).ok(),
+            managed_by_user_id: Uuid::parse_str(&self.managed_by).ok(),
+        }
+    }
+
+    /// The query string of these filters, optionally starting after a cursor.
+    fn to_query(&self, after: Option<&Cursor>) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        for (key, value) in [
+            ("q", &self.q),
+            ("status", &self.status),
+            ("landlord_type", &self.landlord_type),
+            ("branch", &self.branch),
+            ("managed_by", &self.managed_by),
+            ("per_page", &self.per_page),
+        ] {
+            if !value.is_empty() {
+                query.append_pair(key, value);
+            }
+        }
+        if let Some(after) = after {
+            query.append_pair("after", &after.encode());
+        }
+        query.finish()
+    }
+
+    fn is_filtered(&self) -> bool {
+        !(self.q.trim().is_empty()
+            && self.status.is_empty()
+            && self.landlord_type.is_empty()
+            && self.branch.is_empty()
+            && self.managed_by.is_empty())
+    }
+}
+
+/// Names of the agency's users and branches, for filters, forms and display.
+struct Lookups {
+    agents: Vec<User>,
+    branches: Vec<Branch>,
+}
+
+impl Lookups {
+    async fn load(ctx: &Ctx, org_id: Uuid) -> Result<Lookups, AppError> {
+        Ok(Lookups {
+            agents: users::list_in_org(&ctx.state.db, org_id).await?,
+            branches: orgs::branches(&ctx.state.db, org_id).await?,
+        })
+    }
+
+    fn agent_name(&self, id: Option<Uuid>) -> Option<&str> {
+        let id = id?;
+        self.agents.iter().find(|u| u.id == id).map(|u| u.name.as_str())
+    }
+
+    fn branch_name(&self, id: Option<Uuid>) -> Option<&str> {
+        let id = id?;
+        self.branches.iter().find(|b| b.id == id).map(|b| b.name.as_str())
+    }
+
+    fn agent_options(&self, empty: &str) -> Vec<(String, String)> {
+        let mut options = vec![(String::new(), empty.to_string())];
+        options.extend(
+            self.agents
+                .iter()
+                .filter(|u| u.is_active)
+                .map(|u| (u.id.to_string(), u.name.clone())),
+        );
+        options
+    }
+
+    fn branch_options(&self, empty: &str) -> Vec<(String, String)> {
+        let mut options = vec![(String::new(), empty.to_string())];
+        options.extend(self.branches.iter().map(|b| (b.id.to_string(), b.name.clone())));
+        options
+    }
+}
+
+fn choice_options<C: Choice>(first: Option<(&str, &str)>) -> Vec<(String, String)> {
+    first
+        .into_iter()
+        .map(|(v, l)| (v.to_string(), l.to_string()))
+        .chain(C::ALL.iter().map(|c| (c.as_str().to_string(), c.label().to_string())))
+        .collect()
+}
+
+/// The badge of a status.
+pub fn status_badge(status: &str) -> Markup {
+    let class = match status {
+        "active" => "badge ok",
+        "inactive" => "badge warn",
+        _ => "badge muted",
+    };
+    let label = LandlordStatus::parse(status).map(|s| s.label()).unwrap_or("Unknown");
+    html! { span class=(class) { (label) } }
+}
+
+fn results(query: &ListQuery, rows: &[Landlord], next: Option<&Cursor>, lookups: &Lookups) -> Markup {
+    html! {
+        div id=(RESULTS_ID) class="results" aria-live="polite" {
+            @if rows.is_empty() {
+                div class="table-wrap" {
+                    @if query.is_filtered() {
+                        p class="empty" { "No landlords match these filters. " a href=(paths::LANDLORDS) { "Clear the filters" } }
+                    } @else {
+                        p class="empty" { "No landlords yet. " a href=(paths::LANDLORD_NEW) { "Add the first one" } }
+                    }
+                }
+            } @else {
+                div class="table-wrap" {
+                    table {
+                        thead { tr {
+                            th { "Name" } th class="hide-small" { "Email" } th { "Postcode" }
+                            th { "Status" } th class="hide-small" { "Managed by" }
+                        } }
+                        tbody {
+                            @for landlord in rows {
+                                tr {
+                                    td { a href=(paths::landlord(landlord.id)) { (landlord.display_name()) } }
+                                    td class="hide-small" { (landlord.email) }
+                                    td { (landlord.postcode.as_deref().unwrap_or("—")) }
+                                    td { (status_badge(&landlord.status)) }
+                                    td class="hide-small" { (lookups.agent_name(landlord.managed_by_user_id).unwrap_or("—")) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            nav class="pager" aria-label="Pages" {
+                @if !query.after.is_empty() {
+                    a href={ (paths::LANDLORDS) "?" (query.to_query(None)) } { "← First page" }
+                } @else { span {} }
+                @if let Some(next) = next {
+                    a href={ (paths::LANDLORDS) "?" (query.to_query(Some(next))) } rel="next" { "Next page →" }
+                }
+            }
+        }
+    }
+}
+
+fn filters(query: &ListQuery, lookups: &Lookups) -> Markup {
+    let none = FieldErrors::new();
+    let statuses = choice_options::<LandlordStatus>(Some(("", "Active and inactive")))
+        .into_iter()
+        .chain([(ALL_STATUSES.to_string(), "All, including archived".to_string())])
+        .collect::<Vec<_>>();
+    let per_page: Vec<(String, String)> = PAGE_SIZES
+        .iter()
+        .map(|n| (n.to_string(), format!("{n} per page")))
+        .collect();
+    let per_page_value = query.page_size().to_string();
+    html! {
+        form class="filters card" method="get" action=(paths::LANDLORDS) role="search"
+            hx-get=(paths::LANDLORDS) hx-target={ "#" (RESULTS_ID) } hx-swap="outerHTML" hx-push-url="true"
+            hx-trigger="input changed delay:300ms from:#q, change, submit" hx-indicator="#landlord-loading" {
+            div class="field" {
+                label for="q" { "Search" }
+                input type="search" id="q" name="q" value=(query.q) autocomplete="off"
+                    aria-describedby="q-hint";
+                span class="hint" id="q-hint" { "Name, email, company or postcode" }
+            }
+            (select("status", "Status", &statuses, &query.status, &none))
+            (select("landlord_type", "Type", &choice_options::<LandlordType>(Some(("", "Any type"))), &query.landlord_type, &none))
+            (select("branch", "Branch", &lookups.branch_options("Any branch"), &query.branch, &none))
+            (select("managed_by", "Managed by", &lookups.agent_options("Anyone"), &query.managed_by, &none))
+            (select("per_page", "Show", &per_page, &per_page_value, &none))
+            div class="field" {
+                button type="submit" { "Search" }
+                span id="landlord-loading" class="htmx-indicator hint" { "Loading…" }
+            }
+        }
+    }
+}
+
+/// `GET /landlords` (`landlord.list`).
+#[handler]
+pub async fn list(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<ListQuery>) -> Result<Markup, AppError> {
+    let lookups = Lookups::load(&ctx, viewer.org.id).await?;
+    let after = Cursor::decode(&query.after);
+    let (rows, next) = store::list(
+        &ctx.state.db,
+        viewer.org.id,
+        &query.filter(),
+        after.as_ref(),
+        query.page_size(),
+    )
+    .await?;
+    let results = results(&query, &rows, next.as_ref(), &lookups);
+    if ctx.wants_fragment(RESULTS_ID) {
+        return Ok(results);
+    }
+    let content = html! {
+        div class="actions" {
+            h1 { "Landlords" }
+            a class="button" href=(paths::LANDLORD_NEW) { "Add a landlord" }
+        }
+        (filters(&query, &lookups))
+        (results)
+    };
+    Ok(ui::page(&ctx, "Landlords", content))
+}
+
+/// Which form is shown: new, or editing an existing landlord.
+enum FormMode<'a> {
+    New,
+    Edit(&'a Landlord),
+}
+
+/// Fields in page order, for the error summary.
+const FORM_FIELDS: &[&str] = &[
+    "title",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "alt_phone",
+    "landlord_type",
+    "company_name",
+    "company_registration_number",
+    "address_line1",
+    "address_line2",
+    "city",
+    "county",
+    "postcode",
+    "country",
+    "preferred_contact_method",
+    "bank_account_name",
+    "bank_sort_code",
+    "bank_account_number",
+    "tax_reference",
+    "status",
+    "notes",
+    "managed_by_user_id",
+    "branch_id",
+];
+
+fn landlord_form(
+    ctx: &Ctx,
+    mode: FormMode<'_>,
+    form: &LandlordForm,
+    errors: &FieldErrors,
+    lookups: &Lookups,
+    duplicate: bool,
+) -> Markup {
+    let (title, action, button) = match mode {
+        FormMode::New => (
+            "Add a landlord".to_string(),
+            paths::LANDLORDS.to_string(),
+            "Add landlord",
+        ),
+        FormMode::Edit(l) => (
+            format!("Edit {}", l.display_name()),
+            paths::landlord_edit(l.id),
+            "Save changes",
+        ),
+    };
+    let cancel = match mode {
+        FormMode::New => paths::LANDLORDS.to_string(),
+        FormMode::Edit(l) => paths::landlord(l.id),
+    };
+    let text = |name: &'static str, label: &'static str, value: &str| Input::text(name, label, value).render(errors);
+    let content = html! {
+        h1 { (title) }
+        (error_summary(errors, FORM_FIELDS))
+        form class="stack" method="post" action=(action) novalidate {
+            (csrf_input(&ctx.csrf))
+            fieldset {
+                legend { "Contact details" }
+                (Input::text("title", "Title (optional)", &form.title).hint("For example Mr, Mrs, Dr").render(errors))
+                (Input::text("first_name", "First name", &form.first_name).autocomplete("off").required().render(errors))
+                (Input::text("last_name", "Last name", &form.last_name).autocomplete("off").required().render(errors))
+                (Input::text("email", "Email address", &form.email).kind("email").autocomplete("off").hint("Used for portal access and communications").required().render(errors))
+                @if duplicate || form.duplicate_confirmed() {
+                    (checkbox("confirm_duplicate_email", "This is a different person with the same email address", form.duplicate_confirmed(), None))
+                }
+                (Input::text("phone", "Phone (optional)", &form.phone).kind("tel").render(errors))
+                (Input::text("alt_phone", "Alternative phone (optional)", &form.alt_phone).kind("tel").render(errors))
+            }
+            fieldset {
+                legend { "Landlord type" }
+                (select("landlord_type", "Type", &choice_options::<LandlordType>(None), &form.landlord_type, errors))
+                (Input::text("company_name", "Company name", &form.company_name).hint("Required for a company").render(errors))
+                (Input::text("company_registration_number", "Companies House number (optional)", &form.company_registration_number).render(errors))
+            }
+            fieldset {
+                legend { "Address" }
+                (text("address_line1", "Address line 1", &form.address_line1))
+                (text("address_line2", "Address line 2", &form.address_line2))
+                (text("city", "Town or city", &form.city))
+                (text("county", "County", &form.county))
+                (Input::text("postcode", "Postcode", &form.postcode).hint("UK postcodes are checked, e.g. SW1A 1AA").render(errors))
+                (Input::text("country", "Country", &form.country).hint("GB for the United Kingdom").render(errors))
+            }
+            fieldset {
+                legend { "Communication preferences" }
+                (select("preferred_contact_method", "Preferred contact method", &choice_options::<ContactMethod>(None), &form.preferred_contact_method, errors))
+                (checkbox("email_notifications_enabled", "Email notifications", form.email_notifications_enabled.is_some(), None))
+                (checkbox("sms_notifications_enabled", "SMS notifications", form.sms_notifications_enabled.is_some(), None))
+            }
+            fieldset {
+                legend { "Portal access" }
+                (checkbox("portal_access_enabled", "Portal access enabled", form.portal_access_enabled.is_some(), Some("The landlord can open their portal with their link")))
+            }
+            fieldset {
+                legend { "Financial" }
+                (text("bank_account_name", "Bank account name", &form.bank_account_name))
+                (Input::text("bank_sort_code", "Sort code", &form.bank_sort_code).autocomplete("off").render(errors))
+                (Input::text("bank_account_number", "Account number", &form.bank_account_number).autocomplete("off").render(errors))
+                (Input::text("tax_reference", "Tax reference (UTR)", &form.tax_reference).autocomplete("off").render(errors))
+                (checkbox("is_overseas", "Overseas landlord (non-resident landlord scheme)", form.is_overseas.is_some(), None))
+            }
+            fieldset {
+                legend { "Status and tracking" }
+                (select("status", "Status", &choice_options::<LandlordStatus>(None), &form.status, errors))
+                (select("managed_by_user_id", "Managed by", &lookups.agent_options("Nobody yet"), &form.managed_by_user_id, errors))
+                (select("branch_id", "Branch", &lookups.branch_options("No branch"), &form.branch_id, errors))
+                (textarea("notes", "Notes (internal, up to 5,000 characters)", &form.notes, Some("Only agents see these"), errors))
+            }
+            div class="actions" {
+                button type="submit" { (button) }
+                a href=(cancel) { "Cancel" }
+            }
+        }
+    };
+    ui::page(ctx, &title, content)
+}
+
+/// `GET /landlords/new`.
+#[handler]
+pub async fn new_form(AgentCtx { ctx, viewer }: AgentCtx) -> Result<Markup, AppError> {
+    let lookups = Lookups::load(&ctx, viewer.org.id).await?;
+    let mut form = LandlordForm::with_defaults();
+    form.managed_by_user_id = viewer.user.id.to_string();
+    Ok(landlord_form(
+        &ctx,
+        FormMode::New,
+        &form,
+        &FieldErrors::new(),
+        &lookups,
+        false,
+    ))
+}
+
+/// Checks the form, the agency's own choices, and the duplicate-email rule.
+async fn check(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    form: &LandlordForm,
+    lookups: &Lookups,
+    existing: Option<&Landlord>,
+) -> Result<Result<crate::domain::landlords::LandlordFields, (FieldErrors, bool)>, AppError> {
+    let fields = match form.parse() {
+        Ok(fields) => fields,
+        Err(errors) => return Ok(Err((errors, false))),
+    };
+    let mut errors = FieldErrors::new();
+    if let Some(agent) = fields.managed_by_user_id
+        && !lookups.agents.iter().any(|u| u.id == agent)
+    {
+        errors.add("managed_by_user_id", "Choose an agent from the list");
+    }
+    if let Some(branch) = fields.branch_id
+        && !lookups.branches.iter().any(|b| b.id == branch)
+    {
+        errors.add("branch_id", "Choose a branch from the list");
+    }
+    let email_changed = existing.is_none_or(|l| l.email != fields.email.as_str());
+    let duplicate = email_changed
+        && store::email_in_use(
+            &ctx.state.db,
+            viewer.org.id,
+            fields.email.as_str(),
+            existing.map(|l| l.id),
+        )
+        .await?;
+    if duplicate && !form.duplicate_confirmed() {
+        errors.add(
+            "email",
+            "Another landlord in your agency already has this email address. If this is a different person, tick the box below and save again.",
+        );
+    }
+    if errors.is_empty() {
+        Ok(Ok(fields))
+    } else {
+        Ok(Err((errors, duplicate)))
+    }
+}
+
+/// `POST /landlords` (`landlord.create`).
+#[handler]
+pub async fn create(AgentCtx { ctx, viewer }: AgentCtx, Form(form): Form<LandlordForm>) -> Result<Response, AppError> {
+    let lookups = Lookups::load(&ctx, viewer.org.id).await?;
+    let fields = match check(&ctx, &viewer, &form, &lookups, None).await? {
+        Ok(fields) => fields,
+        Err((errors, duplicate)) => {
+            let page = landlord_form(&ctx, FormMode::New, &form, &errors, &lookups, duplicate);
+            return Ok(with_status(page, StatusCode::UNPROCESSABLE_ENTITY));
+        }
+    };
+    let mut tx = ctx.state.db.begin().await?;
+    let id = store::create(
+        &mut tx,
+        viewer.org.id,
+        &fields,
+        Some(viewer.user.id),
+        &viewer.user.actor(),
+    )
+    .await?;
+    tx.commit().await?;
+    ctx.set_flash(
+        "success",
+        format!("{} {} has been added.", fields.first_name, fields.last_name),
+    )
+    .await?;
+    Ok(see_other(&paths::landlord(id)))
+}
+
+async fn find(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> Result<Landlord, AppError> {
+    store::get(&ctx.state.db, viewer.org.id, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+fn row(label: &str, value: Option<&str>) -> Markup {
+    html! { dt { (label) } dd { (value.filter(|v| !v.is_empty()).unwrap_or("—")) } }
+}
+
+/// `GET /landlords/{id}` (`landlord.get`, `landlord.listProperties`, history).
+#[handler]
+pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> Result<Markup, AppError> {
+    let landlord = find(&ctx, &viewer, id).await?;
+    let lookups = Lookups::load(&ctx, viewer.org.id).await?;
+    let property_count = store::property_count(&ctx.state.db, viewer.org.id, id).await?;
+    let history = audit::for_entity(&ctx.state.db, viewer.org.id, store::ENTITY, id, 50).await?;
+    let yes_no = |b: bool| if b { "Yes" } else { "No" };
+    let masked = |v: &Option<String>| v.as_deref().map(mask);
+    let status = landlord.status();
+    let content = html! {
+        p { a href=(paths::LANDLORDS) { "← All landlords" } }
+        div class="actions" {
+            h1 { (landlord.display_name()) }
+            (status_badge(&landlord.status))
+        }
+        @if landlord.anonymised_at.is_some() {
+            div class="flash warning" { "This landlord was anonymised. Their personal data has been erased; the record is kept for its links." }
+        }
+        div class="actions card" {
+            @if landlord.anonymised_at.is_none() {
+                a class="button" href=(paths::landlord_edit(id)) { "Edit" }
+            }
+            @if status == LandlordStatus::Archived {
+                form class="inline-form" method="post" action=(paths::landlord_restore(id)) {
+                    (csrf_input(&ctx.csrf))
+                    input type="hidden" name="status" value="active";
+                    button type="submit" class="secondary" { "Restore as active" }
+                }
+                form class="inline-form" method="post" action=(paths::landlord_restore(id)) {
+                    (csrf_input(&ctx.csrf))
+                    input type="hidden" name="status" value="inactive";
+                    button type="submit" class="secondary" { "Restore as inactive" }
+                }
+            } @else {
+                a class="button secondary" href=(paths::landlord_archive(id)) { "Archive…" }
+            }
+            @if viewer.is_admin() && landlord.anonymised_at.is_none() {
+                a class="button danger" href=(paths::landlord_anonymise(id)) { "Anonymise…" }
+            }
+        }
+        div class="grid-2" {
+            section class="card" {
+                h2 { "Contact details" }
+                dl class="details" {
+                    (row("Title", landlord.title.as_deref()))
+                    (row("First name", Some(&landlord.first_name)))
+                    (row("Last name", Some(&landlord.last_name)))
+                    dt { "Email" } dd { a href={ "mailto:" (landlord.email) } { (landlord.email) } }
+                    (row("Phone", landlord.phone.as_deref()))
+                    (row("Alternative phone", landlord.alt_phone.as_deref()))
+                    (row("Type", LandlordType::parse(&landlord.landlord_type).ok().map(|t| t.label())))
+                    (row("Company name", landlord.company_name.as_deref()))
+                    (row("Companies House number", landlord.company_registration_number.as_deref()))
+                }
+            }
+            section class="card" {
+                h2 { "Address" }
+                dl class="details" {
+                    (row("Address line 1", landlord.address_line1.as_deref()))
+                    (row("Address line 2", landlord.address_line2.as_deref()))
+                    (row("Town or city", landlord.city.as_deref()))
+                    (row("County", landlord.county.as_deref()))
+                    (row("Postcode", landlord.postcode.as_deref()))
+                    (row("Country", Some(&landlord.country)))
+                }
+            }
+            section class="card" {
+                h2 { "Communication" }
+                dl class="details" {
+                    (row("Preferred contact", ContactMethod::parse(&landlord.preferred_contact_method).ok().map(|c| c.label())))
+                    (row("Email notifications", Some(yes_no(landlord.email_notifications_enabled))))
+                    (row("SMS notifications", Some(yes_no(landlord.sms_notifications_enabled))))
+                }
+            }
+            section class="card" {
+                h2 { "Financial" }
+                dl class="details" {
+                    (row("Account name", landlord.bank_account_name.as_deref()))
+                    (row("Sort code", masked(&landlord.bank_sort_code).as_deref()))
+                    (row("Account number", masked(&landlord.bank_account_number).as_deref()))
+                    (row("Tax reference", masked(&landlord.tax_reference).as_deref()))
+                    (row("Overseas (NRL)", Some(yes_no(landlord.is_overseas))))
+                }
+            }
+            section class="card" {
+                h2 { "Portal access" }
+                p {
+                    @if landlord.portal_access_enabled { span class="badge ok" { "Enabled" } } @else { span class="badge muted" { "Off" } }
+                }
+                p class="hint" { "Portal links are created from the landlord's portal access page." }
+            }
+            section class="card" {
+                h2 { "Tracking" }
+                dl class="details" {
+                    (row("Managed by", lookups.agent_name(landlord.managed_by_user_id)))
+                    (row("Branch", lookups.branch_name(landlord.branch_id)))
+                    (row("Created by", lookups.agent_name(landlord.created_by_user_id)))
+                    (row("Created", Some(&format::date_time(landlord.created_at))))
+                    (row("Last updated", Some(&format::date_time(landlord.updated_at))))
+                }
+            }
+        }
+        section class="card" {
+            h2 { "Notes" }
+            @match &landlord.notes { Some(notes) => p class="notes" { (notes) }, None => p class="hint" { "No notes." } }
+        }
+        section class="card" {
+            h2 { "Properties (" (property_count) ")" }
+            @if property_count == 0 { p class="empty" { "No properties are linked to this landlord yet." } }
+        }
+        section {
+            h2 { "History" }
+            div class="table-wrap" {
+                @if history.is_empty() { p class="empty" { "No recorded changes." } } @else {
+                    table {
+                        thead { tr { th { "When" } th { "What happened" } } }
+                        tbody {
+                            @for entry in &history {
+                                tr {
+                                    td { (format::date_time(entry.created_at)) }
+                                    td {
+                                        (entry.summary)
+                                        @let changes = entry.changes();
+                                        @if !changes.is_empty() {
+                                            ul class="changes" {
+                                                @for change in &changes.0 {
+                                                    li { (change.field) ": " (change.from.as_deref().unwrap_or("—")) " → " (change.to.as_deref().unwrap_or("—")) }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(ui::page(&ctx, &landlord.display_name(), content))
+}
+
+/// `GET /landlords/{id}/edit`.
+#[handler]
+pub async fn edit_form(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
+    let landlord = find(&ctx, &viewer, id).await?;
+    if landlord.anonymised_at.is_some() {
+        return Ok(see_other(&paths::landlord(id)));
+    }
+    let lookups = Lookups::load(&ctx, viewer.org.id).await?;
+    let page = landlord_form(
+        &ctx,
+        FormMode::Edit(&landlord),
+        &landlord.to_form(),
+        &FieldErrors::new(),
+        &lookups,
+        false,
+    );
+    Ok(with_status(page, StatusCode::OK))
+}
+
+/// `POST /landlords/{id}/edit` (`landlord.update`).
+#[handler]
+pub async fn update(
+    AgentCtx { ctx, viewer }: AgentCtx,
+    Path(id): Path<Uuid>,
+    Form(form): Form<LandlordForm>,
+) -> Result<Response, AppError> {
+    let landlord = find(&ctx, &viewer, id).await?;
+    if landlord.anonymised_at.is_some() {
+        return Err(AppError::Forbidden);
+    }
+    let lookups = Lookups::load(&ctx, viewer.org.id).await?;
+    let fields = match check(&ctx, &viewer, &form, &lookups, Some(&landlord)).await? {
+        Ok(fields) => fields,
+        Err((errors, duplicate)) => {
+            let page = landlord_form(&ctx, FormMode::Edit(&landlord), &form, &errors, &lookups, duplicate);
+            return Ok(with_status(page, StatusCode::UNPROCESSABLE_ENTITY));
+        }
+    };
+    let mut tx = ctx.state.db.begin().await?;
+    let changed = store::update(&mut tx, &landlord, &fields, &viewer.user.actor()).await?;
+    tx.commit().await?;
+    let message = if changed {
+        "Changes saved."
+    } else {
+        "Nothing was changed."
+    };
+    ctx.set_flash("success", message).await?;
+    Ok(see_other(&paths::landlord(id)))
+}
+
+/// `GET /landlords/{id}/archive`: asks for confirmation.
+#[handler]
+pub async fn confirm_archive(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
+    let landlord = find(&ctx, &viewer, id).await?;
+    if landlord.status() == LandlordStatus::Archived {
+        return Ok(see_other(&paths::landlord(id)));
+    }
+    let content = html! {
+        div class="card narrow" {
+            h1 { "Archive " (landlord.display_name()) "?" }
+            p { "Archived landlords are hidden from the landlord list unless you filter for them. Nothing is deleted, and you can restore them at any time." }
+            form class="actions" method="post" action=(paths::landlord_archive(id)) {
+                (csrf_input(&ctx.csrf))
+                button type="submit" class="danger" { "Archive landlord" }
+                a href=(paths::landlord(id)) { "Cancel" }
+            }
+        }
+    };
+    Ok(with_status(ui::page(&ctx, "Archive landlord", content), StatusCode::OK))
+}
+
+/// `POST /landlords/{id}/archive` (`landlord.archive`).
+#[handler]
+pub async fn archive(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
+    let landlord = find(&ctx, &viewer, id).await?;
+    let mut tx = ctx.state.db.begin().await?;
+    store::set_status(&mut tx, &landlord, LandlordStatus::Archived, &viewer.user.actor()).await?;
+    tx.commit().await?;
+    ctx.set_flash("success", format!("{} has been archived.", landlord.display_name()))
+        .await?;
+    Ok(see_other(&paths::landlord(id)))
+}
+
+/// The restore form.
+#[derive(Debug, Default, Deserialize)]
+pub struct RestoreForm {
+    #[serde(default)]
+    status: String,
+}
+
+/// `POST /landlords/{id}/restore`: archived → active or inactive.
+#[handler]
+pub async fn restore(
+    AgentCtx { ctx, viewer }: AgentCtx,
+    Path(id): Path<Uuid>,
+    Form(form): Form<RestoreForm>,
+) -> Result<Response, AppError> {
+    let landlord = find(&ctx, &viewer, id).await?;
+    let status = match LandlordStatus::parse(&form.status) {
+        Ok(status @ (LandlordStatus::Active | LandlordStatus::Inactive)) => status,
+        _ => return Err(AppError::BadRequest("restore to active or inactive".into())),
+    };
+    if landlord.status() != LandlordStatus::Archived {
+        return Ok(see_other(&paths::landlord(id)));
+    }
+    let mut tx = ctx.state.db.begin().await?;
+    store::set_status(&mut tx, &landlord, status, &viewer.user.actor()).await?;
+    tx.commit().await?;
+    ctx.set_flash(
+        "success",
+        format!(
+            "{} has been restored as {}.",
+            landlord.display_name(),
+            status.label().to_lowercase()
+        ),
+    )
+    .await?;
+    Ok(see_other(&paths::landlord(id)))
+}
+
+fn anonymise_page(ctx: &Ctx, landlord: &Landlord, errors: &FieldErrors) -> Markup {
+    let content = html! {
+        div class="card narrow warning-box" {
+            h1 { "Anonymise " (landlord.display_name()) "?" }
+            p { strong { "This cannot be undone." } }
+            p { "For a data erasure request. Every piece of this landlord's personal data — names, email, phone numbers, address, bank and tax details and notes — is overwritten for good, in this record and in the history of earlier changes. Portal access is turned off. The record itself stays so that linked properties and tenancies keep working." }
+            form class="stack" method="post" action=(paths::landlord_anonymise(landlord.id)) {
+                (csrf_input(&ctx.csrf))
+                @if let Some(error) = errors.get("confirm") { span class="field-error" id="confirm-error" { "Error: " (error) } }
+                (checkbox("confirm", "I understand that this permanently erases this landlord's personal data", false, None))
+                div class="actions" {
+                    button type="submit" class="danger" { "Anonymise permanently" }
+                    a href=(paths::landlord(landlord.id)) { "Cancel" }
+                }
+            }
+        }
+    };
+    ui::page(ctx, "Anonymise landlord", content)
+}
+
+/// `GET /landlords/{id}/anonymise` (admins): the confirmation step.
+#[handler]
+pub async fn confirm_anonymise(AdminCtx { ctx, viewer }: AdminCtx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
+    let landlord = find(&ctx, &viewer, id).await?;
+    if landlord.anonymised_at.is_some() {
+        return Ok(see_other(&paths::landlord(id)));
+    }
+    Ok(with_status(
+        anonymise_page(&ctx, &landlord, &FieldErrors::new()),
+        StatusCode::OK,
+    ))
+}
+
+/// The anonymise confirmation.
+#[derive(Debug, Default, Deserialize)]
+pub struct AnonymiseForm {
+    #[serde(default)]
+    confirm: Option<String>,
+}
+
+/// `POST /landlords/{id}/anonymise` (`landlord.anonymise`, admins only).
+#[handler]
+pub async fn anonymise(
+    AdminCtx { ctx, viewer }: AdminCtx,
+    Path(id): Path<Uuid>,
+    Form(form): Form<AnonymiseForm>,
+) -> Result<Response, AppError> {
+    let landlord = find(&ctx, &viewer, id).await?;
+    if landlord.anonymised_at.is_some() {
+        return Ok(see_other(&paths::landlord(id)));
+    }
+    if form.confirm.as_deref() != Some("on") {
+        let mut errors = FieldErrors::new();
+        errors.add(
+            "confirm",
+            "Tick the box to confirm you understand this cannot be undone",
+        );
+        return Ok(with_status(
+            anonymise_page(&ctx, &landlord, &errors),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
+    }
+    let mut tx = ctx.state.db.begin().await?;
+    store::anonymise(&mut tx, &landlord, &viewer.user.actor()).await?;
+    tx.commit().await?;
+    ctx.set_flash("success", "The landlord has been anonymised.").await?;
+    Ok(see_other(&paths::landlord(id)))
+}
