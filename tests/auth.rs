@@ -288,14 +288,6 @@ async fn a_deactivated_user_loses_access_at_once() {
     assert!(again.body.contains("deactivated"));
 }
 
-/// Reads the one-time password shown after adding a user.
-pub fn one_time_password(html: &str) -> String {
-    let marker = r#"data-testid="one-time-password">"#;
-    let start = html.find(marker).expect("one-time password shown") + marker.len();
-    let end = html[start..].find('<').unwrap();
-    html[start..start + end].to_string()
-}
-
 #[tokio::test]
 async fn a_one_time_password_must_be_replaced_before_anything_else() {
     let app = TestApp::spawn().await;

@@ -501,17 +501,7 @@ async fn agents_are_refused_anonymise_and_nothing_changes() {
     let app = TestApp::spawn().await;
     let (agency, mut admin) = admin_of(&app, "Acme Lettings", "ada@acme.example").await;
     let id = add(&mut admin, &person("Jane", "Smith", "jane@example.com")).await;
-    admin.get("/users").await;
-    admin
-        .post(
-            "/users",
-            &[("name", "Ben Agent"), ("email", "ben@acme.example"), ("role", "agent")],
-        )
-        .await;
-    portico::provision::set_password(&app.db, "ben@acme.example", "ben's own long password", false)
-        .await
-        .unwrap();
-    let mut agent = app.signed_in("ben@acme.example", "ben's own long password").await;
+    let mut agent = app.agent(&mut admin, "Ben Agent", "ben@acme.example").await;
     let record = agent.get(&format!("/landlords/{id}")).await;
     assert!(!record.body.contains("Anonymise"), "no anonymise button for agents");
     let audit = app.count("SELECT COUNT(*) FROM audit_log").await;

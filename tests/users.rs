@@ -75,19 +75,7 @@ async fn an_agent_gets_a_403_page_on_admin_pages_and_changes_nothing() {
     let app = TestApp::spawn().await;
     let agency = app.agency("Acme Lettings", "ada@acme.example").await;
     let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
-    admin.get("/users").await;
-    let added = admin
-        .post(
-            "/users",
-            &[("name", "Ben Agent"), ("email", "ben@acme.example"), ("role", "agent")],
-        )
-        .await;
-    let password = portico_one_time_password(&added.body);
-    portico::provision::set_password(&app.db, "ben@acme.example", "ben's own long password", false)
-        .await
-        .unwrap();
-    let _ = password;
-    let mut agent = app.signed_in("ben@acme.example", "ben's own long password").await;
+    let mut agent = app.agent(&mut admin, "Ben Agent", "ben@acme.example").await;
     for path in ["/users", "/audit"] {
         let page = agent.get(path).await;
         assert_eq!(page.status(), 403, "{path}");
@@ -117,12 +105,6 @@ async fn an_agent_gets_a_403_page_on_admin_pages_and_changes_nothing() {
             .await,
         1
     );
-}
-
-fn portico_one_time_password(html: &str) -> String {
-    let marker = r#"data-testid="one-time-password">"#;
-    let start = html.find(marker).expect("one-time password shown") + marker.len();
-    html[start..start + html[start..].find('<').unwrap()].to_string()
 }
 
 #[tokio::test]

@@ -308,177 +308,104 @@ impl LandlordForm {
     /// Checks every field; on failure, the errors keyed by field name.
     pub fn parse(&self) -> Result<LandlordFields, FieldErrors> {
         let mut e = FieldErrors::new();
-        let title = e.check("title", optional_text("title", &self.title, limits::TITLE));
-        let first_name = e.check(
-            "first_name",
-            required_text("a first name", &self.first_name, limits::NAME),
-        );
-        let last_name = e.check("last_name", required_text("a last name", &self.last_name, limits::NAME));
         let email = e.check("email", Email::parse(&self.email));
-        let phone = e.check("phone", optional_text("phone", &self.phone, limits::PHONE));
-        let alt_phone = e.check(
-            "alt_phone",
-            optional_text("alternative phone", &self.alt_phone, limits::PHONE),
-        );
-        let landlord_type = e.check(
+        let landlord_type = e.take(
             "landlord_type",
             LandlordType::parse_or(&self.landlord_type, LandlordType::default()),
         );
-        let company_name = e.check(
+        let company_name = e.take(
             "company_name",
             optional_text("company name", &self.company_name, limits::COMPANY_NAME),
         );
-        if landlord_type == Some(LandlordType::Company) && company_name == Some(None) {
+        if landlord_type == LandlordType::Company && company_name.is_none() && e.get("company_name").is_none() {
             e.add(
                 "company_name",
                 "Enter the company name (required for a company landlord)",
             );
         }
-        let company_registration_number = e.check(
-            "company_registration_number",
-            optional_text(
-                "company registration number",
-                &self.company_registration_number,
-                limits::COMPANY_NUMBER,
-            ),
-        );
-        let address_line1 = e.check(
-            "address_line1",
-            optional_text("address line 1", &self.address_line1, limits::ADDRESS_LINE),
-        );
-        let address_line2 = e.check(
-            "address_line2",
-            optional_text("address line 2", &self.address_line2, limits::ADDRESS_LINE),
-        );
-        let city = e.check("city", optional_text("town or city", &self.city, limits::PLACE));
-        let county = e.check("county", optional_text("county", &self.county, limits::PLACE));
         let country = e
-            .check("country", optional_text("country", &self.country, limits::COUNTRY))
-            .map(|c| c.map(|c| c.to_uppercase()).unwrap_or_else(|| "GB".into()));
-        let is_uk = matches!(country.as_deref(), Some("GB" | "UK" | "UNITED KINGDOM"));
+            .take("country", optional_text("country", &self.country, limits::COUNTRY))
+            .map(|c| c.to_uppercase())
+            .unwrap_or_else(|| "GB".into());
+        let is_uk = matches!(country.as_str(), "GB" | "UK" | "UNITED KINGDOM");
         let postcode = match optional_text("postcode", &self.postcode, limits::POSTCODE) {
-            Ok(Some(code)) if is_uk => e.check("postcode", normalise_uk_postcode(&code)).map(Some),
-            other => e.check("postcode", other),
+            Ok(Some(code)) if is_uk => e.take("postcode", normalise_uk_postcode(&code).map(Some)),
+            other => e.take("postcode", other),
         };
-        let preferred_contact_method = e.check(
-            "preferred_contact_method",
-            ContactMethod::parse_or(&self.preferred_contact_method, ContactMethod::default()),
-        );
-        let bank_account_name = e.check(
-            "bank_account_name",
-            optional_text("account name", &self.bank_account_name, limits::BANK_ACCOUNT_NAME),
-        );
-        let bank_sort_code = e.check(
-            "bank_sort_code",
-            optional_text("sort code", &self.bank_sort_code, limits::SORT_CODE),
-        );
-        let bank_account_number = e.check(
-            "bank_account_number",
-            optional_text("account number", &self.bank_account_number, limits::ACCOUNT_NUMBER),
-        );
-        let tax_reference = e.check(
-            "tax_reference",
-            optional_text("tax reference", &self.tax_reference, limits::TAX_REFERENCE),
-        );
-        let status = e.check(
-            "status",
-            LandlordStatus::parse_or(&self.status, LandlordStatus::default()),
-        );
-        let notes = e.check("notes", optional_text("notes", &self.notes, limits::NOTES));
-        let managed_by_user_id = e.check(
-            "managed_by_user_id",
-            optional_id(&self.managed_by_user_id, "Choose an agent from the list"),
-        );
-        let branch_id = e.check(
-            "branch_id",
-            optional_id(&self.branch_id, "Choose a branch from the list"),
-        );
-        if !e.is_empty() {
-            return Err(e);
-        }
-        match (
-            title,
-            first_name,
-            last_name,
-            email,
-            phone,
-            alt_phone,
+        let fields = LandlordFields {
+            title: e.take("title", optional_text("title", &self.title, limits::TITLE)),
+            first_name: e.take(
+                "first_name",
+                required_text("a first name", &self.first_name, limits::NAME),
+            ),
+            last_name: e.take("last_name", required_text("a last name", &self.last_name, limits::NAME)),
+            email: email.clone().unwrap_or_else(Email::placeholder),
+            phone: e.take("phone", optional_text("phone", &self.phone, limits::PHONE)),
+            alt_phone: e.take(
+                "alt_phone",
+                optional_text("alternative phone", &self.alt_phone, limits::PHONE),
+            ),
             landlord_type,
             company_name,
-            company_registration_number,
-            address_line1,
-            address_line2,
-            city,
-            county,
+            company_registration_number: e.take(
+                "company_registration_number",
+                optional_text(
+                    "company registration number",
+                    &self.company_registration_number,
+                    limits::COMPANY_NUMBER,
+                ),
+            ),
+            address_line1: e.take(
+                "address_line1",
+                optional_text("address line 1", &self.address_line1, limits::ADDRESS_LINE),
+            ),
+            address_line2: e.take(
+                "address_line2",
+                optional_text("address line 2", &self.address_line2, limits::ADDRESS_LINE),
+            ),
+            city: e.take("city", optional_text("town or city", &self.city, limits::PLACE)),
+            county: e.take("county", optional_text("county", &self.county, limits::PLACE)),
             postcode,
             country,
-            preferred_contact_method,
-            bank_account_name,
-            bank_sort_code,
-            bank_account_number,
-            tax_reference,
-            status,
-            notes,
-            managed_by_user_id,
-            branch_id,
-        ) {
-            (
-                Some(title),
-                Some(first_name),
-                Some(last_name),
-                Some(email),
-                Some(phone),
-                Some(alt_phone),
-                Some(landlord_type),
-                Some(company_name),
-                Some(company_registration_number),
-                Some(address_line1),
-                Some(address_line2),
-                Some(city),
-                Some(county),
-                Some(postcode),
-                Some(country),
-                Some(preferred_contact_method),
-                Some(bank_account_name),
-                Some(bank_sort_code),
-                Some(bank_account_number),
-                Some(tax_reference),
-                Some(status),
-                Some(notes),
-                Some(managed_by_user_id),
-                Some(branch_id),
-            ) => Ok(LandlordFields {
-                title,
-                first_name,
-                last_name,
-                email,
-                phone,
-                alt_phone,
-                landlord_type,
-                company_name,
-                company_registration_number,
-                address_line1,
-                address_line2,
-                city,
-                county,
-                postcode,
-                country,
-                preferred_contact_method,
-                email_notifications_enabled: checked(&self.email_notifications_enabled),
-                sms_notifications_enabled: checked(&self.sms_notifications_enabled),
-                portal_access_enabled: checked(&self.portal_access_enabled),
-                is_overseas: checked(&self.is_overseas),
-                bank_account_name,
-                bank_sort_code,
-                bank_account_number,
-                tax_reference,
-                status,
-                notes,
-                managed_by_user_id,
-                branch_id,
-            }),
-            _ => Err(e),
-        }
+            preferred_contact_method: e.take(
+                "preferred_contact_method",
+                ContactMethod::parse_or(&self.preferred_contact_method, ContactMethod::default()),
+            ),
+            email_notifications_enabled: checked(&self.email_notifications_enabled),
+            sms_notifications_enabled: checked(&self.sms_notifications_enabled),
+            portal_access_enabled: checked(&self.portal_access_enabled),
+            is_overseas: checked(&self.is_overseas),
+            bank_account_name: e.take(
+                "bank_account_name",
+                optional_text("account name", &self.bank_account_name, limits::BANK_ACCOUNT_NAME),
+            ),
+            bank_sort_code: e.take(
+                "bank_sort_code",
+                optional_text("sort code", &self.bank_sort_code, limits::SORT_CODE),
+            ),
+            bank_account_number: e.take(
+                "bank_account_number",
+                optional_text("account number", &self.bank_account_number, limits::ACCOUNT_NUMBER),
+            ),
+            tax_reference: e.take(
+                "tax_reference",
+                optional_text("tax reference", &self.tax_reference, limits::TAX_REFERENCE),
+            ),
+            status: e.take(
+                "status",
+                LandlordStatus::parse_or(&self.status, LandlordStatus::default()),
+            ),
+            notes: e.take("notes", optional_text("notes", &self.notes, limits::NOTES)),
+            managed_by_user_id: e.take(
+                "managed_by_user_id",
+                optional_id(&self.managed_by_user_id, "Choose an agent from the list"),
+            ),
+            branch_id: e.take(
+                "branch_id",
+                optional_id(&self.branch_id, "Choose a branch from the list"),
+            ),
+        };
+        if e.is_empty() { Ok(fields) } else { Err(e) }
     }
 }
 

@@ -28,6 +28,12 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
+    /// Like [`FieldErrors::check`], but gives `T::default()` in place of a bad value,
+    /// for building a record that is only used when there are no errors.
+    pub fn take<T: Default>(&mut self, field: &'static str, result: Result<T, String>) -> T {
+        self.check(field, result).unwrap_or_default()
+    }
+
     /// Keeps `value` when `result` is Ok, records its message under `field` otherwise.
     pub fn check<T>(&mut self, field: &'static str, result: Result<T, String>) -> Option<T> {
         match result {
@@ -116,6 +122,12 @@ impl Email {
             return Err("Enter an email address in the correct format, like name@example.co.uk".into());
         }
         Ok(Email(value))
+    }
+
+    /// A syntactically valid address that belongs to no one (`.invalid` is reserved),
+    /// standing in where a real one was erased or not yet valid.
+    pub fn placeholder() -> Email {
+        Email("redacted@redacted.invalid".into())
     }
 
     /// The normalised address.

@@ -348,3 +348,30 @@ impl TestApp {
         hits
     }
 }
+
+/// The password [`TestApp::agent`] gives agents.
+pub const AGENT_PASSWORD: &str = "an agent's own long password";
+
+impl TestApp {
+    /// Adds an agent through the admin's Users page, lets them choose
+    /// [`AGENT_PASSWORD`], and returns them signed in.
+    pub async fn agent(&self, admin: &mut Client, name: &str, email: &str) -> Client {
+        admin.get("/users").await;
+        let added = admin
+            .post("/users", &[("name", name), ("email", email), ("role", "agent")])
+            .await;
+        assert_eq!(added.status(), 201, "adding {email}: {}", added.body);
+        provision::set_password(&self.db, email, AGENT_PASSWORD, false)
+            .await
+            .expect("set the agent's password");
+        self.signed_in(email, AGENT_PASSWORD).await
+    }
+}
+
+/// Reads the one-time password shown once after adding a user.
+pub fn one_time_password(html: &str) -> String {
+    let marker = r#"data-testid="one-time-password">"#;
+    let start = html.find(marker).expect("one-time password shown") + marker.len();
+    let end = html[start..].find('<').expect("closing tag");
+    html[start..start + end].to_string()
+}
