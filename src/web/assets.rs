@@ -65,3 +65,16 @@ pub fn serve(Path(name): Path<String>, req: &Request) -> Result<Response, AppErr
     }
     Ok(response.body(body))
 }
+
+/// `/favicon.ico`, which browsers ask for on their own: the SVG icon.
+#[handler]
+pub fn favicon() -> Result<Response, AppError> {
+    let asset = ASSETS
+        .iter()
+        .find(|asset| asset.name == "favicon.svg")
+        .ok_or(AppError::NotFound)?;
+    Ok(Response::builder()
+        .header(header::CONTENT_TYPE, asset.content_type)
+        .header(header::CACHE_CONTROL, "public, max-age=86400")
+        .body(asset.raw))
+}

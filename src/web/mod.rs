@@ -115,7 +115,8 @@ pub fn app(state: AppState) -> impl Endpoint {
         )
         .at(paths::HEALTHZ, get(health::healthz))
         .at(paths::READYZ, get(health::readyz))
-        .at(pattern::ASSET, get(assets::serve));
+        .at(pattern::ASSET, get(assets::serve))
+        .at(paths::FAVICON, get(assets::favicon));
 
     let observe_state = state.clone();
     routes

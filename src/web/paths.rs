@@ -25,6 +25,8 @@ pub const LANDLORD_NEW: &str = "/landlords/new";
 pub const HEALTHZ: &str = "/healthz";
 /// Readiness probe (database reachable).
 pub const READYZ: &str = "/readyz";
+/// The icon browsers fetch by themselves.
+pub const FAVICON: &str = "/favicon.ico";
 /// Prefix of the content-hashed static assets.
 pub const ASSETS_PREFIX: &str = "/assets/";
 

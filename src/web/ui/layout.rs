@@ -27,6 +27,7 @@ fn head(title: &str) -> Markup {
             meta name="viewport" content="width=device-width, initial-scale=1";
             meta name="htmx-config" content=(HTMX_CONFIG);
             title { (title) " – Portico" }
+            link rel="icon" type="image/svg+xml" href=(assets::url("favicon.svg"));
             link rel="stylesheet" href=(assets::url("app.css"));
             script src=(assets::url("htmx-2.0.11.min.js")) defer {}
         }

@@ -1,0 +1,266 @@
+//! Real headless Chromium driven through chromedriver (fantoccini), with
+//! JavaScript on or off, failing on any console error or CSP violation.
+//!
+//! Without Chromium and chromedriver a browser test prints `skipped: …` and
+//! passes on a developer's machine; with `CI` set it fails instead.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+/// How long to wait for something to appear.
+const WAIT: Duration = Duration::from_secs(10);
+
+fn find_binary(env: &str, names: &[&str]) -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os(env).map(PathBuf::from).filter(|p| p.exists()) {
+        return Some(path);
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|dir| names.iter().map(move |name| dir.join(name)))
+        .find(|p| p.is_file())
+}
+
+/// The chromedriver process, stopped when dropped (also when a test panics).
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A running chromedriver and one browser session.
+pub struct Browser {
+    /// The WebDriver client.
+    pub client: Client,
+    /// The app's base URL.
+    pub base_url: String,
+    js: bool,
+    _driver: Driver,
+    _profile: tempfile::TempDir,
+}
+
+/// `POST /session/{id}/se/log {"type": "browser"}`: chromedriver's console log.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/se/log", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "type": "browser" }).to_string()))
+    }
+}
+
+/// Starts Chromium (JavaScript on or off) for the app at `base_url`; `None` when
+/// Chromium is not installed and this is not CI (after printing `skipped: …`).
+pub async fn launch(base_url: &str, js: bool) -> Option<Browser> {
+    let driver_path = find_binary("CHROMEDRIVER", &["chromedriver"]);
+    let chrome_path = find_binary("CHROMIUM_BIN", &["chromium", "chromium-browser", "google-chrome"]);
+    let (Some(driver_path), Some(chrome_path)) = (driver_path, chrome_path) else {
+        let reason = "chromium or chromedriver not found; install chromium and chromium-driver";
+        if std::env::var("CI").is_ok_and(|v| !v.is_empty()) {
+            panic!("browser tests are required in CI: {reason}");
+        }
+        println!("skipped: {reason}");
+        return None;
+    };
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port");
+    let driver = Driver(
+        Command::new(&driver_path)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver"),
+    );
+    let profile = tempfile::tempdir().expect("profile dir");
+    let webdriver = format!("http://127.0.0.1:{port}");
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(started.elapsed() < WAIT, "chromedriver did not start");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let mut prefs = json!({});
+    if !js {
+        prefs["profile.managed_default_content_settings.javascript"] = json!(2);
+    }
+    let options = json!({
+        "binary": chrome_path,
+        "args": [
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+            "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--window-size=1280,900",
+            format!("--user-data-dir={}", profile.path().display()),
+        ],
+        "prefs": prefs,
+    });
+    let mut capabilities = Capabilities::new();
+    capabilities.insert("goog:chromeOptions".into(), options);
+    capabilities.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let client = ClientBuilder::new(connector)
+        .capabilities(capabilities)
+        .connect(&webdriver)
+        .await
+        .expect("start a Chromium session");
+    Some(Browser {
+        client,
+        base_url: base_url.to_string(),
+        js,
+        _driver: driver,
+        _profile: profile,
+    })
+}
+
+impl Browser {
+    /// Whether JavaScript runs in this browser.
+    pub fn js(&self) -> bool {
+        self.js
+    }
+
+    /// Opens a path of the app.
+    pub async fn goto(&self, path: &str) {
+        self.client
+            .goto(&format!("{}{}", self.base_url, path))
+            .await
+            .expect("navigate");
+    }
+
+    /// The current path and query.
+    pub async fn path(&self) -> String {
+        let url = self.client.current_url().await.expect("current url");
+        match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_string(),
+        }
+    }
+
+    /// Waits for an element.
+    pub async fn find(&self, css: &str) -> fantoccini::elements::Element {
+        let started = Instant::now();
+        loop {
+            match self.client.find(Locator::Css(css)).await {
+                Ok(element) => return element,
+                Err(_) if started.elapsed() < WAIT => tokio::time::sleep(Duration::from_millis(100)).await,
+                Err(err) => panic!("no element {css} on {}: {err}", self.path().await),
+            }
+        }
+    }
+
+    /// Replaces the text of an input.
+    pub async fn fill(&self, css: &str, value: &str) {
+        let element = self.find(css).await;
+        element.clear().await.expect("clear");
+        element.send_keys(value).await.expect("type");
+    }
+
+    /// Types into an input without clearing it first.
+    pub async fn type_into(&self, css: &str, value: &str) {
+        self.find(css).await.send_keys(value).await.expect("type");
+    }
+
+    /// Chooses an option of a `<select>` by its value.
+    pub async fn choose(&self, css: &str, value: &str) {
+        let option = self.find(&format!("{css} option[value='{value}']")).await;
+        option.click().await.expect("choose option");
+    }
+
+    /// Clicks an element.
+    pub async fn click(&self, css: &str) {
+        self.find(css).await.click().await.expect("click");
+    }
+
+    /// The visible text of the page body.
+    pub async fn text(&self) -> String {
+        self.find("body").await.text().await.expect("body text")
+    }
+
+    /// Waits until the page's text contains `needle`.
+    pub async fn wait_for_text(&self, needle: &str) {
+        let started = Instant::now();
+        loop {
+            let text = self.text().await;
+            if text.contains(needle) {
+                return;
+            }
+            if started.elapsed() > WAIT {
+                panic!(
+                    "{needle:?} never appeared on {}; the page says:\n{text}",
+                    self.path().await
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the page's text no longer contains `needle`.
+    pub async fn wait_for_no_text(&self, needle: &str) {
+        let started = Instant::now();
+        while self.text().await.contains(needle) {
+            assert!(
+                started.elapsed() < WAIT,
+                "{needle:?} never went away on {}",
+                self.path().await
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Fails the test on any console error or Content Security Policy violation
+    /// logged since the last call.
+    pub async fn assert_clean_console(&self) {
+        let entries = self.client.issue_cmd(BrowserLog).await.expect("read the browser log");
+        let problems: Vec<String> = entries
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|entry: &&Value| {
+                let level = entry["level"].as_str().unwrap_or_default();
+                let message = entry["message"].as_str().unwrap_or_default();
+                level == "SEVERE"
+                    || message.contains("Content Security Policy")
+                    || message.contains("Content-Security-Policy")
+            })
+            .map(|entry| entry.to_string())
+            .collect();
+        assert!(
+            problems.is_empty(),
+            "console errors or CSP violations:\n{}",
+            problems.join("\n")
+        );
+    }
+
+    /// Whether htmx is loaded and running in the page.
+    pub async fn htmx_loaded(&self) -> bool {
+        let kind = self
+            .client
+            .execute("return typeof window.htmx", vec![])
+            .await
+            .expect("run script");
+        kind.as_str() == Some("object")
+    }
+
+    /// Saves a screenshot (for looking at a page while developing).
+    pub async fn screenshot(&self, path: &str) {
+        let png = self.client.screenshot().await.expect("screenshot");
+        std::fs::write(path, png).expect("write screenshot");
+    }
+
+    /// Ends the browser session.
+    pub async fn close(self) {
+        let _ = self.client.clone().close().await;
+    }
+}
