@@ -43,6 +43,7 @@ pub struct Browser {
     /// The app's base URL.
     pub base_url: String,
     js: bool,
+    allowed_statuses: std::sync::Mutex<Vec<String>>,
     _driver: Driver,
     _profile: tempfile::TempDir,
 }
@@ -120,6 +121,7 @@ pub async fn launch(base_url: &str, js: bool) -> Option<Browser> {
         client,
         base_url: base_url.to_string(),
         js,
+        allowed_statuses: std::sync::Mutex::new(Vec::new()),
         _driver: driver,
         _profile: profile,
     })
@@ -183,9 +185,16 @@ impl Browser {
         self.find(css).await.click().await.expect("click");
     }
 
-    /// The visible text of the page body.
+    /// The visible text of the page body (retried while a navigation replaces it).
     pub async fn text(&self) -> String {
-        self.find("body").await.text().await.expect("body text")
+        let started = Instant::now();
+        loop {
+            match self.find("body").await.text().await {
+                Ok(text) => return text,
+                Err(_) if started.elapsed() < WAIT => tokio::time::sleep(Duration::from_millis(100)).await,
+                Err(err) => panic!("cannot read the page text: {err}"),
+            }
+        }
     }
 
     /// Waits until the page's text contains `needle`.
@@ -219,9 +228,25 @@ impl Browser {
         }
     }
 
+    /// Lets network log entries for this response status through from now on,
+    /// for a status the test causes on purpose (e.g. `"422"` when it submits a
+    /// form with a mistake, which Chromium logs as a failed load).
+    pub fn allow_status(&self, status: &str) {
+        self.allowed_statuses.lock().expect("lock").push(status.to_string());
+    }
+
     /// Fails the test on any console error or Content Security Policy violation
-    /// logged since the last call.
+    /// logged since the last call (apart from statuses allowed with
+    /// [`Browser::allow_status`]).
     pub async fn assert_clean_console(&self) {
+        let allowed = self.allowed_statuses.lock().expect("lock").clone();
+        let expected = |entry: &Value| {
+            let message = entry["message"].as_str().unwrap_or_default();
+            entry["source"] == "network"
+                && allowed
+                    .iter()
+                    .any(|status| message.contains(&format!("status of {status} (")))
+        };
         let entries = self.client.issue_cmd(BrowserLog).await.expect("read the browser log");
         let problems: Vec<String> = entries
             .as_array()
@@ -230,9 +255,10 @@ impl Browser {
             .filter(|entry: &&Value| {
                 let level = entry["level"].as_str().unwrap_or_default();
                 let message = entry["message"].as_str().unwrap_or_default();
-                level == "SEVERE"
+                (level == "SEVERE"
                     || message.contains("Content Security Policy")
-                    || message.contains("Content-Security-Policy")
+                    || message.contains("Content-Security-Policy"))
+                    && !expected(entry)
             })
             .map(|entry| entry.to_string())
             .collect();
