@@ -95,7 +95,8 @@ pub struct ServeArgs {
     pub bind: SocketAddr,
     #[command(flatten)]
     pub database: DatabaseArgs,
-    /// Public URL of this server, used to build absolute links (defaults to http://BIND).
+    /// Public URL of this server, used to build absolute links (defaults to http://BIND, or
+    /// http://localhost:PORT when bound to every address).
     #[arg(long, env = "PORTICO_BASE_URL")]
     pub base_url: Option<String>,
     /// Folder for the secret key and, by default, the SQLite database and uploads.
@@ -130,6 +131,8 @@ impl ServeArgs {
     pub fn effective_base_url(&self) -> String {
         match &self.base_url {
             Some(url) => url.trim_end_matches('/').to_string(),
+            // An unspecified bind address (0.0.0.0, as in Docker) is reached on localhost.
+            None if self.bind.ip().is_unspecified() => format!("http://localhost:{}", self.bind.port()),
             None => format!("http://{}", self.bind),
         }
     }

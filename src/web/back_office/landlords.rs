@@ -177,7 +177,7 @@ fn results(query: &ListQuery, rows: &[Landlord], next: Option<&Cursor>, lookups:
                                 tr {
                                     td { a href=(paths::landlord(landlord.id)) { (landlord.display_name()) } }
                                     td class="hide-small" { (landlord.email) }
-                                    td { (landlord.postcode.as_deref().unwrap_or("—")) }
+                                    td class="nowrap" { (landlord.postcode.as_deref().unwrap_or("—")) }
                                     td { (status_badge(&landlord.status)) }
                                     td class="hide-small" { (lookups.agent_name(landlord.managed_by_user_id).unwrap_or("—")) }
                                 }
