@@ -83,6 +83,12 @@ async fn landlord_journey(js: bool) {
     browser.wait_for_no_text("Helen Marsh").await;
     browser.wait_for_text("Sarah Okonkwo").await;
     assert!(browser.path().await.contains("q=okon"), "the URL follows the search");
+    if js {
+        // The back button returns to the unfiltered list.
+        browser.client.back().await.expect("back");
+        browser.wait_for_text("Helen Marsh").await;
+        assert!(!browser.path().await.contains("q=okon"));
+    }
     // Filter by type, at once with JavaScript.
     browser.fill("#q", "").await;
     browser.choose("select[name=landlord_type]", "company").await;

@@ -308,7 +308,7 @@ fn serve_on_postgresql_requires_an_explicit_secret_key() {
 #[tokio::test]
 async fn serve_generates_a_private_secret_key_file_once() {
     if postgres_admin_url().is_some() {
-        println!("skipped: the generated key file is the SQLite default; PostgreSQL needs an explicit key");
+        skipped("the generated key file is the SQLite default; PostgreSQL needs an explicit key");
         return;
     }
     let database = TestDatabase::new().await;

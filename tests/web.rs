@@ -175,7 +175,7 @@ async fn an_unreachable_database_gives_a_503_page_with_retry_after() {
 async fn service_resumes_by_itself_when_postgresql_drops_every_connection() {
     let app = TestApp::spawn().await;
     if !app.postgres {
-        println!("skipped: needs PostgreSQL (set PORTICO_TEST_POSTGRES_URL); SQLite has no server to lose");
+        skipped("needs PostgreSQL (set PORTICO_TEST_POSTGRES_URL); SQLite has no server to lose");
         return;
     }
     let agency = app.agency("Acme Lettings", "ada@acme.example").await;

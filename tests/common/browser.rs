@@ -13,6 +13,8 @@ use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
+use super::skipped;
+
 /// How long to wait for something to appear.
 const WAIT: Duration = Duration::from_secs(10);
 
@@ -72,7 +74,7 @@ pub async fn launch(base_url: &str, js: bool) -> Option<Browser> {
         if std::env::var("CI").is_ok_and(|v| !v.is_empty()) {
             panic!("browser tests are required in CI: {reason}");
         }
-        println!("skipped: {reason}");
+        skipped(reason);
         return None;
     };
     let port = TcpListener::bind("127.0.0.1:0")

@@ -377,3 +377,10 @@ pub fn one_time_password(html: &str) -> String {
     let end = html[start..].find('<').expect("closing tag");
     html[start..start + end].to_string()
 }
+
+/// Says why a test did nothing, as a `skipped: …` line that `cargo test`'s
+/// output capture does not swallow (it is written to stderr directly).
+pub fn skipped(reason: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "skipped: {reason}");
+}
