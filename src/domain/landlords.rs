@@ -3,6 +3,8 @@
 
 use uuid::Uuid;
 
+pub use super::choice::Choice;
+pub use super::validation::normalise_uk_postcode;
 use super::validation::{Email, FieldErrors, optional_text, required_text};
 
 /// Individual or company (seed: `landlordType`, default individual).
@@ -38,36 +40,6 @@ pub enum LandlordStatus {
     Inactive,
     /// Soft-deleted: hidden from the list unless asked for.
     Archived,
-}
-
-/// A choice stored as text, with the label people read.
-pub trait Choice: Sized + Copy + PartialEq + 'static {
-    /// Every value, in the order shown.
-    const ALL: &'static [Self];
-    /// The stored value.
-    fn as_str(self) -> &'static str;
-    /// The label.
-    fn label(self) -> &'static str;
-    /// The message when nothing valid was chosen.
-    const CHOOSE: &'static str;
-
-    /// Parses the stored value.
-    fn parse(value: &str) -> Result<Self, String> {
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|v| v.as_str() == value)
-            .ok_or_else(|| Self::CHOOSE.to_string())
-    }
-
-    /// Parses, treating an empty value as the default.
-    fn parse_or(value: &str, default: Self) -> Result<Self, String> {
-        if value.trim().is_empty() {
-            Ok(default)
-        } else {
-            Self::parse(value.trim())
-        }
-    }
 }
 
 impl Choice for LandlordType {
@@ -126,46 +98,6 @@ impl Choice for LandlordStatus {
             LandlordStatus::Inactive => "Inactive",
             LandlordStatus::Archived => "Archived",
         }
-    }
-}
-
-/// Checks a UK postcode and writes it the standard way: `sw1a1aa` → `SW1A 1AA`.
-pub fn normalise_uk_postcode(input: &str) -> Result<String, String> {
-    let compact: String = input
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_ascii_uppercase();
-    let message = || "Enter a real UK postcode, like SW1A 1AA".to_string();
-    if compact == "GIR0AA" {
-        return Ok("GIR 0AA".into());
-    }
-    if !(5..=7).contains(&compact.len()) || !compact.is_ascii() {
-        return Err(message());
-    }
-    let (outward, inward) = compact.split_at(compact.len() - 3);
-    let inward_ok = {
-        let b = inward.as_bytes();
-        b[0].is_ascii_digit() && b[1].is_ascii_alphabetic() && b[2].is_ascii_alphabetic()
-    };
-    let o = outward.as_bytes();
-    let alpha = |i: usize| o.get(i).is_some_and(u8::is_ascii_alphabetic);
-    let digit = |i: usize| o.get(i).is_some_and(u8::is_ascii_digit);
-    // A9, A99, AA9, AA99, A9A, AA9A.
-    let outward_ok = match o.len() {
-        2 => alpha(0) && digit(1),
-        3 => {
-            (alpha(0) && digit(1) && digit(2))
-                || (alpha(0) && alpha(1) && digit(2))
-                || (alpha(0) && digit(1) && alpha(2))
-        }
-        4 => alpha(0) && alpha(1) && digit(2) && (digit(3) || alpha(3)),
-        _ => false,
-    };
-    if outward_ok && inward_ok {
-        Ok(format!("{outward} {inward}"))
-    } else {
-        Err(message())
     }
 }
 
@@ -422,34 +354,6 @@ pub fn mask(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn postcodes_are_checked_and_normalised() {
-        for (typed, expected) in [
-            ("sw1a1aa", "SW1A 1AA"),
-            (" bs8 4jx ", "BS8 4JX"),
-            ("M11AE", "M1 1AE"),
-            ("b338th", "B33 8TH"),
-            ("cr26xh", "CR2 6XH"),
-            ("dn551pt", "DN55 1PT"),
-            ("w1a0ax", "W1A 0AX"),
-            ("gir 0aa", "GIR 0AA"),
-        ] {
-            assert_eq!(normalise_uk_postcode(typed).as_deref(), Ok(expected), "{typed}");
-        }
-        for bad in [
-            "",
-            "12345",
-            "SW1A",
-            "SW1A 1A",
-            "1AA 1AA",
-            "SW1A 1AAA",
-            "ZZZZ 1AA",
-            "SW1A-1AA",
-        ] {
-            assert!(normalise_uk_postcode(bad).is_err(), "{bad:?} should be refused");
-        }
-    }
 
     #[test]
     fn a_blank_form_gets_the_seed_defaults() {

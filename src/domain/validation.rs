@@ -136,9 +136,77 @@ impl Email {
     }
 }
 
+/// Checks a UK postcode and writes it the standard way: `sw1a1aa` → `SW1A 1AA`.
+pub fn normalise_uk_postcode(input: &str) -> Result<String, String> {
+    let compact: String = input
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    let message = || "Enter a real UK postcode, like SW1A 1AA".to_string();
+    if compact == "GIR0AA" {
+        return Ok("GIR 0AA".into());
+    }
+    if !(5..=7).contains(&compact.len()) || !compact.is_ascii() {
+        return Err(message());
+    }
+    let (outward, inward) = compact.split_at(compact.len() - 3);
+    let inward_ok = {
+        let b = inward.as_bytes();
+        b[0].is_ascii_digit() && b[1].is_ascii_alphabetic() && b[2].is_ascii_alphabetic()
+    };
+    let o = outward.as_bytes();
+    let alpha = |i: usize| o.get(i).is_some_and(u8::is_ascii_alphabetic);
+    let digit = |i: usize| o.get(i).is_some_and(u8::is_ascii_digit);
+    // A9, A99, AA9, AA99, A9A, AA9A.
+    let outward_ok = match o.len() {
+        2 => alpha(0) && digit(1),
+        3 => {
+            (alpha(0) && digit(1) && digit(2))
+                || (alpha(0) && alpha(1) && digit(2))
+                || (alpha(0) && digit(1) && alpha(2))
+        }
+        4 => alpha(0) && alpha(1) && digit(2) && (digit(3) || alpha(3)),
+        _ => false,
+    };
+    if outward_ok && inward_ok {
+        Ok(format!("{outward} {inward}"))
+    } else {
+        Err(message())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn postcodes_are_checked_and_normalised() {
+        for (typed, expected) in [
+            ("sw1a1aa", "SW1A 1AA"),
+            (" bs8 4jx ", "BS8 4JX"),
+            ("M11AE", "M1 1AE"),
+            ("b338th", "B33 8TH"),
+            ("cr26xh", "CR2 6XH"),
+            ("dn551pt", "DN55 1PT"),
+            ("w1a0ax", "W1A 0AX"),
+            ("gir 0aa", "GIR 0AA"),
+        ] {
+            assert_eq!(normalise_uk_postcode(typed).as_deref(), Ok(expected), "{typed}");
+        }
+        for bad in [
+            "",
+            "12345",
+            "SW1A",
+            "SW1A 1A",
+            "1AA 1AA",
+            "SW1A 1AAA",
+            "ZZZZ 1AA",
+            "SW1A-1AA",
+        ] {
+            assert!(normalise_uk_postcode(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
 
     #[test]
     fn emails_are_trimmed_and_lower_cased() {

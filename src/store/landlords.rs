@@ -11,6 +11,7 @@ use crate::domain::landlords::{
 };
 use crate::domain::validation::Email;
 use crate::store::audit;
+pub use crate::store::{Cursor, like_pattern};
 use crate::{on_pool, on_tx};
 
 /// The audit entity type of landlords.
@@ -514,48 +515,6 @@ pub struct ListFilter {
     pub managed_by_user_id: Option<Uuid>,
 }
 
-/// Where a page starts: after this sort key and id.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cursor {
-    /// Sort key of the last row shown.
-    pub sort_key: String,
-    /// Id of the last row shown.
-    pub id: Uuid,
-}
-
-impl Cursor {
-    /// The cursor as a URL-safe token.
-    pub fn encode(&self) -> String {
-        use base64::Engine;
-        let key = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(self.sort_key.as_bytes());
-        format!("{key}.{}", self.id.simple())
-    }
-
-    /// Reads a token made by [`Cursor::encode`]; anything else is `None`.
-    pub fn decode(token: &str) -> Option<Cursor> {
-        use base64::Engine;
-        let (key, id) = token.split_once('.')?;
-        let key = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(key).ok()?;
-        Some(Cursor {
-            sort_key: String::from_utf8(key).ok()?,
-            id: Uuid::parse_str(id).ok()?,
-        })
-    }
-}
-
-/// Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`.
-fn like_pattern(term: &str) -> String {
-    let mut escaped = String::from("%");
-    for ch in term.to_lowercase().chars() {
-        if matches!(ch, '%' | '_' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(ch);
-    }
-    escaped.push('%');
-    escaped
-}
-
 /// `landlord.list`: one page in name order after `after`, and the cursor of the
 /// next page if there is one. Keyset pagination: rows added between page loads
 /// are neither skipped nor repeated.
@@ -618,12 +577,6 @@ pub async fn list(
         None
     };
     Ok((rows, next))
-}
-
-/// `landlord.listProperties` count: properties arrive with the portfolio issue;
-/// until that table exists a landlord has none.
-pub async fn property_count(_db: &Db, _org_id: Uuid, _id: Uuid) -> Result<i64, sqlx::Error> {
-    Ok(0)
 }
 
 /// How many landlords an agency has, in each status.

@@ -4,10 +4,12 @@
 pub mod audit;
 pub mod landlords;
 pub mod orgs;
+pub mod properties;
 pub mod throttle;
 pub mod users;
 
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
+use uuid::Uuid;
 
 /// The current time truncated to microseconds, the precision both databases keep,
 /// so a value read back equals the value written.
@@ -19,4 +21,46 @@ pub fn now() -> DateTime<Utc> {
 /// A new time-ordered id: sorting by id sorts by creation, which cursor pagination uses.
 pub fn new_id() -> uuid::Uuid {
     uuid::Uuid::now_v7()
+}
+
+/// Where a page starts: after this sort key and id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    /// Sort key of the last row shown.
+    pub sort_key: String,
+    /// Id of the last row shown.
+    pub id: Uuid,
+}
+
+impl Cursor {
+    /// The cursor as a URL-safe token.
+    pub fn encode(&self) -> String {
+        use base64::Engine;
+        let key = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(self.sort_key.as_bytes());
+        format!("{key}.{}", self.id.simple())
+    }
+
+    /// Reads a token made by [`Cursor::encode`]; anything else is `None`.
+    pub fn decode(token: &str) -> Option<Cursor> {
+        use base64::Engine;
+        let (key, id) = token.split_once('.')?;
+        let key = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(key).ok()?;
+        Some(Cursor {
+            sort_key: String::from_utf8(key).ok()?,
+            id: Uuid::parse_str(id).ok()?,
+        })
+    }
+}
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`.
+pub fn like_pattern(term: &str) -> String {
+    let mut escaped = String::from("%");
+    for ch in term.to_lowercase().chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(ch);
+    }
+    escaped.push('%');
+    escaped
 }

@@ -80,7 +80,7 @@ pub fn is_htmx(req: &poem::Request) -> bool {
 
 /// The whole application as one endpoint; `main` serves it and tests drive it.
 pub fn app(state: AppState) -> impl Endpoint {
-    use back_office::{account, audit, auth, home, landlords, users};
+    use back_office::{account, audit, auth, home, landlords, properties, users};
     use paths::pattern;
 
     let routes = Route::new()
@@ -112,6 +112,13 @@ pub fn app(state: AppState) -> impl Endpoint {
         .at(
             pattern::LANDLORD_ANONYMISE,
             get(landlords::confirm_anonymise).post(landlords::anonymise),
+        )
+        .at(paths::PROPERTIES, get(properties::list).post(properties::create))
+        .at(paths::PROPERTY_NEW, get(properties::new_form))
+        .at(pattern::PROPERTY, get(properties::show))
+        .at(
+            pattern::PROPERTY_EDIT,
+            get(properties::edit_form).post(properties::update),
         )
         .at(paths::HEALTHZ, get(health::healthz))
         .at(paths::READYZ, get(health::readyz))

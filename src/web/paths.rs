@@ -21,6 +21,10 @@ pub const AUDIT: &str = "/audit";
 pub const LANDLORDS: &str = "/landlords";
 /// The new-landlord form.
 pub const LANDLORD_NEW: &str = "/landlords/new";
+/// The property list.
+pub const PROPERTIES: &str = "/properties";
+/// The new-property form (`?landlord=ID` preselects the owner).
+pub const PROPERTY_NEW: &str = "/properties/new";
 /// Liveness probe.
 pub const HEALTHZ: &str = "/healthz";
 /// Readiness probe (database reachable).
@@ -48,6 +52,10 @@ pub mod pattern {
     pub const LANDLORD_RESTORE: &str = "/landlords/:id/restore";
     /// Confirm / anonymise a landlord (admins).
     pub const LANDLORD_ANONYMISE: &str = "/landlords/:id/anonymise";
+    /// A property's page.
+    pub const PROPERTY: &str = "/properties/:id";
+    /// Edit a property.
+    pub const PROPERTY_EDIT: &str = "/properties/:id/edit";
     /// A static asset.
     pub const ASSET: &str = "/assets/:name";
 }
@@ -95,4 +103,14 @@ pub fn landlord_restore(id: Uuid) -> String {
 /// Anonymise a landlord: GET confirms, POST anonymises.
 pub fn landlord_anonymise(id: Uuid) -> String {
     format!("{LANDLORDS}/{id}/anonymise")
+}
+
+/// A property's page.
+pub fn property(id: Uuid) -> String {
+    format!("{PROPERTIES}/{id}")
+}
+
+/// Edit a property.
+pub fn property_edit(id: Uuid) -> String {
+    format!("{PROPERTIES}/{id}/edit")
 }

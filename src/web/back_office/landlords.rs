@@ -10,17 +10,16 @@ use poem::{Response, handler};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{see_other, with_status};
+use super::{Lookups, see_other, with_status};
 use crate::domain::landlords::{Choice, ContactMethod, LandlordForm, LandlordStatus, LandlordType, mask};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::store::audit;
 use crate::store::landlords::{self as store, Cursor, Landlord, ListFilter};
-use crate::store::orgs::{self, Branch};
-use crate::store::users::{self, User};
 use crate::web::ctx::{AdminCtx, AgentCtx, Ctx, Viewer};
-use crate::web::ui::form::{Input, checkbox, csrf_input, error_summary, select, textarea};
+use crate::web::ui::form::{Input, checkbox, choice_options, csrf_input, error_summary, select, textarea};
 use crate::web::ui::format;
+use crate::web::ui::list::{history, pager};
 use crate::web::{paths, ui};
 
 /// Page sizes offered; the first is the default.
@@ -93,56 +92,6 @@ impl ListQuery {
     }
 }
 
-/// Names of the agency's users and branches, for filters, forms and display.
-struct Lookups {
-    agents: Vec<User>,
-    branches: Vec<Branch>,
-}
-
-impl Lookups {
-    async fn load(ctx: &Ctx, org_id: Uuid) -> Result<Lookups, AppError> {
-        Ok(Lookups {
-            agents: users::list_in_org(&ctx.state.db, org_id).await?,
-            branches: orgs::branches(&ctx.state.db, org_id).await?,
-        })
-    }
-
-    fn agent_name(&self, id: Option<Uuid>) -> Option<&str> {
-        let id = id?;
-        self.agents.iter().find(|u| u.id == id).map(|u| u.name.as_str())
-    }
-
-    fn branch_name(&self, id: Option<Uuid>) -> Option<&str> {
-        let id = id?;
-        self.branches.iter().find(|b| b.id == id).map(|b| b.name.as_str())
-    }
-
-    fn agent_options(&self, empty: &str) -> Vec<(String, String)> {
-        let mut options = vec![(String::new(), empty.to_string())];
-        options.extend(
-            self.agents
-                .iter()
-                .filter(|u| u.is_active)
-                .map(|u| (u.id.to_string(), u.name.clone())),
-        );
-        options
-    }
-
-    fn branch_options(&self, empty: &str) -> Vec<(String, String)> {
-        let mut options = vec![(String::new(), empty.to_string())];
-        options.extend(self.branches.iter().map(|b| (b.id.to_string(), b.name.clone())));
-        options
-    }
-}
-
-fn choice_options<C: Choice>(first: Option<(&str, &str)>) -> Vec<(String, String)> {
-    first
-        .into_iter()
-        .map(|(v, l)| (v.to_string(), l.to_string()))
-        .chain(C::ALL.iter().map(|c| (c.as_str().to_string(), c.label().to_string())))
-        .collect()
-}
-
 /// The badge of a status.
 pub fn status_badge(status: &str) -> Markup {
     let class = match status {
@@ -186,14 +135,7 @@ fn results(query: &ListQuery, rows: &[Landlord], next: Option<&Cursor>, lookups:
                     }
                 }
             }
-            nav class="pager" aria-label="Pages" {
-                @if !query.after.is_empty() {
-                    a href={ (paths::LANDLORDS) "?" (query.to_query(None)) } { "← First page" }
-                } @else { span {} }
-                @if let Some(next) = next {
-                    a href={ (paths::LANDLORDS) "?" (query.to_query(Some(next))) } rel="next" { "Next page →" }
-                }
-            }
+            (pager(paths::LANDLORDS, (!query.after.is_empty()).then(|| query.to_query(None)), next.map(|n| query.to_query(Some(n)))))
         }
     }
 }
@@ -490,8 +432,8 @@ fn row(label: &str, value: Option<&str>) -> Markup {
 pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> Result<Markup, AppError> {
     let landlord = find(&ctx, &viewer, id).await?;
     let lookups = Lookups::load(&ctx, viewer.org.id).await?;
-    let property_count = store::property_count(&ctx.state.db, viewer.org.id, id).await?;
-    let history = audit::for_entity(&ctx.state.db, viewer.org.id, store::ENTITY, id, 50).await?;
+    let properties = crate::store::properties::for_landlord(&ctx.state.db, viewer.org.id, id).await?;
+    let entries = audit::for_entity(&ctx.state.db, viewer.org.id, store::ENTITY, id, 50).await?;
     let yes_no = |b: bool| if b { "Yes" } else { "No" };
     let masked = |v: &Option<String>| v.as_deref().map(mask);
     let status = landlord.status();
@@ -593,36 +535,19 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
             @match &landlord.notes { Some(notes) => p class="notes" { (notes) }, None => p class="hint" { "No notes." } }
         }
         section class="card" {
-            h2 { "Properties (" (property_count) ")" }
-            @if property_count == 0 { p class="empty" { "No properties are linked to this landlord yet." } }
+            div class="actions" {
+                h2 { "Properties (" (properties.len()) ")" }
+                a class="button secondary" href={ (paths::PROPERTY_NEW) "?landlord=" (id) } { "Add a property" }
+            }
+            @if properties.is_empty() {
+                p class="empty" { "No properties are linked to this landlord yet." }
+            } @else {
+                (super::properties::table(&properties, false))
+            }
         }
         section {
             h2 { "History" }
-            div class="table-wrap" {
-                @if history.is_empty() { p class="empty" { "No recorded changes." } } @else {
-                    table {
-                        thead { tr { th { "When" } th { "What happened" } } }
-                        tbody {
-                            @for entry in &history {
-                                tr {
-                                    td { (format::date_time(entry.created_at)) }
-                                    td {
-                                        (entry.summary)
-                                        @let changes = entry.changes();
-                                        @if !changes.is_empty() {
-                                            ul class="changes" {
-                                                @for change in &changes.0 {
-                                                    li { (change.field) ": " (change.from.as_deref().unwrap_or("—")) " → " (change.to.as_deref().unwrap_or("—")) }
-                                                }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            (history(&entries))
         }
     };
     Ok(ui::page(&ctx, &landlord.display_name(), content))

@@ -3,6 +3,7 @@
 
 use maud::{Markup, html};
 
+use crate::domain::choice::Choice;
 use crate::domain::validation::FieldErrors;
 
 /// The hidden CSRF input every form carries.
@@ -164,4 +165,13 @@ pub fn textarea(name: &'static str, label: &str, value: &str, hint: Option<&str>
                 aria-describedby=[(!described.is_empty()).then_some(described.as_str())] { (value) }
         }
     }
+}
+
+/// The values of a [`Choice`] as select options, optionally after a first (empty) one.
+pub fn choice_options<C: Choice>(first: Option<(&str, &str)>) -> Vec<(String, String)> {
+    first
+        .into_iter()
+        .map(|(v, l)| (v.to_string(), l.to_string()))
+        .chain(C::ALL.iter().map(|c| (c.as_str().to_string(), c.label().to_string())))
+        .collect()
 }

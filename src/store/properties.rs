@@ -1,0 +1,386 @@
+//! Properties: each owned by one landlord of the same agency.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::db::{Db, Tx};
+use crate::domain::audit::{Actor, Changes};
+use crate::domain::choice::Choice;
+use crate::domain::properties::{EpcRating, PropertyFields, PropertyForm, PropertyStatus, PropertyType};
+use crate::store::{Cursor, audit, like_pattern};
+use crate::{on_pool, on_tx};
+
+/// The audit entity type of properties.
+pub const ENTITY: &str = "property";
+
+/// A property as stored, with its landlord's display name.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Property {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub landlord_id: Uuid,
+    pub branch_id: Option<Uuid>,
+    pub address_line1: String,
+    pub address_line2: Option<String>,
+    pub city: String,
+    pub county: Option<String>,
+    pub postcode: String,
+    pub property_type: String,
+    pub bedrooms: i32,
+    pub bathrooms: i32,
+    pub epc_rating: Option<String>,
+    pub has_gas: bool,
+    pub status: String,
+    pub sort_key: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// The owning landlord's first and last name.
+    pub landlord_name: String,
+}
+
+/// `SELECT <every Property column> FROM properties p JOIN landlords l <tail>`.
+macro_rules! select_property {
+    ($tail:literal) => {
+        concat!(
+            "SELECT p.id, p.org_id, p.landlord_id, p.branch_id, p.address_line1, p.address_line2, p.city, p.county, \
+             p.postcode, p.property_type, p.bedrooms, p.bathrooms, p.epc_rating, p.has_gas, p.status, p.sort_key, \
+             p.created_at, p.updated_at, l.first_name || ' ' || l.last_name AS landlord_name \
+             FROM properties p JOIN landlords l ON l.id = p.landlord_id AND l.org_id = p.org_id ",
+            $tail
+        )
+    };
+}
+
+impl Property {
+    /// "Flat 2, 14 Royal York Crescent, Bristol BS8 4JX".
+    pub fn address(&self) -> String {
+        let mut parts = vec![self.address_line1.clone()];
+        parts.extend(self.address_line2.clone());
+        parts.push(format!("{} {}", self.city, self.postcode));
+        parts.join(", ")
+    }
+
+    /// The status as a value.
+    pub fn status(&self) -> PropertyStatus {
+        PropertyStatus::parse(&self.status).unwrap_or_default()
+    }
+
+    /// The type as a value.
+    pub fn property_type(&self) -> PropertyType {
+        PropertyType::parse(&self.property_type).unwrap_or_default()
+    }
+
+    /// The EPC rating as a value.
+    pub fn epc(&self) -> Option<EpcRating> {
+        self.epc_rating.as_deref().and_then(|r| EpcRating::parse(r).ok())
+    }
+
+    /// The record as an edit form, pre-filled.
+    pub fn to_form(&self) -> PropertyForm {
+        PropertyForm {
+            landlord_id: self.landlord_id.to_string(),
+            branch_id: self.branch_id.map(|id| id.to_string()).unwrap_or_default(),
+            address_line1: self.address_line1.clone(),
+            address_line2: self.address_line2.clone().unwrap_or_default(),
+            city: self.city.clone(),
+            county: self.county.clone().unwrap_or_default(),
+            postcode: self.postcode.clone(),
+            property_type: self.property_type.clone(),
+            bedrooms: self.bedrooms.to_string(),
+            bathrooms: self.bathrooms.to_string(),
+            epc_rating: self.epc_rating.clone().unwrap_or_default(),
+            has_gas: self.has_gas.then(|| "on".to_string()),
+            status: self.status.clone(),
+        }
+    }
+
+    /// The record's fields as checked values (for comparing before and after).
+    pub fn fields(&self) -> PropertyFields {
+        PropertyFields {
+            landlord_id: self.landlord_id,
+            branch_id: self.branch_id,
+            address_line1: self.address_line1.clone(),
+            address_line2: self.address_line2.clone(),
+            city: self.city.clone(),
+            county: self.county.clone(),
+            postcode: self.postcode.clone(),
+            property_type: self.property_type(),
+            bedrooms: self.bedrooms,
+            bathrooms: self.bathrooms,
+            epc_rating: self.epc(),
+            has_gas: self.has_gas,
+            status: self.status(),
+        }
+    }
+}
+
+fn values(f: &PropertyFields) -> Vec<(&'static str, Option<String>)> {
+    vec![
+        ("landlord_id", Some(f.landlord_id.to_string())),
+        ("branch_id", f.branch_id.map(|id| id.to_string())),
+        ("address_line1", Some(f.address_line1.clone())),
+        ("address_line2", f.address_line2.clone()),
+        ("city", Some(f.city.clone())),
+        ("county", f.county.clone()),
+        ("postcode", Some(f.postcode.clone())),
+        ("property_type", Some(f.property_type.as_str().into())),
+        ("bedrooms", Some(f.bedrooms.to_string())),
+        ("bathrooms", Some(f.bathrooms.to_string())),
+        ("epc_rating", f.epc_rating.map(|r| r.as_str().to_string())),
+        ("has_gas", Some(if f.has_gas { "yes" } else { "no" }.into())),
+        ("status", Some(f.status.as_str().into())),
+    ]
+}
+
+fn diff(before: Option<Vec<(&'static str, Option<String>)>>, after: &PropertyFields) -> Changes {
+    let mut changes = Changes::new();
+    for (i, (field, to)) in values(after).into_iter().enumerate() {
+        let from = before.as_ref().and_then(|b| b[i].1.clone());
+        changes = changes.field(field, from.as_deref(), to.as_deref());
+    }
+    changes
+}
+
+/// The byte-ordered sort key: the address, lower-cased.
+fn sort_key(f: &PropertyFields) -> String {
+    format!(
+        "{}\t{}\t{}",
+        f.address_line1,
+        f.address_line2.as_deref().unwrap_or(""),
+        f.city
+    )
+    .to_lowercase()
+}
+
+/// What search looks in (with the landlord's own search text, joined at query time).
+fn search_text(f: &PropertyFields) -> String {
+    [
+        f.address_line1.as_str(),
+        f.address_line2.as_deref().unwrap_or(""),
+        f.city.as_str(),
+        f.county.as_deref().unwrap_or(""),
+        f.postcode.as_str(),
+        &f.postcode.replace(' ', ""),
+    ]
+    .join("\n")
+    .to_lowercase()
+}
+
+fn one_line(f: &PropertyFields) -> String {
+    format!("{}, {} {}", f.address_line1, f.city, f.postcode)
+}
+
+/// Adds a property (the caller has checked the landlord is this agency's).
+pub async fn create(tx: &mut Tx, org_id: Uuid, f: &PropertyFields, actor: &Actor) -> Result<Uuid, sqlx::Error> {
+    let id = super::new_id();
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "INSERT INTO properties (id, org_id, landlord_id, branch_id, address_line1, address_line2, city, county, \
+             postcode, property_type, bedrooms, bathrooms, epc_rating, has_gas, status, sort_key, search_text, \
+             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+             $17, $18, $18)",
+        )
+        .bind(id)
+        .bind(org_id)
+        .bind(f.landlord_id)
+        .bind(f.branch_id)
+        .bind(&f.address_line1)
+        .bind(&f.address_line2)
+        .bind(&f.city)
+        .bind(&f.county)
+        .bind(&f.postcode)
+        .bind(f.property_type.as_str())
+        .bind(f.bedrooms)
+        .bind(f.bathrooms)
+        .bind(f.epc_rating.map(|r| r.as_str()))
+        .bind(f.has_gas)
+        .bind(f.status.as_str())
+        .bind(sort_key(f))
+        .bind(search_text(f))
+        .bind(super::now())
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    audit::record(
+        tx,
+        audit::Entry {
+            org_id,
+            actor,
+            action: "property.create",
+            entity_type: ENTITY,
+            entity_id: Some(id),
+            description: format!("added property {}", one_line(f)),
+            changes: diff(None, f),
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Saves new fields; returns false (writing nothing) when nothing changed.
+pub async fn update(tx: &mut Tx, p: &Property, f: &PropertyFields, actor: &Actor) -> Result<bool, sqlx::Error> {
+    let changes = diff(Some(values(&p.fields())), f);
+    if changes.is_empty() {
+        return Ok(false);
+    }
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "UPDATE properties SET landlord_id = $1, branch_id = $2, address_line1 = $3, address_line2 = $4, \
+             city = $5, county = $6, postcode = $7, property_type = $8, bedrooms = $9, bathrooms = $10, \
+             epc_rating = $11, has_gas = $12, status = $13, sort_key = $14, search_text = $15, updated_at = $16 \
+             WHERE id = $17 AND org_id = $18",
+        )
+        .bind(f.landlord_id)
+        .bind(f.branch_id)
+        .bind(&f.address_line1)
+        .bind(&f.address_line2)
+        .bind(&f.city)
+        .bind(&f.county)
+        .bind(&f.postcode)
+        .bind(f.property_type.as_str())
+        .bind(f.bedrooms)
+        .bind(f.bathrooms)
+        .bind(f.epc_rating.map(|r| r.as_str()))
+        .bind(f.has_gas)
+        .bind(f.status.as_str())
+        .bind(sort_key(f))
+        .bind(search_text(f))
+        .bind(super::now())
+        .bind(p.id)
+        .bind(p.org_id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    audit::record(
+        tx,
+        audit::Entry {
+            org_id: p.org_id,
+            actor,
+            action: "property.update",
+            entity_type: ENTITY,
+            entity_id: Some(p.id),
+            description: format!("updated property {}", one_line(f)),
+            changes,
+        },
+    )
+    .await?;
+    Ok(true)
+}
+
+/// One property of this agency; another agency's id gives `None`.
+pub async fn get(db: &Db, org_id: Uuid, id: Uuid) -> Result<Option<Property>, sqlx::Error> {
+    on_pool!(db, |pool| {
+        sqlx::query_as(select_property!("WHERE p.id = $1 AND p.org_id = $2"))
+            .bind(id)
+            .bind(org_id)
+            .fetch_optional(pool)
+            .await
+    })
+}
+
+/// `landlord.listProperties`: a landlord's properties, in address order.
+pub async fn for_landlord(db: &Db, org_id: Uuid, landlord_id: Uuid) -> Result<Vec<Property>, sqlx::Error> {
+    on_pool!(db, |pool| {
+        sqlx::query_as(select_property!(
+            "WHERE p.org_id = $1 AND p.landlord_id = $2 ORDER BY p.sort_key, p.id"
+        ))
+        .bind(org_id)
+        .bind(landlord_id)
+        .fetch_all(pool)
+        .await
+    })
+}
+
+/// How many properties the agency has.
+pub async fn count(db: &Db, org_id: Uuid) -> Result<i64, sqlx::Error> {
+    on_pool!(db, |pool| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM properties WHERE org_id = $1 AND status <> 'archived'")
+            .bind(org_id)
+            .fetch_one(pool)
+            .await
+    })
+}
+
+/// The filters of the property list.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    /// Words that must each appear in the address, postcode or landlord's name.
+    pub search: Vec<String>,
+    /// Only this status; `None` hides archived ones.
+    pub status: Option<PropertyStatus>,
+    /// Every status, archived included.
+    pub all_statuses: bool,
+    /// Only this type.
+    pub property_type: Option<PropertyType>,
+    /// Only this branch.
+    pub branch_id: Option<Uuid>,
+    /// Only this landlord's.
+    pub landlord_id: Option<Uuid>,
+}
+
+/// One page of properties in address order after `after`, and the next cursor.
+pub async fn list(
+    db: &Db,
+    org_id: Uuid,
+    filter: &ListFilter,
+    after: Option<&Cursor>,
+    limit: u32,
+) -> Result<(Vec<Property>, Option<Cursor>), sqlx::Error> {
+    let mut rows: Vec<Property> = on_pool!(db, |pool| {
+        let mut query = sqlx::QueryBuilder::new(select_property!("WHERE p.org_id = "));
+        query.push_bind(org_id);
+        for term in &filter.search {
+            let pattern = like_pattern(term);
+            query
+                .push(" AND (p.search_text LIKE ")
+                .push_bind(pattern.clone())
+                .push(" ESCAPE '\\' OR l.search_text LIKE ")
+                .push_bind(pattern)
+                .push(" ESCAPE '\\')");
+        }
+        match (filter.status, filter.all_statuses) {
+            (Some(status), _) => {
+                query.push(" AND p.status = ").push_bind(status.as_str());
+            }
+            (None, true) => {}
+            (None, false) => {
+                query.push(" AND p.status <> 'archived'");
+            }
+        }
+        if let Some(kind) = filter.property_type {
+            query.push(" AND p.property_type = ").push_bind(kind.as_str());
+        }
+        if let Some(branch) = filter.branch_id {
+            query.push(" AND p.branch_id = ").push_bind(branch);
+        }
+        if let Some(landlord) = filter.landlord_id {
+            query.push(" AND p.landlord_id = ").push_bind(landlord);
+        }
+        if let Some(after) = after {
+            query
+                .push(" AND (p.sort_key > ")
+                .push_bind(after.sort_key.clone())
+                .push(" OR (p.sort_key = ")
+                .push_bind(after.sort_key.clone())
+                .push(" AND p.id > ")
+                .push_bind(after.id)
+                .push("))");
+        }
+        query
+            .push(" ORDER BY p.sort_key, p.id LIMIT ")
+            .push_bind(i64::from(limit) + 1);
+        query.build_query_as::<Property>().fetch_all(pool).await
+    })?;
+    let next = if rows.len() > limit as usize {
+        rows.truncate(limit as usize);
+        rows.last().map(|last| Cursor {
+            sort_key: last.sort_key.clone(),
+            id: last.id,
+        })
+    } else {
+        None
+    };
+    Ok((rows, next))
+}

@@ -1,0 +1,431 @@
+//! Properties: the list with search, filters and cursor pagination; create and
+//! edit with validation next to each field; the property page.
+
+use maud::{Markup, html};
+use poem::http::StatusCode;
+use poem::web::{Form, Path, Query};
+use poem::{Response, handler};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{Lookups, see_other, with_status};
+use crate::domain::choice::Choice;
+use crate::domain::properties::{EpcRating, PropertyFields, PropertyForm, PropertyStatus, PropertyType};
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+use crate::store::properties::{self as store, ListFilter, Property};
+use crate::store::{Cursor, audit, landlords};
+use crate::web::ctx::{AgentCtx, Ctx, Viewer};
+use crate::web::ui::form::{Input, checkbox, choice_options, csrf_input, error_summary, select};
+use crate::web::ui::list::{history, pager};
+use crate::web::{paths, ui};
+
+/// Rows per page.
+pub const PAGE_SIZE: u32 = 25;
+/// The id of the results region htmx swaps.
+const RESULTS_ID: &str = "property-results";
+/// The status filter value that shows every status.
+const ALL_STATUSES: &str = "all";
+
+/// The list's filters as they appear in the URL.
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct ListQuery {
+    q: String,
+    status: String,
+    property_type: String,
+    branch: String,
+    landlord: String,
+    after: String,
+}
+
+impl ListQuery {
+    fn filter(&self) -> ListFilter {
+        ListFilter {
+            search: self.q.split_whitespace().map(str::to_string).take(8).collect(),
+            status: PropertyStatus::parse(&self.status).ok(),
+            all_statuses: self.status == ALL_STATUSES,
+            property_type: PropertyType::parse(&self.property_type).ok(),
+            branch_id: Uuid::parse_str(&self.branch).ok(),
+            landlord_id: Uuid::parse_str(&self.landlord).ok(),
+        }
+    }
+
+    fn to_query(&self, after: Option<&Cursor>) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        for (key, value) in [
+            ("q", &self.q),
+            ("status", &self.status),
+            ("property_type", &self.property_type),
+            ("branch", &self.branch),
+            ("landlord", &self.landlord),
+        ] {
+            if !value.is_empty() {
+                query.append_pair(key, value);
+            }
+        }
+        if let Some(after) = after {
+            query.append_pair("after", &after.encode());
+        }
+        query.finish()
+    }
+}
+
+/// The badge of a property status.
+pub fn status_badge(status: &str) -> Markup {
+    let status = PropertyStatus::parse(status).unwrap_or_default();
+    let class = match status {
+        PropertyStatus::Let | PropertyStatus::LetAgreed => "badge ok",
+        PropertyStatus::Available | PropertyStatus::UnderOffer => "badge warn",
+        PropertyStatus::Withdrawn | PropertyStatus::Archived => "badge muted",
+    };
+    html! { span class=(class) { (status.label()) } }
+}
+
+/// A table of properties (also on the landlord page, without the landlord column).
+pub fn table(rows: &[Property], show_landlord: bool) -> Markup {
+    html! {
+        div class="table-wrap" {
+            table {
+                thead { tr {
+                    th { "Address" } th { "Postcode" } th class="hide-small" { "Type" }
+                    th class="hide-small" { "Beds" }
+                    @if show_landlord { th class="hide-small" { "Landlord" } }
+                    th { "Status" }
+                } }
+                tbody {
+                    @for p in rows {
+                        tr {
+                            td { a href=(paths::property(p.id)) { (p.address_line1) @if let Some(l2) = &p.address_line2 { ", " (l2) } ", " (p.city) } }
+                            td class="nowrap" { (p.postcode) }
+                            td class="hide-small" { (p.property_type().label()) }
+                            td class="hide-small" { (p.bedrooms) }
+                            @if show_landlord { td class="hide-small" { a href=(paths::landlord(p.landlord_id)) { (p.landlord_name) } } }
+                            td { (status_badge(&p.status)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn results(query: &ListQuery, rows: &[Property], next: Option<&Cursor>) -> Markup {
+    let filtered = !(query.q.trim().is_empty()
+        && query.status.is_empty()
+        && query.property_type.is_empty()
+        && query.branch.is_empty()
+        && query.landlord.is_empty());
+    html! {
+        div id=(RESULTS_ID) class="results" aria-live="polite" {
+            @if rows.is_empty() {
+                div class="table-wrap" {
+                    @if filtered {
+                        p class="empty" { "No properties match these filters. " a href=(paths::PROPERTIES) { "Clear the filters" } }
+                    } @else {
+                        p class="empty" { "No properties yet. " a href=(paths::PROPERTY_NEW) { "Add the first one" } }
+                    }
+                }
+            } @else {
+                (table(rows, true))
+            }
+            (pager(paths::PROPERTIES, (!query.after.is_empty()).then(|| query.to_query(None)), next.map(|n| query.to_query(Some(n)))))
+        }
+    }
+}
+
+async fn landlord_options(ctx: &Ctx, viewer: &Viewer, empty: &str) -> Result<Vec<(String, String)>, AppError> {
+    let filter = landlords::ListFilter {
+        all_statuses: true,
+        ..Default::default()
+    };
+    let (all, _) = landlords::list(&ctx.state.db, viewer.org.id, &filter, None, 5000).await?;
+    let mut options = vec![(String::new(), empty.to_string())];
+    options.extend(
+        all.iter()
+            .filter(|l| l.anonymised_at.is_none())
+            .map(|l| (l.id.to_string(), l.display_name())),
+    );
+    Ok(options)
+}
+
+/// `GET /properties`.
+#[handler]
+pub async fn list(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<ListQuery>) -> Result<Markup, AppError> {
+    let after = Cursor::decode(&query.after);
+    let (rows, next) = store::list(&ctx.state.db, viewer.org.id, &query.filter(), after.as_ref(), PAGE_SIZE).await?;
+    let results = results(&query, &rows, next.as_ref());
+    if ctx.wants_fragment(RESULTS_ID) {
+        return Ok(results);
+    }
+    let lookups = Lookups::load(&ctx, viewer.org.id).await?;
+    let none = FieldErrors::new();
+    let statuses = choice_options::<PropertyStatus>(Some(("", "All but archived")))
+        .into_iter()
+        .chain([(ALL_STATUSES.to_string(), "All, including archived".to_string())])
+        .collect::<Vec<_>>();
+    let landlords = landlord_options(&ctx, &viewer, "Any landlord").await?;
+    let content = html! {
+        div class="actions" {
+            h1 { "Properties" }
+            a class="button" href=(paths::PROPERTY_NEW) { "Add a property" }
+        }
+        form class="filters card" method="get" action=(paths::PROPERTIES) role="search"
+            hx-get=(paths::PROPERTIES) hx-target={ "#" (RESULTS_ID) } hx-swap="outerHTML" hx-push-url="true"
+            hx-trigger="input changed delay:300ms from:#q, change, submit" hx-indicator="#property-loading" {
+            div class="field" {
+                label for="q" { "Search" }
+                input type="search" id="q" name="q" value=(query.q) autocomplete="off" aria-describedby="q-hint";
+                span class="hint" id="q-hint" { "Address, postcode or landlord" }
+            }
+            (select("status", "Status", &statuses, &query.status, &none))
+            (select("property_type", "Type", &choice_options::<PropertyType>(Some(("", "Any type"))), &query.property_type, &none))
+            (select("branch", "Branch", &lookups.branch_options("Any branch"), &query.branch, &none))
+            (select("landlord", "Landlord", &landlords, &query.landlord, &none))
+            div class="field" {
+                button type="submit" { "Search" }
+                span id="property-loading" class="htmx-indicator hint" { "Loading…" }
+            }
+        }
+        (results)
+    };
+    Ok(ui::page(&ctx, "Properties", content))
+}
+
+const FORM_FIELDS: &[&str] = &[
+    "landlord_id",
+    "address_line1",
+    "address_line2",
+    "city",
+    "county",
+    "postcode",
+    "property_type",
+    "bedrooms",
+    "bathrooms",
+    "epc_rating",
+    "status",
+    "branch_id",
+];
+
+async fn form_page(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    existing: Option<&Property>,
+    form: &PropertyForm,
+    errors: &FieldErrors,
+) -> Result<Markup, AppError> {
+    let lookups = Lookups::load(ctx, viewer.org.id).await?;
+    let landlords = landlord_options(ctx, viewer, "Choose a landlord").await?;
+    let (title, action, cancel, button) = match existing {
+        None => (
+            "Add a property".to_string(),
+            paths::PROPERTIES.to_string(),
+            paths::PROPERTIES.to_string(),
+            "Add property",
+        ),
+        Some(p) => (
+            format!("Edit {}", p.address_line1),
+            paths::property_edit(p.id),
+            paths::property(p.id),
+            "Save changes",
+        ),
+    };
+    let epc = choice_options::<EpcRating>(Some(("", "Not known")));
+    let content = html! {
+        h1 { (title) }
+        (error_summary(errors, FORM_FIELDS))
+        form class="stack" method="post" action=(action) novalidate {
+            (csrf_input(&ctx.csrf))
+            fieldset {
+                legend { "Owner" }
+                (select("landlord_id", "Landlord", &landlords, &form.landlord_id, errors))
+            }
+            fieldset {
+                legend { "Address" }
+                (Input::text("address_line1", "Address line 1", &form.address_line1).required().render(errors))
+                (Input::text("address_line2", "Address line 2 (optional)", &form.address_line2).render(errors))
+                (Input::text("city", "Town or city", &form.city).required().render(errors))
+                (Input::text("county", "County (optional)", &form.county).render(errors))
+                (Input::text("postcode", "Postcode", &form.postcode).hint("A UK postcode, like BS8 4JX").required().render(errors))
+            }
+            fieldset {
+                legend { "The property" }
+                (select("property_type", "Type", &choice_options::<PropertyType>(None), &form.property_type, errors))
+                (Input::text("bedrooms", "Bedrooms", &form.bedrooms).kind("number").render(errors))
+                (Input::text("bathrooms", "Bathrooms", &form.bathrooms).kind("number").render(errors))
+                (select("epc_rating", "EPC rating", &epc, &form.epc_rating, errors))
+                (checkbox("has_gas", "Has a gas supply", form.has_gas.is_some(), Some("Gas appliances need a yearly Gas Safety record")))
+            }
+            fieldset {
+                legend { "Status" }
+                (select("status", "Status", &choice_options::<PropertyStatus>(None), &form.status, errors))
+                (select("branch_id", "Branch", &lookups.branch_options("No branch"), &form.branch_id, errors))
+            }
+            div class="actions" {
+                button type="submit" { (button) }
+                a href=(cancel) { "Cancel" }
+            }
+        }
+    };
+    Ok(ui::page(ctx, &title, content))
+}
+
+/// The new-property form's query: which landlord to preselect.
+#[derive(Debug, Default, Deserialize)]
+pub struct NewQuery {
+    #[serde(default)]
+    landlord: String,
+}
+
+/// `GET /properties/new`.
+#[handler]
+pub async fn new_form(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<NewQuery>) -> Result<Markup, AppError> {
+    let form = PropertyForm {
+        landlord_id: query.landlord,
+        ..PropertyForm::with_defaults()
+    };
+    form_page(&ctx, &viewer, None, &form, &FieldErrors::new()).await
+}
+
+/// Checks the form and that the landlord and branch are this agency's.
+async fn check(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    form: &PropertyForm,
+) -> Result<Result<PropertyFields, FieldErrors>, AppError> {
+    let fields = match form.parse() {
+        Ok(fields) => fields,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let mut errors = FieldErrors::new();
+    match landlords::get(&ctx.state.db, viewer.org.id, fields.landlord_id).await? {
+        Some(landlord) if landlord.anonymised_at.is_none() => {}
+        _ => errors.add("landlord_id", "Choose the landlord who owns the property"),
+    }
+    if let Some(branch) = fields.branch_id
+        && !crate::store::orgs::branches(&ctx.state.db, viewer.org.id)
+            .await?
+            .iter()
+            .any(|b| b.id == branch)
+    {
+        errors.add("branch_id", "Choose a branch from the list");
+    }
+    Ok(if errors.is_empty() { Ok(fields) } else { Err(errors) })
+}
+
+/// `POST /properties`.
+#[handler]
+pub async fn create(AgentCtx { ctx, viewer }: AgentCtx, Form(form): Form<PropertyForm>) -> Result<Response, AppError> {
+    let fields = match check(&ctx, &viewer, &form).await? {
+        Ok(fields) => fields,
+        Err(errors) => {
+            let page = form_page(&ctx, &viewer, None, &form, &errors).await?;
+            return Ok(with_status(page, StatusCode::UNPROCESSABLE_ENTITY));
+        }
+    };
+    let mut tx = ctx.state.db.begin().await?;
+    let id = store::create(&mut tx, viewer.org.id, &fields, &viewer.user.actor()).await?;
+    tx.commit().await?;
+    ctx.set_flash("success", format!("{} has been added.", fields.address_line1))
+        .await?;
+    Ok(see_other(&paths::property(id)))
+}
+
+async fn find(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> Result<Property, AppError> {
+    store::get(&ctx.state.db, viewer.org.id, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// `GET /properties/{id}`.
+#[handler]
+pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> Result<Markup, AppError> {
+    let property = find(&ctx, &viewer, id).await?;
+    let lookups = Lookups::load(&ctx, viewer.org.id).await?;
+    let entries = audit::for_entity(&ctx.state.db, viewer.org.id, store::ENTITY, id, 50).await?;
+    let epc = property.epc();
+    let content = html! {
+        p { a href=(paths::PROPERTIES) { "← All properties" } }
+        div class="actions" {
+            h1 { (property.address()) }
+            (status_badge(&property.status))
+        }
+        div class="actions card" {
+            a class="button" href=(paths::property_edit(id)) { "Edit" }
+        }
+        div class="grid-2" {
+            section class="card" {
+                h2 { "The property" }
+                dl class="details" {
+                    dt { "Type" } dd { (property.property_type().label()) }
+                    dt { "Bedrooms" } dd { (property.bedrooms) }
+                    dt { "Bathrooms" } dd { (property.bathrooms) }
+                    dt { "EPC rating" } dd {
+                        @match epc {
+                            Some(rating) if rating.meets_minimum() => (rating.as_str()),
+                            Some(rating) => { (rating.as_str()) " " span class="badge danger" { "Below minimum (E)" } },
+                            None => "Not known",
+                        }
+                    }
+                    dt { "Gas supply" } dd { @if property.has_gas { "Yes" } @else { "No" } }
+                }
+            }
+            section class="card" {
+                h2 { "Owner and branch" }
+                dl class="details" {
+                    dt { "Landlord" } dd { a href=(paths::landlord(property.landlord_id)) { (property.landlord_name) } }
+                    dt { "Branch" } dd { (lookups.branch_name(property.branch_id).unwrap_or("—")) }
+                    dt { "Address" } dd {
+                        (property.address_line1) br;
+                        @if let Some(l2) = &property.address_line2 { (l2) br; }
+                        (property.city) br;
+                        @if let Some(county) = &property.county { (county) br; }
+                        (property.postcode)
+                    }
+                }
+            }
+        }
+        section {
+            h2 { "History" }
+            (history(&entries))
+        }
+    };
+    Ok(ui::page(&ctx, &property.address_line1, content))
+}
+
+/// `GET /properties/{id}/edit`.
+#[handler]
+pub async fn edit_form(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> Result<Markup, AppError> {
+    let property = find(&ctx, &viewer, id).await?;
+    form_page(&ctx, &viewer, Some(&property), &property.to_form(), &FieldErrors::new()).await
+}
+
+/// `POST /properties/{id}/edit`.
+#[handler]
+pub async fn update(
+    AgentCtx { ctx, viewer }: AgentCtx,
+    Path(id): Path<Uuid>,
+    Form(form): Form<PropertyForm>,
+) -> Result<Response, AppError> {
+    let property = find(&ctx, &viewer, id).await?;
+    let fields = match check(&ctx, &viewer, &form).await? {
+        Ok(fields) => fields,
+        Err(errors) => {
+            let page = form_page(&ctx, &viewer, Some(&property), &form, &errors).await?;
+            return Ok(with_status(page, StatusCode::UNPROCESSABLE_ENTITY));
+        }
+    };
+    let mut tx = ctx.state.db.begin().await?;
+    let changed = store::update(&mut tx, &property, &fields, &viewer.user.actor()).await?;
+    tx.commit().await?;
+    ctx.set_flash(
+        "success",
+        if changed {
+            "Changes saved."
+        } else {
+            "Nothing was changed."
+        },
+    )
+    .await?;
+    Ok(see_other(&paths::property(id)))
+}
