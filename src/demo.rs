@@ -4,13 +4,14 @@
 use crate::db::Db;
 use crate::domain::audit::Actor;
 use crate::domain::landlords::LandlordForm;
+use crate::domain::properties::PropertyForm;
 use crate::domain::users::Role;
 use crate::domain::validation::Email;
 use crate::passwords;
 use crate::provision;
-use crate::store::landlords;
 use crate::store::orgs;
 use crate::store::users::{self, NewUser};
+use crate::store::{landlords, properties};
 
 /// The demo admin's sign-in email.
 pub const ADMIN_EMAIL: &str = "admin@harbourandhearth.example";
@@ -74,7 +75,16 @@ pub async fn ensure(db: &Db) -> anyhow::Result<DemoLogin> {
         let fields = form
             .parse()
             .map_err(|errors| anyhow::anyhow!("invalid demo landlord {}: {errors:?}", form.email))?;
-        landlords::create(&mut tx, org_id, &fields, None, &system).await?;
+        let landlord_id = landlords::create(&mut tx, org_id, &fields, None, &system).await?;
+        if fields.status != crate::domain::landlords::LandlordStatus::Archived {
+            let branch = if i % 3 == 0 { bath.id } else { bristol.id };
+            for property in demo_properties(i, landlord_id, branch) {
+                let fields = property.parse().map_err(|errors| {
+                    anyhow::anyhow!("invalid demo property {}: {errors:?}", property.address_line1)
+                })?;
+                properties::create(&mut tx, org_id, &fields, &system).await?;
+            }
+        }
     }
     tx.commit().await?;
     Ok(DemoLogin {
@@ -350,3 +360,75 @@ const LONG_NOTE: &str = "Owns several HMOs across BS6 and BS7; prefers all corre
     asks for paper copies of every gas safety record. Rent statements monthly by the 5th. Has asked us to \
     quote for a full refurbishment of the top-floor flat before the next tenancy, and to check whether the \
     licence conditions for the HMO need the fire doors upgraded. Do not call before 10am on weekdays.";
+
+/// One to three properties for the `i`th demo landlord, about sixty in all, with
+/// every type, status and EPC band represented.
+fn demo_properties(i: usize, landlord_id: uuid::Uuid, branch_id: uuid::Uuid) -> Vec<PropertyForm> {
+    const STREETS: &[(&str, &str, &str)] = &[
+        ("Cotham Hill", "Bristol", "BS6 6LA"),
+        ("Gloucester Road", "Bristol", "BS7 8AE"),
+        ("North Street", "Bristol", "BS3 1EN"),
+        ("St Michael's Hill", "Bristol", "BS2 8DZ"),
+        ("Whiteladies Road", "Bristol", "BS8 2PY"),
+        ("Coronation Road", "Bristol", "BS3 1AR"),
+        ("Chandos Road", "Bristol", "BS6 6PE"),
+        ("Wells Road", "Bristol", "BS4 2AE"),
+        ("Walcot Street", "Bath", "BA1 5BG"),
+        ("Widcombe Parade", "Bath", "BA2 4JT"),
+        ("Lansdown Road", "Bath", "BA1 5EE"),
+        ("Moorland Road", "Bath", "BA2 3PL"),
+    ];
+    const TYPES: &[&str] = &[
+        "flat",
+        "house",
+        "maisonette",
+        "bungalow",
+        "studio",
+        "room",
+        "flat",
+        "house",
+        "other",
+    ];
+    const STATUSES: &[&str] = &[
+        "let",
+        "let",
+        "let",
+        "available",
+        "under_offer",
+        "let_agreed",
+        "let",
+        "withdrawn",
+    ];
+    const EPC: &[&str] = &["C", "D", "B", "E", "", "F", "C", "D", "A", "G"];
+    let count = [2, 1, 2, 1, 3, 2, 1, 2][i % 8];
+    (0..count)
+        .map(|n| {
+            let k = i * 3 + n;
+            let (street, city, postcode) = STREETS[k % STREETS.len()];
+            let kind = TYPES[k % TYPES.len()];
+            let bedrooms = match kind {
+                "studio" | "room" => 0,
+                "house" => 3 + (k % 2),
+                _ => 1 + (k % 3),
+            };
+            PropertyForm {
+                landlord_id: landlord_id.to_string(),
+                branch_id: branch_id.to_string(),
+                address_line1: if matches!(kind, "flat" | "studio" | "room") {
+                    format!("Flat {}, {} {street}", 1 + k % 4, 10 + k * 7 % 180)
+                } else {
+                    format!("{} {street}", 10 + k * 7 % 180)
+                },
+                city: city.into(),
+                postcode: postcode.into(),
+                property_type: kind.into(),
+                bedrooms: bedrooms.to_string(),
+                bathrooms: (1 + usize::from(bedrooms >= 3)).to_string(),
+                epc_rating: EPC[k % EPC.len()].into(),
+                has_gas: (k % 5 != 3).then(|| "on".into()),
+                status: STATUSES[k % STATUSES.len()].into(),
+                ..PropertyForm::with_defaults()
+            }
+        })
+        .collect()
+}

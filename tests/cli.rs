@@ -257,6 +257,34 @@ async fn serve_demo_prints_one_login_line_that_works_and_a_fresh_password_on_eve
     })
     .unwrap();
     assert!(companies > 0);
+    let properties: Vec<(String, String, Option<String>)> = portico::on_pool!(&db, |pool| {
+        sqlx::query_as("SELECT property_type, status, epc_rating FROM properties")
+            .fetch_all(pool)
+            .await
+    })
+    .unwrap();
+    assert!(
+        (50..=75).contains(&properties.len()),
+        "about sixty properties, got {}",
+        properties.len()
+    );
+    use portico::domain::choice::Choice;
+    for kind in portico::domain::properties::PropertyType::ALL {
+        assert!(properties.iter().any(|(t, _, _)| t == kind.as_str()), "a demo {kind:?}");
+    }
+    for status in portico::domain::properties::PropertyStatus::ALL
+        .iter()
+        .filter(|s| s.as_str() != "archived")
+    {
+        assert!(
+            properties.iter().any(|(_, s, _)| s == status.as_str()),
+            "a demo {status:?} property"
+        );
+    }
+    assert!(
+        properties.iter().any(|(_, _, epc)| epc.is_none())
+            && properties.iter().any(|(_, _, epc)| epc.as_deref() == Some("G"))
+    );
     db.close().await;
 
     let second = serve(&database, free_port(), &["--demo"]);
