@@ -3,6 +3,8 @@
 pub mod audit;
 pub mod choice;
 pub mod landlords;
+pub mod money;
 pub mod properties;
+pub mod tenancies;
 pub mod users;
 pub mod validation;

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod landlords;
 pub mod orgs;
 pub mod properties;
+pub mod tenancies;
 pub mod throttle;
 pub mod users;
 

@@ -80,7 +80,7 @@ pub fn is_htmx(req: &poem::Request) -> bool {
 
 /// The whole application as one endpoint; `main` serves it and tests drive it.
 pub fn app(state: AppState) -> impl Endpoint {
-    use back_office::{account, audit, auth, home, landlords, properties, users};
+    use back_office::{account, audit, auth, home, landlords, properties, tenancies, users};
     use paths::pattern;
 
     let routes = Route::new()
@@ -120,6 +120,12 @@ pub fn app(state: AppState) -> impl Endpoint {
             pattern::PROPERTY_EDIT,
             get(properties::edit_form).post(properties::update),
         )
+        .at(
+            pattern::PROPERTY_TENANCY_NEW,
+            get(tenancies::new_form).post(tenancies::create),
+        )
+        .at(pattern::TENANCY, get(tenancies::show))
+        .at(pattern::TENANCY_EDIT, get(tenancies::edit_form).post(tenancies::update))
         .at(paths::HEALTHZ, get(health::healthz))
         .at(paths::READYZ, get(health::readyz))
         .at(pattern::ASSET, get(assets::serve))

@@ -56,6 +56,12 @@ pub mod pattern {
     pub const PROPERTY: &str = "/properties/:id";
     /// Edit a property.
     pub const PROPERTY_EDIT: &str = "/properties/:id/edit";
+    /// Add a tenancy to a property.
+    pub const PROPERTY_TENANCY_NEW: &str = "/properties/:id/tenancies/new";
+    /// A tenancy's page.
+    pub const TENANCY: &str = "/tenancies/:id";
+    /// Edit a tenancy.
+    pub const TENANCY_EDIT: &str = "/tenancies/:id/edit";
     /// A static asset.
     pub const ASSET: &str = "/assets/:name";
 }
@@ -113,4 +119,19 @@ pub fn property(id: Uuid) -> String {
 /// Edit a property.
 pub fn property_edit(id: Uuid) -> String {
     format!("{PROPERTIES}/{id}/edit")
+}
+
+/// Add a tenancy to a property.
+pub fn property_tenancy_new(id: Uuid) -> String {
+    format!("{PROPERTIES}/{id}/tenancies/new")
+}
+
+/// A tenancy's page.
+pub fn tenancy(id: Uuid) -> String {
+    format!("/tenancies/{id}")
+}
+
+/// Edit a tenancy.
+pub fn tenancy_edit(id: Uuid) -> String {
+    format!("/tenancies/{id}/edit")
 }

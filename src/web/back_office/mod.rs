@@ -6,6 +6,7 @@ pub mod auth;
 pub mod home;
 pub mod landlords;
 pub mod properties;
+pub mod tenancies;
 pub mod users;
 
 use poem::http::{StatusCode, header};

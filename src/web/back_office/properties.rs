@@ -343,6 +343,7 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
     let property = find(&ctx, &viewer, id).await?;
     let lookups = Lookups::load(&ctx, viewer.org.id).await?;
     let entries = audit::for_entity(&ctx.state.db, viewer.org.id, store::ENTITY, id, 50).await?;
+    let tenancies = crate::store::tenancies::for_property(&ctx.state.db, viewer.org.id, id).await?;
     let epc = property.epc();
     let content = html! {
         p { a href=(paths::PROPERTIES) { "← All properties" } }
@@ -383,6 +384,17 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
                         (property.postcode)
                     }
                 }
+            }
+        }
+        section class="card" {
+            div class="actions" {
+                h2 { "Tenancies (" (tenancies.len()) ")" }
+                a class="button secondary" href=(paths::property_tenancy_new(id)) { "Add a tenancy" }
+            }
+            @if tenancies.is_empty() {
+                p class="empty" { "No tenancies yet." }
+            } @else {
+                (super::tenancies::table(&tenancies))
             }
         }
         section {

@@ -1,0 +1,452 @@
+//! Tenants and tenancies. A tenant is a person kept once per agency (matched by
+//! email) and reused across tenancies.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+use crate::db::{Db, Tx};
+use crate::domain::audit::{Actor, Changes};
+use crate::domain::choice::Choice;
+use crate::domain::money::money;
+use crate::domain::tenancies::{
+    DepositScheme, MAX_TENANTS, RentFrequency, TenancyFields, TenancyForm, TenancyStatus, TenantFields, TenantRow,
+    pounds_input,
+};
+use crate::store::audit;
+use crate::{on_pool, on_tx};
+
+/// The audit entity type of tenancies.
+pub const ENTITY: &str = "tenancy";
+
+/// A tenancy as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Tenancy {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub property_id: Uuid,
+    pub rent_pence: i64,
+    pub rent_frequency: String,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+    pub status: String,
+    pub deposit_pence: i64,
+    pub deposit_scheme: String,
+    pub deposit_reference: Option<String>,
+    pub deposit_protected_on: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A tenant of a tenancy.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TenancyTenant {
+    pub tenancy_id: Uuid,
+    pub tenant_id: Uuid,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub is_primary: bool,
+}
+
+impl TenancyTenant {
+    /// "Amy Lee".
+    pub fn name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+}
+
+/// A tenancy with its tenants (primary first).
+#[derive(Debug, Clone)]
+pub struct TenancyWithTenants {
+    /// The tenancy.
+    pub tenancy: Tenancy,
+    /// Its tenants, primary first.
+    pub tenants: Vec<TenancyTenant>,
+}
+
+impl Tenancy {
+    /// The status as a value.
+    pub fn status(&self) -> TenancyStatus {
+        TenancyStatus::parse(&self.status).unwrap_or_default()
+    }
+
+    /// The rent frequency as a value.
+    pub fn frequency(&self) -> RentFrequency {
+        RentFrequency::parse(&self.rent_frequency).unwrap_or_default()
+    }
+
+    /// The deposit scheme as a value.
+    pub fn scheme(&self) -> DepositScheme {
+        DepositScheme::parse(&self.deposit_scheme).unwrap_or_default()
+    }
+
+    /// "£1,200.00 per month".
+    pub fn rent_label(&self) -> String {
+        format!("{} {}", money(self.rent_pence), self.frequency().label())
+    }
+}
+
+impl TenancyWithTenants {
+    /// The record as an edit form, pre-filled.
+    pub fn to_form(&self) -> TenancyForm {
+        let t = &self.tenancy;
+        let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        let mut tenants: Vec<TenantRow> = self
+            .tenants
+            .iter()
+            .map(|x| TenantRow {
+                first_name: x.first_name.clone(),
+                last_name: x.last_name.clone(),
+                email: x.email.clone(),
+                phone: x.phone.clone().unwrap_or_default(),
+            })
+            .collect();
+        tenants.resize(MAX_TENANTS.max(tenants.len()), TenantRow::default());
+        TenancyForm {
+            rent: pounds_input(t.rent_pence),
+            rent_frequency: t.rent_frequency.clone(),
+            start_date: t.start_date.to_string(),
+            end_date: date(t.end_date),
+            status: t.status.clone(),
+            deposit: if t.deposit_pence > 0 {
+                pounds_input(t.deposit_pence)
+            } else {
+                String::new()
+            },
+            deposit_scheme: t.deposit_scheme.clone(),
+            deposit_reference: t.deposit_reference.clone().unwrap_or_default(),
+            deposit_protected_on: date(t.deposit_protected_on),
+            tenants,
+            primary_tenant: "1".into(),
+        }
+    }
+
+    /// The primary tenant's name.
+    pub fn primary_name(&self) -> String {
+        self.tenants
+            .iter()
+            .find(|t| t.is_primary)
+            .or(self.tenants.first())
+            .map(|t| t.name())
+            .unwrap_or_default()
+    }
+}
+
+fn values(f: &TenancyFields) -> Vec<(&'static str, Option<String>)> {
+    let tenants: Vec<String> = f
+        .tenants
+        .iter()
+        .map(|t| format!("{} {}", t.first_name, t.last_name))
+        .collect();
+    vec![
+        ("rent", Some(money(f.rent_pence))),
+        ("rent_frequency", Some(f.rent_frequency.as_str().into())),
+        ("start_date", Some(f.start_date.to_string())),
+        ("end_date", f.end_date.map(|d| d.to_string())),
+        ("status", Some(f.status.as_str().into())),
+        ("deposit", Some(money(f.deposit_pence))),
+        ("deposit_scheme", Some(f.deposit_scheme.as_str().into())),
+        ("deposit_reference", f.deposit_reference.clone()),
+        ("deposit_protected_on", f.deposit_protected_on.map(|d| d.to_string())),
+        ("tenants", Some(tenants.join(", "))),
+        (
+            "primary_tenant",
+            f.tenants
+                .get(f.primary)
+                .map(|t| format!("{} {}", t.first_name, t.last_name)),
+        ),
+    ]
+}
+
+fn diff(before: Option<&TenancyFields>, after: &TenancyFields) -> Changes {
+    let old = before.map(values);
+    let mut changes = Changes::new();
+    for (i, (field, to)) in values(after).into_iter().enumerate() {
+        let from = old.as_ref().and_then(|o| o[i].1.clone());
+        changes = changes.field(field, from.as_deref(), to.as_deref());
+    }
+    changes
+}
+
+/// Finds the agency's tenant with this email, creating or refreshing them.
+async fn upsert_tenant(tx: &mut Tx, org_id: Uuid, t: &TenantFields) -> Result<Uuid, sqlx::Error> {
+    let existing: Option<Uuid> = on_tx!(tx, |conn| {
+        sqlx::query_scalar("SELECT id FROM tenants WHERE org_id = $1 AND email = $2")
+            .bind(org_id)
+            .bind(t.email.as_str())
+            .fetch_optional(conn)
+            .await
+    })?;
+    let now = super::now();
+    match existing {
+        Some(id) => {
+            on_tx!(tx, |conn| {
+                sqlx::query(
+                    "UPDATE tenants SET first_name = $1, last_name = $2, phone = $3, updated_at = $4 WHERE id = $5",
+                )
+                .bind(&t.first_name)
+                .bind(&t.last_name)
+                .bind(&t.phone)
+                .bind(now)
+                .bind(id)
+                .execute(conn)
+                .await
+                .map(|r| r.rows_affected())
+            })?;
+            Ok(id)
+        }
+        None => {
+            let id = super::new_id();
+            on_tx!(tx, |conn| {
+                sqlx::query(
+                    "INSERT INTO tenants (id, org_id, first_name, last_name, email, phone, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+                )
+                .bind(id)
+                .bind(org_id)
+                .bind(&t.first_name)
+                .bind(&t.last_name)
+                .bind(t.email.as_str())
+                .bind(&t.phone)
+                .bind(now)
+                .execute(conn)
+                .await
+                .map(|r| r.rows_affected())
+            })?;
+            Ok(id)
+        }
+    }
+}
+
+async fn set_tenants(tx: &mut Tx, org_id: Uuid, tenancy_id: Uuid, f: &TenancyFields) -> Result<(), sqlx::Error> {
+    on_tx!(tx, |conn| {
+        sqlx::query("DELETE FROM tenancy_tenants WHERE tenancy_id = $1")
+            .bind(tenancy_id)
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    for (position, tenant) in f.tenants.iter().enumerate() {
+        let tenant_id = upsert_tenant(tx, org_id, tenant).await?;
+        on_tx!(tx, |conn| {
+            sqlx::query(
+                "INSERT INTO tenancy_tenants (tenancy_id, tenant_id, is_primary, position) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(tenancy_id)
+            .bind(tenant_id)
+            .bind(position == f.primary)
+            .bind(position as i32)
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
+/// How many other active tenancies the property has (for the one-active rule).
+pub async fn other_active_count(
+    db: &Db,
+    org_id: Uuid,
+    property_id: Uuid,
+    except: Option<Uuid>,
+) -> Result<i64, sqlx::Error> {
+    on_pool!(db, |pool| {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM tenancies WHERE org_id = $1 AND property_id = $2 AND status = 'active' AND id <> $3",
+        )
+        .bind(org_id)
+        .bind(property_id)
+        .bind(except.unwrap_or_else(Uuid::nil))
+        .fetch_one(pool)
+        .await
+    })
+}
+
+/// Adds a tenancy with its tenants and writes the audit row.
+pub async fn create(
+    tx: &mut Tx,
+    org_id: Uuid,
+    property_id: Uuid,
+    address: &str,
+    f: &TenancyFields,
+    actor: &Actor,
+) -> Result<Uuid, sqlx::Error> {
+    let id = super::new_id();
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "INSERT INTO tenancies (id, org_id, property_id, rent_pence, rent_frequency, start_date, end_date, status, \
+             deposit_pence, deposit_scheme, deposit_reference, deposit_protected_on, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
+        )
+        .bind(id)
+        .bind(org_id)
+        .bind(property_id)
+        .bind(f.rent_pence)
+        .bind(f.rent_frequency.as_str())
+        .bind(f.start_date)
+        .bind(f.end_date)
+        .bind(f.status.as_str())
+        .bind(f.deposit_pence)
+        .bind(f.deposit_scheme.as_str())
+        .bind(&f.deposit_reference)
+        .bind(f.deposit_protected_on)
+        .bind(super::now())
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    set_tenants(tx, org_id, id, f).await?;
+    let primary = f
+        .tenants
+        .get(f.primary)
+        .map(|t| format!("{} {}", t.first_name, t.last_name))
+        .unwrap_or_default();
+    audit::record(
+        tx,
+        audit::Entry {
+            org_id,
+            actor,
+            action: "tenancy.create",
+            entity_type: ENTITY,
+            entity_id: Some(id),
+            description: format!("added a tenancy at {address} for {primary}"),
+            changes: diff(None, f),
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Saves new fields and tenants; false (writing nothing) when nothing changed.
+pub async fn update(
+    tx: &mut Tx,
+    current: &TenancyWithTenants,
+    address: &str,
+    f: &TenancyFields,
+    actor: &Actor,
+) -> Result<bool, sqlx::Error> {
+    let before = current.to_form().parse().ok();
+    let changes = diff(before.as_ref(), f);
+    if changes.is_empty() {
+        return Ok(false);
+    }
+    let t = &current.tenancy;
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "UPDATE tenancies SET rent_pence = $1, rent_frequency = $2, start_date = $3, end_date = $4, status = $5, \
+             deposit_pence = $6, deposit_scheme = $7, deposit_reference = $8, deposit_protected_on = $9, updated_at = $10 \
+             WHERE id = $11 AND org_id = $12",
+        )
+        .bind(f.rent_pence)
+        .bind(f.rent_frequency.as_str())
+        .bind(f.start_date)
+        .bind(f.end_date)
+        .bind(f.status.as_str())
+        .bind(f.deposit_pence)
+        .bind(f.deposit_scheme.as_str())
+        .bind(&f.deposit_reference)
+        .bind(f.deposit_protected_on)
+        .bind(super::now())
+        .bind(t.id)
+        .bind(t.org_id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    set_tenants(tx, t.org_id, t.id, f).await?;
+    audit::record(
+        tx,
+        audit::Entry {
+            org_id: t.org_id,
+            actor,
+            action: "tenancy.update",
+            entity_type: ENTITY,
+            entity_id: Some(t.id),
+            description: format!("updated the tenancy at {address}"),
+            changes,
+        },
+    )
+    .await?;
+    Ok(true)
+}
+
+/// `SELECT <every Tenancy column> FROM tenancies <tail>`.
+macro_rules! select_tenancy {
+    ($tail:literal) => {
+        concat!(
+            "SELECT id, org_id, property_id, rent_pence, rent_frequency, start_date, end_date, status, deposit_pence, \
+             deposit_scheme, deposit_reference, deposit_protected_on, created_at, updated_at FROM tenancies ",
+            $tail
+        )
+    };
+}
+
+async fn tenants_of(db: &Db, ids: &[Uuid]) -> Result<Vec<TenancyTenant>, sqlx::Error> {
+    let mut all = Vec::new();
+    for id in ids {
+        let mut rows: Vec<TenancyTenant> = on_pool!(db, |pool| {
+            sqlx::query_as(
+                "SELECT tt.tenancy_id, tt.tenant_id, t.first_name, t.last_name, t.email, t.phone, tt.is_primary \
+                 FROM tenancy_tenants tt JOIN tenants t ON t.id = tt.tenant_id WHERE tt.tenancy_id = $1 \
+                 ORDER BY tt.is_primary DESC, tt.position",
+            )
+            .bind(id)
+            .fetch_all(pool)
+            .await
+        })?;
+        all.append(&mut rows);
+    }
+    Ok(all)
+}
+
+fn attach(tenancies: Vec<Tenancy>, tenants: Vec<TenancyTenant>) -> Vec<TenancyWithTenants> {
+    tenancies
+        .into_iter()
+        .map(|tenancy| {
+            let mine = tenants.iter().filter(|t| t.tenancy_id == tenancy.id).cloned().collect();
+            TenancyWithTenants { tenancy, tenants: mine }
+        })
+        .collect()
+}
+
+/// One tenancy of this agency with its tenants; another agency's id gives `None`.
+pub async fn get(db: &Db, org_id: Uuid, id: Uuid) -> Result<Option<TenancyWithTenants>, sqlx::Error> {
+    let tenancy: Option<Tenancy> = on_pool!(db, |pool| {
+        sqlx::query_as(select_tenancy!("WHERE id = $1 AND org_id = $2"))
+            .bind(id)
+            .bind(org_id)
+            .fetch_optional(pool)
+            .await
+    })?;
+    let Some(tenancy) = tenancy else { return Ok(None) };
+    let tenants = tenants_of(db, &[tenancy.id]).await?;
+    Ok(attach(vec![tenancy], tenants).pop())
+}
+
+/// A property's tenancies, newest start first, with their tenants.
+pub async fn for_property(db: &Db, org_id: Uuid, property_id: Uuid) -> Result<Vec<TenancyWithTenants>, sqlx::Error> {
+    let tenancies: Vec<Tenancy> = on_pool!(db, |pool| {
+        sqlx::query_as(select_tenancy!(
+            "WHERE org_id = $1 AND property_id = $2 ORDER BY start_date DESC, id DESC"
+        ))
+        .bind(org_id)
+        .bind(property_id)
+        .fetch_all(pool)
+        .await
+    })?;
+    let ids: Vec<Uuid> = tenancies.iter().map(|t| t.id).collect();
+    let tenants = tenants_of(db, &ids).await?;
+    Ok(attach(tenancies, tenants))
+}
+
+/// How many active tenancies the agency has.
+pub async fn active_count(db: &Db, org_id: Uuid) -> Result<i64, sqlx::Error> {
+    on_pool!(db, |pool| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM tenancies WHERE org_id = $1 AND status = 'active'")
+            .bind(org_id)
+            .fetch_one(pool)
+            .await
+    })
+}

@@ -1,0 +1,339 @@
+//! Tenancies of a property: add, view and edit, with their tenants (one primary)
+//! and the rent, deposit and protection rules.
+
+use std::collections::HashMap;
+
+use maud::{Markup, html};
+use poem::http::StatusCode;
+use poem::web::{Form, Path};
+use poem::{Response, handler};
+use uuid::Uuid;
+
+use super::{see_other, with_status};
+use crate::domain::choice::Choice;
+use crate::domain::money::money;
+use crate::domain::properties::PropertyType;
+use crate::domain::tenancies::{
+    DepositScheme, MAX_TENANTS, RentFrequency, TenancyFields, TenancyForm, TenancyStatus, protection_warning,
+    tenant_field,
+};
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+use crate::store::audit;
+use crate::store::properties::{self, Property};
+use crate::store::tenancies::{self as store, TenancyWithTenants};
+use crate::web::ctx::{AgentCtx, Ctx, Viewer};
+use crate::web::ui::form::{Input, choice_options, csrf_input, error_summary, select};
+use crate::web::ui::format;
+use crate::web::ui::list::history;
+use crate::web::{paths, ui};
+
+/// The badge of a tenancy status.
+pub fn status_badge(status: &str) -> Markup {
+    let status = TenancyStatus::parse(status).unwrap_or_default();
+    let class = match status {
+        TenancyStatus::Active => "badge ok",
+        TenancyStatus::Draft => "badge warn",
+        TenancyStatus::Ended => "badge muted",
+    };
+    html! { span class=(class) { (status.label()) } }
+}
+
+/// A property's tenancies as a table (on the property page).
+pub fn table(rows: &[TenancyWithTenants]) -> Markup {
+    html! {
+        div class="table-wrap" {
+            table {
+                thead { tr { th { "Tenants" } th { "Rent" } th { "Start" } th { "End" } th { "Status" } } }
+                tbody {
+                    @for row in rows {
+                        @let t = &row.tenancy;
+                        tr {
+                            td { a href=(paths::tenancy(t.id)) {
+                                @for (i, tenant) in row.tenants.iter().enumerate() {
+                                    @if i > 0 { ", " }
+                                    (tenant.name())
+                                }
+                            } }
+                            td class="nowrap" { (t.rent_label()) }
+                            td class="nowrap" { (format::date(t.start_date)) }
+                            td class="nowrap" { @match t.end_date { Some(d) => (format::date(d)), None => "Periodic" } }
+                            td { (status_badge(&t.status)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn error_fields() -> Vec<&'static str> {
+    let mut fields = vec![
+        "rent",
+        "rent_frequency",
+        "start_date",
+        "end_date",
+        "status",
+        "deposit",
+        "deposit_scheme",
+        "deposit_reference",
+        "deposit_protected_on",
+        "primary_tenant",
+    ];
+    for n in 1..=MAX_TENANTS {
+        fields.extend(["first_name", "last_name", "email", "phone"].map(|column| tenant_field(n, column)));
+    }
+    fields
+}
+
+fn form_page(
+    ctx: &Ctx,
+    property: &Property,
+    existing: Option<&TenancyWithTenants>,
+    form: &TenancyForm,
+    errors: &FieldErrors,
+) -> Markup {
+    let (title, action, cancel, button) = match existing {
+        None => (
+            format!("Add a tenancy at {}", property.address_line1),
+            paths::property_tenancy_new(property.id),
+            paths::property(property.id),
+            "Add tenancy",
+        ),
+        Some(t) => (
+            format!("Edit the tenancy at {}", property.address_line1),
+            paths::tenancy_edit(t.tenancy.id),
+            paths::tenancy(t.tenancy.id),
+            "Save changes",
+        ),
+    };
+    let fields = error_fields();
+    let primary_error = errors.get("primary_tenant");
+    let content = html! {
+        h1 { (title) }
+        (error_summary(errors, &fields))
+        form class="stack" method="post" action=(action) novalidate {
+            (csrf_input(&ctx.csrf))
+            fieldset {
+                legend { "Rent and dates" }
+                (Input::text("rent", "Rent (£)", &form.rent).hint("For example 1250 or 1,250.00").required().render(errors))
+                (select("rent_frequency", "Rent is due", &choice_options::<RentFrequency>(None), &form.rent_frequency, errors))
+                (Input::text("start_date", "Start date", &form.start_date).kind("date").required().render(errors))
+                (Input::text("end_date", "End date (optional)", &form.end_date).kind("date").hint("Leave empty for a periodic tenancy").render(errors))
+                (select("status", "Status", &choice_options::<TenancyStatus>(None), &form.status, errors))
+            }
+            fieldset {
+                legend { "Deposit" }
+                (Input::text("deposit", "Deposit (£, optional)", &form.deposit).hint("At most 5 weeks' rent, or 6 when the rent is £50,000 a year or more").render(errors))
+                (select("deposit_scheme", "Protection scheme", &choice_options::<DepositScheme>(None), &form.deposit_scheme, errors))
+                (Input::text("deposit_reference", "Scheme reference (optional)", &form.deposit_reference).render(errors))
+                (Input::text("deposit_protected_on", "Protected on (optional)", &form.deposit_protected_on).kind("date").hint("Deposits must be protected within 30 days of the start").render(errors))
+            }
+            fieldset {
+                legend { "Tenants" }
+                p class="hint" { "Add up to " (MAX_TENANTS) " tenants and choose the primary tenant. A tenant already known to your agency (same email) is reused." }
+                @if let Some(error) = primary_error { span class="field-error" id="primary_tenant" { "Error: " (error) } }
+                @for n in 1..=MAX_TENANTS {
+                    @let row = form.tenants.get(n - 1).cloned().unwrap_or_default();
+                    div class="tenant-row" {
+                        h3 { "Tenant " (n) }
+                        div class="field checkbox" {
+                            input type="radio" id={ "primary-" (n) } name="primary_tenant" value=(n) checked[form.primary_tenant == n.to_string()];
+                            label for={ "primary-" (n) } { "Primary tenant" }
+                        }
+                        (Input::text(tenant_field(n, "first_name"), "First name", &row.first_name).render(errors))
+                        (Input::text(tenant_field(n, "last_name"), "Last name", &row.last_name).render(errors))
+                        (Input::text(tenant_field(n, "email"), "Email", &row.email).kind("email").render(errors))
+                        (Input::text(tenant_field(n, "phone"), "Phone (optional)", &row.phone).kind("tel").render(errors))
+                    }
+                }
+            }
+            div class="actions" {
+                button type="submit" { (button) }
+                a href=(cancel) { "Cancel" }
+            }
+        }
+    };
+    ui::page(ctx, &title, content)
+}
+
+async fn find_property(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> Result<Property, AppError> {
+    properties::get(&ctx.state.db, viewer.org.id, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Checks the form and the rules that need the database (one active tenancy per
+/// property unless it is a room in a shared house).
+async fn check(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    property: &Property,
+    form: &TenancyForm,
+    except: Option<Uuid>,
+) -> Result<Result<TenancyFields, FieldErrors>, AppError> {
+    let fields = match form.parse() {
+        Ok(fields) => fields,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    if fields.status == TenancyStatus::Active
+        && property.property_type() != PropertyType::Room
+        && store::other_active_count(&ctx.state.db, viewer.org.id, property.id, except).await? > 0
+    {
+        let mut errors = FieldErrors::new();
+        errors.add(
+            "status",
+            "This property already has an active tenancy. End that one first, or save this one as a draft.",
+        );
+        return Ok(Err(errors));
+    }
+    Ok(Ok(fields))
+}
+
+/// `GET /properties/{id}/tenancies/new`.
+#[handler]
+pub async fn new_form(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> Result<Markup, AppError> {
+    let property = find_property(&ctx, &viewer, id).await?;
+    Ok(form_page(
+        &ctx,
+        &property,
+        None,
+        &TenancyForm::with_defaults(),
+        &FieldErrors::new(),
+    ))
+}
+
+/// `POST /properties/{id}/tenancies/new`.
+#[handler]
+pub async fn create(
+    AgentCtx { ctx, viewer }: AgentCtx,
+    Path(id): Path<Uuid>,
+    Form(fields): Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let property = find_property(&ctx, &viewer, id).await?;
+    let form = TenancyForm::from_fields(&fields);
+    let fields = match check(&ctx, &viewer, &property, &form, None).await? {
+        Ok(fields) => fields,
+        Err(errors) => {
+            return Ok(with_status(
+                form_page(&ctx, &property, None, &form, &errors),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ));
+        }
+    };
+    let mut tx = ctx.state.db.begin().await?;
+    let tenancy = store::create(
+        &mut tx,
+        viewer.org.id,
+        property.id,
+        &property.address_line1,
+        &fields,
+        &viewer.user.actor(),
+    )
+    .await?;
+    tx.commit().await?;
+    ctx.set_flash("success", "The tenancy has been added.").await?;
+    Ok(see_other(&paths::tenancy(tenancy)))
+}
+
+async fn find(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> Result<(TenancyWithTenants, Property), AppError> {
+    let tenancy = store::get(&ctx.state.db, viewer.org.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let property = find_property(ctx, viewer, tenancy.tenancy.property_id).await?;
+    Ok((tenancy, property))
+}
+
+/// `GET /tenancies/{id}`.
+#[handler]
+pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> Result<Markup, AppError> {
+    let (row, property) = find(&ctx, &viewer, id).await?;
+    let t = &row.tenancy;
+    let entries = audit::for_entity(&ctx.state.db, viewer.org.id, store::ENTITY, id, 50).await?;
+    let today = chrono::Utc::now().date_naive();
+    let warning = protection_warning(t.deposit_pence, t.scheme(), t.start_date, t.deposit_protected_on, today);
+    let content = html! {
+        p { a href=(paths::property(property.id)) { "← " (property.address()) } }
+        div class="actions" {
+            h1 { "Tenancy at " (property.address_line1) }
+            (status_badge(&t.status))
+        }
+        @if let Some(warning) = warning { div class="flash warning" role="status" { (warning) } }
+        div class="actions card" { a class="button" href=(paths::tenancy_edit(id)) { "Edit" } }
+        div class="grid-2" {
+            section class="card" {
+                h2 { "Rent and dates" }
+                dl class="details" {
+                    dt { "Rent" } dd { (t.rent_label()) }
+                    dt { "Start" } dd { (format::date(t.start_date)) }
+                    dt { "End" } dd { @match t.end_date { Some(d) => (format::date(d)), None => "Periodic (no end date)" } }
+                }
+            }
+            section class="card" {
+                h2 { "Deposit" }
+                dl class="details" {
+                    dt { "Amount" } dd { (money(t.deposit_pence)) }
+                    dt { "Scheme" } dd { (t.scheme().label()) }
+                    dt { "Reference" } dd { (t.deposit_reference.as_deref().unwrap_or("—")) }
+                    dt { "Protected on" } dd { @match t.deposit_protected_on { Some(d) => (format::date(d)), None => "Not yet" } }
+                }
+            }
+        }
+        section class="card" {
+            h2 { "Tenants" }
+            ul {
+                @for tenant in &row.tenants {
+                    li { (tenant.name()) " — " (tenant.email) @if let Some(phone) = &tenant.phone { ", " (phone) } @if tenant.is_primary { " " span class="badge ok" { "Primary" } } }
+                }
+            }
+        }
+        section { h2 { "History" } (history(&entries)) }
+    };
+    Ok(ui::page(&ctx, "Tenancy", content))
+}
+
+/// `GET /tenancies/{id}/edit`.
+#[handler]
+pub async fn edit_form(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> Result<Markup, AppError> {
+    let (row, property) = find(&ctx, &viewer, id).await?;
+    Ok(form_page(
+        &ctx,
+        &property,
+        Some(&row),
+        &row.to_form(),
+        &FieldErrors::new(),
+    ))
+}
+
+/// `POST /tenancies/{id}/edit`.
+#[handler]
+pub async fn update(
+    AgentCtx { ctx, viewer }: AgentCtx,
+    Path(id): Path<Uuid>,
+    Form(fields): Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let (row, property) = find(&ctx, &viewer, id).await?;
+    let form = TenancyForm::from_fields(&fields);
+    let fields = match check(&ctx, &viewer, &property, &form, Some(id)).await? {
+        Ok(fields) => fields,
+        Err(errors) => {
+            return Ok(with_status(
+                form_page(&ctx, &property, Some(&row), &form, &errors),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ));
+        }
+    };
+    let mut tx = ctx.state.db.begin().await?;
+    let changed = store::update(&mut tx, &row, &property.address_line1, &fields, &viewer.user.actor()).await?;
+    tx.commit().await?;
+    ctx.set_flash(
+        "success",
+        if changed {
+            "Changes saved."
+        } else {
+            "Nothing was changed."
+        },
+    )
+    .await?;
+    Ok(see_other(&paths::tenancy(id)))
+}
