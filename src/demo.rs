@@ -5,13 +5,15 @@ use crate::db::Db;
 use crate::domain::audit::Actor;
 use crate::domain::landlords::LandlordForm;
 use crate::domain::properties::PropertyForm;
+use crate::domain::properties::PropertyStatus;
+use crate::domain::tenancies::{TenancyForm, TenantRow};
 use crate::domain::users::Role;
 use crate::domain::validation::Email;
 use crate::passwords;
 use crate::provision;
 use crate::store::orgs;
 use crate::store::users::{self, NewUser};
-use crate::store::{landlords, properties};
+use crate::store::{landlords, properties, tenancies};
 
 /// The demo admin's sign-in email.
 pub const ADMIN_EMAIL: &str = "admin@harbourandhearth.example";
@@ -67,6 +69,7 @@ pub async fn ensure(db: &Db) -> anyhow::Result<DemoLogin> {
         let user = users::create(&mut tx, org_id, &new, &hash, true, &system).await?;
         agents.push(user.id);
     }
+    let mut tenancy_count = 0usize;
     for (i, mut form) in demo_landlords().into_iter().enumerate() {
         form.branch_id = if i % 3 == 0 { bath.id } else { bristol.id }.to_string();
         if i % 5 != 4 {
@@ -82,7 +85,21 @@ pub async fn ensure(db: &Db) -> anyhow::Result<DemoLogin> {
                 let fields = property.parse().map_err(|errors| {
                     anyhow::anyhow!("invalid demo property {}: {errors:?}", property.address_line1)
                 })?;
-                properties::create(&mut tx, org_id, &fields, &system).await?;
+                let property_id = properties::create(&mut tx, org_id, &fields, &system).await?;
+                for tenancy in demo_tenancies(&mut tenancy_count, fields.status) {
+                    let tenancy_fields = tenancy
+                        .parse()
+                        .map_err(|errors| anyhow::anyhow!("invalid demo tenancy: {errors:?}"))?;
+                    tenancies::create(
+                        &mut tx,
+                        org_id,
+                        property_id,
+                        &fields.address_line1,
+                        &tenancy_fields,
+                        &system,
+                    )
+                    .await?;
+                }
             }
         }
     }
@@ -431,4 +448,85 @@ fn demo_properties(i: usize, landlord_id: uuid::Uuid, branch_id: uuid::Uuid) -> 
             }
         })
         .collect()
+}
+
+/// Tenancies for a demo property: an active one (sometimes periodic, sometimes
+/// with two tenants, sometimes with a late-protected deposit) for a let property,
+/// often an ended one before it; a draft for a let-agreed one.
+fn demo_tenancies(counter: &mut usize, status: PropertyStatus) -> Vec<TenancyForm> {
+    const FIRST: &[&str] = &[
+        "Amy", "Ben", "Chloe", "Dev", "Ella", "Finn", "Grace", "Harvey", "Isla", "Jack", "Kiran", "Lola", "Mo", "Nia",
+    ];
+    const LAST: &[&str] = &[
+        "Lee", "Okafor", "Brown", "Sharma", "Jones", "Murphy", "Taylor", "Evans", "Wilson", "Ahmed", "Clarke", "Novak",
+    ];
+    let today = crate::store::now().date_naive();
+    let k = *counter;
+    let mut person = |n: usize| {
+        *counter += 1;
+        let k = *counter * 7 + n;
+        let (first, last) = (FIRST[k % FIRST.len()], LAST[(k / 3) % LAST.len()]);
+        TenantRow {
+            first_name: first.into(),
+            last_name: last.into(),
+            email: format!(
+                "{}.{}{}@example.net",
+                first.to_lowercase(),
+                last.to_lowercase(),
+                *counter
+            ),
+            phone: format!("07700 90{:04}", 1000 + *counter),
+        }
+    };
+    let tenancy = |status: &str,
+                   months_ago: i64,
+                   length_months: Option<i64>,
+                   rent: i64,
+                   tenants: Vec<TenantRow>,
+                   protect_late: bool| {
+        let start = today - chrono::TimeDelta::days(months_ago * 30);
+        let deposit = rent * 12 * 5 / 52;
+        let mut rows = tenants;
+        rows.resize(crate::domain::tenancies::MAX_TENANTS, TenantRow::default());
+        TenancyForm {
+            rent: crate::domain::tenancies::pounds_input(rent),
+            rent_frequency: "monthly".into(),
+            start_date: start.to_string(),
+            end_date: length_months
+                .map(|m| (start + chrono::TimeDelta::days(m * 30)).to_string())
+                .unwrap_or_default(),
+            status: status.into(),
+            deposit: crate::domain::tenancies::pounds_input(deposit),
+            deposit_scheme: ["tds", "dps", "mydeposits"][(rent as usize / 100) % 3].into(),
+            deposit_reference: format!("DEP-{:06}", rent + months_ago),
+            deposit_protected_on: (start + chrono::TimeDelta::days(if protect_late { 45 } else { 12 })).to_string(),
+            tenants: rows,
+            primary_tenant: "1".into(),
+        }
+    };
+    let rent = 85_000 + (k as i64 % 9) * 12_500;
+    match status {
+        PropertyStatus::Let => {
+            let pair = if k % 3 == 0 {
+                vec![person(0), person(1)]
+            } else {
+                vec![person(0)]
+            };
+            let periodic = k % 2 == 0;
+            let mut list = vec![tenancy(
+                "active",
+                4 + (k as i64 % 20),
+                (!periodic).then_some(12),
+                rent,
+                pair,
+                k % 11 == 5,
+            )];
+            if k % 4 == 1 {
+                list.push(tenancy("ended", 40, Some(12), rent - 5_000, vec![person(2)], false));
+            }
+            list
+        }
+        PropertyStatus::LetAgreed => vec![tenancy("draft", -1, Some(12), rent, vec![person(0)], false)],
+        _ => Vec::new(),
+    }
 }
