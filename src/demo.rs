@@ -507,12 +507,12 @@ fn demo_tenancies(counter: &mut usize, status: PropertyStatus) -> Vec<TenancyFor
     let rent = 85_000 + (k as i64 % 9) * 12_500;
     match status {
         PropertyStatus::Let => {
-            let pair = if k % 3 == 0 {
+            let pair = if k.is_multiple_of(3) {
                 vec![person(0), person(1)]
             } else {
                 vec![person(0)]
             };
-            let periodic = k % 2 == 0;
+            let periodic = k.is_multiple_of(2);
             let mut list = vec![tenancy(
                 "active",
                 4 + (k as i64 % 20),
