@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod choice;
+pub mod compliance;
 pub mod landlords;
 pub mod money;
 pub mod properties;

@@ -2,6 +2,7 @@
 //! a transaction and write their audit row in it.
 
 pub mod audit;
+pub mod certificates;
 pub mod landlords;
 pub mod orgs;
 pub mod properties;

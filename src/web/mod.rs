@@ -80,7 +80,7 @@ pub fn is_htmx(req: &poem::Request) -> bool {
 
 /// The whole application as one endpoint; `main` serves it and tests drive it.
 pub fn app(state: AppState) -> impl Endpoint {
-    use back_office::{account, audit, auth, home, landlords, properties, tenancies, users};
+    use back_office::{account, audit, auth, compliance, home, landlords, properties, tenancies, users};
     use paths::pattern;
 
     let routes = Route::new()
@@ -126,6 +126,15 @@ pub fn app(state: AppState) -> impl Endpoint {
         )
         .at(pattern::TENANCY, get(tenancies::show))
         .at(pattern::TENANCY_EDIT, get(tenancies::edit_form).post(tenancies::update))
+        .at(
+            pattern::PROPERTY_CERTIFICATE_NEW,
+            get(compliance::new_form).post(compliance::create),
+        )
+        .at(
+            pattern::CERTIFICATE_EDIT,
+            get(compliance::edit_form).post(compliance::update),
+        )
+        .at(paths::COMPLIANCE, get(compliance::page))
         .at(paths::HEALTHZ, get(health::healthz))
         .at(paths::READYZ, get(health::readyz))
         .at(pattern::ASSET, get(assets::serve))

@@ -25,6 +25,8 @@ pub const LANDLORD_NEW: &str = "/landlords/new";
 pub const PROPERTIES: &str = "/properties";
 /// The new-property form (`?landlord=ID` preselects the owner).
 pub const PROPERTY_NEW: &str = "/properties/new";
+/// The agency's compliance page.
+pub const COMPLIANCE: &str = "/compliance";
 /// Liveness probe.
 pub const HEALTHZ: &str = "/healthz";
 /// Readiness probe (database reachable).
@@ -62,6 +64,10 @@ pub mod pattern {
     pub const TENANCY: &str = "/tenancies/:id";
     /// Edit a tenancy.
     pub const TENANCY_EDIT: &str = "/tenancies/:id/edit";
+    /// Add a certificate to a property.
+    pub const PROPERTY_CERTIFICATE_NEW: &str = "/properties/:id/certificates/new";
+    /// Edit a certificate.
+    pub const CERTIFICATE_EDIT: &str = "/certificates/:id/edit";
     /// A static asset.
     pub const ASSET: &str = "/assets/:name";
 }
@@ -134,4 +140,14 @@ pub fn tenancy(id: Uuid) -> String {
 /// Edit a tenancy.
 pub fn tenancy_edit(id: Uuid) -> String {
     format!("/tenancies/{id}/edit")
+}
+
+/// Add a certificate to a property.
+pub fn property_certificate_new(id: Uuid) -> String {
+    format!("{PROPERTIES}/{id}/certificates/new")
+}
+
+/// Edit a certificate.
+pub fn certificate_edit(id: Uuid) -> String {
+    format!("/certificates/{id}/edit")
 }

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod audit;
 pub mod auth;
+pub mod compliance;
 pub mod home;
 pub mod landlords;
 pub mod properties;

@@ -344,6 +344,7 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
     let lookups = Lookups::load(&ctx, viewer.org.id).await?;
     let entries = audit::for_entity(&ctx.state.db, viewer.org.id, store::ENTITY, id, 50).await?;
     let tenancies = crate::store::tenancies::for_property(&ctx.state.db, viewer.org.id, id).await?;
+    let certificates = crate::store::certificates::for_property(&ctx.state.db, viewer.org.id, id).await?;
     let epc = property.epc();
     let content = html! {
         p { a href=(paths::PROPERTIES) { "← All properties" } }
@@ -386,6 +387,7 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
                 }
             }
         }
+        (super::compliance::property_section(&property, &certificates))
         section class="card" {
             div class="actions" {
                 h2 { "Tenancies (" (tenancies.len()) ")" }

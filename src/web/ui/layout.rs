@@ -74,6 +74,7 @@ pub fn page(ctx: &Ctx, title: &str, content: Markup) -> Markup {
                                     (nav_link(ctx, paths::HOME, "Home"))
                                     (nav_link(ctx, paths::LANDLORDS, "Landlords"))
                                     (nav_link(ctx, paths::PROPERTIES, "Properties"))
+                                    (nav_link(ctx, paths::COMPLIANCE, "Compliance"))
                                     @if viewer.is_admin() {
                                         (nav_link(ctx, paths::USERS, "Users"))
                                         (nav_link(ctx, paths::AUDIT, "Audit"))

@@ -1,0 +1,323 @@
+//! Compliance certificates of properties, and the agency-wide compliance view.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+use crate::db::{Db, Tx};
+use crate::domain::audit::{Actor, Changes};
+use crate::domain::choice::Choice;
+use crate::domain::compliance::{
+    CertificateFields, CertificateForm, CertificateKind, Indicator, indicator, required_kinds,
+};
+use crate::domain::properties::{EpcRating, PropertyStatus};
+use crate::store::audit;
+use crate::{on_pool, on_tx};
+
+/// The audit entity type of certificates.
+pub const ENTITY: &str = "certificate";
+
+/// A certificate as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Certificate {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub property_id: Uuid,
+    pub kind: String,
+    pub issued_on: NaiveDate,
+    pub expires_on: NaiveDate,
+    pub reference: Option<String>,
+    pub epc_rating: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Certificate {
+    /// The kind as a value.
+    pub fn kind(&self) -> Option<CertificateKind> {
+        CertificateKind::parse(&self.kind).ok()
+    }
+
+    /// The EPC rating as a value.
+    pub fn rating(&self) -> Option<EpcRating> {
+        self.epc_rating.as_deref().and_then(|r| EpcRating::parse(r).ok())
+    }
+
+    /// Its indicator as of `today`.
+    pub fn indicator(&self, today: NaiveDate) -> Indicator {
+        match self.kind() {
+            Some(kind) => indicator(kind, self.expires_on, self.rating(), today),
+            None => Indicator::Expired,
+        }
+    }
+
+    /// The record as an edit form.
+    pub fn to_form(&self) -> CertificateForm {
+        CertificateForm {
+            kind: self.kind.clone(),
+            issued_on: self.issued_on.to_string(),
+            expires_on: self.expires_on.to_string(),
+            reference: self.reference.clone().unwrap_or_default(),
+            epc_rating: self.epc_rating.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// `SELECT <every Certificate column> FROM certificates <tail>`.
+macro_rules! select_certificate {
+    ($tail:literal) => {
+        concat!(
+            "SELECT id, org_id, property_id, kind, issued_on, expires_on, reference, epc_rating, created_at, updated_at \
+             FROM certificates ",
+            $tail
+        )
+    };
+}
+
+fn values(f: &CertificateFields) -> Vec<(&'static str, Option<String>)> {
+    vec![
+        ("kind", Some(f.kind.as_str().into())),
+        ("issued_on", Some(f.issued_on.to_string())),
+        ("expires_on", Some(f.expires_on.to_string())),
+        ("reference", f.reference.clone()),
+        ("epc_rating", f.epc_rating.map(|r| r.as_str().to_string())),
+    ]
+}
+
+fn diff(before: Option<&CertificateFields>, after: &CertificateFields) -> Changes {
+    let old = before.map(values);
+    let mut changes = Changes::new();
+    for (i, (field, to)) in values(after).into_iter().enumerate() {
+        let from = old.as_ref().and_then(|o| o[i].1.clone());
+        changes = changes.field(field, from.as_deref(), to.as_deref());
+    }
+    changes
+}
+
+/// Adds a certificate to a property (the caller checked the property is the agency's).
+pub async fn create(
+    tx: &mut Tx,
+    org_id: Uuid,
+    property_id: Uuid,
+    address: &str,
+    f: &CertificateFields,
+    actor: &Actor,
+) -> Result<Uuid, sqlx::Error> {
+    let id = super::new_id();
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "INSERT INTO certificates (id, org_id, property_id, kind, issued_on, expires_on, reference, epc_rating, \
+             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+        )
+        .bind(id)
+        .bind(org_id)
+        .bind(property_id)
+        .bind(f.kind.as_str())
+        .bind(f.issued_on)
+        .bind(f.expires_on)
+        .bind(&f.reference)
+        .bind(f.epc_rating.map(|r| r.as_str()))
+        .bind(super::now())
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    audit::record(
+        tx,
+        audit::Entry {
+            org_id,
+            actor,
+            action: "certificate.create",
+            entity_type: ENTITY,
+            entity_id: Some(id),
+            description: format!("added a {} certificate to {address}", f.kind.label()),
+            changes: diff(None, f),
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Saves new fields; false (writing nothing) when nothing changed.
+pub async fn update(
+    tx: &mut Tx,
+    c: &Certificate,
+    address: &str,
+    f: &CertificateFields,
+    actor: &Actor,
+) -> Result<bool, sqlx::Error> {
+    let before = c.to_form().parse().ok();
+    let changes = diff(before.as_ref(), f);
+    if changes.is_empty() {
+        return Ok(false);
+    }
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "UPDATE certificates SET kind = $1, issued_on = $2, expires_on = $3, reference = $4, epc_rating = $5, \
+             updated_at = $6 WHERE id = $7 AND org_id = $8",
+        )
+        .bind(f.kind.as_str())
+        .bind(f.issued_on)
+        .bind(f.expires_on)
+        .bind(&f.reference)
+        .bind(f.epc_rating.map(|r| r.as_str()))
+        .bind(super::now())
+        .bind(c.id)
+        .bind(c.org_id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    audit::record(
+        tx,
+        audit::Entry {
+            org_id: c.org_id,
+            actor,
+            action: "certificate.update",
+            entity_type: ENTITY,
+            entity_id: Some(c.id),
+            description: format!("updated the {} certificate of {address}", f.kind.label()),
+            changes,
+        },
+    )
+    .await?;
+    Ok(true)
+}
+
+/// One certificate of this agency; another agency's id gives `None`.
+pub async fn get(db: &Db, org_id: Uuid, id: Uuid) -> Result<Option<Certificate>, sqlx::Error> {
+    on_pool!(db, |pool| {
+        sqlx::query_as(select_certificate!("WHERE id = $1 AND org_id = $2"))
+            .bind(id)
+            .bind(org_id)
+            .fetch_optional(pool)
+            .await
+    })
+}
+
+/// A property's certificates, latest expiry first.
+pub async fn for_property(db: &Db, org_id: Uuid, property_id: Uuid) -> Result<Vec<Certificate>, sqlx::Error> {
+    on_pool!(db, |pool| {
+        sqlx::query_as(select_certificate!(
+            "WHERE org_id = $1 AND property_id = $2 ORDER BY kind, expires_on DESC, id"
+        ))
+        .bind(org_id)
+        .bind(property_id)
+        .fetch_all(pool)
+        .await
+    })
+}
+
+/// The current certificate of each kind (latest expiry) among a property's certificates.
+pub fn current(certificates: &[Certificate]) -> Vec<&Certificate> {
+    let mut latest: HashMap<&str, &Certificate> = HashMap::new();
+    for c in certificates {
+        latest
+            .entry(c.kind.as_str())
+            .and_modify(|l| {
+                if c.expires_on > l.expires_on {
+                    *l = c
+                }
+            })
+            .or_insert(c);
+    }
+    let mut list: Vec<&Certificate> = latest.into_values().collect();
+    list.sort_by_key(|c| c.kind().map(|k| CertificateKind::ALL.iter().position(|x| *x == k)));
+    list
+}
+
+/// The kinds a property must have but has no certificate of.
+pub fn missing(status: PropertyStatus, has_gas: bool, certificates: &[Certificate]) -> Vec<CertificateKind> {
+    required_kinds(status, has_gas)
+        .into_iter()
+        .filter(|kind| !certificates.iter().any(|c| c.kind() == Some(*kind)))
+        .collect()
+}
+
+/// One line of the agency's compliance page.
+#[derive(Debug, Clone)]
+pub struct ComplianceItem {
+    /// How urgent.
+    pub indicator: Indicator,
+    /// Which certificate.
+    pub kind: CertificateKind,
+    /// The property.
+    pub property_id: Uuid,
+    /// Its one-line address.
+    pub address: String,
+    /// Its branch.
+    pub branch_id: Option<Uuid>,
+    /// The certificate, when there is one.
+    pub certificate_id: Option<Uuid>,
+    /// Its expiry, when there is one.
+    pub expires_on: Option<NaiveDate>,
+}
+
+#[derive(sqlx::FromRow)]
+struct PropertyRow {
+    id: Uuid,
+    branch_id: Option<Uuid>,
+    address_line1: String,
+    city: String,
+    postcode: String,
+    status: String,
+    has_gas: bool,
+}
+
+/// Everything needing attention across the agency — expired, expiring, below
+/// minimum and missing — most urgent first (then soonest expiry).
+pub async fn needing_attention(db: &Db, org_id: Uuid, today: NaiveDate) -> Result<Vec<ComplianceItem>, sqlx::Error> {
+    let properties: Vec<PropertyRow> = on_pool!(db, |pool| {
+        sqlx::query_as(
+            "SELECT id, branch_id, address_line1, city, postcode, status, has_gas FROM properties \
+             WHERE org_id = $1 AND status <> 'archived'",
+        )
+        .bind(org_id)
+        .fetch_all(pool)
+        .await
+    })?;
+    let certificates: Vec<Certificate> = on_pool!(db, |pool| {
+        sqlx::query_as(select_certificate!("WHERE org_id = $1"))
+            .bind(org_id)
+            .fetch_all(pool)
+            .await
+    })?;
+    let mut by_property: HashMap<Uuid, Vec<Certificate>> = HashMap::new();
+    for c in certificates {
+        by_property.entry(c.property_id).or_default().push(c);
+    }
+    let mut items = Vec::new();
+    for p in properties {
+        let address = format!("{}, {} {}", p.address_line1, p.city, p.postcode);
+        let own = by_property.remove(&p.id).unwrap_or_default();
+        let status = PropertyStatus::parse(&p.status).unwrap_or_default();
+        for kind in missing(status, p.has_gas, &own) {
+            items.push(ComplianceItem {
+                indicator: Indicator::Missing,
+                kind,
+                property_id: p.id,
+                address: address.clone(),
+                branch_id: p.branch_id,
+                certificate_id: None,
+                expires_on: None,
+            });
+        }
+        for c in current(&own) {
+            let state = c.indicator(today);
+            if let (true, Some(kind)) = (state.needs_attention(), c.kind()) {
+                items.push(ComplianceItem {
+                    indicator: state,
+                    kind,
+                    property_id: p.id,
+                    address: address.clone(),
+                    branch_id: p.branch_id,
+                    certificate_id: Some(c.id),
+                    expires_on: Some(c.expires_on),
+                });
+            }
+        }
+    }
+    items.sort_by(|a, b| (a.indicator, a.expires_on, &a.address).cmp(&(b.indicator, b.expires_on, &b.address)));
+    Ok(items)
+}

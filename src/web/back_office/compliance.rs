@@ -1,0 +1,280 @@
+//! Compliance: certificates on a property (add, edit, indicators) and the
+//! agency-wide page of everything expired, expiring, below minimum or missing.
+
+use maud::{Markup, html};
+use poem::http::StatusCode;
+use poem::web::{Form, Path, Query};
+use poem::{Response, handler};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{Lookups, see_other, with_status};
+use crate::domain::choice::Choice;
+use crate::domain::compliance::{CertificateForm, CertificateKind, Indicator};
+use crate::domain::properties::EpcRating;
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+use crate::store::certificates::{self as store, Certificate};
+use crate::store::properties::{self, Property};
+use crate::web::ctx::{AgentCtx, Ctx, Viewer};
+use crate::web::ui::form::{Input, choice_options, csrf_input, error_summary, select};
+use crate::web::ui::format;
+use crate::web::{paths, ui};
+
+/// An indicator's badge.
+pub fn badge(indicator: Indicator) -> Markup {
+    html! { span class=(indicator.badge_class()) { (indicator.label()) } }
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// A property's compliance: its current certificates and what is missing.
+pub fn property_section(property: &Property, certificates: &[Certificate]) -> Markup {
+    let today = today();
+    let missing = store::missing(property.status(), property.has_gas, certificates);
+    let current = store::current(certificates);
+    html! {
+        section class="card" {
+            div class="actions" {
+                h2 { "Compliance" }
+                a class="button secondary" href=(paths::property_certificate_new(property.id)) { "Add a certificate" }
+            }
+            @if current.is_empty() && missing.is_empty() {
+                p class="empty" { "No certificates on record." }
+            } @else {
+                div class="table-wrap" {
+                    table {
+                        thead { tr { th { "Certificate" } th { "Expires" } th { "Reference" } th { "State" } } }
+                        tbody {
+                            @for kind in &missing {
+                                tr { td { (kind.label()) } td { "—" } td { "—" } td { (badge(Indicator::Missing)) } }
+                            }
+                            @for c in &current {
+                                tr {
+                                    td { a href=(paths::certificate_edit(c.id)) { (c.kind().map_or("Unknown", |k| k.label())) }
+                                        @if let Some(rating) = &c.epc_rating { " (" (rating) ")" } }
+                                    td class="nowrap" { (format::date(c.expires_on)) }
+                                    td { (c.reference.as_deref().unwrap_or("—")) }
+                                    td { (badge(c.indicator(today))) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+const FORM_FIELDS: &[&str] = &["kind", "issued_on", "expires_on", "reference", "epc_rating"];
+
+fn form_page(
+    ctx: &Ctx,
+    property: &Property,
+    existing: Option<&Certificate>,
+    form: &CertificateForm,
+    errors: &FieldErrors,
+) -> Markup {
+    let (title, action, button) = match existing {
+        None => (
+            format!("Add a certificate to {}", property.address_line1),
+            paths::property_certificate_new(property.id),
+            "Add certificate",
+        ),
+        Some(c) => (
+            format!("Edit a certificate of {}", property.address_line1),
+            paths::certificate_edit(c.id),
+            "Save changes",
+        ),
+    };
+    let content = html! {
+        h1 { (title) }
+        (error_summary(errors, FORM_FIELDS))
+        form class="stack card narrow" method="post" action=(action) novalidate {
+            (csrf_input(&ctx.csrf))
+            (select("kind", "Certificate", &choice_options::<CertificateKind>(Some(("", "Choose…"))), &form.kind, errors))
+            (Input::text("issued_on", "Issued on", &form.issued_on).kind("date").required().render(errors))
+            (Input::text("expires_on", "Expires on", &form.expires_on).kind("date")
+                .hint("Leave empty to use the usual validity: Gas Safety 12 months, EICR 5 years, EPC 10 years").render(errors))
+            (Input::text("reference", "Reference (optional)", &form.reference).render(errors))
+            (select("epc_rating", "EPC rating (EPCs only)", &choice_options::<EpcRating>(Some(("", "—"))), &form.epc_rating, errors))
+            div class="actions" {
+                button type="submit" { (button) }
+                a href=(paths::property(property.id)) { "Cancel" }
+            }
+        }
+    };
+    ui::page(ctx, &title, content)
+}
+
+async fn find_property(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> Result<Property, AppError> {
+    properties::get(&ctx.state.db, viewer.org.id, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// `GET /properties/{id}/certificates/new`.
+#[handler]
+pub async fn new_form(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> Result<Markup, AppError> {
+    let property = find_property(&ctx, &viewer, id).await?;
+    Ok(form_page(
+        &ctx,
+        &property,
+        None,
+        &CertificateForm::default(),
+        &FieldErrors::new(),
+    ))
+}
+
+/// `POST /properties/{id}/certificates/new`.
+#[handler]
+pub async fn create(
+    AgentCtx { ctx, viewer }: AgentCtx,
+    Path(id): Path<Uuid>,
+    Form(form): Form<CertificateForm>,
+) -> Result<Response, AppError> {
+    let property = find_property(&ctx, &viewer, id).await?;
+    let fields = match form.parse() {
+        Ok(fields) => fields,
+        Err(errors) => {
+            return Ok(with_status(
+                form_page(&ctx, &property, None, &form, &errors),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ));
+        }
+    };
+    let mut tx = ctx.state.db.begin().await?;
+    store::create(
+        &mut tx,
+        viewer.org.id,
+        property.id,
+        &property.address_line1,
+        &fields,
+        &viewer.user.actor(),
+    )
+    .await?;
+    tx.commit().await?;
+    ctx.set_flash(
+        "success",
+        format!("The {} certificate has been added.", fields.kind.label()),
+    )
+    .await?;
+    Ok(see_other(&paths::property(property.id)))
+}
+
+async fn find(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> Result<(Certificate, Property), AppError> {
+    let certificate = store::get(&ctx.state.db, viewer.org.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let property = find_property(ctx, viewer, certificate.property_id).await?;
+    Ok((certificate, property))
+}
+
+/// `GET /certificates/{id}/edit`.
+#[handler]
+pub async fn edit_form(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> Result<Markup, AppError> {
+    let (certificate, property) = find(&ctx, &viewer, id).await?;
+    Ok(form_page(
+        &ctx,
+        &property,
+        Some(&certificate),
+        &certificate.to_form(),
+        &FieldErrors::new(),
+    ))
+}
+
+/// `POST /certificates/{id}/edit`.
+#[handler]
+pub async fn update(
+    AgentCtx { ctx, viewer }: AgentCtx,
+    Path(id): Path<Uuid>,
+    Form(form): Form<CertificateForm>,
+) -> Result<Response, AppError> {
+    let (certificate, property) = find(&ctx, &viewer, id).await?;
+    let fields = match form.parse() {
+        Ok(fields) => fields,
+        Err(errors) => {
+            return Ok(with_status(
+                form_page(&ctx, &property, Some(&certificate), &form, &errors),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ));
+        }
+    };
+    let mut tx = ctx.state.db.begin().await?;
+    let changed = store::update(
+        &mut tx,
+        &certificate,
+        &property.address_line1,
+        &fields,
+        &viewer.user.actor(),
+    )
+    .await?;
+    tx.commit().await?;
+    ctx.set_flash(
+        "success",
+        if changed {
+            "Changes saved."
+        } else {
+            "Nothing was changed."
+        },
+    )
+    .await?;
+    Ok(see_other(&paths::property(property.id)))
+}
+
+/// The compliance page's filters.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ComplianceQuery {
+    branch: String,
+    kind: String,
+}
+
+/// `GET /compliance`: everything needing attention across the agency.
+#[handler]
+pub async fn page(
+    AgentCtx { ctx, viewer }: AgentCtx,
+    Query(query): Query<ComplianceQuery>,
+) -> Result<Markup, AppError> {
+    let lookups = Lookups::load(&ctx, viewer.org.id).await?;
+    let branch = Uuid::parse_str(&query.branch).ok();
+    let kind = CertificateKind::parse(&query.kind).ok();
+    let items: Vec<_> = store::needing_attention(&ctx.state.db, viewer.org.id, today())
+        .await?
+        .into_iter()
+        .filter(|i| branch.is_none_or(|b| i.branch_id == Some(b)))
+        .filter(|i| kind.is_none_or(|k| i.kind == k))
+        .collect();
+    let none = FieldErrors::new();
+    let content = html! {
+        h1 { "Compliance" }
+        p class="lede" { "Every certificate that is missing, expired, below minimum or expiring soon, most urgent first." }
+        form class="filters card" method="get" action=(paths::COMPLIANCE) {
+            (select("branch", "Branch", &lookups.branch_options("Any branch"), &query.branch, &none))
+            (select("kind", "Certificate", &choice_options::<CertificateKind>(Some(("", "Any certificate"))), &query.kind, &none))
+            div class="field" { button type="submit" { "Filter" } }
+        }
+        div class="table-wrap" {
+            @if items.is_empty() {
+                p class="empty" { "Nothing needs attention. Every required certificate is in date." }
+            } @else {
+                table {
+                    thead { tr { th { "State" } th { "Certificate" } th { "Property" } th { "Expires" } } }
+                    tbody {
+                        @for item in &items {
+                            tr {
+                                td { (badge(item.indicator)) }
+                                td { (item.kind.label()) }
+                                td { a href=(paths::property(item.property_id)) { (item.address) } }
+                                td class="nowrap" { @match item.expires_on { Some(d) => (format::date(d)), None => "—" } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(ui::page(&ctx, "Compliance", content))
+}
