@@ -3,6 +3,7 @@
 
 use crate::db::Db;
 use crate::domain::audit::Actor;
+use crate::domain::compliance::CertificateForm;
 use crate::domain::landlords::LandlordForm;
 use crate::domain::properties::PropertyForm;
 use crate::domain::properties::PropertyStatus;
@@ -13,7 +14,7 @@ use crate::passwords;
 use crate::provision;
 use crate::store::orgs;
 use crate::store::users::{self, NewUser};
-use crate::store::{landlords, properties, tenancies};
+use crate::store::{certificates, landlords, properties, tenancies};
 
 /// The demo admin's sign-in email.
 pub const ADMIN_EMAIL: &str = "admin@harbourandhearth.example";
@@ -86,6 +87,20 @@ pub async fn ensure(db: &Db) -> anyhow::Result<DemoLogin> {
                     anyhow::anyhow!("invalid demo property {}: {errors:?}", property.address_line1)
                 })?;
                 let property_id = properties::create(&mut tx, org_id, &fields, &system).await?;
+                for certificate in demo_certificates(tenancy_count, &fields) {
+                    let certificate = certificate
+                        .parse()
+                        .map_err(|errors| anyhow::anyhow!("invalid demo certificate: {errors:?}"))?;
+                    certificates::create(
+                        &mut tx,
+                        org_id,
+                        property_id,
+                        &fields.address_line1,
+                        &certificate,
+                        &system,
+                    )
+                    .await?;
+                }
                 for tenancy in demo_tenancies(&mut tenancy_count, fields.status) {
                     let tenancy_fields = tenancy
                         .parse()
@@ -529,4 +544,68 @@ fn demo_tenancies(counter: &mut usize, status: PropertyStatus) -> Vec<TenancyFor
         PropertyStatus::LetAgreed => vec![tenancy("draft", -1, Some(12), rent, vec![person(0)], false)],
         _ => Vec::new(),
     }
+}
+
+/// Certificates for a demo property, chosen so that every indicator appears:
+/// most let properties are in order, some have something expired, expiring soon,
+/// below minimum or missing.
+fn demo_certificates(seed: usize, property: &crate::domain::properties::PropertyFields) -> Vec<CertificateForm> {
+    if !matches!(
+        property.status,
+        PropertyStatus::Let | PropertyStatus::LetAgreed | PropertyStatus::Available
+    ) {
+        return Vec::new();
+    }
+    let today = crate::store::now().date_naive();
+    let issued = |days_ago: i64| (today - chrono::TimeDelta::days(days_ago)).to_string();
+    let situation = seed % 7;
+    let mut list = Vec::new();
+    if property.has_gas && situation != 3 {
+        // 6: expired gas record; 1: expiring within the 60-day window.
+        let days_ago = match situation {
+            6 => 380,
+            1 => 330,
+            _ => 40 + (seed as i64 % 200),
+        };
+        list.push(CertificateForm {
+            kind: "gas_safety".into(),
+            issued_on: issued(days_ago),
+            reference: format!("CP12-{:05}", 10_000 + seed),
+            ..Default::default()
+        });
+    }
+    if situation != 4 {
+        // 2: EICR expiring in about three weeks.
+        let days_ago = if situation == 2 {
+            1_806
+        } else {
+            200 + (seed as i64 * 37 % 1_400)
+        };
+        list.push(CertificateForm {
+            kind: "eicr".into(),
+            issued_on: issued(days_ago),
+            reference: format!("EICR-{:05}", 20_000 + seed),
+            ..Default::default()
+        });
+    }
+    let rating = property
+        .epc_rating
+        .map(|r| crate::domain::choice::Choice::as_str(r).to_string())
+        .unwrap_or_else(|| "D".into());
+    list.push(CertificateForm {
+        kind: "epc".into(),
+        issued_on: issued(300 + seed as i64 * 53 % 3_000),
+        epc_rating: rating,
+        ..Default::default()
+    });
+    if property.property_type == crate::domain::properties::PropertyType::Room {
+        list.push(CertificateForm {
+            kind: "hmo_licence".into(),
+            issued_on: issued(400),
+            expires_on: (today + chrono::TimeDelta::days(1_400)).to_string(),
+            reference: format!("HMO-{:04}", seed),
+            ..Default::default()
+        });
+    }
+    list
 }
