@@ -220,6 +220,17 @@ async fn the_compliance_page_shows_every_state_most_urgent_first_and_filters() {
         "no gas, no gas record needed"
     );
 
+    let home = admin.get("/").await;
+    assert!(
+        home.body
+            .contains("1 expired, 2 expiring soon, 1 missing, 1 below the minimum EPC rating."),
+        "{}",
+        home.body
+    );
+    assert!(
+        home.body
+            .contains(r#"<span class="number">3</span><span>properties</span>"#)
+    );
     let by_branch = rows(&admin.get(&format!("/compliance?branch={}", bath.id)).await.body);
     assert_eq!(by_branch.len(), 2);
     let by_kind = rows(&admin.get("/compliance?kind=gas_safety").await.body);
