@@ -4,8 +4,10 @@
 pub mod audit;
 pub mod certificates;
 pub mod landlords;
+pub mod offers;
 pub mod orgs;
 pub mod properties;
+pub mod tasks;
 pub mod tenancies;
 pub mod throttle;
 pub mod users;

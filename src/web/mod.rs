@@ -80,7 +80,7 @@ pub fn is_htmx(req: &poem::Request) -> bool {
 
 /// The whole application as one endpoint; `main` serves it and tests drive it.
 pub fn app(state: AppState) -> impl Endpoint {
-    use back_office::{account, audit, auth, compliance, home, landlords, properties, tenancies, users};
+    use back_office::{account, audit, auth, compliance, home, landlords, properties, tenancies, users, work};
     use paths::pattern;
 
     let routes = Route::new()
@@ -135,6 +135,14 @@ pub fn app(state: AppState) -> impl Endpoint {
             get(compliance::edit_form).post(compliance::update),
         )
         .at(paths::COMPLIANCE, get(compliance::page))
+        .at(pattern::PROPERTY_TASK_NEW, get(work::new_task).post(work::create_task))
+        .at(pattern::TASK_COMPLETE, post(work::complete_task))
+        .at(
+            pattern::PROPERTY_OFFER_NEW,
+            get(work::new_offer).post(work::create_offer),
+        )
+        .at(pattern::OFFER, get(work::show_offer))
+        .at(pattern::OFFER_STATUS, post(work::move_offer))
         .at(paths::HEALTHZ, get(health::healthz))
         .at(paths::READYZ, get(health::readyz))
         .at(pattern::ASSET, get(assets::serve))

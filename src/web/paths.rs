@@ -68,6 +68,16 @@ pub mod pattern {
     pub const PROPERTY_CERTIFICATE_NEW: &str = "/properties/:id/certificates/new";
     /// Edit a certificate.
     pub const CERTIFICATE_EDIT: &str = "/certificates/:id/edit";
+    /// Add a task to a property.
+    pub const PROPERTY_TASK_NEW: &str = "/properties/:id/tasks/new";
+    /// Complete a task (POST).
+    pub const TASK_COMPLETE: &str = "/tasks/:id/complete";
+    /// Record an offer on a property.
+    pub const PROPERTY_OFFER_NEW: &str = "/properties/:id/offers/new";
+    /// An offer's page.
+    pub const OFFER: &str = "/offers/:id";
+    /// Move an offer to another status (POST).
+    pub const OFFER_STATUS: &str = "/offers/:id/status";
     /// A static asset.
     pub const ASSET: &str = "/assets/:name";
 }
@@ -150,4 +160,29 @@ pub fn property_certificate_new(id: Uuid) -> String {
 /// Edit a certificate.
 pub fn certificate_edit(id: Uuid) -> String {
     format!("/certificates/{id}/edit")
+}
+
+/// Add a task to a property.
+pub fn property_task_new(id: Uuid) -> String {
+    format!("{PROPERTIES}/{id}/tasks/new")
+}
+
+/// Complete a task (POST).
+pub fn task_complete(id: Uuid) -> String {
+    format!("/tasks/{id}/complete")
+}
+
+/// Record an offer on a property.
+pub fn property_offer_new(id: Uuid) -> String {
+    format!("{PROPERTIES}/{id}/offers/new")
+}
+
+/// An offer's page.
+pub fn offer(id: Uuid) -> String {
+    format!("/offers/{id}")
+}
+
+/// Move an offer to another status (POST).
+pub fn offer_status(id: Uuid) -> String {
+    format!("/offers/{id}/status")
 }

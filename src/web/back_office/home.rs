@@ -28,6 +28,8 @@ pub async fn page(AgentCtx { ctx, viewer }: AgentCtx) -> Result<maud::Markup, Ap
     let property_count = properties::count(db, org).await?;
     let active_tenancies = tenancies::active_count(db, org).await?;
     let attention = certificates::needing_attention(db, org, chrono::Utc::now().date_naive()).await?;
+    let overdue = crate::store::tasks::overdue_count(db, org, chrono::Utc::now().date_naive()).await?;
+    let awaiting = crate::store::offers::awaiting_landlord_count(db, org).await?;
     let count = |state: Indicator| attention.iter().filter(|i| i.indicator == state).count();
     let content = html! {
         h1 { "Welcome, " (viewer.user.name) }
@@ -36,6 +38,8 @@ pub async fn page(AgentCtx { ctx, viewer }: AgentCtx) -> Result<maud::Markup, Ap
             a class="stat card" href=(paths::LANDLORDS) { span class="number" { (active_landlords) } span { "landlords" } }
             a class="stat card" href=(paths::PROPERTIES) { span class="number" { (property_count) } span { "properties" } }
             div class="stat card" { span class="number" { (active_tenancies) } span { "active tenancies" } }
+            div class="stat card" { span class="number" { (overdue) } span { "overdue tasks" } }
+            div class="stat card" { span class="number" { (awaiting) } span { "offers awaiting landlords" } }
         }
         section class="card" {
             div class="actions" {

@@ -9,6 +9,7 @@ pub mod landlords;
 pub mod properties;
 pub mod tenancies;
 pub mod users;
+pub mod work;
 
 use poem::http::{StatusCode, header};
 use poem::{IntoResponse, Response};

@@ -345,6 +345,8 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
     let entries = audit::for_entity(&ctx.state.db, viewer.org.id, store::ENTITY, id, 50).await?;
     let tenancies = crate::store::tenancies::for_property(&ctx.state.db, viewer.org.id, id).await?;
     let certificates = crate::store::certificates::for_property(&ctx.state.db, viewer.org.id, id).await?;
+    let task_list = crate::store::tasks::for_property(&ctx.state.db, viewer.org.id, id).await?;
+    let offer_list = crate::store::offers::for_property(&ctx.state.db, viewer.org.id, id).await?;
     let epc = property.epc();
     let content = html! {
         p { a href=(paths::PROPERTIES) { "← All properties" } }
@@ -399,6 +401,7 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
                 (super::tenancies::table(&tenancies))
             }
         }
+        (super::work::property_sections(&ctx, &property, &task_list, &offer_list, &lookups))
         section {
             h2 { "History" }
             (history(&entries))

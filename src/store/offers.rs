@@ -1,0 +1,197 @@
+//! Offers from applicants on properties, moved between statuses only as
+//! `OfferStatus::next` allows.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+use crate::db::{Db, Tx};
+use crate::domain::audit::{Actor, Changes};
+use crate::domain::choice::Choice;
+use crate::domain::money::money;
+use crate::domain::offers::{OfferFields, OfferStatus};
+use crate::store::audit;
+use crate::{on_pool, on_tx};
+
+/// The audit entity type of offers.
+pub const ENTITY: &str = "offer";
+
+/// An offer as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Offer {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub property_id: Uuid,
+    pub applicant_name: String,
+    pub applicant_email: String,
+    pub applicant_phone: Option<String>,
+    pub rent_pence: i64,
+    pub move_in_on: Option<NaiveDate>,
+    pub term_months: Option<i32>,
+    pub notes: Option<String>,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Offer {
+    /// The status as a value.
+    pub fn status(&self) -> OfferStatus {
+        OfferStatus::parse(&self.status).unwrap_or_default()
+    }
+}
+
+/// `SELECT <every Offer column> FROM offers <tail>`.
+macro_rules! select_offer {
+    ($tail:literal) => {
+        concat!(
+            "SELECT id, org_id, property_id, applicant_name, applicant_email, applicant_phone, rent_pence, move_in_on, \
+             term_months, notes, status, created_at, updated_at FROM offers ",
+            $tail
+        )
+    };
+}
+
+/// Records an offer on a property (status `invited`).
+pub async fn create(
+    tx: &mut Tx,
+    org_id: Uuid,
+    property_id: Uuid,
+    address: &str,
+    f: &OfferFields,
+    actor: &Actor,
+) -> Result<Uuid, sqlx::Error> {
+    let id = super::new_id();
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "INSERT INTO offers (id, org_id, property_id, applicant_name, applicant_email, applicant_phone, rent_pence, \
+             move_in_on, term_months, notes, status, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'invited', $11, $11)",
+        )
+        .bind(id)
+        .bind(org_id)
+        .bind(property_id)
+        .bind(&f.applicant_name)
+        .bind(f.applicant_email.as_str())
+        .bind(&f.applicant_phone)
+        .bind(f.rent_pence)
+        .bind(f.move_in_on)
+        .bind(f.term_months)
+        .bind(&f.notes)
+        .bind(super::now())
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    audit::record(
+        tx,
+        audit::Entry {
+            org_id,
+            actor,
+            action: "offer.create",
+            entity_type: ENTITY,
+            entity_id: Some(id),
+            description: format!(
+                "recorded an offer of {} a month from {} on {address}",
+                money(f.rent_pence),
+                f.applicant_name
+            ),
+            changes: Changes::new()
+                .field("applicant_name", None, Some(&f.applicant_name))
+                .field("rent", None, Some(&money(f.rent_pence)))
+                .field("status", None, Some(OfferStatus::Invited.as_str())),
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Why a status change was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum MoveError {
+    /// Not an allowed move from the current status.
+    #[error("an offer that is {from} cannot become {to}")]
+    NotAllowed {
+        /// Current label.
+        from: &'static str,
+        /// Wanted label.
+        to: &'static str,
+    },
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Moves an offer to another status if `OfferStatus::next` allows it; the
+/// update also checks the status in the row, so two racing moves cannot both win.
+pub async fn move_to(tx: &mut Tx, offer: &Offer, to: OfferStatus, actor: &Actor) -> Result<(), MoveError> {
+    let from = offer.status();
+    if !from.can_move_to(to) {
+        return Err(MoveError::NotAllowed {
+            from: from.label(),
+            to: to.label(),
+        });
+    }
+    let moved = on_tx!(tx, |conn| {
+        sqlx::query("UPDATE offers SET status = $1, updated_at = $2 WHERE id = $3 AND org_id = $4 AND status = $5")
+            .bind(to.as_str())
+            .bind(super::now())
+            .bind(offer.id)
+            .bind(offer.org_id)
+            .bind(from.as_str())
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    if moved == 0 {
+        return Err(MoveError::NotAllowed {
+            from: from.label(),
+            to: to.label(),
+        });
+    }
+    audit::record(
+        tx,
+        audit::Entry {
+            org_id: offer.org_id,
+            actor,
+            action: "offer.status",
+            entity_type: ENTITY,
+            entity_id: Some(offer.id),
+            description: format!("moved the offer from {} to \"{}\"", offer.applicant_name, to.label()),
+            changes: Changes::new().field("status", Some(from.as_str()), Some(to.as_str())),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// One offer of this agency.
+pub async fn get(db: &Db, org_id: Uuid, id: Uuid) -> Result<Option<Offer>, sqlx::Error> {
+    on_pool!(db, |pool| sqlx::query_as(select_offer!(
+        "WHERE id = $1 AND org_id = $2"
+    ))
+    .bind(id)
+    .bind(org_id)
+    .fetch_optional(pool)
+    .await)
+}
+
+/// A property's offers, newest first.
+pub async fn for_property(db: &Db, org_id: Uuid, property_id: Uuid) -> Result<Vec<Offer>, sqlx::Error> {
+    on_pool!(db, |pool| {
+        sqlx::query_as(select_offer!("WHERE org_id = $1 AND property_id = $2 ORDER BY id DESC"))
+            .bind(org_id)
+            .bind(property_id)
+            .fetch_all(pool)
+            .await
+    })
+}
+
+/// How many offers await landlords' review.
+pub async fn awaiting_landlord_count(db: &Db, org_id: Uuid) -> Result<i64, sqlx::Error> {
+    on_pool!(db, |pool| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM offers WHERE org_id = $1 AND status = 'sent_to_landlord'")
+            .bind(org_id)
+            .fetch_one(pool)
+            .await
+    })
+}
