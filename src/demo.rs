@@ -5,8 +5,10 @@ use crate::db::Db;
 use crate::domain::audit::Actor;
 use crate::domain::compliance::CertificateForm;
 use crate::domain::landlords::LandlordForm;
+use crate::domain::offers::{OfferForm, OfferStatus};
 use crate::domain::properties::PropertyForm;
 use crate::domain::properties::PropertyStatus;
+use crate::domain::tasks::TaskForm;
 use crate::domain::tenancies::{TenancyForm, TenantRow};
 use crate::domain::users::Role;
 use crate::domain::validation::Email;
@@ -14,7 +16,7 @@ use crate::passwords;
 use crate::provision;
 use crate::store::orgs;
 use crate::store::users::{self, NewUser};
-use crate::store::{certificates, landlords, properties, tenancies};
+use crate::store::{certificates, landlords, offers, properties, tasks, tenancies};
 
 /// The demo admin's sign-in email.
 pub const ADMIN_EMAIL: &str = "admin@harbourandhearth.example";
@@ -71,6 +73,7 @@ pub async fn ensure(db: &Db) -> anyhow::Result<DemoLogin> {
         agents.push(user.id);
     }
     let mut tenancy_count = 0usize;
+    let mut property_seed = 0usize;
     for (i, mut form) in demo_landlords().into_iter().enumerate() {
         form.branch_id = if i % 3 == 0 { bath.id } else { bristol.id }.to_string();
         if i % 5 != 4 {
@@ -87,7 +90,8 @@ pub async fn ensure(db: &Db) -> anyhow::Result<DemoLogin> {
                     anyhow::anyhow!("invalid demo property {}: {errors:?}", property.address_line1)
                 })?;
                 let property_id = properties::create(&mut tx, org_id, &fields, &system).await?;
-                for certificate in demo_certificates(tenancy_count, &fields) {
+                property_seed += 1;
+                for certificate in demo_certificates(property_seed, &fields) {
                     let certificate = certificate
                         .parse()
                         .map_err(|errors| anyhow::anyhow!("invalid demo certificate: {errors:?}"))?;
@@ -100,6 +104,44 @@ pub async fn ensure(db: &Db) -> anyhow::Result<DemoLogin> {
                         &system,
                     )
                     .await?;
+                }
+                for (task, complete) in demo_tasks(property_seed, agents[property_seed % agents.len()]) {
+                    let task_fields = task
+                        .parse()
+                        .map_err(|errors| anyhow::anyhow!("invalid demo task: {errors:?}"))?;
+                    let task_id = tasks::create(
+                        &mut tx,
+                        org_id,
+                        property_id,
+                        &fields.address_line1,
+                        &task_fields,
+                        &system,
+                    )
+                    .await?;
+                    if complete {
+                        let task = tasks::get_in_tx(&mut tx, org_id, task_id).await?;
+                        tasks::complete(&mut tx, &task, &system).await?;
+                    }
+                }
+                if let Some((offer, path)) = demo_offer(property_seed, fields.status) {
+                    let offer_fields = offer
+                        .parse()
+                        .map_err(|errors| anyhow::anyhow!("invalid demo offer: {errors:?}"))?;
+                    let offer_id = offers::create(
+                        &mut tx,
+                        org_id,
+                        property_id,
+                        &fields.address_line1,
+                        &offer_fields,
+                        &system,
+                    )
+                    .await?;
+                    for step in path {
+                        let offer = offers::get_in_tx(&mut tx, org_id, offer_id).await?;
+                        offers::move_to(&mut tx, &offer, *step, &system)
+                            .await
+                            .map_err(|err| anyhow::anyhow!("demo offer: {err}"))?;
+                    }
                 }
                 for tenancy in demo_tenancies(&mut tenancy_count, fields.status) {
                     let tenancy_fields = tenancy
@@ -608,4 +650,92 @@ fn demo_certificates(seed: usize, property: &crate::domain::properties::Property
         });
     }
     list
+}
+
+/// Tasks for a demo property: some for the landlord, some for an agent, some
+/// overdue, some completed. Each comes with whether to complete it.
+fn demo_tasks(seed: usize, agent: uuid::Uuid) -> Vec<(TaskForm, bool)> {
+    const TITLES: &[(&str, &str)] = &[
+        (
+            "Approve the boiler service quote",
+            "The engineer quoted £95 for the annual service.",
+        ),
+        (
+            "Sign the tenancy renewal",
+            "The renewal offers a 3% increase from next month.",
+        ),
+        (
+            "Send proof of buildings insurance",
+            "Needed for the file before the next inspection.",
+        ),
+        ("Book the mid-term inspection", "Tenants prefer weekday mornings."),
+        ("Chase the EICR remedial works", "Two C2 items to fix within 28 days."),
+    ];
+    if seed % 3 == 2 {
+        return Vec::new();
+    }
+    let today = crate::store::now().date_naive();
+    (0..=(seed % 2))
+        .map(|n| {
+            let (title, description) = TITLES[(seed + n * 2) % TITLES.len()];
+            let for_agent = (seed + n) % 4 == 3;
+            let due = today + chrono::TimeDelta::days(((seed * 5 + n * 11) % 40) as i64 - 12);
+            (
+                TaskForm {
+                    title: title.into(),
+                    description: description.into(),
+                    assignee_kind: if for_agent { "agent" } else { "landlord" }.into(),
+                    assignee_user_id: if for_agent { agent.to_string() } else { String::new() },
+                    due_on: due.to_string(),
+                },
+                (seed + n) % 5 == 0,
+            )
+        })
+        .collect()
+}
+
+/// An offer for an available or under-offer demo property, walked through to a
+/// status so that every status appears across the demo.
+fn demo_offer(seed: usize, status: PropertyStatus) -> Option<(OfferForm, &'static [OfferStatus])> {
+    use OfferStatus::*;
+    const PATHS: &[&[OfferStatus]] = &[
+        &[],
+        &[InProgress],
+        &[InProgress, WithAgent],
+        &[InProgress, WithAgent, SentToLandlord],
+        &[InProgress, WithAgent, SentToLandlord, LandlordReviewed],
+        &[InProgress, WithAgent, SentToLandlord, Accepted],
+        &[InProgress, WithAgent, Rejected],
+        &[Cancelled],
+    ];
+    const APPLICANTS: &[&str] = &[
+        "Priya Nair",
+        "Tom Baker",
+        "Zara Ali",
+        "Owen Price",
+        "Lucy Hart",
+        "Sam Cole",
+        "Mei Chen",
+        "Noah Reid",
+    ];
+    if !matches!(
+        status,
+        PropertyStatus::Available | PropertyStatus::UnderOffer | PropertyStatus::LetAgreed
+    ) {
+        return None;
+    }
+    let name = APPLICANTS[seed % APPLICANTS.len()];
+    let today = crate::store::now().date_naive();
+    Some((
+        OfferForm {
+            applicant_name: name.into(),
+            applicant_email: format!("{}@example.org", name.to_lowercase().replace(' ', ".")),
+            applicant_phone: format!("07700 91{:04}", seed),
+            rent: (950 + (seed % 6) * 75).to_string(),
+            move_in_on: (today + chrono::TimeDelta::days(21 + (seed % 30) as i64)).to_string(),
+            term_months: "12".into(),
+            notes: "Referencing started; works locally.".into(),
+        },
+        PATHS[seed % PATHS.len()],
+    ))
 }

@@ -195,3 +195,14 @@ pub async fn awaiting_landlord_count(db: &Db, org_id: Uuid) -> Result<i64, sqlx:
             .await
     })
 }
+
+/// One offer of this agency, read inside a transaction.
+pub async fn get_in_tx(tx: &mut Tx, org_id: Uuid, id: Uuid) -> Result<Offer, sqlx::Error> {
+    on_tx!(tx, |conn| sqlx::query_as(select_offer!(
+        "WHERE id = $1 AND org_id = $2"
+    ))
+    .bind(id)
+    .bind(org_id)
+    .fetch_one(conn)
+    .await)
+}

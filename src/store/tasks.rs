@@ -174,3 +174,12 @@ pub async fn overdue_count(db: &Db, org_id: Uuid, today: NaiveDate) -> Result<i6
             .await
     })
 }
+
+/// One task of this agency, read inside a transaction.
+pub async fn get_in_tx(tx: &mut Tx, org_id: Uuid, id: Uuid) -> Result<Task, sqlx::Error> {
+    on_tx!(tx, |conn| sqlx::query_as(select_task!("WHERE id = $1 AND org_id = $2"))
+        .bind(id)
+        .bind(org_id)
+        .fetch_one(conn)
+        .await)
+}
