@@ -688,7 +688,7 @@ fn demo_tasks(seed: usize, agent: uuid::Uuid) -> Vec<(TaskForm, bool)> {
                     assignee_user_id: if for_agent { agent.to_string() } else { String::new() },
                     due_on: due.to_string(),
                 },
-                (seed + n) % 5 == 0,
+                (seed + n).is_multiple_of(5),
             )
         })
         .collect()

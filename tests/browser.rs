@@ -34,17 +34,22 @@ const NEW_USER_EMAIL: &str = "jane.smith@acme.example";
 // ---------------------------------------------------------------------------
 // Finding and starting chromedriver
 
-/// `env` if it names an existing file, else the first of `names` found on `PATH`.
-fn find_binary(env: &str, names: &[&str]) -> Option<PathBuf> {
+/// The program named by `env`, else the first of `names` found on `PATH`; the
+/// error says what is missing.
+fn find_binary(env: &str, names: &[&str]) -> Result<PathBuf, String> {
     if let Some(path) = std::env::var_os(env).filter(|p| !p.is_empty()) {
         let path = PathBuf::from(path);
         // An explicit setting that points nowhere is a mistake, not a reason to guess.
-        return path.is_file().then_some(path);
+        return match path.is_file() {
+            true => Ok(path),
+            false => Err(format!("{env}={} is not a file", path.display())),
+        };
     }
-    let dirs = std::env::var_os("PATH")?;
+    let dirs = std::env::var_os("PATH").unwrap_or_default();
     std::env::split_paths(&dirs)
         .flat_map(|dir| names.iter().map(move |name| dir.join(name)))
         .find(|path| path.is_file())
+        .ok_or_else(|| format!("{} not found (set {env} or put it on PATH)", names.join("/")))
 }
 
 /// Chromedriver and Chromium, or why the test cannot run. In CI a missing
@@ -52,21 +57,19 @@ fn find_binary(env: &str, names: &[&str]) -> Option<PathBuf> {
 fn browser_binaries() -> Option<(PathBuf, PathBuf)> {
     let driver = find_binary("CHROMEDRIVER", &["chromedriver"]);
     let chromium = find_binary("CHROMIUM_BIN", &["chromium", "chromium-browser", "google-chrome"]);
-    let missing = match (&driver, &chromium) {
-        (Some(_), Some(_)) => None,
-        (None, Some(_)) => Some("chromedriver not found (set CHROMEDRIVER or put it on PATH)"),
-        (Some(_), None) => Some("chromium not found (set CHROMIUM_BIN or put chromium on PATH)"),
-        (None, None) => Some("chromedriver and chromium not found"),
-    };
-    if let Some(missing) = missing {
-        let reason = format!("{missing}; install chromium and chromium-driver");
-        if std::env::var("CI").is_ok_and(|ci| !ci.is_empty()) {
-            panic!("browser tests must run in CI, but {reason}");
-        }
-        skipped(&reason);
-        return None;
+    let problems: Vec<String> = [&driver, &chromium]
+        .into_iter()
+        .filter_map(|found| found.as_ref().err().cloned())
+        .collect();
+    if problems.is_empty() {
+        return driver.ok().zip(chromium.ok());
     }
-    driver.zip(chromium)
+    let reason = format!("{}; install chromium and chromium-driver", problems.join(", "));
+    if std::env::var("CI").is_ok_and(|ci| !ci.is_empty()) {
+        panic!("browser tests must run in CI, but {reason}");
+    }
+    skipped(&reason);
+    None
 }
 
 /// A chromedriver process. Dropping it (also while a failing test unwinds) asks
