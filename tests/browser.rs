@@ -40,9 +40,10 @@ fn find_binary(env: &str, names: &[&str]) -> Result<PathBuf, String> {
     if let Some(path) = std::env::var_os(env).filter(|p| !p.is_empty()) {
         let path = PathBuf::from(path);
         // An explicit setting that points nowhere is a mistake, not a reason to guess.
-        return match path.is_file() {
-            true => Ok(path),
-            false => Err(format!("{env}={} is not a file", path.display())),
+        return if path.is_file() {
+            Ok(path)
+        } else {
+            Err(format!("{env}={} is not a file", path.display()))
         };
     }
     let dirs = std::env::var_os("PATH").unwrap_or_default();

@@ -176,6 +176,17 @@ impl Browser {
         self.find(css).await.send_keys(value).await.expect("type");
     }
 
+    /// Sets an input's value directly (for date inputs, whose typing depends on
+    /// the browser's locale). WebDriver runs this even with page JavaScript off.
+    pub async fn set_value(&self, css: &str, value: &str) {
+        let element = self.find(css).await;
+        let element = serde_json::to_value(&element).expect("element reference");
+        self.client
+            .execute("arguments[0].value = arguments[1];", vec![element, json!(value)])
+            .await
+            .expect("set value");
+    }
+
     /// Chooses an option of a `<select>` by its value.
     pub async fn choose(&self, css: &str, value: &str) {
         let option = self.find(&format!("{css} option[value='{value}']")).await;
