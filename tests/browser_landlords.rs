@@ -82,7 +82,7 @@ async fn landlord_journey(js: bool) {
     }
     browser.wait_for_no_text("Helen Marsh").await;
     browser.wait_for_text("Sarah Okonkwo").await;
-    assert!(browser.path().await.contains("q=okon"), "the URL follows the search");
+    browser.wait_for_path("q=okon").await;
     if js {
         // The back button returns to the unfiltered list.
         browser.client.back().await.expect("back");
@@ -97,7 +97,7 @@ async fn landlord_journey(js: bool) {
     }
     browser.wait_for_no_text("Sarah Okonkwo").await;
     browser.wait_for_text("Avon Residential Ltd (Karen Lewis)").await;
-    assert!(browser.path().await.contains("landlord_type=company"));
+    browser.wait_for_path("landlord_type=company").await;
     browser.assert_clean_console().await;
 
     // Open and edit.

@@ -28,13 +28,29 @@ fn find_binary(env: &str, names: &[&str]) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// The chromedriver process, stopped when dropped (also when a test panics).
-struct Driver(Child);
+/// The chromedriver process, stopped when dropped (also when a test panics):
+/// first asked to shut down, which closes its browsers, then killed.
+struct Driver {
+    child: Child,
+    port: u16,
+}
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        use std::io::Write;
+        if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", self.port)) {
+            let _ = stream.set_write_timeout(Some(Duration::from_secs(2)));
+            let _ = stream.write_all(b"GET /shutdown HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+        }
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(5) {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -81,14 +97,15 @@ pub async fn launch(base_url: &str, js: bool) -> Option<Browser> {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("free port");
-    let driver = Driver(
-        Command::new(&driver_path)
+    let driver = Driver {
+        child: Command::new(&driver_path)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("start chromedriver"),
-    );
+        port,
+    };
     let profile = tempfile::tempdir().expect("profile dir");
     let webdriver = format!("http://127.0.0.1:{port}");
     let started = Instant::now();
@@ -149,6 +166,22 @@ impl Browser {
         match url.query() {
             Some(query) => format!("{}?{query}", url.path()),
             None => url.path().to_string(),
+        }
+    }
+
+    /// Waits until the current path and query contain `needle`.
+    pub async fn wait_for_path(&self, needle: &str) {
+        let started = Instant::now();
+        loop {
+            let path = self.path().await;
+            if path.contains(needle) {
+                return;
+            }
+            assert!(
+                started.elapsed() < WAIT,
+                "the URL never contained {needle:?}; it is {path}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 
