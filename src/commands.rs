@@ -93,7 +93,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         println!("  portico org create --name \"Your Agency\" --admin-email you@example.com");
         println!("or restart with --demo to explore a demo agency.");
     }
-    let state = AppState::new(db.clone(), Settings::new(&base_url, args.trust_proxy, secret_key));
+    let mut settings = Settings::new(&base_url, args.trust_proxy, secret_key);
+    settings.documents_dir = args.data_dir.join("documents");
+    settings.max_upload_bytes = args.max_upload_mb.saturating_mul(1024 * 1024);
+    let state = AppState::new(db.clone(), settings)?;
     tokio::spawn(jobs::housekeeping(db.clone()));
     let listener = TcpListener::bind(args.bind);
     tracing::info!(bind = %args.bind, base_url = %base_url, "Portico is listening");

@@ -112,6 +112,9 @@ pub struct ServeArgs {
     /// Take the client address from the last X-Forwarded-For entry (only behind a reverse proxy).
     #[arg(long, env = "PORTICO_TRUST_PROXY")]
     pub trust_proxy: bool,
+    /// Largest document upload accepted, in megabytes.
+    #[arg(long, env = "PORTICO_MAX_UPLOAD_MB", default_value_t = 20)]
+    pub max_upload_mb: u64,
     /// Log format: `text` or `json`.
     #[arg(long, env = "PORTICO_LOG_FORMAT", default_value = "text")]
     pub log_format: LogFormat,

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod choice;
 pub mod compliance;
+pub mod documents;
 pub mod landlords;
 pub mod money;
 pub mod offers;

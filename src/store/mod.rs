@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod certificates;
+pub mod documents;
 pub mod landlords;
 pub mod offers;
 pub mod orgs;

@@ -271,7 +271,8 @@ fn tokens_match(expected: &str, given: &str) -> bool {
 const MAX_FORM_BYTES: usize = 1024 * 1024;
 
 /// Refuses a state-changing request unless it carries the session's CSRF token in
-/// the `X-CSRF-Token` header or the `csrf_token` form field. Nothing runs otherwise.
+/// the `X-CSRF-Token` header, the `csrf_token` form field, or (for uploads) the
+/// `csrf_token` query parameter. Nothing runs otherwise.
 pub async fn csrf<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem::Result<Response> {
     if !is_state_changing(req.method()) {
         return ep.call(req).await.map(IntoResponse::into_response);
@@ -281,9 +282,16 @@ pub async fn csrf<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem::Result<Res
     let Some(expected) = expected else {
         return Err(AppError::CsrfRejected.into());
     };
-    let mut valid = req
-        .header("X-CSRF-Token")
-        .is_some_and(|given| tokens_match(&expected, given));
+    // Multipart forms (uploads) carry the token in their action URL, as their
+    // body is streamed to storage rather than read here.
+    let in_query = req.uri().query().is_some_and(|query| {
+        form_urlencoded::parse(query.as_bytes())
+            .any(|(key, value)| key == "csrf_token" && tokens_match(&expected, &value))
+    });
+    let mut valid = in_query
+        || req
+            .header("X-CSRF-Token")
+            .is_some_and(|given| tokens_match(&expected, given));
     let is_form = req
         .header(header::CONTENT_TYPE)
         .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));

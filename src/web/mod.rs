@@ -27,6 +27,10 @@ pub struct Settings {
     pub trust_proxy: bool,
     /// The server secret (HMAC key for portal links and the like).
     pub secret_key: Vec<u8>,
+    /// Where uploaded documents are kept (`DATA_DIR/documents`).
+    pub documents_dir: std::path::PathBuf,
+    /// Largest upload accepted, in bytes.
+    pub max_upload_bytes: u64,
 }
 
 impl Settings {
@@ -38,6 +42,8 @@ impl Settings {
             base_url,
             trust_proxy,
             secret_key,
+            documents_dir: std::path::PathBuf::from("data").join("documents"),
+            max_upload_bytes: 20 * 1024 * 1024,
         }
     }
 }
@@ -55,13 +61,25 @@ pub struct StateInner {
     pub sessions: Arc<SqlSessionStore>,
     /// Resolved settings.
     pub settings: Settings,
+    /// Uploaded files, through `object_store` (the local data dir today; an
+    /// S3-compatible store is a configuration change).
+    pub files: Arc<dyn object_store::ObjectStore>,
 }
 
 impl AppState {
-    /// State over a database with the given settings.
-    pub fn new(db: Db, settings: Settings) -> AppState {
+    /// State over a database with the given settings; creates the documents folder.
+    pub fn new(db: Db, settings: Settings) -> anyhow::Result<AppState> {
+        std::fs::create_dir_all(&settings.documents_dir)?;
+        let files = Arc::new(object_store::local::LocalFileSystem::new_with_prefix(
+            &settings.documents_dir,
+        )?);
         let sessions = Arc::new(SqlSessionStore::new(db.clone()));
-        AppState(Arc::new(StateInner { db, sessions, settings }))
+        Ok(AppState(Arc::new(StateInner {
+            db,
+            sessions,
+            settings,
+            files,
+        })))
     }
 }
 
@@ -80,7 +98,9 @@ pub fn is_htmx(req: &poem::Request) -> bool {
 
 /// The whole application as one endpoint; `main` serves it and tests drive it.
 pub fn app(state: AppState) -> impl Endpoint {
-    use back_office::{account, audit, auth, compliance, home, landlords, properties, tenancies, users, work};
+    use back_office::{
+        account, audit, auth, compliance, documents, home, landlords, properties, tenancies, users, work,
+    };
     use paths::pattern;
 
     let routes = Route::new()
@@ -143,6 +163,12 @@ pub fn app(state: AppState) -> impl Endpoint {
         )
         .at(pattern::OFFER, get(work::show_offer))
         .at(pattern::OFFER_STATUS, post(work::move_offer))
+        .at(pattern::PROPERTY_DOCUMENTS, post(documents::upload))
+        .at(pattern::DOCUMENT_DOWNLOAD, get(documents::download))
+        .at(
+            pattern::DOCUMENT_DELETE,
+            get(documents::confirm_delete).post(documents::delete),
+        )
         .at(paths::HEALTHZ, get(health::healthz))
         .at(paths::READYZ, get(health::readyz))
         .at(pattern::ASSET, get(assets::serve))

@@ -78,6 +78,12 @@ pub mod pattern {
     pub const OFFER: &str = "/offers/:id";
     /// Move an offer to another status (POST).
     pub const OFFER_STATUS: &str = "/offers/:id/status";
+    /// Upload a document to a property (multipart POST).
+    pub const PROPERTY_DOCUMENTS: &str = "/properties/:id/documents";
+    /// Download a document.
+    pub const DOCUMENT_DOWNLOAD: &str = "/documents/:id/download";
+    /// Confirm / delete a document.
+    pub const DOCUMENT_DELETE: &str = "/documents/:id/delete";
     /// A static asset.
     pub const ASSET: &str = "/assets/:name";
 }
@@ -185,4 +191,19 @@ pub fn offer(id: Uuid) -> String {
 /// Move an offer to another status (POST).
 pub fn offer_status(id: Uuid) -> String {
     format!("/offers/{id}/status")
+}
+
+/// Upload a document to a property (multipart POST).
+pub fn property_documents(id: Uuid) -> String {
+    format!("{PROPERTIES}/{id}/documents")
+}
+
+/// Download a document.
+pub fn document_download(id: Uuid) -> String {
+    format!("/documents/{id}/download")
+}
+
+/// Delete a document: GET confirms, POST deletes.
+pub fn document_delete(id: Uuid) -> String {
+    format!("/documents/{id}/delete")
 }

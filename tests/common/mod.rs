@@ -132,8 +132,9 @@ impl TestApp {
             .expect("local address");
         let base_url = format!("http://{addr}");
         let mut settings = Settings::new(&base_url, false, b"test-secret-key-test-secret-key-0123".to_vec());
+        settings.documents_dir = database.dir.path().join("documents");
         adjust(&mut settings);
-        let state = AppState::new(db.clone(), settings);
+        let state = AppState::new(db.clone(), settings).expect("app state");
         tokio::spawn(async move {
             let _ = Server::new_with_acceptor(acceptor).run(portico::app(state)).await;
         });

@@ -4,6 +4,7 @@ pub mod account;
 pub mod audit;
 pub mod auth;
 pub mod compliance;
+pub mod documents;
 pub mod home;
 pub mod landlords;
 pub mod properties;

@@ -347,6 +347,7 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
     let certificates = crate::store::certificates::for_property(&ctx.state.db, viewer.org.id, id).await?;
     let task_list = crate::store::tasks::for_property(&ctx.state.db, viewer.org.id, id).await?;
     let offer_list = crate::store::offers::for_property(&ctx.state.db, viewer.org.id, id).await?;
+    let document_list = crate::store::documents::for_property(&ctx.state.db, viewer.org.id, id).await?;
     let epc = property.epc();
     let content = html! {
         p { a href=(paths::PROPERTIES) { "← All properties" } }
@@ -402,6 +403,7 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
             }
         }
         (super::work::property_sections(&ctx, &property, &task_list, &offer_list, &lookups))
+        (super::documents::property_section(&ctx, &property, &document_list, &tenancies, &certificates))
         section {
             h2 { "History" }
             (history(&entries))
