@@ -85,6 +85,27 @@ async fn portfolio_journey(js: bool) {
     browser.wait_for_text("Valid").await;
     browser.assert_clean_console().await;
 
+    // A document: uploaded from disk, then downloaded.
+    let pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+    let upload_dir = tempfile::tempdir().unwrap();
+    let file = upload_dir.path().join("gas-safety-2026.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    browser.click("#documents summary").await;
+    browser
+        .fill("#upload input[name=title]", "Gas Safety record 2026")
+        .await;
+    browser.choose("#upload select[name=visibility]", "landlord").await;
+    browser
+        .type_into("#upload input[name=file]", &file.display().to_string())
+        .await;
+    browser.click("#upload button[type=submit]").await;
+    browser
+        .wait_for_text("\"Gas Safety record 2026\" has been uploaded.")
+        .await;
+    browser.click("a[href$='/download']").await;
+    assert_eq!(browser.wait_for_download("gas-safety-2026.pdf").await, pdf.to_vec());
+    browser.assert_clean_console().await;
+
     // A task for the landlord.
     browser.click("a[href$='/tasks/new']").await;
     browser

@@ -106,6 +106,7 @@ fn help_lists_every_option_with_its_environment_variable() {
         "PORTICO_SECRET_KEY",
         "--demo",
         "PORTICO_LOG_FORMAT",
+        "PORTICO_MAX_UPLOAD_MB",
     ] {
         assert!(out.contains(option), "serve --help lacks {option}:\n{out}");
     }

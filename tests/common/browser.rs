@@ -113,7 +113,12 @@ pub async fn launch(base_url: &str, js: bool) -> Option<Browser> {
         assert!(started.elapsed() < WAIT, "chromedriver did not start");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let mut prefs = json!({});
+    let downloads = profile.path().join("downloads");
+    std::fs::create_dir_all(&downloads).expect("downloads dir");
+    let mut prefs = json!({
+        "download.default_directory": downloads.display().to_string(),
+        "download.prompt_for_download": false,
+    });
     if !js {
         prefs["profile.managed_default_content_settings.javascript"] = json!(2);
     }
@@ -147,6 +152,33 @@ pub async fn launch(base_url: &str, js: bool) -> Option<Browser> {
 }
 
 impl Browser {
+    /// Where the browser saves downloads.
+    pub fn downloads_dir(&self) -> std::path::PathBuf {
+        self._profile.path().join("downloads")
+    }
+
+    /// Waits for a finished download named `name` and returns its bytes.
+    pub async fn wait_for_download(&self, name: &str) -> Vec<u8> {
+        let path = self.downloads_dir().join(name);
+        let started = Instant::now();
+        loop {
+            if let Ok(bytes) = std::fs::read(&path) {
+                return bytes;
+            }
+            let present: Vec<_> = std::fs::read_dir(self.downloads_dir())
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.file_name())
+                .collect();
+            assert!(
+                started.elapsed() < WAIT,
+                "no download {name:?}; the folder has {present:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Whether JavaScript runs in this browser.
     pub fn js(&self) -> bool {
         self.js
