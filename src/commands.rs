@@ -85,18 +85,18 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let secret_key = secret::resolve(args.secret_key.as_deref(), &args.data_dir)?;
     let db = open(&args.database).await?;
     let base_url = args.effective_base_url();
+    let mut settings = Settings::new(&base_url, args.trust_proxy, secret_key);
+    settings.documents_dir = args.data_dir.join("documents");
+    settings.max_upload_bytes = args.max_upload_mb.saturating_mul(1024 * 1024);
+    let state = AppState::new(db.clone(), settings)?;
     if args.demo {
-        let login = demo::ensure(&db).await?;
+        let login = demo::ensure(&db, state.files.as_ref()).await?;
         println!("Demo admin login: {base_url}/login {} {}", login.email, login.password);
     } else if orgs::count(&db).await? == 0 {
         println!("No agency exists yet. Create one with:");
         println!("  portico org create --name \"Your Agency\" --admin-email you@example.com");
         println!("or restart with --demo to explore a demo agency.");
     }
-    let mut settings = Settings::new(&base_url, args.trust_proxy, secret_key);
-    settings.documents_dir = args.data_dir.join("documents");
-    settings.max_upload_bytes = args.max_upload_mb.saturating_mul(1024 * 1024);
-    let state = AppState::new(db.clone(), settings)?;
     tokio::spawn(jobs::housekeeping(db.clone()));
     let listener = TcpListener::bind(args.bind);
     tracing::info!(bind = %args.bind, base_url = %base_url, "Portico is listening");

@@ -33,7 +33,7 @@ pub struct DemoLogin {
 }
 
 /// Creates the demo agency on first use; afterwards resets its admin's password.
-pub async fn ensure(db: &Db) -> anyhow::Result<DemoLogin> {
+pub async fn ensure(db: &Db, files: &dyn object_store::ObjectStore) -> anyhow::Result<DemoLogin> {
     let password = passwords::one_time_password();
     if orgs::find_demo(db).await?.is_some() {
         provision::set_password(db, ADMIN_EMAIL, &password, false).await?;
@@ -141,6 +141,40 @@ pub async fn ensure(db: &Db) -> anyhow::Result<DemoLogin> {
                         offers::move_to(&mut tx, &offer, *step, &system)
                             .await
                             .map_err(|err| anyhow::anyhow!("demo offer: {err}"))?;
+                    }
+                }
+                if property_seed % 3 != 1 {
+                    for (title, category, visibility, name, bytes) in
+                        demo_documents(property_seed, &fields.address_line1).into_iter()
+                    {
+                        let id = crate::store::new_id();
+                        let path = crate::store::documents::storage_path(org_id, id);
+                        object_store::ObjectStoreExt::put(files, &path, bytes.clone().into()).await?;
+                        let kind = crate::domain::documents::sniff(&bytes, &name).map_err(anyhow::Error::msg)?;
+                        let upload = crate::store::documents::Upload {
+                            id,
+                            file_name: name,
+                            content_type: kind.content_type(),
+                            size_bytes: bytes.len() as i64,
+                        };
+                        let details = crate::domain::documents::DocumentFields {
+                            title,
+                            category,
+                            visibility,
+                            tenancy_id: None,
+                            certificate_id: None,
+                        };
+                        crate::store::documents::create(
+                            &mut tx,
+                            org_id,
+                            property_id,
+                            &fields.address_line1,
+                            &details,
+                            &upload,
+                            None,
+                            &system,
+                        )
+                        .await?;
                     }
                 }
                 for tenancy in demo_tenancies(&mut tenancy_count, fields.status) {
@@ -738,4 +772,100 @@ fn demo_offer(seed: usize, status: PropertyStatus) -> Option<(OfferForm, &'stati
         },
         PATHS[seed % PATHS.len()],
     ))
+}
+
+/// Documents for a demo property, one of each visibility: small real PDFs and a
+/// PNG photo. Returns (title, category, visibility, file name, bytes).
+fn demo_documents(
+    seed: usize,
+    address: &str,
+) -> Vec<(
+    String,
+    crate::domain::documents::Category,
+    crate::domain::documents::Visibility,
+    String,
+    Vec<u8>,
+)> {
+    use crate::domain::documents::{Category, Visibility};
+    let slug: String = address
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .take(16)
+        .collect::<String>()
+        .to_lowercase();
+    vec![
+        (
+            "Tenancy agreement".into(),
+            Category::Agreement,
+            [Visibility::All, Visibility::Tenant][seed % 2],
+            format!("agreement-{slug}.pdf"),
+            small_pdf(&format!("Assured periodic tenancy agreement - {address}")),
+        ),
+        (
+            "Gas Safety record".into(),
+            Category::Certificate,
+            Visibility::Landlord,
+            format!("gas-safety-{slug}.pdf"),
+            small_pdf(&format!("Landlord Gas Safety Record CP12 - {address}")),
+        ),
+        (
+            "Front elevation".into(),
+            Category::Photo,
+            Visibility::All,
+            format!("front-{slug}.png"),
+            small_png(),
+        ),
+        (
+            "Internal inspection notes".into(),
+            Category::Correspondence,
+            Visibility::Internal,
+            format!("inspection-{slug}.pdf"),
+            small_pdf("Mid-term inspection: minor damp in the bathroom; follow up with the landlord."),
+        ),
+    ]
+}
+
+/// A one-page PDF showing `text` (ASCII only).
+fn small_pdf(text: &str) -> Vec<u8> {
+    let text: String = text
+        .chars()
+        .filter(|c| c.is_ascii() && !matches!(c, '(' | ')' | '\\'))
+        .collect();
+    let stream = format!("BT /F1 14 Tf 50 780 Td ({text}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{stream}\nendstream", stream.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+    ];
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for offset in offsets {
+        pdf.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    pdf
+}
+
+/// A valid 1×1 PNG (a single brand-blue pixel).
+fn small_png() -> Vec<u8> {
+    vec![
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00,
+        0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53, 0xDE, 0x00, 0x00, 0x00,
+        0x0C, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x90, 0x8F, 0xEF, 0x06, 0x00, 0x01, 0xAA, 0x01, 0x0A, 0x77,
+        0x85, 0x4A, 0xC2, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+    ]
 }
