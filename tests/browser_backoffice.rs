@@ -84,6 +84,15 @@ async fn sign_in_add_user_see_audit_sign_out(js: bool) {
     }
     browser.assert_clean_console().await;
 
+    // Agency settings: the portal preview follows the typed colour.
+    browser.click("a[href='/settings']").await;
+    browser.fill("input[name=primary_color]", "#ffff00").await;
+    if !js {
+        browser.click("button[formaction='/settings']").await;
+    }
+    browser.wait_for_text("below the 4.5:1 that WCAG AA asks for").await;
+    browser.assert_clean_console().await;
+
     browser.click("form[action='/logout'] button").await;
     browser.wait_for_text("You have signed out.").await;
     browser.goto("/users").await;

@@ -1,6 +1,7 @@
 //! Domain types and rules: parse, don't validate. Nothing here does I/O.
 
 pub mod audit;
+pub mod branding;
 pub mod choice;
 pub mod compliance;
 pub mod documents;

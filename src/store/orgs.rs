@@ -173,3 +173,59 @@ pub async fn branches(db: &Db, org_id: Uuid) -> Result<Vec<Branch>, sqlx::Error>
             .await
     })
 }
+
+/// Saves the agency's name and branding and writes the audit row.
+pub async fn update_branding(
+    tx: &mut Tx,
+    org: &Organisation,
+    f: &crate::domain::branding::BrandingFields,
+    actor: &crate::domain::audit::Actor,
+) -> Result<bool, sqlx::Error> {
+    let changes = crate::domain::audit::Changes::new()
+        .field("name", Some(&org.name), Some(&f.name))
+        .field("logo_url", org.logo_url.as_deref(), f.logo_url.as_deref())
+        .field("primary_color", Some(&org.primary_color), Some(&f.primary_color))
+        .field(
+            "support_email",
+            org.support_email.as_deref(),
+            f.support_email.as_deref(),
+        )
+        .field(
+            "support_phone",
+            org.support_phone.as_deref(),
+            f.support_phone.as_deref(),
+        );
+    if changes.is_empty() {
+        return Ok(false);
+    }
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "UPDATE organisations SET name = $1, logo_url = $2, primary_color = $3, support_email = $4, \
+             support_phone = $5, updated_at = $6 WHERE id = $7",
+        )
+        .bind(&f.name)
+        .bind(&f.logo_url)
+        .bind(&f.primary_color)
+        .bind(&f.support_email)
+        .bind(&f.support_phone)
+        .bind(super::now())
+        .bind(org.id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    super::audit::record(
+        tx,
+        super::audit::Entry {
+            org_id: org.id,
+            actor,
+            action: "organisation.branding",
+            entity_type: "organisation",
+            entity_id: Some(org.id),
+            description: "updated the agency's name and branding".into(),
+            changes,
+        },
+    )
+    .await?;
+    Ok(true)
+}

@@ -99,7 +99,7 @@ pub fn is_htmx(req: &poem::Request) -> bool {
 /// The whole application as one endpoint; `main` serves it and tests drive it.
 pub fn app(state: AppState) -> impl Endpoint {
     use back_office::{
-        account, audit, auth, compliance, documents, home, landlords, properties, tenancies, users, work,
+        account, audit, auth, compliance, documents, home, landlords, properties, settings, tenancies, users, work,
     };
     use paths::pattern;
 
@@ -169,6 +169,9 @@ pub fn app(state: AppState) -> impl Endpoint {
             pattern::DOCUMENT_DELETE,
             get(documents::confirm_delete).post(documents::delete),
         )
+        .at(paths::SETTINGS, get(settings::page).post(settings::save))
+        .at(paths::SETTINGS_PREVIEW, get(settings::preview_fragment))
+        .at(paths::BRAND_CSS, get(settings::brand_css))
         .at(paths::HEALTHZ, get(health::healthz))
         .at(paths::READYZ, get(health::readyz))
         .at(pattern::ASSET, get(assets::serve))

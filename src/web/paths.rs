@@ -27,6 +27,12 @@ pub const PROPERTIES: &str = "/properties";
 pub const PROPERTY_NEW: &str = "/properties/new";
 /// The agency's compliance page.
 pub const COMPLIANCE: &str = "/compliance";
+/// Agency settings (admins).
+pub const SETTINGS: &str = "/settings";
+/// The settings page's live preview fragment.
+pub const SETTINGS_PREVIEW: &str = "/settings/preview";
+/// The brand colour as CSS variables (`?color=rrggbb`).
+pub const BRAND_CSS: &str = "/brand.css";
 /// Liveness probe.
 pub const HEALTHZ: &str = "/healthz";
 /// Readiness probe (database reachable).

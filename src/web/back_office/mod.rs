@@ -8,6 +8,7 @@ pub mod documents;
 pub mod home;
 pub mod landlords;
 pub mod properties;
+pub mod settings;
 pub mod tenancies;
 pub mod users;
 pub mod work;

@@ -78,6 +78,7 @@ pub fn page(ctx: &Ctx, title: &str, content: Markup) -> Markup {
                                     @if viewer.is_admin() {
                                         (nav_link(ctx, paths::USERS, "Users"))
                                         (nav_link(ctx, paths::AUDIT, "Audit"))
+                                        (nav_link(ctx, paths::SETTINGS, "Settings"))
                                     }
                                     (nav_link(ctx, paths::ACCOUNT, "My account"))
                                 }
