@@ -98,6 +98,24 @@ async fn a_property_is_added_to_a_landlord_with_its_address_checked() {
     assert!(!saved.has_gas, "an unticked box means no gas");
     let page = admin.get(&format!("/properties/{id}")).await;
     assert!(page.body.contains("Below minimum (E)"));
+    for section in [
+        "overview",
+        "compliance",
+        "tenancies",
+        "tasks",
+        "offers",
+        "documents",
+        "history",
+    ] {
+        assert!(
+            page.body.contains(&format!(r##"href="#{section}""##)),
+            "a tab for {section}"
+        );
+        assert!(
+            page.body.contains(&format!(r#"id="{section}""#)),
+            "a section for {section}"
+        );
+    }
     let landlord_page = admin.get(&format!("/landlords/{owner}")).await;
     assert!(landlord_page.body.contains("Properties (1)"));
     assert!(landlord_page.body.contains("Flat 2, 14 Royal York Crescent"));

@@ -36,7 +36,7 @@ pub fn property_section(property: &Property, certificates: &[Certificate]) -> Ma
     let missing = store::missing(property.status(), property.has_gas, certificates);
     let current = store::current(certificates);
     html! {
-        section class="card" {
+        section class="card" id="compliance" {
             div class="actions" {
                 h2 { "Compliance" }
                 a class="button secondary" href=(paths::property_certificate_new(property.id)) { "Add a certificate" }

@@ -358,7 +358,16 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
         div class="actions card" {
             a class="button" href=(paths::property_edit(id)) { "Edit" }
         }
-        div class="grid-2" {
+        nav class="tabs" aria-label="Sections of this property" {
+            a href="#overview" { "Overview" }
+            a href="#compliance" { "Compliance" }
+            a href="#tenancies" { "Tenancies (" (tenancies.len()) ")" }
+            a href="#tasks" { "Tasks" }
+            a href="#offers" { "Offers (" (offer_list.len()) ")" }
+            a href="#documents" { "Documents (" (document_list.len()) ")" }
+            a href="#history" { "History" }
+        }
+        div class="grid-2" id="overview" {
             section class="card" {
                 h2 { "The property" }
                 dl class="details" {
@@ -391,7 +400,7 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
             }
         }
         (super::compliance::property_section(&property, &certificates))
-        section class="card" {
+        section class="card" id="tenancies" {
             div class="actions" {
                 h2 { "Tenancies (" (tenancies.len()) ")" }
                 a class="button secondary" href=(paths::property_tenancy_new(id)) { "Add a tenancy" }
@@ -404,7 +413,7 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
         }
         (super::work::property_sections(&ctx, &property, &task_list, &offer_list, &lookups))
         (super::documents::property_section(&ctx, &property, &document_list, &tenancies, &certificates))
-        section {
+        section id="history" {
             h2 { "History" }
             (history(&entries))
         }

@@ -49,7 +49,7 @@ pub fn property_sections(
 ) -> Markup {
     let today = today();
     html! {
-        section class="card" {
+        section class="card" id="tasks" {
             div class="actions" {
                 h2 { "Tasks (" (task_list.iter().filter(|t| t.status == "pending").count()) " pending)" }
                 a class="button secondary" href=(paths::property_task_new(property.id)) { "Add a task" }
@@ -88,7 +88,7 @@ pub fn property_sections(
                 }
             }
         }
-        section class="card" {
+        section class="card" id="offers" {
             div class="actions" {
                 h2 { "Offers (" (offer_list.len()) ")" }
                 a class="button secondary" href=(paths::property_offer_new(property.id)) { "Record an offer" }
