@@ -5,7 +5,6 @@ mod common;
 
 use chrono::{NaiveDate, TimeDelta, Utc};
 use common::*;
-use portico::domain::audit::Actor;
 
 /// A landlord and a property of this agency; returns the property id.
 async fn property(
@@ -16,32 +15,13 @@ async fn property(
     has_gas: bool,
     branch: Option<uuid::Uuid>,
 ) -> uuid::Uuid {
-    let landlord = portico::domain::landlords::LandlordForm {
-        first_name: "Jane".into(),
-        last_name: "Smith".into(),
-        email: format!("jane.{}@example.com", uuid::Uuid::new_v4().simple()),
-        ..portico::domain::landlords::LandlordForm::with_defaults()
-    };
-    let mut tx = app.db.begin().await.unwrap();
-    let landlord_id =
-        portico::store::landlords::create(&mut tx, org_id, &landlord.parse().unwrap(), None, &Actor::system())
-            .await
-            .unwrap();
-    let form = portico::domain::properties::PropertyForm {
-        landlord_id: landlord_id.to_string(),
-        branch_id: branch.map(|b| b.to_string()).unwrap_or_default(),
-        address_line1: line1.into(),
-        city: "Bristol".into(),
-        postcode: "BS8 4JX".into(),
-        status: status.into(),
-        has_gas: has_gas.then(|| "on".into()),
-        ..portico::domain::properties::PropertyForm::with_defaults()
-    };
-    let id = portico::store::properties::create(&mut tx, org_id, &form.parse().unwrap(), &Actor::system())
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    id
+    app.property(org_id, |p| {
+        p.address_line1 = line1.into();
+        p.status = status.into();
+        p.has_gas = has_gas.then(|| "on".into());
+        p.branch_id = branch.map(|b| b.to_string()).unwrap_or_default();
+    })
+    .await
 }
 
 fn day(offset: i64) -> String {

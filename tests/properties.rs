@@ -7,24 +7,7 @@ use portico::store::properties as store;
 
 /// Adds a landlord directly; returns its id.
 async fn landlord(app: &TestApp, org_id: uuid::Uuid, first: &str, last: &str) -> uuid::Uuid {
-    let form = portico::domain::landlords::LandlordForm {
-        first_name: first.into(),
-        last_name: last.into(),
-        email: format!("{}@example.com", first.to_lowercase()),
-        ..portico::domain::landlords::LandlordForm::with_defaults()
-    };
-    let mut tx = app.db.begin().await.unwrap();
-    let id = portico::store::landlords::create(
-        &mut tx,
-        org_id,
-        &form.parse().unwrap(),
-        None,
-        &portico::domain::audit::Actor::system(),
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    id
+    app.landlord(org_id, first, last).await
 }
 
 /// Adds a property through the form; returns its id.

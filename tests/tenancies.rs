@@ -3,34 +3,10 @@
 mod common;
 
 use common::*;
-use portico::domain::audit::Actor;
 
 /// A landlord and a property of this agency, made directly; returns the property id.
 async fn property(app: &TestApp, org_id: uuid::Uuid, kind: &str) -> uuid::Uuid {
-    let landlord = portico::domain::landlords::LandlordForm {
-        first_name: "Jane".into(),
-        last_name: "Smith".into(),
-        email: format!("jane.{}@example.com", uuid::Uuid::new_v4().simple()),
-        ..portico::domain::landlords::LandlordForm::with_defaults()
-    };
-    let mut tx = app.db.begin().await.unwrap();
-    let landlord_id =
-        portico::store::landlords::create(&mut tx, org_id, &landlord.parse().unwrap(), None, &Actor::system())
-            .await
-            .unwrap();
-    let form = portico::domain::properties::PropertyForm {
-        landlord_id: landlord_id.to_string(),
-        address_line1: "14 Royal York Crescent".into(),
-        city: "Bristol".into(),
-        postcode: "BS8 4JX".into(),
-        property_type: kind.into(),
-        ..portico::domain::properties::PropertyForm::with_defaults()
-    };
-    let id = portico::store::properties::create(&mut tx, org_id, &form.parse().unwrap(), &Actor::system())
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    id
+    app.property(org_id, |p| p.property_type = kind.into()).await
 }
 
 fn tenancy<'a>(rent: &'a str, start: &'a str, status: &'a str) -> Vec<(&'a str, &'a str)> {

@@ -525,7 +525,7 @@ pub async fn list(
     after: Option<&Cursor>,
     limit: u32,
 ) -> Result<(Vec<Landlord>, Option<Cursor>), sqlx::Error> {
-    let mut rows: Vec<Landlord> = on_pool!(db, |pool| {
+    let rows: Vec<Landlord> = on_pool!(db, |pool| {
         let mut query = sqlx::QueryBuilder::new(select_landlord!("WHERE org_id = "));
         query.push_bind(org_id);
         for term in &filter.search {
@@ -552,31 +552,13 @@ pub async fn list(
         if let Some(agent) = filter.managed_by_user_id {
             query.push(" AND managed_by_user_id = ").push_bind(agent);
         }
-        if let Some(after) = after {
-            query
-                .push(" AND (sort_key > ")
-                .push_bind(after.sort_key.clone())
-                .push(" OR (sort_key = ")
-                .push_bind(after.sort_key.clone())
-                .push(" AND id > ")
-                .push_bind(after.id)
-                .push("))");
-        }
-        query
-            .push(" ORDER BY sort_key, id LIMIT ")
-            .push_bind(i64::from(limit) + 1);
+        crate::push_keyset!(query, "", after, limit);
         query.build_query_as::<Landlord>().fetch_all(pool).await
     })?;
-    let next = if rows.len() > limit as usize {
-        rows.truncate(limit as usize);
-        rows.last().map(|last| Cursor {
-            sort_key: last.sort_key.clone(),
-            id: last.id,
-        })
-    } else {
-        None
-    };
-    Ok((rows, next))
+    Ok(super::page_of(rows, limit, |last| Cursor {
+        sort_key: last.sort_key.clone(),
+        id: last.id,
+    }))
 }
 
 /// How many landlords an agency has, in each status.

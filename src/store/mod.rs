@@ -69,3 +69,37 @@ pub fn like_pattern(term: &str) -> String {
     escaped.push('%');
     escaped
 }
+
+/// Appends the keyset condition "after this cursor" and the ordering and limit
+/// (one extra row, to know whether a next page exists) to a list query whose
+/// rows have `sort_key` and `id` columns under `$prefix` (e.g. `"p."`).
+#[macro_export]
+macro_rules! push_keyset {
+    ($query:expr, $prefix:literal, $after:expr, $limit:expr) => {{
+        if let Some(after) = $after {
+            $query
+                .push(concat!(" AND (", $prefix, "sort_key > "))
+                .push_bind(after.sort_key.clone())
+                .push(concat!(" OR (", $prefix, "sort_key = "))
+                .push_bind(after.sort_key.clone())
+                .push(concat!(" AND ", $prefix, "id > "))
+                .push_bind(after.id)
+                .push("))");
+        }
+        $query
+            .push(concat!(" ORDER BY ", $prefix, "sort_key, ", $prefix, "id LIMIT "))
+            .push_bind(i64::from($limit) + 1);
+    }};
+}
+
+/// Cuts a list fetched with one extra row down to `limit` and says where the
+/// next page starts, if there is one.
+pub fn page_of<T>(mut rows: Vec<T>, limit: u32, cursor_of: impl Fn(&T) -> Cursor) -> (Vec<T>, Option<Cursor>) {
+    if rows.len() > limit as usize {
+        rows.truncate(limit as usize);
+        let next = rows.last().map(cursor_of);
+        (rows, next)
+    } else {
+        (rows, None)
+    }
+}

@@ -328,7 +328,7 @@ pub async fn list(
     after: Option<&Cursor>,
     limit: u32,
 ) -> Result<(Vec<Property>, Option<Cursor>), sqlx::Error> {
-    let mut rows: Vec<Property> = on_pool!(db, |pool| {
+    let rows: Vec<Property> = on_pool!(db, |pool| {
         let mut query = sqlx::QueryBuilder::new(select_property!("WHERE p.org_id = "));
         query.push_bind(org_id);
         for term in &filter.search {
@@ -358,29 +358,11 @@ pub async fn list(
         if let Some(landlord) = filter.landlord_id {
             query.push(" AND p.landlord_id = ").push_bind(landlord);
         }
-        if let Some(after) = after {
-            query
-                .push(" AND (p.sort_key > ")
-                .push_bind(after.sort_key.clone())
-                .push(" OR (p.sort_key = ")
-                .push_bind(after.sort_key.clone())
-                .push(" AND p.id > ")
-                .push_bind(after.id)
-                .push("))");
-        }
-        query
-            .push(" ORDER BY p.sort_key, p.id LIMIT ")
-            .push_bind(i64::from(limit) + 1);
+        crate::push_keyset!(query, "p.", after, limit);
         query.build_query_as::<Property>().fetch_all(pool).await
     })?;
-    let next = if rows.len() > limit as usize {
-        rows.truncate(limit as usize);
-        rows.last().map(|last| Cursor {
-            sort_key: last.sort_key.clone(),
-            id: last.id,
-        })
-    } else {
-        None
-    };
-    Ok((rows, next))
+    Ok(super::page_of(rows, limit, |last| Cursor {
+        sort_key: last.sort_key.clone(),
+        id: last.id,
+    }))
 }

@@ -385,3 +385,56 @@ pub fn skipped(reason: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr().lock(), "skipped: {reason}");
 }
+
+impl TestApp {
+    /// Adds a landlord directly (as the system); returns its id.
+    pub async fn landlord(&self, org_id: uuid::Uuid, first: &str, last: &str) -> uuid::Uuid {
+        let form = portico::domain::landlords::LandlordForm {
+            first_name: first.into(),
+            last_name: last.into(),
+            email: format!("{}.{}@example.com", first.to_lowercase(), uuid::Uuid::new_v4().simple()),
+            ..portico::domain::landlords::LandlordForm::with_defaults()
+        };
+        let mut tx = self.db.begin().await.expect("begin");
+        let id = portico::store::landlords::create(
+            &mut tx,
+            org_id,
+            &form.parse().expect("valid landlord"),
+            None,
+            &portico::domain::audit::Actor::system(),
+        )
+        .await
+        .expect("create landlord");
+        tx.commit().await.expect("commit");
+        id
+    }
+
+    /// Adds a landlord and one property (14 Royal York Crescent, Bristol, unless
+    /// `adjust` changes it); returns the property id.
+    pub async fn property(
+        &self,
+        org_id: uuid::Uuid,
+        adjust: impl FnOnce(&mut portico::domain::properties::PropertyForm),
+    ) -> uuid::Uuid {
+        let landlord_id = self.landlord(org_id, "Jane", "Smith").await;
+        let mut form = portico::domain::properties::PropertyForm {
+            landlord_id: landlord_id.to_string(),
+            address_line1: "14 Royal York Crescent".into(),
+            city: "Bristol".into(),
+            postcode: "BS8 4JX".into(),
+            ..portico::domain::properties::PropertyForm::with_defaults()
+        };
+        adjust(&mut form);
+        let mut tx = self.db.begin().await.expect("begin");
+        let id = portico::store::properties::create(
+            &mut tx,
+            org_id,
+            &form.parse().expect("valid property"),
+            &portico::domain::audit::Actor::system(),
+        )
+        .await
+        .expect("create property");
+        tx.commit().await.expect("commit");
+        id
+    }
+}
