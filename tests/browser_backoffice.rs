@@ -4,16 +4,8 @@
 
 mod common;
 
-use common::browser::{Browser, launch};
+use common::browser::launch;
 use common::*;
-
-async fn sign_in(browser: &Browser, email: &str, password: &str) {
-    browser.goto("/login").await;
-    browser.fill("input[name=email]", email).await;
-    browser.fill("input[name=password]", password).await;
-    browser.click("form[action='/login'] button[type=submit]").await;
-    browser.wait_for_text("Welcome, Ada Admin").await;
-}
 
 async fn sign_in_add_user_see_audit_sign_out(js: bool) {
     let app = TestApp::spawn().await;
@@ -22,7 +14,8 @@ async fn sign_in_add_user_see_audit_sign_out(js: bool) {
         return;
     };
 
-    sign_in(&browser, &agency.admin.email, ADMIN_PASSWORD).await;
+    browser.sign_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    browser.wait_for_text("Welcome, Ada Admin").await;
     assert_eq!(
         browser.htmx_loaded().await,
         js,

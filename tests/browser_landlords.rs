@@ -40,11 +40,7 @@ async fn landlord_journey(js: bool) {
     let Some(browser) = launch(&app.base_url, js).await else {
         return;
     };
-    browser.goto("/login").await;
-    browser.fill("input[name=email]", &agency.admin.email).await;
-    browser.fill("input[name=password]", ADMIN_PASSWORD).await;
-    browser.click("form[action='/login'] button[type=submit]").await;
-    browser.wait_for_text("Welcome").await;
+    browser.sign_in(&agency.admin.email, ADMIN_PASSWORD).await;
 
     // Create, with a mistake first.
     browser.click("nav a[href='/landlords']").await;

@@ -30,11 +30,7 @@ async fn portfolio_journey(js: bool) {
     let Some(browser) = launch(&app.base_url, js).await else {
         return;
     };
-    browser.goto("/login").await;
-    browser.fill("input[name=email]", &agency.admin.email).await;
-    browser.fill("input[name=password]", ADMIN_PASSWORD).await;
-    browser.click("form[action='/login'] button[type=submit]").await;
-    browser.wait_for_text("Welcome").await;
+    browser.sign_in(&agency.admin.email, ADMIN_PASSWORD).await;
 
     // A property for the landlord.
     browser.goto(&format!("/landlords/{landlord_id}")).await;

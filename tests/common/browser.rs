@@ -184,6 +184,15 @@ impl Browser {
         self.js
     }
 
+    /// Signs in through the sign-in form and waits for the home page.
+    pub async fn sign_in(&self, email: &str, password: &str) {
+        self.goto("/login").await;
+        self.fill("input[name=email]", email).await;
+        self.fill("input[name=password]", password).await;
+        self.click("form[action='/login'] button[type=submit]").await;
+        self.wait_for_text("Welcome").await;
+    }
+
     /// Opens a path of the app.
     pub async fn goto(&self, path: &str) {
         self.client
