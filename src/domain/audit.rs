@@ -116,6 +116,21 @@ impl Changes {
         self
     }
 
+    /// The fields that differ between two snapshots of a record, each a list of
+    /// (field, shown value) in the same order; with no `before`, every field of
+    /// `after` that has a value (a creation).
+    pub fn between(
+        before: Option<&[(&'static str, Option<String>)]>,
+        after: &[(&'static str, Option<String>)],
+    ) -> Changes {
+        let mut changes = Changes::new();
+        for (i, (field, to)) in after.iter().enumerate() {
+            let from = before.and_then(|b| b.get(i)).and_then(|(_, v)| v.as_deref());
+            changes = changes.field(field, from, to.as_deref());
+        }
+        changes
+    }
+
     /// Whether nothing changed.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
@@ -125,6 +140,16 @@ impl Changes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn between_lists_only_the_fields_that_differ() {
+        let before = [("name", Some("A".to_string())), ("phone", None)];
+        let after = [("name", Some("A".to_string())), ("phone", Some("0117".to_string()))];
+        let changes = Changes::between(Some(&before), &after);
+        assert_eq!(changes.0.len(), 1);
+        assert_eq!(changes.0[0].field, "phone");
+        assert_eq!(Changes::between(None, &after).0.len(), 2);
+    }
 
     #[test]
     fn secrets_keep_no_value_and_unchanged_fields_are_skipped() {

@@ -279,13 +279,7 @@ fn audit_values(f: &LandlordFields) -> Vec<(&'static str, Option<String>)> {
 }
 
 fn diff(before: Option<&LandlordFields>, after: &LandlordFields) -> Changes {
-    let old = before.map(audit_values);
-    let mut changes = Changes::new();
-    for (i, (field, to)) in audit_values(after).into_iter().enumerate() {
-        let from = old.as_ref().and_then(|old| old[i].1.clone());
-        changes = changes.field(field, from.as_deref(), to.as_deref());
-    }
-    changes
+    Changes::between(before.map(audit_values).as_deref(), &audit_values(after))
 }
 
 fn full_name(f: &LandlordFields) -> String {

@@ -132,13 +132,8 @@ fn values(f: &PropertyFields) -> Vec<(&'static str, Option<String>)> {
     ]
 }
 
-fn diff(before: Option<Vec<(&'static str, Option<String>)>>, after: &PropertyFields) -> Changes {
-    let mut changes = Changes::new();
-    for (i, (field, to)) in values(after).into_iter().enumerate() {
-        let from = before.as_ref().and_then(|b| b[i].1.clone());
-        changes = changes.field(field, from.as_deref(), to.as_deref());
-    }
-    changes
+fn diff(before: Option<&PropertyFields>, after: &PropertyFields) -> Changes {
+    Changes::between(before.map(values).as_deref(), &values(after))
 }
 
 /// The byte-ordered sort key: the address, lower-cased.
@@ -220,7 +215,7 @@ pub async fn create(tx: &mut Tx, org_id: Uuid, f: &PropertyFields, actor: &Actor
 
 /// Saves new fields; returns false (writing nothing) when nothing changed.
 pub async fn update(tx: &mut Tx, p: &Property, f: &PropertyFields, actor: &Actor) -> Result<bool, sqlx::Error> {
-    let changes = diff(Some(values(&p.fields())), f);
+    let changes = diff(Some(&p.fields()), f);
     if changes.is_empty() {
         return Ok(false);
     }

@@ -160,13 +160,7 @@ fn values(f: &TenancyFields) -> Vec<(&'static str, Option<String>)> {
 }
 
 fn diff(before: Option<&TenancyFields>, after: &TenancyFields) -> Changes {
-    let old = before.map(values);
-    let mut changes = Changes::new();
-    for (i, (field, to)) in values(after).into_iter().enumerate() {
-        let from = old.as_ref().and_then(|o| o[i].1.clone());
-        changes = changes.field(field, from.as_deref(), to.as_deref());
-    }
-    changes
+    Changes::between(before.map(values).as_deref(), &values(after))
 }
 
 /// Finds the agency's tenant with this email, creating or refreshing them.
