@@ -77,7 +77,7 @@ fn page_markup(ctx: &Ctx, form: &BrandingForm, errors: &FieldErrors) -> Markup {
             div class="card" {
                 (error_summary(errors, &["name", "logo_url", "primary_color", "support_email", "support_phone"]))
                 form class="stack" method="post" action=(paths::SETTINGS) novalidate
-                    hx-get=(paths::SETTINGS_PREVIEW) hx-trigger="input changed delay:300ms, change" hx-target={ "#" (PREVIEW_ID) } hx-swap="outerHTML" {
+                    hx-get=(paths::SETTINGS_PREVIEW) hx-params="not csrf_token" hx-trigger="input changed delay:300ms, change" hx-target={ "#" (PREVIEW_ID) } hx-swap="outerHTML" {
                     (csrf_input(&ctx.csrf))
                     (Input::text("name", "Agency name", &form.name).required().render(errors))
                     (Input::text("logo_url", "Logo address (optional)", &form.logo_url).kind("url").hint("Must start with https://").render(errors))
