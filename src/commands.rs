@@ -11,6 +11,8 @@ use crate::config::{Cli, Command, DatabaseArgs, LogFormat, OrgCommand, ServeArgs
 use crate::db::{Db, is_postgres_url};
 use crate::store::orgs;
 use crate::web::{AppState, Settings};
+use crate::mail::Mailer;
+use crate::mail::outbox::{self, OutboxSettings};
 use crate::{demo, jobs, passwords, provision, secret};
 
 /// Runs the parsed command line.
@@ -83,6 +85,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let secret_key = secret::resolve(args.secret_key.as_deref(), &args.data_dir)?;
+    let mail_from: lettre::message::Mailbox = args
+        .mail_from
+        .parse()
+        .with_context(|| format!("PORTICO_MAIL_FROM is not a valid address: {}", args.mail_from))?;
+    let mailer = Mailer::from_config(args.smtp_url.as_deref(), &args.data_dir)?;
     let db = open(&args.database).await?;
     let base_url = args.effective_base_url();
     let mut settings = Settings::new(&base_url, args.trust_proxy, secret_key);
@@ -92,12 +99,17 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     if args.demo {
         let login = demo::ensure(&db, state.files.as_ref()).await?;
         println!("Demo admin login: {base_url}/login {} {}", login.email, login.password);
+        if let Some(token) = demo::portal_token(&db).await? {
+            println!("Demo landlord portal: {}", crate::web::landlord_portal::link_url(&state, &token));
+        }
     } else if orgs::count(&db).await? == 0 {
         println!("No agency exists yet. Create one with:");
         println!("  portico org create --name \"Your Agency\" --admin-email you@example.com");
         println!("or restart with --demo to explore a demo agency.");
     }
     tokio::spawn(jobs::housekeeping(db.clone()));
+    tracing::info!(mailer = ?mailer, "email outbox worker started");
+    tokio::spawn(outbox::run(db.clone(), mailer, OutboxSettings::new(mail_from)));
     let listener = TcpListener::bind(args.bind);
     tracing::info!(bind = %args.bind, base_url = %base_url, "Portico is listening");
     Server::new(listener)

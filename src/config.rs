@@ -118,6 +118,14 @@ pub struct ServeArgs {
     /// Log format: `text` or `json`.
     #[arg(long, env = "PORTICO_LOG_FORMAT", default_value = "text")]
     pub log_format: LogFormat,
+    /// Mail server: `smtp://user:pass@host:587` (STARTTLS required; add `?tls=none` for a local
+    /// server without TLS) or `smtps://user:pass@host:465`. Unset: emails are written as .eml
+    /// files to DATA_DIR/mail.
+    #[arg(long, env = "PORTICO_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of every email; the agency's name is shown with it.
+    #[arg(long, env = "PORTICO_MAIL_FROM", default_value = crate::mail::DEFAULT_FROM)]
+    pub mail_from: String,
 }
 
 /// How log lines are written.

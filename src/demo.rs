@@ -16,7 +16,7 @@ use crate::passwords;
 use crate::provision;
 use crate::store::orgs;
 use crate::store::users::{self, NewUser};
-use crate::store::{certificates, landlords, offers, properties, tasks, tenancies};
+use crate::store::{certificates, landlords, offers, portal, properties, tasks, tenancies};
 
 /// The demo admin's sign-in email.
 pub const ADMIN_EMAIL: &str = "admin@harbourandhearth.example";
@@ -35,8 +35,9 @@ pub struct DemoLogin {
 /// Creates the demo agency on first use; afterwards resets its admin's password.
 pub async fn ensure(db: &Db, files: &dyn object_store::ObjectStore) -> anyhow::Result<DemoLogin> {
     let password = passwords::one_time_password();
-    if orgs::find_demo(db).await?.is_some() {
+    if let Some(org) = orgs::find_demo(db).await? {
         provision::set_password(db, ADMIN_EMAIL, &password, false).await?;
+        ensure_portal(db, files, &org).await?;
         return Ok(DemoLogin {
             email: ADMIN_EMAIL.into(),
             password,
@@ -144,37 +145,8 @@ pub async fn ensure(db: &Db, files: &dyn object_store::ObjectStore) -> anyhow::R
                     }
                 }
                 if property_seed % 3 != 1 {
-                    for (title, category, visibility, name, bytes) in
-                        demo_documents(property_seed, &fields.address_line1).into_iter()
-                    {
-                        let id = crate::store::new_id();
-                        let path = crate::store::documents::storage_path(org_id, id);
-                        object_store::ObjectStoreExt::put(files, &path, bytes.clone().into()).await?;
-                        let kind = crate::domain::documents::sniff(&bytes, &name).map_err(anyhow::Error::msg)?;
-                        let upload = crate::store::documents::Upload {
-                            id,
-                            file_name: name,
-                            content_type: kind.content_type(),
-                            size_bytes: bytes.len() as i64,
-                        };
-                        let details = crate::domain::documents::DocumentFields {
-                            title,
-                            category,
-                            visibility,
-                            tenancy_id: None,
-                            certificate_id: None,
-                        };
-                        crate::store::documents::create(
-                            &mut tx,
-                            org_id,
-                            property_id,
-                            &fields.address_line1,
-                            &details,
-                            &upload,
-                            None,
-                            &system,
-                        )
-                        .await?;
+                    for document in demo_documents(property_seed, &fields.address_line1) {
+                        upload_document(&mut tx, files, org_id, property_id, &fields.address_line1, document).await?;
                     }
                 }
                 for tenancy in demo_tenancies(&mut tenancy_count, fields.status) {
@@ -195,10 +167,150 @@ pub async fn ensure(db: &Db, files: &dyn object_store::ObjectStore) -> anyhow::R
         }
     }
     tx.commit().await?;
+    ensure_portal(db, files, &agency.org).await?;
     Ok(DemoLogin {
         email: ADMIN_EMAIL.into(),
         password,
     })
+}
+
+/// A document for [`upload_document`]: (title, category, visibility, file name, bytes).
+type DemoDocument = (
+    String,
+    crate::domain::documents::Category,
+    crate::domain::documents::Visibility,
+    String,
+    Vec<u8>,
+);
+
+/// Stores a demo document's bytes and records it.
+async fn upload_document(
+    tx: &mut crate::db::Tx,
+    files: &dyn object_store::ObjectStore,
+    org_id: uuid::Uuid,
+    property_id: uuid::Uuid,
+    address: &str,
+    (title, category, visibility, name, bytes): DemoDocument,
+) -> anyhow::Result<()> {
+    let id = crate::store::new_id();
+    let path = crate::store::documents::storage_path(org_id, id);
+    object_store::ObjectStoreExt::put(files, &path, bytes.clone().into()).await?;
+    let kind = crate::domain::documents::sniff(&bytes, &name).map_err(anyhow::Error::msg)?;
+    let upload = crate::store::documents::Upload {
+        id,
+        file_name: name,
+        content_type: kind.content_type(),
+        size_bytes: bytes.len() as i64,
+    };
+    let details = crate::domain::documents::DocumentFields {
+        title,
+        category,
+        visibility,
+        tenancy_id: None,
+        certificate_id: None,
+    };
+    crate::store::documents::create(tx, org_id, property_id, address, &details, &upload, None, &Actor::system()).await?;
+    Ok(())
+}
+
+/// Gives the demo landlord with the most properties a portal, once: every property
+/// linked, landlord tasks pending and done, an offer awaiting review, documents of
+/// every visibility, and a message thread.
+async fn ensure_portal(db: &Db, files: &dyn object_store::ObjectStore, org: &orgs::Organisation) -> anyhow::Result<()> {
+    use crate::domain::documents::Visibility;
+    if !portal::list(db, org.id).await?.is_empty() {
+        return Ok(());
+    }
+    // Read the agency again: its support details were set after it was created.
+    let Some(org) = &orgs::get(db, org.id).await? else { return Ok(()) };
+    let landlord_id: Option<uuid::Uuid> = crate::on_pool!(db, |pool| sqlx::query_scalar(
+        "SELECT p.landlord_id FROM properties p JOIN landlords l ON l.id = p.landlord_id \
+         WHERE p.org_id = $1 AND l.status = 'active' GROUP BY p.landlord_id ORDER BY COUNT(*) DESC, p.landlord_id LIMIT 1"
+    )
+    .bind(org.id)
+    .fetch_optional(pool)
+    .await)?;
+    let Some(landlord_id) = landlord_id else { return Ok(()) };
+    let Some(landlord) = landlords::get(db, org.id, landlord_id).await? else { return Ok(()) };
+    let owned = properties::for_landlord(db, org.id, landlord_id).await?;
+    let Some(first) = owned.first() else { return Ok(()) };
+    let agent = users::list_in_org(db, org.id).await?.into_iter().find(|u| u.role() == Role::Agent);
+    let system = Actor::system();
+    let mut tx = db.begin().await?;
+    let mut token = None;
+    for property in &owned {
+        let (provisioned, _) = portal::provision(&mut tx, org, &landlord, property, &system).await?;
+        token = Some(provisioned);
+    }
+    let Some(token) = token else { return Ok(()) };
+    let today = crate::store::now().date_naive();
+    for (title, done) in [("Confirm the gas safety check date", false), ("Return the signed management agreement", true)] {
+        let form = TaskForm {
+            title: title.into(),
+            description: "Requested by your property manager.".into(),
+            assignee_kind: "landlord".into(),
+            assignee_user_id: String::new(),
+            due_on: (today + chrono::TimeDelta::days(if done { -3 } else { 9 })).to_string(),
+        };
+        let fields = form.parse().map_err(|errors| anyhow::anyhow!("invalid demo task: {errors:?}"))?;
+        let id = tasks::create(&mut tx, org.id, first.id, &first.address_line1, &fields, &system).await?;
+        if done {
+            let task = tasks::get_in_tx(&mut tx, org.id, id).await?;
+            tasks::complete(&mut tx, &task, &token.actor()).await?;
+        }
+    }
+    let offer = OfferForm {
+        applicant_name: "Hannah Okafor".into(),
+        applicant_email: "hannah.okafor@example.org".into(),
+        applicant_phone: "07700 900512".into(),
+        rent: "1175".into(),
+        move_in_on: (today + chrono::TimeDelta::days(28)).to_string(),
+        term_months: "12".into(),
+        notes: "References and right-to-rent checks complete.".into(),
+    };
+    let fields = offer.parse().map_err(|errors| anyhow::anyhow!("invalid demo offer: {errors:?}"))?;
+    let offer_id = offers::create(&mut tx, org.id, first.id, &first.address_line1, &fields, &system).await?;
+    for step in [OfferStatus::InProgress, OfferStatus::WithAgent, OfferStatus::SentToLandlord] {
+        let offer = offers::get_in_tx(&mut tx, org.id, offer_id).await?;
+        offers::move_to(&mut tx, &offer, step, &system)
+            .await
+            .map_err(|err| anyhow::anyhow!("demo offer: {err}"))?;
+    }
+    let mut documents = demo_documents(0, &first.address_line1);
+    if let Some(tenant_only) = demo_documents(1, &first.address_line1).into_iter().next() {
+        documents.push((
+            "Tenant's copy of the agreement".into(),
+            tenant_only.1,
+            Visibility::Tenant,
+            tenant_only.3.replace("agreement", "tenant-agreement"),
+            tenant_only.4,
+        ));
+    }
+    for document in documents {
+        upload_document(&mut tx, files, org.id, first.id, &first.address_line1, document).await?;
+    }
+    portal::send_from_landlord(&mut tx, &token, "Hello, could you let me know when the next inspection is booked?").await?;
+    let agent_actor = agent.map_or_else(Actor::system, |a| a.actor());
+    portal::send_from_agent(
+        &mut tx,
+        &token,
+        &agent_actor,
+        "Hi! The inspection is booked for next Tuesday morning. I'll send the report afterwards.",
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The demo agency's landlord portal token, for printing its link at start.
+pub async fn portal_token(db: &Db) -> anyhow::Result<Option<portal::PortalToken>> {
+    let Some(org) = orgs::find_demo(db).await? else { return Ok(None) };
+    let tokens = portal::list(db, org.id).await?;
+    match tokens.into_iter().find(|t| t.is_active) {
+        Some(summary) => Ok(portal::get(db, org.id, summary.id).await?),
+        None => Ok(None),
+    }
 }
 
 /// About forty landlords: individuals and companies, a few inactive or archived,

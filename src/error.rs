@@ -29,6 +29,12 @@ pub enum AppError {
     /// The database cannot be reached; try again shortly.
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// A landlord portal link that is unknown, rotated or deactivated (all look the same).
+    #[error("portal link not valid")]
+    PortalLinkInvalid,
+    /// Too many failed attempts from this client; retry after this many seconds.
+    #[error("too many requests")]
+    TooManyRequests(u64),
     /// A bug or an unexpected failure.
     #[error("internal error: {0:#}")]
     Internal(anyhow::Error),
@@ -44,7 +50,8 @@ impl AppError {
 impl ResponseError for AppError {
     fn status(&self) -> StatusCode {
         match self {
-            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::NotFound | AppError::PortalLinkInvalid => StatusCode::NOT_FOUND,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
             AppError::Unauthenticated | AppError::PasswordChangeRequired => StatusCode::SEE_OTHER,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,

@@ -8,6 +8,7 @@ pub mod documents;
 pub mod landlords;
 pub mod money;
 pub mod offers;
+pub mod portal;
 pub mod properties;
 pub mod tasks;
 pub mod tenancies;

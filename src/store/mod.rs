@@ -7,6 +7,8 @@ pub mod documents;
 pub mod landlords;
 pub mod offers;
 pub mod orgs;
+pub mod outbox;
+pub mod portal;
 pub mod properties;
 pub mod tasks;
 pub mod tenancies;

@@ -9,6 +9,7 @@ use crate::domain::audit::{Actor, Changes};
 use crate::domain::choice::Choice;
 use crate::domain::money::money;
 use crate::domain::offers::{OfferFields, OfferStatus};
+use crate::domain::portal::OfferDecision;
 use crate::store::audit;
 use crate::{on_pool, on_tx};
 
@@ -31,12 +32,23 @@ pub struct Offer {
     pub status: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The landlord's decision from their portal (`accept` / `decline`).
+    pub landlord_decision: Option<String>,
+    /// The landlord's comment with their decision.
+    pub landlord_comment: Option<String>,
+    /// When the landlord reviewed it.
+    pub landlord_reviewed_at: Option<DateTime<Utc>>,
 }
 
 impl Offer {
     /// The status as a value.
     pub fn status(&self) -> OfferStatus {
         OfferStatus::parse(&self.status).unwrap_or_default()
+    }
+
+    /// The landlord's decision, once they have reviewed it in their portal.
+    pub fn landlord_decision(&self) -> Option<OfferDecision> {
+        self.landlord_decision.as_deref().and_then(OfferDecision::parse)
     }
 }
 
@@ -45,7 +57,8 @@ macro_rules! select_offer {
     ($tail:literal) => {
         concat!(
             "SELECT id, org_id, property_id, applicant_name, applicant_email, applicant_phone, rent_pence, move_in_on, \
-             term_months, notes, status, created_at, updated_at FROM offers ",
+             term_months, notes, status, created_at, updated_at, landlord_decision, landlord_comment, \
+             landlord_reviewed_at FROM offers ",
             $tail
         )
     };
@@ -204,5 +217,83 @@ pub async fn get_in_tx(tx: &mut Tx, org_id: Uuid, id: Uuid) -> Result<Offer, sql
     .bind(id)
     .bind(org_id)
     .fetch_one(conn)
+    .await)
+}
+
+/// Records the landlord's decision on an offer awaiting their review and moves it
+/// to "Reviewed"; refused (as not allowed) unless it is still awaiting review.
+pub async fn review_by_landlord(
+    tx: &mut Tx,
+    offer: &Offer,
+    decision: OfferDecision,
+    comment: Option<&str>,
+    actor: &Actor,
+) -> Result<(), MoveError> {
+    let from = offer.status();
+    let to = OfferStatus::LandlordReviewed;
+    let refused = MoveError::NotAllowed {
+        from: from.label(),
+        to: to.label(),
+    };
+    if from != OfferStatus::SentToLandlord {
+        return Err(refused);
+    }
+    let now = super::now();
+    let moved = on_tx!(tx, |conn| {
+        sqlx::query(
+            "UPDATE offers SET status = $1, landlord_decision = $2, landlord_comment = $3, landlord_reviewed_at = $4, \
+             updated_at = $4 WHERE id = $5 AND org_id = $6 AND status = $7",
+        )
+        .bind(to.as_str())
+        .bind(decision.as_str())
+        .bind(comment)
+        .bind(now)
+        .bind(offer.id)
+        .bind(offer.org_id)
+        .bind(from.as_str())
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    if moved == 0 {
+        return Err(refused);
+    }
+    let verb = match decision {
+        OfferDecision::Accept => "accepted",
+        OfferDecision::Decline => "declined",
+    };
+    audit::record(
+        tx,
+        audit::Entry {
+            org_id: offer.org_id,
+            actor,
+            action: "offer.landlord_review",
+            entity_type: ENTITY,
+            entity_id: Some(offer.id),
+            description: format!(
+                "{verb} the offer of {} a month from {}",
+                money(offer.rent_pence),
+                offer.applicant_name
+            ),
+            changes: Changes::new()
+                .field("status", Some(from.as_str()), Some(to.as_str()))
+                .field("landlord_decision", None, Some(decision.as_str()))
+                .field("landlord_comment", None, comment),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Every offer on the properties linked to a landlord portal token: those awaiting
+/// the landlord's review first, then newest first.
+pub async fn for_portal(db: &Db, org_id: Uuid, token_id: Uuid) -> Result<Vec<Offer>, sqlx::Error> {
+    on_pool!(db, |pool| sqlx::query_as(select_offer!(
+        "WHERE org_id = $1 AND property_id IN (SELECT property_id FROM landlord_portal_properties WHERE token_id = $2) \
+         ORDER BY CASE WHEN status = 'sent_to_landlord' THEN 0 ELSE 1 END, created_at DESC, id DESC"
+    ))
+    .bind(org_id)
+    .bind(token_id)
+    .fetch_all(pool)
     .await)
 }

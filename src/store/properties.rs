@@ -288,6 +288,20 @@ pub async fn for_landlord(db: &Db, org_id: Uuid, landlord_id: Uuid) -> Result<Ve
     })
 }
 
+/// The properties linked to a landlord portal token, by address.
+pub async fn for_portal(db: &Db, org_id: Uuid, token_id: Uuid) -> Result<Vec<Property>, sqlx::Error> {
+    on_pool!(db, |pool| {
+        sqlx::query_as(select_property!(
+            "WHERE p.org_id = $1 AND p.id IN (SELECT property_id FROM landlord_portal_properties WHERE token_id = $2) \
+             ORDER BY p.sort_key, p.id"
+        ))
+        .bind(org_id)
+        .bind(token_id)
+        .fetch_all(pool)
+        .await
+    })
+}
+
 /// How many properties the agency has.
 pub async fn count(db: &Db, org_id: Uuid) -> Result<i64, sqlx::Error> {
     on_pool!(db, |pool| {

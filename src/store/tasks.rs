@@ -183,3 +183,17 @@ pub async fn get_in_tx(tx: &mut Tx, org_id: Uuid, id: Uuid) -> Result<Task, sqlx
         .fetch_one(conn)
         .await)
 }
+
+/// The landlord's tasks on the properties linked to their portal token: pending
+/// first (soonest due first), then completed (latest first).
+pub async fn for_portal(db: &Db, org_id: Uuid, token_id: Uuid) -> Result<Vec<Task>, sqlx::Error> {
+    on_pool!(db, |pool| sqlx::query_as(select_task!(
+        "WHERE org_id = $1 AND assignee_kind = 'landlord' AND property_id IN \
+         (SELECT property_id FROM landlord_portal_properties WHERE token_id = $2) \
+         ORDER BY status DESC, due_on IS NULL, due_on, completed_at DESC, created_at, id"
+    ))
+    .bind(org_id)
+    .bind(token_id)
+    .fetch_all(pool)
+    .await)
+}

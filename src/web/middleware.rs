@@ -84,6 +84,7 @@ pub async fn observe<E: Endpoint>(state: AppState, ep: Arc<E>, mut req: Request)
     let request_id = new_request_id();
     let method = req.method().clone();
     let htmx = super::is_htmx(&req);
+    let portal = req.uri().path().starts_with(paths::LANDLORD_PORTAL_PREFIX);
     let return_to = (method == Method::GET)
         .then(|| req.uri().path_and_query().map(|pq| pq.to_string()))
         .flatten();
@@ -102,7 +103,7 @@ pub async fn observe<E: Endpoint>(state: AppState, ep: Arc<E>, mut req: Request)
         }
         Err(err) => {
             let route = err.data::<PathPattern>().map(|p| p.0.to_string());
-            (error_response(err, &request_id, htmx, return_to.as_deref()), route)
+            (error_response(err, &request_id, htmx, portal, return_to.as_deref()), route)
         }
     };
     match persist_session(&session, incoming, &state.settings).await {
@@ -112,9 +113,9 @@ pub async fn observe<E: Endpoint>(state: AppState, ep: Arc<E>, mut req: Request)
             }
         }
         Ok(None) => {}
-        Err(err) => response = error_response(err.into(), &request_id, htmx, None),
+        Err(err) => response = error_response(err.into(), &request_id, htmx, portal, None),
     }
-    security_headers(&mut response, &state.settings);
+    security_headers(&mut response, &state.settings, portal);
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("X-Request-Id", value);
     }
@@ -129,12 +130,18 @@ pub async fn observe<E: Endpoint>(state: AppState, ep: Arc<E>, mut req: Request)
     Ok(response)
 }
 
-fn security_headers(response: &mut Response, settings: &Settings) {
+fn security_headers(response: &mut Response, settings: &Settings, portal: bool) {
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-    );
+    // A portal page may widen img-src for the agency's own logo; nothing else may.
+    headers
+        .entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    if portal {
+        // A link is a bearer secret: never send it on as a referrer, never cache or index it.
+        headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        headers.insert("X-Robots-Tag", HeaderValue::from_static("noindex, nofollow"));
+    }
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers
@@ -167,11 +174,16 @@ fn redirect(location: &str, htmx: bool) -> Response {
 }
 
 /// Turns any error into the page the visitor should see, logging what needs it.
-fn error_response(err: poem::Error, request_id: &str, htmx: bool, return_to: Option<&str>) -> Response {
+fn error_response(err: poem::Error, request_id: &str, htmx: bool, portal: bool, return_to: Option<&str>) -> Response {
+    if portal {
+        return portal_error_response(err, request_id, htmx);
+    }
     let page =
         |status: StatusCode, title: &str, message: &str| ui::error_page(status, title, message, request_id, htmx);
     if let Some(app) = err.downcast_ref::<AppError>() {
         return match app {
+            AppError::PortalLinkInvalid => page(StatusCode::NOT_FOUND, "Page not found", ui::NOT_FOUND_MESSAGE),
+            AppError::TooManyRequests(seconds) => too_many(page, *seconds),
             AppError::NotFound => page(StatusCode::NOT_FOUND, "Page not found", ui::NOT_FOUND_MESSAGE),
             AppError::Forbidden => page(
                 StatusCode::FORBIDDEN,
@@ -242,6 +254,85 @@ fn error_response(err: poem::Error, request_id: &str, htmx: bool, return_to: Opt
     internal(request_id, htmx, &err.to_string())
 }
 
+fn too_many(page: impl Fn(StatusCode, &str, &str) -> Response, seconds: u64) -> Response {
+    let mut response = page(
+        StatusCode::TOO_MANY_REQUESTS,
+        "Too many attempts",
+        "Please wait a few minutes before trying again.",
+    );
+    if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
+/// Errors inside a landlord portal: plain pages with no agency branding and no
+/// back-office links; an unknown, rotated or deactivated link all look the same.
+fn portal_error_response(err: poem::Error, request_id: &str, htmx: bool) -> Response {
+    use super::landlord_portal::error_page as page;
+    let page = |status: StatusCode, title: &str, message: &str| page(status, title, message, request_id, htmx);
+    let app = err.downcast_ref::<AppError>();
+    match app {
+        Some(AppError::PortalLinkInvalid) => page(
+            StatusCode::NOT_FOUND,
+            "This link is not active",
+            "The link may have been replaced or switched off. Please contact your letting agency for a new link.",
+        ),
+        Some(AppError::TooManyRequests(seconds)) => too_many(page, *seconds),
+        Some(AppError::NotFound) => page(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "That item is not in your portal. Go back, or open your portal link again.",
+        ),
+        Some(AppError::BadRequest(_)) | Some(AppError::CsrfRejected) => page(
+            StatusCode::BAD_REQUEST,
+            "That request could not be understood",
+            "Nothing was changed. Go back, reload the page and try again.",
+        ),
+        Some(AppError::Unavailable(reason)) => {
+            tracing::warn!(request_id, reason = %reason, "database unavailable");
+            let mut response = page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Briefly unavailable",
+                "Nothing you sent was lost: try again in a few seconds.",
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            response
+        }
+        Some(AppError::Internal(inner)) => {
+            tracing::error!(request_id, error = %format!("{inner:#}"), "internal error");
+            page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "Sorry, that could not be finished and nothing was changed. Please try again.",
+            )
+        }
+        _ => {
+            let status = err.status();
+            if status == StatusCode::NOT_FOUND || err.is::<poem::error::ParsePathError>() {
+                page(StatusCode::NOT_FOUND, "Not found", "That page is not in your portal.")
+            } else if status == StatusCode::METHOD_NOT_ALLOWED {
+                page(status, "Not available", "That action is not available here.")
+            } else if status.is_client_error() {
+                page(
+                    StatusCode::BAD_REQUEST,
+                    "That request could not be understood",
+                    "Nothing was changed. Go back, reload the page and try again.",
+                )
+            } else {
+                tracing::error!(request_id, error = %err, "internal error");
+                page(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong",
+                    "Sorry, that could not be finished and nothing was changed. Please try again.",
+                )
+            }
+        }
+    }
+}
+
 fn internal(request_id: &str, htmx: bool, detail: &str) -> Response {
     tracing::error!(request_id, error = %detail, "internal error");
     ui::error_page(
@@ -274,7 +365,9 @@ const MAX_FORM_BYTES: usize = 1024 * 1024;
 /// the `X-CSRF-Token` header, the `csrf_token` form field, or (for uploads) the
 /// `csrf_token` query parameter. Nothing runs otherwise.
 pub async fn csrf<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem::Result<Response> {
-    if !is_state_changing(req.method()) {
+    // A portal URL carries a 256-bit secret that another site cannot know, so a
+    // forged cross-site request cannot name a portal; portals have no session.
+    if !is_state_changing(req.method()) || req.uri().path().starts_with(paths::LANDLORD_PORTAL_PREFIX) {
         return ep.call(req).await.map(IntoResponse::into_response);
     }
     let session = session_of(&req)?;
@@ -309,4 +402,45 @@ pub async fn csrf<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem::Result<Res
         return Err(AppError::CsrfRejected.into());
     }
     ep.call(req).await.map(IntoResponse::into_response)
+}
+
+/// Compresses HTML responses (pages and fragments) for clients that accept it:
+/// brotli at a fast level, else gzip. Assets are compressed at build time and
+/// downloads are left alone.
+pub async fn compress_html<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<Response> {
+    use poem::web::{Compress, CompressionAlgo, CompressionLevel};
+    let accepts = req.header(header::ACCEPT_ENCODING).unwrap_or_default().to_string();
+    let accepts = |coding: &str| {
+        accepts
+            .split(',')
+            .any(|part| part.trim().split(';').next() == Some(coding))
+    };
+    let algo = if accepts("br") {
+        Some(CompressionAlgo::BR)
+    } else if accepts("gzip") {
+        Some(CompressionAlgo::GZIP)
+    } else {
+        None
+    };
+    let response = ep.call(req).await?.into_response();
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/html"));
+    let compressible = is_html
+        && response.status() != StatusCode::NO_CONTENT
+        && !response.headers().contains_key(header::CONTENT_ENCODING);
+    match algo {
+        Some(algo) if compressible => {
+            let mut response = Compress::new(response, algo)
+                .with_quality(CompressionLevel::Precise(5))
+                .into_response();
+            response
+                .headers_mut()
+                .insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+            Ok(response)
+        }
+        _ => Ok(response),
+    }
 }

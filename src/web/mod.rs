@@ -4,6 +4,8 @@ pub mod assets;
 pub mod back_office;
 pub mod ctx;
 pub mod health;
+pub mod landlord_portal;
+pub mod limiter;
 pub mod middleware;
 pub mod paths;
 pub mod ui;
@@ -31,6 +33,10 @@ pub struct Settings {
     pub documents_dir: std::path::PathBuf,
     /// Largest upload accepted, in bytes.
     pub max_upload_bytes: u64,
+    /// Failed portal link lookups allowed per client address per window before 429.
+    pub portal_failure_limit: usize,
+    /// The window of `portal_failure_limit`.
+    pub portal_failure_window: std::time::Duration,
 }
 
 impl Settings {
@@ -44,6 +50,8 @@ impl Settings {
             secret_key,
             documents_dir: std::path::PathBuf::from("data").join("documents"),
             max_upload_bytes: 20 * 1024 * 1024,
+            portal_failure_limit: 20,
+            portal_failure_window: std::time::Duration::from_secs(600),
         }
     }
 }
@@ -64,6 +72,8 @@ pub struct StateInner {
     /// Uploaded files, through `object_store` (the local data dir today; an
     /// S3-compatible store is a configuration change).
     pub files: Arc<dyn object_store::ObjectStore>,
+    /// Failed portal link lookups per client address.
+    pub portal_failures: limiter::FailureLimiter,
 }
 
 impl AppState {
@@ -74,11 +84,14 @@ impl AppState {
             &settings.documents_dir,
         )?);
         let sessions = Arc::new(SqlSessionStore::new(db.clone()));
+        let portal_failures =
+            limiter::FailureLimiter::new(settings.portal_failure_limit, settings.portal_failure_window);
         Ok(AppState(Arc::new(StateInner {
             db,
             sessions,
             settings,
             files,
+            portal_failures,
         })))
     }
 }
@@ -99,8 +112,10 @@ pub fn is_htmx(req: &poem::Request) -> bool {
 /// The whole application as one endpoint; `main` serves it and tests drive it.
 pub fn app(state: AppState) -> impl Endpoint {
     use back_office::{
-        account, audit, auth, compliance, documents, home, landlords, properties, settings, tenancies, users, work,
+        account, audit, auth, compliance, documents, home, landlords, messages, outbox, portal_access, properties,
+        settings, tenancies, users, work,
     };
+    use landlord_portal as portal;
     use paths::pattern;
 
     let routes = Route::new()
@@ -175,12 +190,35 @@ pub fn app(state: AppState) -> impl Endpoint {
         .at(paths::HEALTHZ, get(health::healthz))
         .at(paths::READYZ, get(health::readyz))
         .at(pattern::ASSET, get(assets::serve))
-        .at(paths::FAVICON, get(assets::favicon));
+        .at(paths::FAVICON, get(assets::favicon))
+        .at(paths::ROBOTS, get(portal::robots))
+        .at(pattern::LANDLORD_PORTAL_GRANT, post(portal_access::grant_from_landlord))
+        .at(pattern::PROPERTY_PORTAL_GRANT, post(portal_access::grant_from_property))
+        .at(paths::PORTAL_ACCESS, get(portal_access::list))
+        .at(pattern::PORTAL_TOKEN, get(portal_access::show))
+        .at(pattern::PORTAL_TOKEN_ACTION, post(portal_access::act))
+        .at(paths::MESSAGES, get(messages::inbox))
+        .at(pattern::MESSAGE_THREAD, get(messages::show).post(messages::send))
+        .at(pattern::MESSAGE_THREAD_POLL, get(messages::poll))
+        .at(paths::OUTBOX, get(outbox::page))
+        .at(pattern::OUTBOX_RETRY, post(outbox::retry))
+        .at(pattern::PORTAL_HOME, get(portal::properties::home))
+        .at(pattern::PORTAL_PROPERTIES, get(portal::properties::list))
+        .at(pattern::PORTAL_PROPERTY, get(portal::properties::show))
+        .at(pattern::PORTAL_PROPERTY_VIEW, get(portal::properties::show_view))
+        .at(pattern::PORTAL_DOCUMENT, get(portal::properties::download))
+        .at(pattern::PORTAL_TASKS, get(portal::tasks::list))
+        .at(pattern::PORTAL_TASK_COMPLETE, post(portal::tasks::complete))
+        .at(pattern::PORTAL_OFFERS, get(portal::offers::list))
+        .at(pattern::PORTAL_OFFER_REVIEW, post(portal::offers::review))
+        .at(pattern::PORTAL_MESSAGES, get(portal::messages::list).post(portal::messages::send))
+        .at(pattern::PORTAL_MESSAGES_POLL, get(portal::messages::poll));
 
     let observe_state = state.clone();
     routes
         .data(state)
         .around(middleware::csrf)
+        .around(middleware::compress_html)
         .around(move |ep, req| middleware::observe(observe_state.clone(), ep, req))
 }
 

@@ -39,6 +39,16 @@ pub const HEALTHZ: &str = "/healthz";
 pub const READYZ: &str = "/readyz";
 /// The icon browsers fetch by themselves.
 pub const FAVICON: &str = "/favicon.ico";
+/// The agency's landlord portal tokens (`listTokens`).
+pub const PORTAL_ACCESS: &str = "/portal-access";
+/// The agents' inbox of landlord message threads.
+pub const MESSAGES: &str = "/messages";
+/// The agency's outgoing email (admins): what was sent, what is waiting, what failed.
+pub const OUTBOX: &str = "/outbox";
+/// Tells crawlers to keep out of portals.
+pub const ROBOTS: &str = "/robots.txt";
+/// Every landlord portal URL starts with this; the token follows.
+pub const LANDLORD_PORTAL_PREFIX: &str = "/landlord-portal/";
 /// Prefix of the content-hashed static assets.
 pub const ASSETS_PREFIX: &str = "/assets/";
 
@@ -92,6 +102,42 @@ pub mod pattern {
     pub const DOCUMENT_DELETE: &str = "/documents/:id/delete";
     /// A static asset.
     pub const ASSET: &str = "/assets/:name";
+    /// Give a landlord portal access to one of their properties (POST, `property_id`).
+    pub const LANDLORD_PORTAL_GRANT: &str = "/landlords/:id/portal";
+    /// Give a property's landlord portal access to it (POST).
+    pub const PROPERTY_PORTAL_GRANT: &str = "/properties/:id/portal";
+    /// A portal token's page (`getToken`).
+    pub const PORTAL_TOKEN: &str = "/portal-access/:id";
+    /// An action on a portal token (POST; see `TokenAction`).
+    pub const PORTAL_TOKEN_ACTION: &str = "/portal-access/:id/:action";
+    /// A landlord's message thread (GET shows, POST sends).
+    pub const MESSAGE_THREAD: &str = "/messages/:id";
+    /// New messages in a thread since `?after=ID` (204 when none).
+    pub const MESSAGE_THREAD_POLL: &str = "/messages/:id/poll";
+    /// Put a failed email back in the queue (POST, admins).
+    pub const OUTBOX_RETRY: &str = "/outbox/:id/retry";
+    /// The landlord portal's home (the Properties tab).
+    pub const PORTAL_HOME: &str = "/landlord-portal/:token";
+    /// The Properties tab.
+    pub const PORTAL_PROPERTIES: &str = "/landlord-portal/:token/properties";
+    /// A property's drill-down (its tenancies).
+    pub const PORTAL_PROPERTY: &str = "/landlord-portal/:token/properties/:id";
+    /// A property's drill-down, one sub-view (`tenancies`, `compliance`, `documents`).
+    pub const PORTAL_PROPERTY_VIEW: &str = "/landlord-portal/:token/properties/:id/:view";
+    /// The Tasks tab.
+    pub const PORTAL_TASKS: &str = "/landlord-portal/:token/tasks";
+    /// Mark a task complete (POST).
+    pub const PORTAL_TASK_COMPLETE: &str = "/landlord-portal/:token/tasks/:id/complete";
+    /// The Offers tab.
+    pub const PORTAL_OFFERS: &str = "/landlord-portal/:token/offers";
+    /// Accept or decline an offer awaiting review (POST).
+    pub const PORTAL_OFFER_REVIEW: &str = "/landlord-portal/:token/offers/:id/review";
+    /// The Messages tab (GET), and sending a message (POST).
+    pub const PORTAL_MESSAGES: &str = "/landlord-portal/:token/messages";
+    /// New messages since `?after=ID` (204 when none).
+    pub const PORTAL_MESSAGES_POLL: &str = "/landlord-portal/:token/messages/poll";
+    /// Download a document the landlord may see.
+    pub const PORTAL_DOCUMENT: &str = "/landlord-portal/:token/documents/:id";
 }
 
 /// Change a user's role (POST).
@@ -212,4 +258,152 @@ pub fn document_download(id: Uuid) -> String {
 /// Delete a document: GET confirms, POST deletes.
 pub fn document_delete(id: Uuid) -> String {
     format!("/documents/{id}/delete")
+}
+
+/// Give a landlord portal access to one of their properties (POST).
+pub fn landlord_portal_grant(id: Uuid) -> String {
+    format!("{LANDLORDS}/{id}/portal")
+}
+
+/// Give a property's landlord portal access to it (POST).
+pub fn property_portal_grant(id: Uuid) -> String {
+    format!("{PROPERTIES}/{id}/portal")
+}
+
+/// A portal token's page.
+pub fn portal_token(id: Uuid) -> String {
+    format!("{PORTAL_ACCESS}/{id}")
+}
+
+/// What an agent can do to a portal token, each a POST to its own URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenAction {
+    /// Revoke access.
+    Deactivate,
+    /// Restore access.
+    Reactivate,
+    /// A new link; the old one dies.
+    Rotate,
+    /// Re-resolve the branding from the agency's settings.
+    RefreshBranding,
+    /// Email the link to the landlord.
+    EmailLink,
+    /// Show one more of the landlord's properties (`property_id`).
+    LinkProperty,
+    /// Stop showing a property (`property_id`).
+    UnlinkProperty,
+}
+
+impl TokenAction {
+    /// Every action.
+    pub const ALL: [TokenAction; 7] = [
+        TokenAction::Deactivate,
+        TokenAction::Reactivate,
+        TokenAction::Rotate,
+        TokenAction::RefreshBranding,
+        TokenAction::EmailLink,
+        TokenAction::LinkProperty,
+        TokenAction::UnlinkProperty,
+    ];
+
+    /// Its URL segment.
+    pub fn segment(self) -> &'static str {
+        match self {
+            TokenAction::Deactivate => "deactivate",
+            TokenAction::Reactivate => "reactivate",
+            TokenAction::Rotate => "rotate",
+            TokenAction::RefreshBranding => "refresh-branding",
+            TokenAction::EmailLink => "email-link",
+            TokenAction::LinkProperty => "link-property",
+            TokenAction::UnlinkProperty => "unlink-property",
+        }
+    }
+
+    /// Reads a URL segment.
+    pub fn parse(segment: &str) -> Option<TokenAction> {
+        TokenAction::ALL.into_iter().find(|action| action.segment() == segment)
+    }
+}
+
+/// An action on a portal token (POST).
+pub fn portal_token_action(id: Uuid, action: TokenAction) -> String {
+    format!("{PORTAL_ACCESS}/{id}/{}", action.segment())
+}
+
+/// A landlord's message thread.
+pub fn message_thread(id: Uuid) -> String {
+    format!("{MESSAGES}/{id}")
+}
+
+/// New messages in a thread after a message.
+pub fn message_thread_poll(id: Uuid, after: Option<Uuid>) -> String {
+    match after {
+        Some(after) => format!("{MESSAGES}/{id}/poll?after={after}"),
+        None => format!("{MESSAGES}/{id}/poll"),
+    }
+}
+
+/// Retry a failed email (POST).
+pub fn outbox_retry(id: Uuid) -> String {
+    format!("{OUTBOX}/{id}/retry")
+}
+
+/// Landlord portal URLs, built from the link token.
+pub mod portal {
+    use uuid::Uuid;
+
+    use super::LANDLORD_PORTAL_PREFIX;
+
+    /// The portal's home.
+    pub fn home(token: &str) -> String {
+        format!("{LANDLORD_PORTAL_PREFIX}{token}")
+    }
+
+    /// The Properties tab.
+    pub fn properties(token: &str) -> String {
+        format!("{LANDLORD_PORTAL_PREFIX}{token}/properties")
+    }
+
+    /// A property's drill-down sub-view.
+    pub fn property_view(token: &str, id: Uuid, view: &str) -> String {
+        format!("{LANDLORD_PORTAL_PREFIX}{token}/properties/{id}/{view}")
+    }
+
+    /// The Tasks tab.
+    pub fn tasks(token: &str) -> String {
+        format!("{LANDLORD_PORTAL_PREFIX}{token}/tasks")
+    }
+
+    /// Mark a task complete (POST).
+    pub fn task_complete(token: &str, id: Uuid) -> String {
+        format!("{LANDLORD_PORTAL_PREFIX}{token}/tasks/{id}/complete")
+    }
+
+    /// The Offers tab.
+    pub fn offers(token: &str) -> String {
+        format!("{LANDLORD_PORTAL_PREFIX}{token}/offers")
+    }
+
+    /// Review an offer (POST).
+    pub fn offer_review(token: &str, id: Uuid) -> String {
+        format!("{LANDLORD_PORTAL_PREFIX}{token}/offers/{id}/review")
+    }
+
+    /// The Messages tab.
+    pub fn messages(token: &str) -> String {
+        format!("{LANDLORD_PORTAL_PREFIX}{token}/messages")
+    }
+
+    /// New messages after a message.
+    pub fn messages_poll(token: &str, after: Option<Uuid>) -> String {
+        match after {
+            Some(after) => format!("{LANDLORD_PORTAL_PREFIX}{token}/messages/poll?after={after}"),
+            None => format!("{LANDLORD_PORTAL_PREFIX}{token}/messages/poll"),
+        }
+    }
+
+    /// Download a document.
+    pub fn document(token: &str, id: Uuid) -> String {
+        format!("{LANDLORD_PORTAL_PREFIX}{token}/documents/{id}")
+    }
 }

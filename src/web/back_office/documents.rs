@@ -331,12 +331,12 @@ async fn find(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> Result<Document, AppError
 #[handler]
 pub async fn download(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
     let document = find(&ctx, &viewer, id).await?;
-    stream(&ctx, &document).await
+    stream(&ctx.state, &document).await
 }
 
 /// Streams a document's bytes as an attachment (also used by the portals).
-pub async fn stream(ctx: &Ctx, document: &Document) -> Result<Response, AppError> {
-    let file = match ctx.state.files.get(&document.storage_path()).await {
+pub async fn stream(state: &crate::web::AppState, document: &Document) -> Result<Response, AppError> {
+    let file = match state.files.get(&document.storage_path()).await {
         Ok(file) => file,
         Err(object_store::Error::NotFound { .. }) => return Err(AppError::NotFound),
         Err(err) => return Err(AppError::internal(err)),

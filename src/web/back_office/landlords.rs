@@ -434,6 +434,7 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
     let lookups = Lookups::load(&ctx, viewer.org.id).await?;
     let properties = crate::store::properties::for_landlord(&ctx.state.db, viewer.org.id, id).await?;
     let entries = audit::for_entity(&ctx.state.db, viewer.org.id, store::ENTITY, id, 50).await?;
+    let portal_token = crate::store::portal::for_landlord(&ctx.state.db, viewer.org.id, id).await?;
     let yes_no = |b: bool| if b { "Yes" } else { "No" };
     let masked = |v: &Option<String>| v.as_deref().map(mask);
     let status = landlord.status();
@@ -512,13 +513,7 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
                     (row("Overseas (NRL)", Some(yes_no(landlord.is_overseas))))
                 }
             }
-            section class="card" {
-                h2 { "Portal access" }
-                p {
-                    @if landlord.portal_access_enabled { span class="badge ok" { "Enabled" } } @else { span class="badge muted" { "Off" } }
-                }
-                p class="hint" { "Portal links are created from the landlord's portal access page." }
-            }
+            (super::portal_access::landlord_section(&ctx, &landlord, portal_token.as_ref(), &properties))
             section class="card" {
                 h2 { "Tracking" }
                 dl class="details" {

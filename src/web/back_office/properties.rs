@@ -348,6 +348,11 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
     let task_list = crate::store::tasks::for_property(&ctx.state.db, viewer.org.id, id).await?;
     let offer_list = crate::store::offers::for_property(&ctx.state.db, viewer.org.id, id).await?;
     let document_list = crate::store::documents::for_property(&ctx.state.db, viewer.org.id, id).await?;
+    let portal_token = crate::store::portal::for_landlord(&ctx.state.db, viewer.org.id, property.landlord_id).await?;
+    let shown_in_portal = match &portal_token {
+        Some(token) => crate::store::portal::is_linked(&ctx.state.db, token.id, id).await?,
+        None => false,
+    };
     let epc = property.epc();
     let content = html! {
         p { a href=(paths::PROPERTIES) { "← All properties" } }
@@ -399,6 +404,7 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
                 }
             }
         }
+        (super::portal_access::property_section(&ctx, &property, portal_token.as_ref(), shown_in_portal))
         (super::compliance::property_section(&property, &certificates))
         section class="card" id="tenancies" {
             div class="actions" {

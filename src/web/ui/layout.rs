@@ -18,7 +18,7 @@ pub const BAD_REQUEST_MESSAGE: &str = "Nothing was changed. Go back, reload the 
 /// htmx settings: no injected inline styles and no eval, so the CSP needs neither
 /// `unsafe-inline` nor `unsafe-eval`; no history cache of pages with personal data;
 /// error pages swapped in so the visitor sees them.
-const HTMX_CONFIG: &str = r#"{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"historyCacheSize":0,"refreshOnHistoryMiss":true,"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"[45]..","swap":true,"error":true}]}"#;
+pub const HTMX_CONFIG: &str = r#"{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"historyCacheSize":0,"refreshOnHistoryMiss":true,"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"[45]..","swap":true,"error":true}]}"#;
 
 fn head(title: &str) -> Markup {
     html! {
@@ -30,6 +30,7 @@ fn head(title: &str) -> Markup {
             link rel="icon" type="image/svg+xml" href=(assets::url("favicon.svg"));
             link rel="stylesheet" href=(assets::url("app.css"));
             script src=(assets::url("htmx-2.0.11.min.js")) defer {}
+            script src=(assets::url("portico.js")) defer {}
         }
     }
 }
@@ -75,10 +76,13 @@ pub fn page(ctx: &Ctx, title: &str, content: Markup) -> Markup {
                                     (nav_link(ctx, paths::LANDLORDS, "Landlords"))
                                     (nav_link(ctx, paths::PROPERTIES, "Properties"))
                                     (nav_link(ctx, paths::COMPLIANCE, "Compliance"))
+                                    (nav_link(ctx, paths::MESSAGES, "Messages"))
+                                    (nav_link(ctx, paths::PORTAL_ACCESS, "Portal access"))
                                     @if viewer.is_admin() {
                                         (nav_link(ctx, paths::USERS, "Users"))
                                         (nav_link(ctx, paths::AUDIT, "Audit"))
                                         (nav_link(ctx, paths::SETTINGS, "Settings"))
+                                        (nav_link(ctx, paths::OUTBOX, "Email"))
                                     }
                                     (nav_link(ctx, paths::ACCOUNT, "My account"))
                                 }

@@ -5,5 +5,6 @@ pub mod form;
 pub mod format;
 pub mod layout;
 pub mod list;
+pub mod thread;
 
 pub use layout::{BAD_REQUEST_MESSAGE, NOT_FOUND_MESSAGE, error_page, page};

@@ -1,0 +1,116 @@
+//! The branded emails Portico sends, each as HTML with a plain-text twin.
+
+use maud::{DOCTYPE, Markup, html};
+
+use crate::domain::branding::text_on;
+use crate::store::outbox::EmailContent;
+use crate::store::portal::PortalToken;
+
+/// The agency's branding as an email shows it.
+#[derive(Debug, Clone)]
+pub struct Brand {
+    /// Agency name.
+    pub name: String,
+    /// Accent colour (`#rrggbb`).
+    pub primary_color: String,
+    /// Support email, if any.
+    pub support_email: Option<String>,
+    /// Support phone, if any.
+    pub support_phone: Option<String>,
+}
+
+impl Brand {
+    /// The branding snapshot of a landlord's portal token.
+    pub fn of_token(token: &PortalToken) -> Brand {
+        Brand {
+            name: token.brand_name.clone(),
+            primary_color: token.brand_primary_color.clone(),
+            support_email: token.brand_support_email.clone(),
+            support_phone: token.brand_support_phone.clone(),
+        }
+    }
+
+    fn contact_line(&self) -> String {
+        let parts: Vec<&str> = [self.support_email.as_deref(), self.support_phone.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("Questions? Contact {} at {}.", self.name, parts.join(" or "))
+        }
+    }
+}
+
+fn layout(brand: &Brand, heading: &str, paragraphs: &[String], button: (&str, &str)) -> Markup {
+    let (label, url) = button;
+    html! {
+        (DOCTYPE)
+        html lang="en-GB" {
+            head { meta charset="utf-8"; title { (heading) } }
+            body style="margin:0;padding:24px;background:#f4f5f7;font-family:Arial,Helvetica,sans-serif;color:#1d2329" {
+                table role="presentation" width="100%" style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px" {
+                    tr { td style={ "background:" (brand.primary_color) ";color:" (text_on(&brand.primary_color)) ";padding:16px 24px;font-size:18px;font-weight:bold;border-radius:8px 8px 0 0" } { (brand.name) } }
+                    tr { td style="padding:24px" {
+                        h1 style="font-size:20px;margin:0 0 16px" { (heading) }
+                        @for paragraph in paragraphs { p style="line-height:1.5" { (paragraph) } }
+                        p style="margin:24px 0" {
+                            a href=(url) style={ "display:inline-block;background:" (brand.primary_color) ";color:" (text_on(&brand.primary_color)) ";padding:12px 20px;border-radius:6px;text-decoration:none;font-weight:bold" } { (label) }
+                        }
+                        p style="font-size:13px;color:#5b6670;word-break:break-all" { "Or open this link: " (url) }
+                    } }
+                    tr { td style="padding:16px 24px;font-size:13px;color:#5b6670;border-top:1px solid #e3e6ea" { (brand.contact_line()) } }
+                }
+            }
+        }
+    }
+}
+
+fn text(brand: &Brand, heading: &str, paragraphs: &[String], url: &str) -> String {
+    let mut out = format!("{}\n\n{heading}\n\n", brand.name);
+    for paragraph in paragraphs {
+        out.push_str(paragraph);
+        out.push_str("\n\n");
+    }
+    out.push_str(url);
+    out.push_str("\n\n");
+    out.push_str(&brand.contact_line());
+    out.trim_end().to_string() + "\n"
+}
+
+/// The landlord's portal link, sent by an agent.
+pub fn portal_link(brand: &Brand, landlord_name: &str, url: &str) -> EmailContent {
+    let heading = format!("Your landlord portal at {}", brand.name);
+    let paragraphs = vec![
+        format!("Dear {landlord_name},"),
+        format!(
+            "{} has set up your landlord portal: your properties, tenancies, compliance certificates, documents, \
+             tasks, offers and messages in one place. No account or password is needed — the link below is yours.",
+            brand.name
+        ),
+        "Keep this email private: anyone with the link can open your portal. If it is ever shared by mistake, ask us for a new one."
+            .to_string(),
+    ];
+    EmailContent {
+        sender_name: Some(brand.name.clone()),
+        subject: heading.clone(),
+        text: text(brand, &heading, &paragraphs, url),
+        html: layout(brand, &heading, &paragraphs, ("Open your portal", url)).into_string(),
+    }
+}
+
+/// Tells the landlord a new message is waiting (the message itself stays in the portal).
+pub fn message_notification(brand: &Brand, landlord_name: &str, agent_name: &str, url: &str) -> EmailContent {
+    let heading = format!("New message from {}", brand.name);
+    let paragraphs = vec![
+        format!("Dear {landlord_name},"),
+        format!("{agent_name} has sent you a message in your landlord portal. Open it to read and reply."),
+    ];
+    EmailContent {
+        sender_name: Some(brand.name.clone()),
+        subject: heading.clone(),
+        text: text(brand, &heading, &paragraphs, url),
+        html: layout(brand, &heading, &paragraphs, ("Read the message", url)).into_string(),
+    }
+}

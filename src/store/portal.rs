@@ -1,0 +1,803 @@
+//! The landlord portal's data: one token per landlord per agency (with the
+//! agency's branding as it was resolved), the properties it shows, and the
+//! message thread between the landlord and the agency. Every action taken
+//! through the portal is audited by [`log_landlord_portal_audit`].
+
+use chrono::{DateTime, TimeDelta, Utc};
+use uuid::Uuid;
+
+use crate::db::{Db, Tx};
+use crate::domain::audit::{Actor, ActorType, Changes};
+use crate::domain::portal::{link_token, new_nonce};
+use crate::store::landlords::Landlord;
+use crate::store::orgs::Organisation;
+use crate::store::outbox::{self, EmailContent};
+use crate::store::properties::Property;
+use crate::store::audit;
+use crate::{on_pool, on_tx};
+
+/// The audit entity type of portal tokens.
+pub const TOKEN_ENTITY: &str = "landlord_portal_token";
+/// The audit entity type of messages.
+pub const MESSAGE_ENTITY: &str = "landlord_message";
+/// Last access is written at most this often per token.
+pub const TOUCH_EVERY: TimeDelta = TimeDelta::minutes(1);
+/// A landlord viewing their portal is audited at most this often per token.
+pub const VIEW_AUDIT_EVERY: TimeDelta = TimeDelta::hours(1);
+/// A landlord is emailed about new agent messages at most this often per thread.
+pub const NOTIFY_EVERY: TimeDelta = TimeDelta::minutes(15);
+/// How many of the latest messages a thread shows.
+pub const THREAD_LIMIT: i64 = 200;
+
+/// A landlord's portal token (the link is derived, never stored).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PortalToken {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub landlord_id: Uuid,
+    pub landlord_email: String,
+    pub landlord_name: String,
+    pub link_nonce: String,
+    pub brand_name: String,
+    pub brand_logo_url: Option<String>,
+    pub brand_primary_color: String,
+    pub brand_support_email: Option<String>,
+    pub brand_support_phone: Option<String>,
+    pub is_active: bool,
+    pub deactivated_at: Option<DateTime<Utc>>,
+    pub last_accessed_at: Option<DateTime<Utc>>,
+    pub last_view_logged_at: Option<DateTime<Utc>>,
+    pub last_notified_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl PortalToken {
+    /// The landlord as the actor of what they do in the portal.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            kind: ActorType::Landlord,
+            id: Some(self.landlord_id),
+            name: self.landlord_name.clone(),
+        }
+    }
+
+    /// The secret URL segment of this token's live link.
+    pub fn link_token(&self, key: &[u8]) -> String {
+        link_token(key, self.id, &self.link_nonce)
+    }
+}
+
+/// `SELECT <every PortalToken column> FROM landlord_portal_tokens <tail>`.
+macro_rules! select_token {
+    ($tail:literal) => {
+        concat!(
+            "SELECT id, org_id, landlord_id, landlord_email, landlord_name, link_nonce, brand_name, brand_logo_url, \
+             brand_primary_color, brand_support_email, brand_support_phone, is_active, deactivated_at, \
+             last_accessed_at, last_view_logged_at, last_notified_at, created_at, updated_at \
+             FROM landlord_portal_tokens ",
+            $tail
+        )
+    };
+}
+
+/// Records something a landlord did in their portal, with the landlord as actor
+/// (the seed's `logLandlordPortalAudit`).
+pub async fn log_landlord_portal_audit(
+    tx: &mut Tx,
+    token: &PortalToken,
+    action: &str,
+    entity_type: &str,
+    entity_id: Option<Uuid>,
+    description: String,
+    changes: Changes,
+) -> Result<(), sqlx::Error> {
+    audit::record(
+        tx,
+        audit::Entry {
+            org_id: token.org_id,
+            actor: &token.actor(),
+            action,
+            entity_type,
+            entity_id,
+            description,
+            changes,
+        },
+    )
+    .await
+}
+
+/// What `createToken` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provisioned {
+    /// The landlord already had an active token; it was reused.
+    Reused,
+    /// A new token was created with the agency's current branding.
+    Created,
+    /// The landlord's deactivated token was given a new link, current branding
+    /// and access again (the old link stays dead).
+    Renewed,
+}
+
+async fn set_landlord_access(tx: &mut Tx, token: &PortalToken, enabled: bool) -> Result<(), sqlx::Error> {
+    on_tx!(tx, |conn| sqlx::query(
+        "UPDATE landlords SET portal_access_enabled = $1, portal_token_id = $2, updated_at = $3 \
+         WHERE id = $4 AND org_id = $5"
+    )
+    .bind(enabled)
+    .bind(token.id)
+    .bind(super::now())
+    .bind(token.landlord_id)
+    .bind(token.org_id)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+async fn get_in_tx(tx: &mut Tx, org_id: Uuid, id: Uuid) -> Result<PortalToken, sqlx::Error> {
+    on_tx!(tx, |conn| sqlx::query_as(select_token!("WHERE id = $1 AND org_id = $2"))
+        .bind(id)
+        .bind(org_id)
+        .fetch_one(conn)
+        .await)
+}
+
+/// Gives a landlord portal access to a property (`createToken`): reuses the
+/// landlord's active token, renews a deactivated one, or creates one with the
+/// agency's branding as it is now; then links the property.
+pub async fn provision(
+    tx: &mut Tx,
+    org: &Organisation,
+    landlord: &Landlord,
+    property: &Property,
+    actor: &Actor,
+) -> Result<(PortalToken, Provisioned), sqlx::Error> {
+    let email = landlord.email.trim().to_lowercase();
+    let existing: Option<PortalToken> = on_tx!(tx, |conn| sqlx::query_as(select_token!(
+        "WHERE org_id = $1 AND (landlord_id = $2 OR landlord_email = $3)"
+    ))
+    .bind(org.id)
+    .bind(landlord.id)
+    .bind(&email)
+    .fetch_optional(conn)
+    .await)?;
+    let now = super::now();
+    let name = landlord.display_name();
+    let (id, outcome) = match existing {
+        Some(token) if token.is_active => (token.id, Provisioned::Reused),
+        Some(token) => {
+            on_tx!(tx, |conn| sqlx::query(
+                "UPDATE landlord_portal_tokens SET is_active = $1, deactivated_at = NULL, link_nonce = $2, \
+                 landlord_email = $3, landlord_name = $4, brand_name = $5, brand_logo_url = $6, \
+                 brand_primary_color = $7, brand_support_email = $8, brand_support_phone = $9, updated_at = $10 \
+                 WHERE id = $11 AND org_id = $12"
+            )
+            .bind(true)
+            .bind(new_nonce())
+            .bind(&email)
+            .bind(&name)
+            .bind(&org.name)
+            .bind(&org.logo_url)
+            .bind(&org.primary_color)
+            .bind(&org.support_email)
+            .bind(&org.support_phone)
+            .bind(now)
+            .bind(token.id)
+            .bind(org.id)
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected()))?;
+            (token.id, Provisioned::Renewed)
+        }
+        None => {
+            let id = super::new_id();
+            on_tx!(tx, |conn| sqlx::query(
+                "INSERT INTO landlord_portal_tokens (id, org_id, landlord_id, landlord_email, landlord_name, link_nonce, \
+                 brand_name, brand_logo_url, brand_primary_color, brand_support_email, brand_support_phone, is_active, \
+                 created_by_user_id, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)"
+            )
+            .bind(id)
+            .bind(org.id)
+            .bind(landlord.id)
+            .bind(&email)
+            .bind(&name)
+            .bind(new_nonce())
+            .bind(&org.name)
+            .bind(&org.logo_url)
+            .bind(&org.primary_color)
+            .bind(&org.support_email)
+            .bind(&org.support_phone)
+            .bind(true)
+            .bind(actor.id.filter(|_| actor.kind == ActorType::Agent))
+            .bind(now)
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected()))?;
+            (id, Provisioned::Created)
+        }
+    };
+    let token = get_in_tx(tx, org.id, id).await?;
+    set_landlord_access(tx, &token, true).await?;
+    if outcome != Provisioned::Reused {
+        let (action, description) = match outcome {
+            Provisioned::Created => ("landlord_portal.create", format!("gave {name} access to the landlord portal")),
+            _ => (
+                "landlord_portal.renew",
+                format!("gave {name} landlord portal access again with a new link"),
+            ),
+        };
+        audit::record(
+            tx,
+            audit::Entry {
+                org_id: org.id,
+                actor,
+                action,
+                entity_type: TOKEN_ENTITY,
+                entity_id: Some(token.id),
+                description,
+                changes: Changes::new().field("active", None, Some("yes")).secret("link"),
+            },
+        )
+        .await?;
+    }
+    link_property(tx, &token, property, actor).await?;
+    Ok((token, outcome))
+}
+
+/// Links a property to a token; false when it already was.
+pub async fn link_property(tx: &mut Tx, token: &PortalToken, property: &Property, actor: &Actor) -> Result<bool, sqlx::Error> {
+    let added = on_tx!(tx, |conn| sqlx::query(
+        "INSERT INTO landlord_portal_properties (token_id, property_id, org_id, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (token_id, property_id) DO NOTHING"
+    )
+    .bind(token.id)
+    .bind(property.id)
+    .bind(token.org_id)
+    .bind(super::now())
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    if added == 1 {
+        audit::record(
+            tx,
+            audit::Entry {
+                org_id: token.org_id,
+                actor,
+                action: "landlord_portal.link_property",
+                entity_type: TOKEN_ENTITY,
+                entity_id: Some(token.id),
+                description: format!("showed {} in {}'s landlord portal", property.address_line1, token.landlord_name),
+                changes: Changes::new().field("property", None, Some(&property.address())),
+            },
+        )
+        .await?;
+    }
+    Ok(added == 1)
+}
+
+/// Unlinks a property from a token; false when it was not linked.
+pub async fn unlink_property(
+    tx: &mut Tx,
+    token: &PortalToken,
+    property: &Property,
+    actor: &Actor,
+) -> Result<bool, sqlx::Error> {
+    let removed = on_tx!(tx, |conn| sqlx::query(
+        "DELETE FROM landlord_portal_properties WHERE token_id = $1 AND property_id = $2 AND org_id = $3"
+    )
+    .bind(token.id)
+    .bind(property.id)
+    .bind(token.org_id)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    if removed == 1 {
+        audit::record(
+            tx,
+            audit::Entry {
+                org_id: token.org_id,
+                actor,
+                action: "landlord_portal.unlink_property",
+                entity_type: TOKEN_ENTITY,
+                entity_id: Some(token.id),
+                description: format!(
+                    "removed {} from {}'s landlord portal",
+                    property.address_line1, token.landlord_name
+                ),
+                changes: Changes::new().field("property", Some(&property.address()), None),
+            },
+        )
+        .await?;
+    }
+    Ok(removed == 1)
+}
+
+/// Deactivates or reactivates a token (the landlord record follows); false when
+/// it already was so.
+pub async fn set_active(tx: &mut Tx, token: &PortalToken, active: bool, actor: &Actor) -> Result<bool, sqlx::Error> {
+    let now = super::now();
+    let changed = on_tx!(tx, |conn| sqlx::query(
+        "UPDATE landlord_portal_tokens SET is_active = $1, deactivated_at = $2, updated_at = $3 \
+         WHERE id = $4 AND org_id = $5 AND is_active = $6"
+    )
+    .bind(active)
+    .bind((!active).then_some(now))
+    .bind(now)
+    .bind(token.id)
+    .bind(token.org_id)
+    .bind(!active)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    if changed == 0 {
+        return Ok(false);
+    }
+    set_landlord_access(tx, token, active).await?;
+    let (action, verb) = if active {
+        ("landlord_portal.reactivate", "restored")
+    } else {
+        ("landlord_portal.deactivate", "revoked")
+    };
+    audit::record(
+        tx,
+        audit::Entry {
+            org_id: token.org_id,
+            actor,
+            action,
+            entity_type: TOKEN_ENTITY,
+            entity_id: Some(token.id),
+            description: format!("{verb} {}'s landlord portal access", token.landlord_name),
+            changes: Changes::new().field(
+                "active",
+                Some(if active { "no" } else { "yes" }),
+                Some(if active { "yes" } else { "no" }),
+            ),
+        },
+    )
+    .await?;
+    Ok(true)
+}
+
+/// Gives a token a new link; the old one stops working at once.
+pub async fn rotate(tx: &mut Tx, token: &PortalToken, actor: &Actor) -> Result<(), sqlx::Error> {
+    on_tx!(tx, |conn| sqlx::query(
+        "UPDATE landlord_portal_tokens SET link_nonce = $1, updated_at = $2 WHERE id = $3 AND org_id = $4"
+    )
+    .bind(new_nonce())
+    .bind(super::now())
+    .bind(token.id)
+    .bind(token.org_id)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    audit::record(
+        tx,
+        audit::Entry {
+            org_id: token.org_id,
+            actor,
+            action: "landlord_portal.rotate",
+            entity_type: TOKEN_ENTITY,
+            entity_id: Some(token.id),
+            description: format!("replaced {}'s landlord portal link; the old link no longer works", token.landlord_name),
+            changes: Changes::new().secret("link"),
+        },
+    )
+    .await
+}
+
+/// Re-resolves the token's branding from the agency's current settings.
+pub async fn refresh_branding(
+    tx: &mut Tx,
+    token: &PortalToken,
+    org: &Organisation,
+    actor: &Actor,
+) -> Result<(), sqlx::Error> {
+    on_tx!(tx, |conn| sqlx::query(
+        "UPDATE landlord_portal_tokens SET brand_name = $1, brand_logo_url = $2, brand_primary_color = $3, \
+         brand_support_email = $4, brand_support_phone = $5, updated_at = $6 WHERE id = $7 AND org_id = $8"
+    )
+    .bind(&org.name)
+    .bind(&org.logo_url)
+    .bind(&org.primary_color)
+    .bind(&org.support_email)
+    .bind(&org.support_phone)
+    .bind(super::now())
+    .bind(token.id)
+    .bind(token.org_id)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    let before = [
+        ("name", Some(token.brand_name.clone())),
+        ("logo_url", token.brand_logo_url.clone()),
+        ("primary_color", Some(token.brand_primary_color.clone())),
+        ("support_email", token.brand_support_email.clone()),
+        ("support_phone", token.brand_support_phone.clone()),
+    ];
+    let after = [
+        ("name", Some(org.name.clone())),
+        ("logo_url", org.logo_url.clone()),
+        ("primary_color", Some(org.primary_color.clone())),
+        ("support_email", org.support_email.clone()),
+        ("support_phone", org.support_phone.clone()),
+    ];
+    audit::record(
+        tx,
+        audit::Entry {
+            org_id: token.org_id,
+            actor,
+            action: "landlord_portal.refresh_branding",
+            entity_type: TOKEN_ENTITY,
+            entity_id: Some(token.id),
+            description: format!("refreshed the branding of {}'s landlord portal", token.landlord_name),
+            changes: Changes::between(Some(&before), &after),
+        },
+    )
+    .await
+}
+
+/// Queues the portal link email to the landlord, audited.
+pub async fn email_link(tx: &mut Tx, token: &PortalToken, content: &EmailContent, actor: &Actor) -> Result<(), sqlx::Error> {
+    outbox::enqueue(tx, Some(token.org_id), "landlord_portal_link", &token.landlord_email, content).await?;
+    audit::record(
+        tx,
+        audit::Entry {
+            org_id: token.org_id,
+            actor,
+            action: "landlord_portal.email_link",
+            entity_type: TOKEN_ENTITY,
+            entity_id: Some(token.id),
+            description: format!("emailed {} their landlord portal link", token.landlord_name),
+            changes: Changes::new(),
+        },
+    )
+    .await
+}
+
+/// One token of this agency.
+pub async fn get(db: &Db, org_id: Uuid, id: Uuid) -> Result<Option<PortalToken>, sqlx::Error> {
+    on_pool!(db, |pool| sqlx::query_as(select_token!("WHERE id = $1 AND org_id = $2"))
+        .bind(id)
+        .bind(org_id)
+        .fetch_optional(pool)
+        .await)
+}
+
+/// A token by id alone, for checking a portal link (the MAC is checked by the caller).
+pub async fn get_for_link(db: &Db, id: Uuid) -> Result<Option<PortalToken>, sqlx::Error> {
+    on_pool!(db, |pool| sqlx::query_as(select_token!("WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await)
+}
+
+/// A landlord's token in this agency, if they have one.
+pub async fn for_landlord(db: &Db, org_id: Uuid, landlord_id: Uuid) -> Result<Option<PortalToken>, sqlx::Error> {
+    on_pool!(db, |pool| sqlx::query_as(select_token!(
+        "WHERE org_id = $1 AND landlord_id = $2"
+    ))
+    .bind(org_id)
+    .bind(landlord_id)
+    .fetch_optional(pool)
+    .await)
+}
+
+/// A token with what the Portal access page shows about it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TokenSummary {
+    pub id: Uuid,
+    pub landlord_id: Uuid,
+    pub landlord_name: String,
+    pub landlord_email: String,
+    pub is_active: bool,
+    pub last_accessed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Every token of the agency (`listTokens`), by landlord name.
+pub async fn list(db: &Db, org_id: Uuid) -> Result<Vec<TokenSummary>, sqlx::Error> {
+    on_pool!(db, |pool| sqlx::query_as(
+        "SELECT id, landlord_id, landlord_name, landlord_email, is_active, last_accessed_at, created_at \
+         FROM landlord_portal_tokens WHERE org_id = $1 ORDER BY is_active DESC, landlord_name, id"
+    )
+    .bind(org_id)
+    .fetch_all(pool)
+    .await)
+}
+
+/// A linked property, by token.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LinkedAddress {
+    pub token_id: Uuid,
+    pub property_id: Uuid,
+    pub address_line1: String,
+    pub postcode: String,
+}
+
+/// Every linked property of the agency's tokens, in one query.
+pub async fn linked_addresses(db: &Db, org_id: Uuid) -> Result<Vec<LinkedAddress>, sqlx::Error> {
+    on_pool!(db, |pool| sqlx::query_as(
+        "SELECT lp.token_id, lp.property_id, p.address_line1, p.postcode FROM landlord_portal_properties lp \
+         JOIN properties p ON p.id = lp.property_id AND p.org_id = lp.org_id \
+         WHERE lp.org_id = $1 ORDER BY p.sort_key, p.id"
+    )
+    .bind(org_id)
+    .fetch_all(pool)
+    .await)
+}
+
+/// Whether a property is linked to a token.
+pub async fn is_linked(db: &Db, token_id: Uuid, property_id: Uuid) -> Result<bool, sqlx::Error> {
+    let count: i64 = on_pool!(db, |pool| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM landlord_portal_properties WHERE token_id = $1 AND property_id = $2"
+    )
+    .bind(token_id)
+    .bind(property_id)
+    .fetch_one(pool)
+    .await)?;
+    Ok(count > 0)
+}
+
+/// Records a portal visit: last access at most once a minute, and an audit row
+/// for viewing the portal at most once an hour (both safe when requests race).
+pub async fn touch(db: &Db, token: &PortalToken) -> Result<(), sqlx::Error> {
+    let now = super::now();
+    let stale = |at: Option<DateTime<Utc>>, every: TimeDelta| at.is_none_or(|at| now - at >= every);
+    if stale(token.last_accessed_at, TOUCH_EVERY) {
+        on_pool!(db, |pool| sqlx::query(
+            "UPDATE landlord_portal_tokens SET last_accessed_at = $1 \
+             WHERE id = $2 AND (last_accessed_at IS NULL OR last_accessed_at <= $3)"
+        )
+        .bind(now)
+        .bind(token.id)
+        .bind(now - TOUCH_EVERY)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    }
+    if stale(token.last_view_logged_at, VIEW_AUDIT_EVERY) {
+        let mut tx = db.begin().await?;
+        let claimed = on_tx!(&mut tx, |conn| sqlx::query(
+            "UPDATE landlord_portal_tokens SET last_view_logged_at = $1 \
+             WHERE id = $2 AND (last_view_logged_at IS NULL OR last_view_logged_at <= $3)"
+        )
+        .bind(now)
+        .bind(token.id)
+        .bind(now - VIEW_AUDIT_EVERY)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+        if claimed == 1 {
+            log_landlord_portal_audit(
+                &mut tx,
+                token,
+                "landlord_portal.view",
+                TOKEN_ENTITY,
+                Some(token.id),
+                "opened the landlord portal".into(),
+                Changes::new(),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+/// Who wrote a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SenderType {
+    /// The landlord, in their portal.
+    Landlord,
+    /// An agent, in the back-office.
+    Agent,
+}
+
+impl SenderType {
+    /// The stored value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SenderType::Landlord => "landlord",
+            SenderType::Agent => "agent",
+        }
+    }
+}
+
+/// A message in a landlord's thread.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Message {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub token_id: Uuid,
+    pub sender_type: String,
+    pub sender_user_id: Option<Uuid>,
+    pub sender_name: String,
+    pub body: String,
+    pub is_read: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Message {
+    /// Whether the landlord wrote it.
+    pub fn from_landlord(&self) -> bool {
+        self.sender_type == SenderType::Landlord.as_str()
+    }
+}
+
+/// `SELECT <every Message column> FROM landlord_messages <tail>`.
+macro_rules! select_message {
+    ($tail:literal) => {
+        concat!(
+            "SELECT id, org_id, token_id, sender_type, sender_user_id, sender_name, body, is_read, created_at \
+             FROM landlord_messages ",
+            $tail
+        )
+    };
+}
+
+async fn insert_message(
+    tx: &mut Tx,
+    token: &PortalToken,
+    sender: SenderType,
+    actor: &Actor,
+    body: &str,
+) -> Result<Uuid, sqlx::Error> {
+    let id = super::new_id();
+    on_tx!(tx, |conn| sqlx::query(
+        "INSERT INTO landlord_messages (id, org_id, token_id, sender_type, sender_user_id, sender_name, body, is_read, \
+         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+    )
+    .bind(id)
+    .bind(token.org_id)
+    .bind(token.id)
+    .bind(sender.as_str())
+    .bind(actor.id.filter(|_| sender == SenderType::Agent))
+    .bind(&actor.name)
+    .bind(body)
+    .bind(false)
+    .bind(super::now())
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(id)
+}
+
+/// A landlord's message to the agency (portal `sendMessage`), audited.
+pub async fn send_from_landlord(tx: &mut Tx, token: &PortalToken, body: &str) -> Result<Uuid, sqlx::Error> {
+    let id = insert_message(tx, token, SenderType::Landlord, &token.actor(), body).await?;
+    log_landlord_portal_audit(
+        tx,
+        token,
+        "landlord_portal.send_message",
+        MESSAGE_ENTITY,
+        Some(id),
+        "sent a message to the agency".into(),
+        Changes::new(),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// An agent's message to the landlord (back-office `sendMessage`), audited. When
+/// `notification` is given (the landlord wants email), it is queued in the same
+/// transaction unless the landlord was emailed about this thread in the last
+/// [`NOTIFY_EVERY`]. Returns the message id and whether an email was queued.
+pub async fn send_from_agent(
+    tx: &mut Tx,
+    token: &PortalToken,
+    actor: &Actor,
+    body: &str,
+    notification: Option<&EmailContent>,
+) -> Result<(Uuid, bool), sqlx::Error> {
+    let id = insert_message(tx, token, SenderType::Agent, actor, body).await?;
+    audit::record(
+        tx,
+        audit::Entry {
+            org_id: token.org_id,
+            actor,
+            action: "landlord_message.send",
+            entity_type: MESSAGE_ENTITY,
+            entity_id: Some(id),
+            description: format!("sent a message to {}", token.landlord_name),
+            changes: Changes::new(),
+        },
+    )
+    .await?;
+    let mut notified = false;
+    if let Some(content) = notification {
+        let now = super::now();
+        let claimed = on_tx!(tx, |conn| sqlx::query(
+            "UPDATE landlord_portal_tokens SET last_notified_at = $1 \
+             WHERE id = $2 AND (last_notified_at IS NULL OR last_notified_at <= $3)"
+        )
+        .bind(now)
+        .bind(token.id)
+        .bind(now - NOTIFY_EVERY)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+        if claimed == 1 {
+            outbox::enqueue(tx, Some(token.org_id), "landlord_message_notification", &token.landlord_email, content).await?;
+            notified = true;
+        }
+    }
+    Ok((id, notified))
+}
+
+/// The latest messages of a thread, oldest first; with `after`, only those newer
+/// than that message (message ids are time-ordered).
+pub async fn thread(db: &Db, token_id: Uuid, after: Option<Uuid>) -> Result<Vec<Message>, sqlx::Error> {
+    let mut messages: Vec<Message> = match after {
+        Some(after) => on_pool!(db, |pool| sqlx::query_as(select_message!(
+            "WHERE token_id = $1 AND id > $2 ORDER BY id DESC LIMIT $3"
+        ))
+        .bind(token_id)
+        .bind(after)
+        .bind(THREAD_LIMIT)
+        .fetch_all(pool)
+        .await)?,
+        None => on_pool!(db, |pool| sqlx::query_as(select_message!(
+            "WHERE token_id = $1 ORDER BY id DESC LIMIT $2"
+        ))
+        .bind(token_id)
+        .bind(THREAD_LIMIT)
+        .fetch_all(pool)
+        .await)?,
+    };
+    messages.reverse();
+    Ok(messages)
+}
+
+/// Marks as read the messages in a thread sent by `sender` (the other side has
+/// now seen them); returns how many changed.
+pub async fn mark_read(db: &Db, token_id: Uuid, sender: SenderType) -> Result<u64, sqlx::Error> {
+    on_pool!(db, |pool| sqlx::query(
+        "UPDATE landlord_messages SET is_read = $1 WHERE token_id = $2 AND sender_type = $3 AND is_read = $4"
+    )
+    .bind(true)
+    .bind(token_id)
+    .bind(sender.as_str())
+    .bind(false)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))
+}
+
+/// One landlord thread in the agents' inbox.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ThreadSummary {
+    pub token_id: Uuid,
+    pub landlord_id: Uuid,
+    pub landlord_name: String,
+    pub last_message_at: DateTime<Utc>,
+    pub unread: i64,
+    pub total: i64,
+}
+
+/// The agency's landlord threads with messages, newest activity first.
+pub async fn inbox(db: &Db, org_id: Uuid) -> Result<Vec<ThreadSummary>, sqlx::Error> {
+    on_pool!(db, |pool| sqlx::query_as(
+        "SELECT t.id AS token_id, t.landlord_id, t.landlord_name, MAX(m.created_at) AS last_message_at, \
+         SUM(CASE WHEN m.sender_type = 'landlord' AND m.is_read = $2 THEN 1 ELSE 0 END) AS unread, \
+         COUNT(*) AS total \
+         FROM landlord_portal_tokens t JOIN landlord_messages m ON m.token_id = t.id \
+         WHERE t.org_id = $1 GROUP BY t.id, t.landlord_id, t.landlord_name ORDER BY last_message_at DESC, t.id"
+    )
+    .bind(org_id)
+    .bind(false)
+    .fetch_all(pool)
+    .await)
+}
+
+/// How many landlord messages no agent has opened yet.
+pub async fn unread_count(db: &Db, org_id: Uuid) -> Result<i64, sqlx::Error> {
+    on_pool!(db, |pool| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM landlord_messages WHERE org_id = $1 AND sender_type = 'landlord' AND is_read = $2"
+    )
+    .bind(org_id)
+    .bind(false)
+    .fetch_one(pool)
+    .await)
+}

@@ -1,0 +1,138 @@
+//! Landlord messages in the back-office: the inbox of threads (unread counts,
+//! newest activity first) and a thread (`listMessages`, `sendMessage`), which
+//! marks the landlord's messages read when an agent opens it.
+
+use maud::{Markup, html};
+use poem::http::StatusCode;
+use poem::web::{Form, Path, Query};
+use poem::{IntoResponse, Response, handler};
+use uuid::Uuid;
+
+use super::{see_other, with_status};
+use crate::domain::portal::parse_message;
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+use crate::mail::templates::{self, Brand};
+use crate::store::landlords;
+use crate::store::portal::{self as store, PortalToken, SenderType};
+use crate::web::ctx::{AgentCtx, Ctx, Viewer};
+use crate::web::landlord_portal::messages::{MessageForm, PollQuery, parse_after};
+use crate::web::landlord_portal::messages_url;
+use crate::web::paths;
+use crate::web::ui::form::{csrf_input, textarea};
+use crate::web::ui::{self, format, thread};
+
+/// `GET /messages`: every landlord thread with messages.
+#[handler]
+pub async fn inbox(AgentCtx { ctx, viewer }: AgentCtx) -> Result<Markup, AppError> {
+    let threads = store::inbox(&ctx.state.db, viewer.org.id).await?;
+    let content = html! {
+        h1 { "Messages" }
+        @if threads.is_empty() {
+            p class="empty" { "No messages yet. Landlords with portal access can write to you from their portal." }
+        } @else {
+            div class="table-wrap" {
+                table {
+                    thead { tr { th { "Landlord" } th { "Last message" } th { "Unread" } } }
+                    tbody {
+                        @for t in &threads {
+                            tr class=[(t.unread > 0).then_some("unread")] {
+                                td { a href=(paths::message_thread(t.token_id)) { (t.landlord_name) } }
+                                td class="nowrap" { (format::date_time(t.last_message_at)) }
+                                td { @if t.unread > 0 { span class="badge warn" { (t.unread) " new" } } @else { "—" } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(ui::page(&ctx, "Messages", content))
+}
+
+async fn find(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> Result<PortalToken, AppError> {
+    store::get(&ctx.state.db, viewer.org.id, id).await?.ok_or(AppError::NotFound)
+}
+
+async fn render(ctx: &Ctx, token: &PortalToken, form: &MessageForm, errors: &FieldErrors) -> Result<Markup, AppError> {
+    let messages = store::thread(&ctx.state.db, token.id, None).await?;
+    let last = messages.last().map(|m| m.id);
+    let action = paths::message_thread(token.id);
+    let content = html! {
+        p { a href=(paths::MESSAGES) { "← All messages" } }
+        h1 { "Messages with " (token.landlord_name) }
+        @if !token.is_active { div class="flash warning" { "This landlord's portal access is switched off: they cannot read replies until it is switched back on." } }
+        (thread::thread(&messages, SenderType::Agent, &paths::message_thread_poll(token.id, last), "No messages yet."))
+        p class="hint" { "New messages appear here by themselves. " a href=(action) { "Refresh" } " · " a href=(paths::portal_token(token.id)) { "Portal access" } }
+        form class="stack card" method="post" action=(action) {
+            (csrf_input(&ctx.csrf))
+            (textarea("body", "Reply", &form.body, None, errors))
+            button type="submit" { "Send message" }
+        }
+    };
+    store::mark_read(&ctx.state.db, token.id, SenderType::Landlord).await?;
+    Ok(ui::page(ctx, &format!("Messages with {}", token.landlord_name), content))
+}
+
+/// `GET /messages/{id}`: the thread; the landlord's messages are marked read.
+#[handler]
+pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> Result<Markup, AppError> {
+    let token = find(&ctx, &viewer, id).await?;
+    render(&ctx, &token, &MessageForm::default(), &FieldErrors::new()).await
+}
+
+/// `POST /messages/{id}`: an agent's message; the landlord is emailed if they
+/// want notifications (at most one email per thread per 15 minutes).
+#[handler]
+pub async fn send(
+    AgentCtx { ctx, viewer }: AgentCtx,
+    Path(id): Path<Uuid>,
+    Form(form): Form<MessageForm>,
+) -> Result<Response, AppError> {
+    let token = find(&ctx, &viewer, id).await?;
+    let body = match parse_message(&form.body) {
+        Ok(body) => body,
+        Err(errors) => {
+            let page = render(&ctx, &token, &form, &errors).await?;
+            return Ok(with_status(page, StatusCode::UNPROCESSABLE_ENTITY));
+        }
+    };
+    let landlord = landlords::get(&ctx.state.db, viewer.org.id, token.landlord_id).await?;
+    let wants_email = token.is_active && landlord.is_some_and(|l| l.email_notifications_enabled && l.anonymised_at.is_none());
+    let notification = wants_email.then(|| {
+        templates::message_notification(
+            &Brand::of_token(&token),
+            &token.landlord_name,
+            &viewer.user.name,
+            &messages_url(&ctx.state, &token),
+        )
+    });
+    let mut tx = ctx.state.db.begin().await?;
+    store::send_from_agent(&mut tx, &token, &viewer.user.actor(), &body, notification.as_ref()).await?;
+    tx.commit().await?;
+    Ok(see_other(&paths::message_thread(token.id)))
+}
+
+/// `GET /messages/{id}/poll?after=ID`: new messages only, or an empty 204.
+#[handler]
+pub async fn poll(
+    AgentCtx { ctx, viewer }: AgentCtx,
+    Path(id): Path<Uuid>,
+    Query(query): Query<PollQuery>,
+) -> Result<Response, AppError> {
+    let token = find(&ctx, &viewer, id).await?;
+    let after = parse_after(&query)?;
+    let messages = store::thread(&ctx.state.db, token.id, after).await?;
+    let Some(last) = messages.last().map(|m| m.id) else {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    };
+    if !ctx.htmx {
+        return Ok(see_other(&paths::message_thread(token.id)));
+    }
+    let fragment = html! {
+        (thread::items(&messages, SenderType::Agent))
+        (thread::poller(&paths::message_thread_poll(token.id, Some(last)), true))
+    };
+    store::mark_read(&ctx.state.db, token.id, SenderType::Landlord).await?;
+    Ok(fragment.into_response())
+}

@@ -1,0 +1,119 @@
+//! The Messages tab (`listMessages`, `sendMessage`): a chat thread with the
+//! agency that refreshes every 15 seconds without a WebSocket — and a refresh
+//! that finds nothing new answers an empty 204.
+
+use maud::html;
+use poem::http::StatusCode;
+use poem::web::{Form, Query};
+use poem::{IntoResponse, Response, handler};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{PortalCtx, Tab, page_with_status, see_other};
+use crate::domain::portal::parse_message;
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+use crate::store::portal::{self, SenderType};
+use crate::web::paths;
+use crate::web::ui::form::textarea;
+use crate::web::ui::thread;
+
+/// The send form as typed.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct MessageForm {
+    /// The message.
+    #[serde(default)]
+    pub body: String,
+}
+
+/// `?after=ID` of a refresh.
+#[derive(Debug, Default, Deserialize)]
+pub struct PollQuery {
+    /// The newest message already shown.
+    pub after: Option<String>,
+}
+
+/// Reads `?after=`: absent means from the start; anything but an id is a bad request.
+pub fn parse_after(query: &PollQuery) -> Result<Option<Uuid>, AppError> {
+    match query.after.as_deref().filter(|a| !a.is_empty()) {
+        Some(after) => Uuid::parse_str(after)
+            .map(Some)
+            .map_err(|_| AppError::BadRequest("after is not a message id".into())),
+        None => Ok(None),
+    }
+}
+
+async fn render(ctx: &PortalCtx, form: &MessageForm, errors: &FieldErrors, status: StatusCode) -> Result<Response, AppError> {
+    let messages = portal::thread(&ctx.state.db, ctx.token.id, None).await?;
+    let last = messages.last().map(|m| m.id);
+    let action = paths::portal::messages(&ctx.link);
+    let content = html! {
+        h1 { "Messages" }
+        (thread::thread(&messages, SenderType::Landlord, &paths::portal::messages_poll(&ctx.link, last),
+            "No messages yet. Write to your agency below."))
+        p class="hint" { "New messages appear here by themselves. " a href=(action) { "Refresh" } }
+        form class="stack" method="post" action=(action) hx-post=(action) hx-target="#portal-content" hx-push-url="false" {
+            (textarea("body", "Your message", &form.body, None, errors))
+            button type="submit" { "Send message" }
+        }
+    };
+    portal::mark_read(&ctx.state.db, ctx.token.id, SenderType::Agent).await?;
+    Ok(page_with_status(ctx, Tab::Messages, "Messages", content, status))
+}
+
+/// `GET /landlord-portal/{token}/messages`: the thread; agent messages shown are marked read.
+#[handler]
+pub async fn list(ctx: PortalCtx) -> Result<Response, AppError> {
+    render(&ctx, &MessageForm::default(), &FieldErrors::new(), StatusCode::OK).await
+}
+
+/// `POST /landlord-portal/{token}/messages`: sends a message to the agency.
+#[handler]
+pub async fn send(ctx: PortalCtx, Form(form): Form<MessageForm>) -> Result<Response, AppError> {
+    let body = match parse_message(&form.body) {
+        Ok(body) => body,
+        Err(errors) => return render(&ctx, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+    };
+    let mut tx = ctx.state.db.begin().await?;
+    portal::send_from_landlord(&mut tx, &ctx.token, &body).await?;
+    tx.commit().await?;
+    if ctx.htmx {
+        render(&ctx, &MessageForm::default(), &FieldErrors::new(), StatusCode::OK).await
+    } else {
+        Ok(see_other(&paths::portal::messages(&ctx.link)))
+    }
+}
+
+/// `GET /landlord-portal/{token}/messages/poll?after=ID`: only what is new, or
+/// an empty 204. Without JavaScript the Refresh link reloads the tab instead.
+#[handler]
+pub async fn poll(ctx: PortalCtx, Query(query): Query<PollQuery>) -> Result<Response, AppError> {
+    let after = parse_after(&query)?;
+    let messages = portal::thread(&ctx.state.db, ctx.token.id, after).await?;
+    let Some(last) = messages.last().map(|m| m.id) else {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    };
+    if !ctx.htmx {
+        return Ok(see_other(&paths::portal::messages(&ctx.link)));
+    }
+    let fragment = html! {
+        (thread::items(&messages, SenderType::Landlord))
+        (thread::poller(&paths::portal::messages_poll(&ctx.link, Some(last)), true))
+    };
+    portal::mark_read(&ctx.state.db, ctx.token.id, SenderType::Agent).await?;
+    Ok(fragment.into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn after_must_be_an_id_when_given() {
+        assert_eq!(parse_after(&PollQuery { after: None }).unwrap(), None);
+        assert_eq!(parse_after(&PollQuery { after: Some(String::new()) }).unwrap(), None);
+        assert!(parse_after(&PollQuery { after: Some("x".into()) }).is_err());
+        let id = Uuid::now_v7();
+        assert_eq!(parse_after(&PollQuery { after: Some(id.to_string()) }).unwrap(), Some(id));
+    }
+}

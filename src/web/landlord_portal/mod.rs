@@ -1,0 +1,298 @@
+//! The landlord portal at `/landlord-portal/{token}`: no account, the link is the
+//! key. Every request checks the link ([`PortalCtx`]), records the visit, and
+//! answers a full page, or for htmx only the tab's content. One file per tab.
+
+pub mod messages;
+pub mod offers;
+pub mod properties;
+pub mod tasks;
+
+use maud::{DOCTYPE, Markup, html};
+use poem::http::{HeaderValue, StatusCode, header};
+use poem::{FromRequest, IntoResponse, Request, RequestBody, Response, handler};
+
+use super::{AppState, assets, client_addr, paths};
+use crate::domain::portal::ParsedToken;
+use crate::error::AppError;
+use crate::store::portal::{self as store, PortalToken};
+
+/// A checked portal request: the token row and the link it was opened with.
+pub struct PortalCtx {
+    /// App state.
+    pub state: AppState,
+    /// The landlord's token (active, link verified).
+    pub token: PortalToken,
+    /// The link token from the URL, for building the portal's own links.
+    pub link: String,
+    /// An htmx request (answer with the tab's content only).
+    pub htmx: bool,
+}
+
+impl PortalCtx {
+    /// The absolute URL of a portal path.
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{path}", self.state.settings.base_url)
+    }
+}
+
+/// Looks the link up: unknown, malformed, rotated and deactivated links all give
+/// [`AppError::PortalLinkInvalid`] and count as a failure for the client address.
+pub async fn check_link(state: &AppState, link: &str, addr: &str) -> Result<PortalToken, AppError> {
+    if let Some(seconds) = state.portal_failures.blocked_for(addr) {
+        return Err(AppError::TooManyRequests(seconds));
+    }
+    let found = match ParsedToken::parse(link) {
+        Some(parsed) => store::get_for_link(&state.db, parsed.id)
+            .await?
+            .filter(|token| parsed.verifies(&state.settings.secret_key, &token.link_nonce) && token.is_active),
+        None => None,
+    };
+    match found {
+        Some(token) => Ok(token),
+        None => {
+            state.portal_failures.record(addr);
+            Err(AppError::PortalLinkInvalid)
+        }
+    }
+}
+
+impl<'a> FromRequest<'a> for PortalCtx {
+    async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
+        let state = req
+            .data::<AppState>()
+            .cloned()
+            .ok_or_else(|| AppError::internal(anyhow::anyhow!("app state missing")))?;
+        let link = req.raw_path_param("token").unwrap_or_default().to_string();
+        let addr = client_addr(req, &state.settings);
+        let token = check_link(&state, &link, &addr).await?;
+        store::touch(&state.db, &token).await.map_err(AppError::from)?;
+        Ok(PortalCtx {
+            htmx: super::is_htmx(req),
+            state,
+            token,
+            link,
+        })
+    }
+}
+
+/// The portal's tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    /// Properties and their drill-down.
+    Properties,
+    /// The landlord's tasks.
+    Tasks,
+    /// Offers on their properties.
+    Offers,
+    /// The message thread.
+    Messages,
+}
+
+impl Tab {
+    fn label(self) -> &'static str {
+        match self {
+            Tab::Properties => "Properties",
+            Tab::Tasks => "Tasks",
+            Tab::Offers => "Offers",
+            Tab::Messages => "Messages",
+        }
+    }
+
+    fn href(self, link: &str) -> String {
+        match self {
+            Tab::Properties => paths::portal::properties(link),
+            Tab::Tasks => paths::portal::tasks(link),
+            Tab::Offers => paths::portal::offers(link),
+            Tab::Messages => paths::portal::messages(link),
+        }
+    }
+}
+
+fn tabs(ctx: &PortalCtx, current: Tab) -> Markup {
+    html! {
+        nav class="tabs" aria-label="Portal" {
+            @for tab in [Tab::Properties, Tab::Tasks, Tab::Offers, Tab::Messages] {
+                a href=(tab.href(&ctx.link)) aria-current=[(tab == current).then_some("page")] { (tab.label()) }
+            }
+        }
+    }
+}
+
+/// The origin of an https logo URL (for the CSP), if it is one.
+fn logo_origin(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("https://")?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    (!host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':')))
+        .then(|| format!("https://{host}"))
+}
+
+fn header_bar(token: &PortalToken) -> Markup {
+    let initial = token.brand_name.chars().next().map(|c| c.to_uppercase().to_string()).unwrap_or_default();
+    html! {
+        header class="portal-header" {
+            @match token.brand_logo_url.as_deref().filter(|url| logo_origin(url).is_some()) {
+                Some(url) => img class="portal-logo" src=(url) alt={ (token.brand_name) " logo" } referrerpolicy="no-referrer";
+                None => span class="portal-avatar" aria-hidden="true" { (initial) },
+            }
+            span class="portal-name" { (token.brand_name) }
+        }
+    }
+}
+
+fn footer_bar(token: &PortalToken) -> Markup {
+    html! {
+        footer class="portal-footer" {
+            (token.brand_name)
+            @if let Some(email) = &token.brand_support_email {
+                " · " a href={ "mailto:" (email) } { (email) }
+            }
+            @if let Some(phone) = &token.brand_support_phone {
+                " · " a href={ "tel:" (phone.replace(' ', "")) } { (phone) }
+            }
+        }
+    }
+}
+
+/// A portal page: the whole document, or for htmx only the title and the tab's
+/// content (swapped into `#portal-content`).
+pub fn page(ctx: &PortalCtx, current: Tab, title: &str, content: Markup) -> Response {
+    let inner = html! { (tabs(ctx, current)) (content) };
+    let token = &ctx.token;
+    let full_title = format!("{title} – {}", token.brand_name);
+    let markup = if ctx.htmx {
+        html! { title { (full_title) } (inner) }
+    } else {
+        let brand_css = format!("{}?color={}", paths::BRAND_CSS, token.brand_primary_color.trim_start_matches('#'));
+        html! {
+            (DOCTYPE)
+            html lang="en-GB" {
+                head {
+                    meta charset="utf-8";
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    meta name="robots" content="noindex, nofollow";
+                    meta name="referrer" content="no-referrer";
+                    meta name="htmx-config" content=(crate::web::ui::layout::HTMX_CONFIG);
+                    title { (full_title) }
+                    link rel="icon" type="image/svg+xml" href=(assets::url("favicon.svg"));
+                    link rel="stylesheet" href=(assets::url("app.css"));
+                    link rel="stylesheet" href=(brand_css);
+                    script src=(assets::url("htmx-2.0.11.min.js")) defer {}
+                    script src=(assets::url("portico.js")) defer {}
+                }
+                body class="portal" {
+                    (header_bar(token))
+                    main id="main" {
+                        p class="welcome" { "Welcome, " (token.landlord_name) }
+                        div id="portal-content" hx-boost="true" hx-target="#portal-content" hx-swap="innerHTML show:window:top" {
+                            (inner)
+                        }
+                    }
+                    (footer_bar(token))
+                }
+            }
+        }
+    };
+    let mut response = markup.into_response();
+    if let Some(origin) = token.brand_logo_url.as_deref().and_then(logo_origin) {
+        let csp = format!("{}; img-src 'self' {origin}", super::middleware::CONTENT_SECURITY_POLICY);
+        if let Ok(value) = HeaderValue::from_str(&csp) {
+            response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    response
+}
+
+/// A page with a status (e.g. 422 for a form with errors).
+pub fn page_with_status(ctx: &PortalCtx, current: Tab, title: &str, content: Markup, status: StatusCode) -> Response {
+    let mut response = page(ctx, current, title, content);
+    response.set_status(status);
+    response
+}
+
+/// After a form post without JavaScript: back to a tab with a 303.
+pub fn see_other(location: &str) -> Response {
+    Response::builder()
+        .status(StatusCode::SEE_OTHER)
+        .header(header::LOCATION, location)
+        .finish()
+}
+
+/// A plain error page for portal URLs: no agency branding, no back-office links.
+pub fn error_page(status: StatusCode, title: &str, message: &str, request_id: &str, htmx: bool) -> Response {
+    let content = html! {
+        div class="error-page" {
+            p class="code" { (status.as_u16()) }
+            h1 { (title) }
+            p { (message) }
+            @if status.is_server_error() { p { "Reference: " span class="reference" { (request_id) } } }
+        }
+    };
+    let body = if htmx {
+        content
+    } else {
+        html! {
+            (DOCTYPE)
+            html lang="en-GB" {
+                head {
+                    meta charset="utf-8";
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    meta name="robots" content="noindex, nofollow";
+                    title { (title) }
+                    link rel="stylesheet" href=(assets::url("app.css"));
+                }
+                body { main id="main" { (content) } }
+            }
+        }
+    };
+    let mut response = body.into_response();
+    response.set_status(status);
+    if htmx {
+        response.headers_mut().insert("HX-Retarget", HeaderValue::from_static("#portal-content"));
+        response.headers_mut().insert("HX-Reswap", HeaderValue::from_static("innerHTML"));
+    }
+    response
+}
+
+/// `/robots.txt`: keep crawlers out of portals.
+#[handler]
+pub fn robots() -> Response {
+    Response::builder()
+        .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
+        .header(header::CACHE_CONTROL, "public, max-age=86400")
+        .body(format!("User-agent: *\nDisallow: {}\n", paths::LANDLORD_PORTAL_PREFIX))
+}
+
+
+/// The live absolute URL of a token's portal (derived, so it can be shown again).
+pub fn link_url(state: &AppState, token: &PortalToken) -> String {
+    format!(
+        "{}{}",
+        state.settings.base_url,
+        paths::portal::home(&token.link_token(&state.settings.secret_key))
+    )
+}
+
+/// The absolute URL of a token's Messages tab (for notification emails).
+pub fn messages_url(state: &AppState, token: &PortalToken) -> String {
+    format!(
+        "{}{}",
+        state.settings.base_url,
+        paths::portal::messages(&token.link_token(&state.settings.secret_key))
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_https_hosts_widen_the_image_policy() {
+        assert_eq!(
+            logo_origin("https://cdn.example.com/logo.png").as_deref(),
+            Some("https://cdn.example.com")
+        );
+        assert_eq!(logo_origin("http://cdn.example.com/logo.png"), None);
+        assert_eq!(logo_origin("https://evil.example.com;script-src *"), None);
+        assert_eq!(logo_origin("https:///x"), None);
+    }
+}

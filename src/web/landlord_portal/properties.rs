@@ -1,0 +1,239 @@
+//! The Properties tab (`listProperties`) and a property's drill-down with its
+//! three sub-views: tenancies (`listTenancies`), compliance
+//! (`listComplianceDocs`) and documents (`listDocuments`, downloads).
+
+use maud::{Markup, html};
+use poem::web::Path;
+use poem::{Response, handler};
+use uuid::Uuid;
+
+use super::{PortalCtx, Tab, page};
+use crate::domain::audit::Changes;
+use crate::domain::choice::Choice;
+use crate::domain::compliance::Indicator;
+use crate::error::AppError;
+use crate::store::certificates;
+use crate::store::properties::{self, Property};
+use crate::store::{documents, portal, tenancies};
+use crate::web::back_office::compliance::badge as indicator_badge;
+use crate::web::back_office::documents::{size_label, stream};
+use crate::web::back_office::properties::status_badge;
+use crate::web::back_office::tenancies::status_badge as tenancy_badge;
+use crate::web::paths;
+use crate::web::ui::format;
+
+/// A property's sub-views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// Its tenancies.
+    Tenancies,
+    /// Its compliance certificates.
+    Compliance,
+    /// Its documents the landlord may see.
+    Documents,
+}
+
+impl View {
+    const ALL: [View; 3] = [View::Tenancies, View::Compliance, View::Documents];
+
+    /// The URL segment.
+    pub fn segment(self) -> &'static str {
+        match self {
+            View::Tenancies => "tenancies",
+            View::Compliance => "compliance",
+            View::Documents => "documents",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            View::Tenancies => "Tenancies",
+            View::Compliance => "Compliance",
+            View::Documents => "Documents",
+        }
+    }
+
+    fn parse(segment: &str) -> Option<View> {
+        View::ALL.into_iter().find(|v| v.segment() == segment)
+    }
+}
+
+fn card(ctx: &PortalCtx, p: &Property) -> Markup {
+    html! {
+        a class="property-card" href=(paths::portal::property_view(&ctx.link, p.id, View::Tenancies.segment())) {
+            strong { (p.address()) }
+            ul class="facts" {
+                li { (p.property_type().label()) }
+                li { (p.bedrooms) " bed" }
+                li { (p.bathrooms) " bath" }
+                li { "EPC " (p.epc().map_or("not recorded", |r| r.label())) }
+                li { (status_badge(&p.status)) }
+            }
+        }
+    }
+}
+
+async fn properties_tab(ctx: PortalCtx) -> Result<Response, AppError> {
+    let rows = properties::for_portal(&ctx.state.db, ctx.token.org_id, ctx.token.id).await?;
+    let content = html! {
+        h1 { "Your properties" }
+        @if rows.is_empty() {
+            p class="empty" { "No properties are shared with you yet. Your agency will add them here." }
+        } @else {
+            ul class="cards" { @for p in &rows { li { (card(&ctx, p)) } } }
+        }
+    };
+    Ok(page(&ctx, Tab::Properties, "Your properties", content))
+}
+
+/// `GET /landlord-portal/{token}`: the portal opens on the Properties tab.
+#[handler]
+pub async fn home(ctx: PortalCtx) -> Result<Response, AppError> {
+    properties_tab(ctx).await
+}
+
+/// `GET /landlord-portal/{token}/properties`.
+#[handler]
+pub async fn list(ctx: PortalCtx) -> Result<Response, AppError> {
+    properties_tab(ctx).await
+}
+
+/// A property linked to this token, else 404 (whatever agency or landlord it belongs to).
+async fn linked_property(ctx: &PortalCtx, id: Uuid) -> Result<Property, AppError> {
+    if !portal::is_linked(&ctx.state.db, ctx.token.id, id).await? {
+        return Err(AppError::NotFound);
+    }
+    properties::get(&ctx.state.db, ctx.token.org_id, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+async fn drill_down(ctx: PortalCtx, id: Uuid, view: View) -> Result<Response, AppError> {
+    let property = linked_property(&ctx, id).await?;
+    let db = &ctx.state.db;
+    let org_id = ctx.token.org_id;
+    let today = chrono::Utc::now().date_naive();
+    let body = match view {
+        View::Tenancies => {
+            let rows = tenancies::for_property(db, org_id, property.id).await?;
+            html! {
+                @if rows.is_empty() { p class="empty" { "No tenancies on record." } } @else {
+                    ul class="cards" {
+                        @for row in &rows {
+                            @let t = &row.tenancy;
+                            li class="card" {
+                                strong { @for (i, tenant) in row.tenants.iter().enumerate() { @if i > 0 { ", " } (tenant.name()) } }
+                                ul class="facts" {
+                                    li { (t.rent_label()) }
+                                    li { (format::date(t.start_date)) " to " @match t.end_date { Some(d) => (format::date(d)), None => "periodic" } }
+                                    li { (tenancy_badge(&t.status)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        View::Compliance => {
+            let all = certificates::for_property(db, org_id, property.id).await?;
+            let missing = certificates::missing(property.status(), property.has_gas, &all);
+            let current = certificates::current(&all);
+            html! {
+                @if current.is_empty() && missing.is_empty() { p class="empty" { "No certificates on record." } } @else {
+                    ul class="cards" {
+                        @for kind in &missing {
+                            li class="card" { strong { (kind.label()) } ul class="facts" { li { "Not on record" } li { (indicator_badge(Indicator::Missing)) } } }
+                        }
+                        @for c in &current {
+                            li class="card" {
+                                strong { (c.kind().map_or("Certificate", |k| k.label())) @if let Some(r) = &c.epc_rating { " (" (r) ")" } }
+                                ul class="facts" {
+                                    li { "Expires " (format::date(c.expires_on)) }
+                                    li { (indicator_badge(c.indicator(today))) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        View::Documents => {
+            let docs: Vec<_> = documents::for_property(db, org_id, property.id)
+                .await?
+                .into_iter()
+                .filter(|d| d.visibility().landlord_can_see())
+                .collect();
+            html! {
+                @if docs.is_empty() { p class="empty" { "No documents shared with you for this property." } } @else {
+                    ul class="cards" {
+                        @for d in &docs {
+                            li class="card" {
+                                a href=(paths::portal::document(&ctx.link, d.id)) hx-boost="false" download { (d.title) }
+                                ul class="facts" { li { (d.file_name) } li { (size_label(d.size_bytes)) } li { (format::date(d.created_at.date_naive())) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let content = html! {
+        p { a href=(paths::portal::properties(&ctx.link)) { "← All properties" } }
+        h1 { (property.address()) }
+        ul class="facts" {
+            li { (property.property_type().label()) }
+            li { (property.bedrooms) " bed" }
+            li { (property.bathrooms) " bath" }
+            li { "EPC " (property.epc().map_or("not recorded", |r| r.label())) }
+            li { (status_badge(&property.status)) }
+        }
+        nav class="tabs" aria-label="Property" {
+            @for v in View::ALL {
+                a href=(paths::portal::property_view(&ctx.link, property.id, v.segment())) aria-current=[(v == view).then_some("page")] { (v.label()) }
+            }
+        }
+        (body)
+    };
+    let title = format!("{} – {}", property.address_line1, view.label());
+    Ok(page(&ctx, Tab::Properties, &title, content))
+}
+
+/// `GET /landlord-portal/{token}/properties/{id}`: the drill-down, on tenancies.
+#[handler]
+pub async fn show(ctx: PortalCtx, Path((_, id)): Path<(String, Uuid)>) -> Result<Response, AppError> {
+    drill_down(ctx, id, View::Tenancies).await
+}
+
+/// `GET /landlord-portal/{token}/properties/{id}/{view}`.
+#[handler]
+pub async fn show_view(ctx: PortalCtx, Path((_, id, view)): Path<(String, Uuid, String)>) -> Result<Response, AppError> {
+    let view = View::parse(&view).ok_or(AppError::NotFound)?;
+    drill_down(ctx, id, view).await
+}
+
+/// `GET /landlord-portal/{token}/documents/{id}`: only `landlord` and `all`
+/// documents of linked properties; anything else is 404. Audited.
+#[handler]
+pub async fn download(ctx: PortalCtx, Path((_, id)): Path<(String, Uuid)>) -> Result<Response, AppError> {
+    let document = documents::get(&ctx.state.db, ctx.token.org_id, id)
+        .await?
+        .filter(|d| d.visibility().landlord_can_see())
+        .ok_or(AppError::NotFound)?;
+    if !portal::is_linked(&ctx.state.db, ctx.token.id, document.property_id).await? {
+        return Err(AppError::NotFound);
+    }
+    let response = stream(&ctx.state, &document).await?;
+    let mut tx = ctx.state.db.begin().await?;
+    portal::log_landlord_portal_audit(
+        &mut tx,
+        &ctx.token,
+        "landlord_portal.download",
+        documents::ENTITY,
+        Some(document.id),
+        format!("downloaded \"{}\"", document.title),
+        Changes::new(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(response)
+}

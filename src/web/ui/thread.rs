@@ -1,0 +1,48 @@
+//! A landlord message thread as both sides see it: the messages, and the
+//! poller that asks every 15 seconds for what is new since the last one shown.
+
+use maud::{Markup, html};
+
+use crate::store::portal::{Message, SenderType};
+use crate::web::ui::format;
+
+/// How often an open thread asks for new messages.
+pub const POLL_TRIGGER: &str = "every 15s, poll-now";
+
+/// The messages as list items. `mine` is the side looking; unread messages from
+/// the other side are marked new.
+pub fn items(messages: &[Message], mine: SenderType) -> Markup {
+    html! {
+        @for m in messages {
+            @let own = m.from_landlord() == (mine == SenderType::Landlord);
+            @let new = !own && !m.is_read;
+            li id={ "message-" (m.id.simple()) } class={ @if own { "mine" } @if new { " new" } } {
+                (m.body)
+                span class="meta" {
+                    @if own { "You" } @else { (m.sender_name) }
+                    " · " (format::date_time(m.created_at))
+                    @if new { " · " strong { "New" } }
+                }
+            }
+        }
+    }
+}
+
+/// The element that polls `poll_url` and appends what comes back to `#thread`.
+/// With `oob` it replaces the current poller (so the next poll starts after the
+/// newest message).
+pub fn poller(poll_url: &str, oob: bool) -> Markup {
+    html! {
+        div id="poller" data-poll hx-get=(poll_url) hx-trigger=(POLL_TRIGGER) hx-target="#thread" hx-swap="beforeend"
+            hx-swap-oob=[oob.then_some("true")] {}
+    }
+}
+
+/// The whole thread: the list (with an empty state) and its poller.
+pub fn thread(messages: &[Message], mine: SenderType, poll_url: &str, empty: &str) -> Markup {
+    html! {
+        ol class="thread" id="thread" aria-live="polite" { (items(messages, mine)) }
+        p class="empty thread-empty" { (empty) }
+        (poller(poll_url, false))
+    }
+}
