@@ -27,6 +27,11 @@ pub struct TestApp {
     pub postgres: bool,
     /// The database (dropped with the app).
     pub database: TestDatabase,
+    /// Where [`TestApp::deliver_mail`] delivers the outbox to.
+    pub mailbox: portico::mail::MemoryMailbox,
+    mailer: portico::mail::Mailer,
+    /// The app's state (settings, secret key).
+    pub state: AppState,
 }
 
 /// Which database tests run on.
@@ -135,14 +140,19 @@ impl TestApp {
         settings.documents_dir = database.dir.path().join("documents");
         adjust(&mut settings);
         let state = AppState::new(db.clone(), settings).expect("app state");
+        let app_state = state.clone();
         tokio::spawn(async move {
-            let _ = Server::new_with_acceptor(acceptor).run(portico::app(state)).await;
+            let _ = Server::new_with_acceptor(acceptor).run(portico::app(app_state)).await;
         });
+        let (mailer, mailbox) = portico::mail::Mailer::memory();
         TestApp {
             base_url,
             postgres: database.is_postgres(),
             db,
             database,
+            mailbox,
+            mailer,
+            state,
         }
     }
 
@@ -436,5 +446,44 @@ impl TestApp {
         .expect("create property");
         tx.commit().await.expect("commit");
         id
+    }
+}
+
+/// Outbox pacing for tests: retries after 50 ms.
+pub fn test_outbox_settings() -> portico::mail::outbox::OutboxSettings {
+    let mut settings = portico::mail::outbox::OutboxSettings::new("Portico <portico@example.com>".parse().unwrap());
+    settings.poll_every = std::time::Duration::from_millis(50);
+    settings.base_backoff = chrono::TimeDelta::milliseconds(50);
+    settings
+}
+
+impl TestApp {
+    /// Runs one outbox pass into [`TestApp::mailbox`]; returns how many were sent.
+    pub async fn deliver_mail(&self) -> usize {
+        portico::mail::outbox::deliver_due(&self.db, &self.mailer, &test_outbox_settings())
+            .await
+            .expect("outbox pass")
+            .sent
+    }
+
+    /// Gives the landlord of `property_id` portal access to it, as an agent would
+    /// from the property page; returns the token id and the portal path.
+    pub async fn portal_for(&self, org_id: uuid::Uuid, property_id: uuid::Uuid) -> (uuid::Uuid, String) {
+        let org = portico::store::orgs::get(&self.db, org_id).await.unwrap().unwrap();
+        let property = portico::store::properties::get(&self.db, org_id, property_id).await.unwrap().unwrap();
+        let landlord = portico::store::landlords::get(&self.db, org_id, property.landlord_id).await.unwrap().unwrap();
+        let mut tx = self.db.begin().await.unwrap();
+        let (token, _) = portico::store::portal::provision(
+            &mut tx,
+            &org,
+            &landlord,
+            &property,
+            &portico::domain::audit::Actor::system(),
+        )
+        .await
+        .expect("provision");
+        tx.commit().await.unwrap();
+        let path = portico::web::paths::portal::home(&token.link_token(&self.state.settings.secret_key));
+        (token.id, path)
     }
 }

@@ -295,6 +295,13 @@ pub async fn show_offer(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>
                     dt { "Move in" } dd { @match offer.move_in_on { Some(d) => (format::date(d)), None => "Not given" } }
                     dt { "Term" } dd { @match offer.term_months { Some(m) => { (m) " months" }, None => "Not given" } }
                     dt { "Notes" } dd class="notes" { (offer.notes.as_deref().unwrap_or("—")) }
+                    @if let Some(decision) = offer.landlord_decision() {
+                        dt { "Landlord's decision" } dd data-testid="landlord-decision" {
+                            strong { (decision.label()) }
+                            @if let Some(at) = offer.landlord_reviewed_at { " on " (format::date_time(at)) }
+                            @if let Some(comment) = &offer.landlord_comment { br; "“" (comment) "”" }
+                        }
+                    }
                 }
             }
             section class="card" {

@@ -1,0 +1,585 @@
+//! The landlord portal and its back-office management, through the real app on
+//! both databases: provisioning, the link lifecycle, what each tab shows, who can
+//! reach what, messages both ways and the emails they cause.
+
+mod common;
+
+use common::*;
+use portico::domain::audit::Actor;
+use portico::domain::documents::{Category, DocumentFields, Visibility};
+use uuid::Uuid;
+
+async fn scalar_i64(app: &TestApp, sql: &'static str, id: Uuid) -> i64 {
+    portico::on_pool!(&app.db, |pool| sqlx::query_scalar::<_, i64>(sql).bind(id).fetch_one(pool).await).unwrap()
+}
+
+async fn landlord_of(app: &TestApp, org_id: Uuid, property: Uuid) -> Uuid {
+    portico::store::properties::get(&app.db, org_id, property)
+        .await
+        .unwrap()
+        .unwrap()
+        .landlord_id
+}
+
+/// Another property for the same landlord.
+async fn second_property(app: &TestApp, org_id: Uuid, landlord: Uuid, line1: &str) -> Uuid {
+    let landlord = landlord.to_string();
+    app.property(org_id, |form| {
+        form.landlord_id = landlord.clone();
+        form.address_line1 = line1.into();
+    })
+    .await
+}
+
+/// A document of a visibility on a property, stored for real.
+async fn document(app: &TestApp, org_id: Uuid, property: Uuid, visibility: Visibility, title: &str) -> Uuid {
+    let id = portico::store::new_id();
+    let bytes = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec();
+    let path = portico::store::documents::storage_path(org_id, id);
+    object_store::ObjectStoreExt::put(app.state.files.as_ref(), &path, bytes.clone().into())
+        .await
+        .unwrap();
+    let mut tx = app.db.begin().await.unwrap();
+    portico::store::documents::create(
+        &mut tx,
+        org_id,
+        property,
+        "14 Royal York Crescent",
+        &DocumentFields {
+            title: title.into(),
+            category: Category::Other,
+            visibility,
+            tenancy_id: None,
+            certificate_id: None,
+        },
+        &portico::store::documents::Upload {
+            id,
+            file_name: format!("{}.pdf", title.to_lowercase().replace(' ', "-")),
+            content_type: "application/pdf",
+            size_bytes: bytes.len() as i64,
+        },
+        None,
+        &Actor::system(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+fn portal_url_in(html: &str) -> String {
+    let start = html.find("/landlord-portal/").expect("portal link shown");
+    let end = html[start..].find('"').expect("end of link");
+    html[start..start + end].to_string()
+}
+
+#[tokio::test]
+async fn create_token_reuses_per_landlord_and_agency_and_the_landlord_record_follows() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    let home = app.property(agency.org.id, |_| {}).await;
+    let landlord = landlord_of(&app, agency.org.id, home).await;
+    let flat = second_property(&app, agency.org.id, landlord, "2 Clifton Down").await;
+
+    let page = admin.get(&format!("/landlords/{landlord}")).await;
+    assert!(page.body.contains("Give portal access"));
+    let granted = admin
+        .post(&format!("/landlords/{landlord}/portal"), &[("property_id", &home.to_string())])
+        .await;
+    assert_eq!(granted.status(), 303);
+    let token_page = admin.get(granted.location().unwrap()).await;
+    assert!(token_page.body.contains("Portal access given"));
+    let link = portal_url_in(&token_page.body);
+    assert!(token_page.body.contains(&format!("{}{link}", app.base_url)), "absolute link shown to copy");
+    let token_part = link.trim_start_matches("/landlord-portal/");
+    assert_eq!(token_part.len(), 64, "384-bit link, 256 of them a MAC");
+
+    let landlord_row = portico::store::landlords::get(&app.db, agency.org.id, landlord).await.unwrap().unwrap();
+    assert!(landlord_row.portal_access_enabled);
+    let token_id = landlord_row.portal_token_id.expect("token id on the landlord");
+
+    // Same landlord again, from the other property's page: the same token, now showing both.
+    admin.get(&format!("/properties/{flat}")).await;
+    let again = admin.post(&format!("/properties/{flat}/portal"), &[]).await;
+    assert_eq!(again.location(), Some(format!("/portal-access/{token_id}").as_str()));
+    assert_eq!(app.count("SELECT COUNT(*) FROM landlord_portal_tokens").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM landlord_portal_properties").await, 2);
+    let portal = app.client().get(&link).await.body;
+    assert!(portal.contains("14 Royal York Crescent") && portal.contains("2 Clifton Down"));
+
+    // Another agency with a landlord of the same email never shares the token.
+    let other = app.agency("Other Lets", "olu@other.example").await;
+    let other_home = app.property(other.org.id, |_| {}).await;
+    let other_landlord = landlord_of(&app, other.org.id, other_home).await;
+    let email = landlord_row.email.clone();
+    portico::on_pool!(&app.db, |pool| sqlx::query("UPDATE landlords SET email = $1 WHERE id = $2")
+        .bind(&email)
+        .bind(other_landlord)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))
+    .unwrap();
+    let (other_token, other_link) = app.portal_for(other.org.id, other_home).await;
+    assert_ne!(other_token, token_id);
+    assert_ne!(other_link, link);
+    let other_portal = app.client().get(&other_link).await.body;
+    assert!(other_portal.contains("Other Lets") && !other_portal.contains("2 Clifton Down"));
+
+    // Deactivated, then createToken again: the same row with a new link; the old link stays dead.
+    admin.get(&format!("/portal-access/{token_id}")).await;
+    let off = admin.post(&format!("/portal-access/{token_id}/deactivate"), &[]).await;
+    assert_eq!(off.status(), 303);
+    let landlord_row = portico::store::landlords::get(&app.db, agency.org.id, landlord).await.unwrap().unwrap();
+    assert!(!landlord_row.portal_access_enabled);
+    assert_eq!(app.client().get(&link).await.status(), 404);
+    admin.get(&format!("/landlords/{landlord}")).await;
+    let renewed = admin
+        .post(&format!("/landlords/{landlord}/portal"), &[("property_id", &home.to_string())])
+        .await;
+    let renewed_page = admin.get(renewed.location().unwrap()).await;
+    assert!(renewed_page.body.contains("new link"));
+    let new_link = portal_url_in(&renewed_page.body);
+    assert_ne!(new_link, link);
+    assert_eq!(app.count("SELECT COUNT(*) FROM landlord_portal_tokens").await, 2, "one per agency");
+    assert_eq!(app.client().get(&link).await.status(), 404);
+    assert_eq!(app.client().get(&new_link).await.status(), 200);
+}
+
+#[tokio::test]
+async fn deactivate_reactivate_and_rotate_control_the_link_and_bad_links_all_look_the_same() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    let home = app.property(agency.org.id, |_| {}).await;
+    let (token, link) = app.portal_for(agency.org.id, home).await;
+    let mut landlord = app.client();
+    assert_eq!(landlord.get(&link).await.status(), 200);
+
+    let list = admin.get("/portal-access").await;
+    assert!(list.body.contains("Jane Smith") && list.body.contains("14 Royal York Crescent"));
+    admin.get(&format!("/portal-access/{token}")).await;
+    admin.post(&format!("/portal-access/{token}/deactivate"), &[]).await;
+    let deactivated = landlord.get(&link).await;
+    assert_eq!(deactivated.status(), 404);
+    assert!(deactivated.body.contains("contact your letting agency"));
+    assert!(!deactivated.body.contains("Acme"), "no branding leaks from a dead link");
+    let unknown = landlord
+        .get(&format!("/landlord-portal/{}", "A".repeat(64)))
+        .await;
+    let garbage = landlord.get("/landlord-portal/not-a-token/tasks").await;
+    assert_eq!(unknown.status(), 404);
+    assert_eq!(garbage.status(), 404);
+    assert_eq!(unknown.body, deactivated.body, "unknown and deactivated look the same");
+
+    admin.post(&format!("/portal-access/{token}/reactivate"), &[]).await;
+    assert_eq!(landlord.get(&link).await.status(), 200);
+
+    admin.post(&format!("/portal-access/{token}/rotate"), &[]).await;
+    assert_eq!(landlord.get(&link).await.status(), 404, "the old link stops at once");
+    let page = admin.get(&format!("/portal-access/{token}")).await;
+    let rotated = portal_url_in(&page.body);
+    assert_ne!(rotated, link);
+    assert_eq!(landlord.get(&rotated).await.status(), 200);
+
+    let actions: Vec<String> = portico::on_pool!(&app.db, |pool| sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE entity_type = 'landlord_portal_token' AND actor_type = 'agent' ORDER BY created_at"
+    )
+    .fetch_all(pool)
+    .await)
+    .unwrap();
+    assert_eq!(
+        actions,
+        ["landlord_portal.deactivate", "landlord_portal.reactivate", "landlord_portal.rotate"]
+    );
+}
+
+#[tokio::test]
+async fn portal_responses_are_private_and_failed_lookups_are_rate_limited() {
+    let app = TestApp::spawn_with(|settings| settings.portal_failure_limit = 3).await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let home = app.property(agency.org.id, |_| {}).await;
+    let (_, link) = app.portal_for(agency.org.id, home).await;
+    let mut client = app.client();
+    let page = client.get(&link).await;
+    assert_eq!(page.header("referrer-policy"), Some("no-referrer"));
+    assert_eq!(page.header("cache-control"), Some("no-store"));
+    assert!(page.header("x-robots-tag").is_some_and(|v| v.contains("noindex")));
+    assert!(!page.body.contains("http://") && !page.body.contains("https://"), "nothing from another origin");
+    assert!(page.body.contains("Welcome, Jane Smith"));
+    assert_eq!(page.header("set-cookie"), None, "a portal visit creates no session");
+
+    let robots = client.get("/robots.txt").await;
+    assert!(robots.body.contains("Disallow: /landlord-portal/"));
+
+    for _ in 0..3 {
+        assert_eq!(client.get(&format!("/landlord-portal/{}", "B".repeat(64))).await.status(), 404);
+    }
+    let limited = client.get(&link).await;
+    assert_eq!(limited.status(), 429);
+    assert!(limited.header("retry-after").is_some_and(|v| v.parse::<u64>().unwrap() >= 1));
+}
+
+#[tokio::test]
+async fn linking_and_unlinking_changes_what_the_portal_shows() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    let home = app.property(agency.org.id, |_| {}).await;
+    let landlord = landlord_of(&app, agency.org.id, home).await;
+    let flat = second_property(&app, agency.org.id, landlord, "2 Clifton Down").await;
+    let stranger = app.property(agency.org.id, |f| f.address_line1 = "9 Stranger Street".into()).await;
+    let (token, link) = app.portal_for(agency.org.id, home).await;
+    let mut portal = app.client();
+    assert!(!portal.get(&link).await.body.contains("2 Clifton Down"));
+    assert_eq!(
+        portal.get(&format!("{link}/properties/{flat}")).await.status(),
+        404,
+        "an unlinked property is not reachable"
+    );
+
+    let page = admin.get(&format!("/portal-access/{token}")).await;
+    assert!(!page.body.contains("9 Stranger Street"), "only the landlord's own properties are offered");
+    let refused = admin
+        .post(&format!("/portal-access/{token}/link-property"), &[("property_id", &stranger.to_string())])
+        .await;
+    assert_eq!(refused.status(), 404);
+    admin
+        .post(&format!("/portal-access/{token}/link-property"), &[("property_id", &flat.to_string())])
+        .await;
+    assert!(portal.get(&link).await.body.contains("2 Clifton Down"));
+    assert_eq!(portal.get(&format!("{link}/properties/{flat}")).await.status(), 200);
+
+    admin
+        .post(&format!("/portal-access/{token}/unlink-property"), &[("property_id", &home.to_string())])
+        .await;
+    let shown = portal.get(&link).await.body;
+    assert!(!shown.contains("14 Royal York Crescent") && shown.contains("2 Clifton Down"));
+    assert_eq!(portal.get(&format!("{link}/properties/{home}/compliance")).await.status(), 404);
+}
+
+#[tokio::test]
+async fn the_drill_down_shows_tenancies_compliance_and_only_landlord_documents() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let home = app
+        .property(agency.org.id, |f| {
+            f.status = "let".into();
+            f.has_gas = Some("on".into());
+        })
+        .await;
+    let (_, link) = app.portal_for(agency.org.id, home).await;
+    let mut ids = Vec::new();
+    for visibility in [Visibility::Internal, Visibility::Tenant, Visibility::Landlord, Visibility::All] {
+        let title = format!("Doc for {}", portico::domain::choice::Choice::as_str(visibility));
+        ids.push((visibility, document(&app, agency.org.id, home, visibility, &title).await, title));
+    }
+    // A document on another landlord's property, and one in another agency.
+    let elsewhere = app.property(agency.org.id, |f| f.address_line1 = "9 Stranger Street".into()).await;
+    let foreign = document(&app, agency.org.id, elsewhere, Visibility::All, "Stranger doc").await;
+    let other = app.agency("Other Lets", "olu@other.example").await;
+    let other_home = app.property(other.org.id, |_| {}).await;
+    let other_doc = document(&app, other.org.id, other_home, Visibility::All, "Other agency doc").await;
+
+    let mut portal = app.client();
+    let tenancies = portal.get(&format!("{link}/properties/{home}")).await;
+    assert_eq!(tenancies.status(), 200);
+    assert!(tenancies.body.contains("No tenancies on record"));
+    let compliance = portal.get(&format!("{link}/properties/{home}/compliance")).await;
+    assert!(compliance.body.contains("Gas Safety") && compliance.body.contains("EICR"), "{}", compliance.body);
+    assert!(compliance.body.contains("Missing"));
+    let docs = portal.get(&format!("{link}/properties/{home}/documents")).await.body;
+    for (visibility, id, title) in &ids {
+        let download = portal.get(&format!("{link}/documents/{id}")).await;
+        if visibility.landlord_can_see() {
+            assert!(docs.contains(title.as_str()), "{title} listed");
+            assert_eq!(download.status(), 200, "{title} downloads");
+            assert!(download.header("content-disposition").unwrap().starts_with("attachment"));
+        } else {
+            assert!(!docs.contains(title.as_str()), "{title} never listed");
+            assert_eq!(download.status(), 404, "{title} never downloads");
+        }
+    }
+    assert_eq!(portal.get(&format!("{link}/documents/{foreign}")).await.status(), 404);
+    assert_eq!(portal.get(&format!("{link}/documents/{other_doc}")).await.status(), 404);
+    assert_eq!(portal.get(&format!("{link}/properties/{home}/secrets")).await.status(), 404);
+    let downloads = app
+        .count("SELECT COUNT(*) FROM audit_log WHERE action = 'landlord_portal.download' AND actor_type = 'landlord'")
+        .await;
+    assert_eq!(downloads, 2);
+    let views = app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'landlord_portal.view'").await;
+    assert_eq!(views, 1, "viewing is audited at most once an hour");
+}
+
+#[tokio::test]
+async fn the_landlord_completes_their_tasks_and_the_bar_moves() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    let home = app.property(agency.org.id, |_| {}).await;
+    let elsewhere = app.property(agency.org.id, |f| f.address_line1 = "9 Stranger Street".into()).await;
+    let (_, link) = app.portal_for(agency.org.id, home).await;
+    let admin_id = agency.admin.id.to_string();
+    for (property, title, kind) in [
+        (home, "Sign the renewal", "landlord"),
+        (home, "Send insurance proof", "landlord"),
+        (home, "Book the inventory clerk", "agent"),
+        (elsewhere, "Someone else's task", "landlord"),
+    ] {
+        let new = format!("/properties/{property}/tasks/new");
+        admin.get(&new).await;
+        let assignee = if kind == "agent" { admin_id.as_str() } else { "" };
+        let made = admin
+            .post(&new, &[("title", title), ("assignee_kind", kind), ("assignee_user_id", assignee)])
+            .await;
+        assert_eq!(made.status(), 303);
+    }
+    let id_of = |title: &'static str| {
+        let db = app.db.clone();
+        async move {
+            portico::on_pool!(&db, |pool| sqlx::query_scalar::<_, Uuid>("SELECT id FROM tasks WHERE title = $1")
+                .bind(title)
+                .fetch_one(pool)
+                .await)
+            .unwrap()
+        }
+    };
+    let mut portal = app.client();
+    let tasks = portal.get(&format!("{link}/tasks")).await.body;
+    assert!(tasks.contains("0 of 2 tasks done (0%)"));
+    assert!(!tasks.contains("Book the inventory clerk") && !tasks.contains("Someone else"));
+
+    let renewal = id_of("Sign the renewal").await;
+    let done = portal
+        .post_raw(&format!("{link}/tasks/{renewal}/complete"), &[])
+        .await;
+    assert_eq!(done.status(), 303, "without JavaScript: back to the tab");
+    let insurance = id_of("Send insurance proof").await;
+    let fragment = portal
+        .http
+        .post(app.url(&format!("{link}/tasks/{insurance}/complete")))
+        .header("HX-Request", "true")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fragment.status(), 200);
+    let fragment = fragment.text().await.unwrap();
+    assert!(fragment.contains("2 of 2 tasks done (100%)") && !fragment.contains("<html"));
+
+    for title in ["Book the inventory clerk", "Someone else's task"] {
+        let id = id_of(title).await;
+        let refused = portal.post_raw(&format!("{link}/tasks/{id}/complete"), &[]).await;
+        assert_eq!(refused.status(), 404, "{title}");
+        assert_eq!(scalar_i64(&app, "SELECT COUNT(*) FROM tasks WHERE id = $1 AND status = 'pending'", id).await, 1);
+    }
+    let audited = app
+        .count("SELECT COUNT(*) FROM audit_log WHERE action = 'task.complete' AND actor_type = 'landlord' AND actor_name = 'Jane Smith'")
+        .await;
+    assert_eq!(audited, 2);
+}
+
+#[tokio::test]
+async fn the_landlord_reviews_offers_awaiting_them_and_the_agent_sees_the_decision() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    let home = app.property(agency.org.id, |_| {}).await;
+    let elsewhere = app.property(agency.org.id, |f| f.address_line1 = "9 Stranger Street".into()).await;
+    let (_, link) = app.portal_for(agency.org.id, home).await;
+    let mut offer_ids = Vec::new();
+    for (property, name) in [(home, "Priya Nair"), (home, "Tom Baker"), (elsewhere, "Zara Ali")] {
+        let new = format!("/properties/{property}/offers/new");
+        admin.get(&new).await;
+        let made = admin
+            .post(&new, &[("applicant_name", name), ("applicant_email", "a@example.org"), ("rent", "1200")])
+            .await;
+        assert_eq!(made.status(), 303, "{}", made.body);
+        let id = made.location().unwrap().trim_start_matches("/offers/").parse::<Uuid>().unwrap_or_else(|_| {
+            panic!("offer location {:?}", made.location())
+        });
+        offer_ids.push(id);
+    }
+    for id in [offer_ids[0], offer_ids[2]] {
+        for status in ["in_progress", "with_agent", "sent_to_landlord"] {
+            admin.get(&format!("/offers/{id}")).await;
+            admin.post(&format!("/offers/{id}/status"), &[("status", status)]).await;
+        }
+    }
+    let mut portal = app.client();
+    let offers = portal.get(&format!("{link}/offers")).await.body;
+    assert!(offers.contains("Awaiting Your Review (1)"));
+    let awaiting_at = offers.find("Priya Nair").unwrap();
+    assert!(awaiting_at < offers.find("Tom Baker").unwrap(), "awaiting review comes first");
+    assert!(offers.contains("Invited") && !offers.contains("Zara Ali"));
+
+    let review = format!("{link}/offers/{}/review", offer_ids[0]);
+    let invalid = portal.post_raw(&review, &[("comment", "Looks good")]).await;
+    assert_eq!(invalid.status(), 422);
+    assert!(invalid.body.contains("Choose accept or decline") && invalid.body.contains("Looks good"));
+    let accepted = portal
+        .post_raw(&review, &[("decision", "accept"), ("comment", "Happy to go ahead")])
+        .await;
+    assert_eq!(accepted.status(), 303);
+    let after = portal.get(&format!("{link}/offers")).await.body;
+    assert!(after.contains("Landlord accepts") && !after.contains("Awaiting Your Review ("));
+    let agent_view = admin.get(&format!("/offers/{}", offer_ids[0])).await.body;
+    assert!(agent_view.contains("Landlord accepts") && agent_view.contains("Happy to go ahead"));
+    assert!(agent_view.contains("Reviewed"));
+
+    let again = portal.post_raw(&review, &[("decision", "decline")]).await;
+    assert_eq!(again.status(), 303);
+    assert_eq!(
+        scalar_i64(&app, "SELECT COUNT(*) FROM offers WHERE id = $1 AND landlord_decision = 'accept'", offer_ids[0]).await,
+        1,
+        "a reviewed offer cannot be reviewed again"
+    );
+    let foreign = portal
+        .post_raw(&format!("{link}/offers/{}/review", offer_ids[2]), &[("decision", "decline")])
+        .await;
+    assert_eq!(foreign.status(), 404);
+    assert_eq!(
+        scalar_i64(&app, "SELECT COUNT(*) FROM offers WHERE id = $1 AND status = 'sent_to_landlord'", offer_ids[2]).await,
+        1
+    );
+    let audited = app
+        .count("SELECT COUNT(*) FROM audit_log WHERE action = 'offer.landlord_review' AND actor_type = 'landlord'")
+        .await;
+    assert_eq!(audited, 1);
+}
+
+#[tokio::test]
+async fn messages_flow_both_ways_refreshes_send_only_what_is_new_and_notifications_are_throttled() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    let home = app.property(agency.org.id, |_| {}).await;
+    let (token, link) = app.portal_for(agency.org.id, home).await;
+    let mut portal = app.client();
+
+    let empty = portal.post_raw(&format!("{link}/messages"), &[("body", "   ")]).await;
+    assert_eq!(empty.status(), 422);
+    assert!(empty.body.contains("Write a message before sending"));
+    let sent = portal
+        .post_raw(&format!("{link}/messages"), &[("body", "Is the boiler fixed?")])
+        .await;
+    assert_eq!(sent.status(), 303);
+    let inbox = admin.get("/messages").await.body;
+    assert!(inbox.contains("Jane Smith") && inbox.contains("1 new"));
+    let thread = admin.get(&format!("/messages/{token}")).await.body;
+    assert!(thread.contains("Is the boiler fixed?"));
+    assert!(!admin.get("/messages").await.body.contains("1 new"), "opening the thread marks it read");
+
+    // The landlord's page polls after its newest message: nothing new is an empty 204.
+    let tab = portal.get(&format!("{link}/messages")).await.body;
+    let marker = tab.find("/messages/poll?after=").unwrap();
+    let start = tab[..marker].rfind('"').unwrap() + 1;
+    let end = marker + tab[marker..].find('"').unwrap();
+    let poll = tab[start..end].to_string();
+    assert!(poll.starts_with(&link));
+    let nothing = portal.get_with(&poll, &[("HX-Request", "true")]).await;
+    assert_eq!(nothing.status(), 204);
+    assert!(nothing.body.is_empty());
+
+    admin.post(&format!("/messages/{token}"), &[("body", "Yes, on Tuesday.")]).await;
+    admin.post(&format!("/messages/{token}"), &[("body", "The engineer will call first.")]).await;
+    let news = portal.get_with(&poll, &[("HX-Request", "true")]).await;
+    assert_eq!(news.status(), 200);
+    assert!(news.body.contains("Yes, on Tuesday.") && news.body.contains("The engineer will call first."));
+    assert!(!news.body.contains("Is the boiler fixed?"), "only what is new");
+    assert!(news.body.contains(r#"hx-swap-oob="true""#) && news.body.contains(" new"));
+    let agent_poll = admin
+        .get_with(&format!("/messages/{token}/poll?after={}", Uuid::now_v7()), &[("HX-Request", "true")])
+        .await;
+    assert_eq!(agent_poll.status(), 204);
+    assert_eq!(portal.get(&format!("{link}/messages/poll?after=nonsense")).await.status(), 400);
+
+    // One notification email for two agent messages within 15 minutes.
+    assert_eq!(app.deliver_mail().await, 1);
+    let mail = app.mailbox.delivered();
+    assert_eq!(mail.len(), 1);
+    assert!(mail[0].subject.contains("New message from Acme Lettings"));
+    let landlord_email = portico::store::portal::get(&app.db, agency.org.id, token).await.unwrap().unwrap().landlord_email;
+    assert_eq!(mail[0].to, landlord_email);
+    assert!(mail[0].text.contains(&format!("{link}/messages")) && mail[0].html.contains(&format!("{link}/messages")));
+
+    // A landlord who turned email off gets none.
+    let landlord = landlord_of(&app, agency.org.id, home).await;
+    portico::on_pool!(&app.db, |pool| sqlx::query(
+        "UPDATE landlords SET email_notifications_enabled = $1 WHERE id = $2; "
+    )
+    .bind(false)
+    .bind(landlord)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))
+    .unwrap();
+    portico::on_pool!(&app.db, |pool| sqlx::query("UPDATE landlord_portal_tokens SET last_notified_at = NULL")
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))
+    .unwrap();
+    admin.post(&format!("/messages/{token}"), &[("body", "One more thing.")]).await;
+    assert_eq!(app.deliver_mail().await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM email_outbox").await, 1);
+    let audited = app
+        .count("SELECT COUNT(*) FROM audit_log WHERE action = 'landlord_portal.send_message' AND actor_type = 'landlord'")
+        .await;
+    assert_eq!(audited, 1);
+}
+
+#[tokio::test]
+async fn the_agent_emails_the_portal_link_and_it_opens_the_portal() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    let home = app.property(agency.org.id, |_| {}).await;
+    let (token, _) = app.portal_for(agency.org.id, home).await;
+    admin.get(&format!("/portal-access/{token}")).await;
+    let emailed = admin.post(&format!("/portal-access/{token}/email-link"), &[]).await;
+    assert_eq!(emailed.status(), 303);
+    assert_eq!(app.count("SELECT COUNT(*) FROM email_outbox WHERE status = 'pending'").await, 1);
+    assert_eq!(app.deliver_mail().await, 1);
+    assert_eq!(app.deliver_mail().await, 0, "sent once");
+    let mail = app.mailbox.delivered();
+    assert!(mail[0].html.contains("Open your portal") && mail[0].text.contains("Acme Lettings"));
+    let link = portal_url_in(&mail[0].html);
+    assert_eq!(app.client().get(&link).await.status(), 200);
+    let admin_outbox = admin.get("/outbox?status=sent").await.body;
+    assert!(admin_outbox.contains("Your landlord portal at Acme Lettings"));
+
+    // Branding is a snapshot until refreshed.
+    portico::on_pool!(&app.db, |pool| sqlx::query("UPDATE organisations SET name = 'Acme Homes' WHERE id = $1")
+        .bind(agency.org.id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))
+    .unwrap();
+    let mut portal = app.client();
+    assert!(portal.get(&link).await.body.contains("Acme Lettings"));
+    admin.post(&format!("/portal-access/{token}/refresh-branding"), &[]).await;
+    assert!(portal.get(&link).await.body.contains("Acme Homes"));
+}
+
+#[tokio::test]
+async fn another_agency_cannot_manage_or_read_a_token() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let other = app.agency("Other Lets", "olu@other.example").await;
+    let mut intruder = app.signed_in(&other.admin.email, ADMIN_PASSWORD).await;
+    let home = app.property(agency.org.id, |_| {}).await;
+    let (token, link) = app.portal_for(agency.org.id, home).await;
+    assert_eq!(intruder.get(&format!("/portal-access/{token}")).await.status(), 404);
+    assert_eq!(intruder.get(&format!("/messages/{token}")).await.status(), 404);
+    intruder.get("/portal-access").await;
+    let refused = intruder.post(&format!("/portal-access/{token}/deactivate"), &[]).await;
+    assert_eq!(refused.status(), 404);
+    let refused = intruder.post(&format!("/messages/{token}"), &[("body", "hi")]).await;
+    assert_eq!(refused.status(), 404);
+    assert_eq!(app.count("SELECT COUNT(*) FROM landlord_messages").await, 0);
+    assert_eq!(app.client().get(&link).await.status(), 200);
+    let landlord = landlord_of(&app, agency.org.id, home).await;
+    let refused = intruder
+        .post(&format!("/landlords/{landlord}/portal"), &[("property_id", &home.to_string())])
+        .await;
+    assert_eq!(refused.status(), 404);
+}
