@@ -83,6 +83,16 @@ impl WebDriverCompatibleCommand for BrowserLog {
 /// Starts Chromium (JavaScript on or off) for the app at `base_url`; `None` when
 /// Chromium is not installed and this is not CI (after printing `skipped: …`).
 pub async fn launch(base_url: &str, js: bool) -> Option<Browser> {
+    launch_sized(base_url, js, (1280, 900)).await
+}
+
+/// Like [`launch`], in a phone-sized window (an iPhone 12's 390 × 844 CSS pixels).
+pub async fn launch_phone(base_url: &str, js: bool) -> Option<Browser> {
+    launch_sized(base_url, js, (390, 844)).await
+}
+
+/// Starts Chromium with a window of `(width, height)`.
+pub async fn launch_sized(base_url: &str, js: bool, (width, height): (u32, u32)) -> Option<Browser> {
     let driver_path = find_binary("CHROMEDRIVER", &["chromedriver"]);
     let chrome_path = find_binary("CHROMIUM_BIN", &["chromium", "chromium-browser", "google-chrome"]);
     let (Some(driver_path), Some(chrome_path)) = (driver_path, chrome_path) else {
@@ -127,7 +137,7 @@ pub async fn launch(base_url: &str, js: bool) -> Option<Browser> {
         "args": [
             "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
             "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--window-size=1280,900",
+            format!("--window-size={width},{height}"),
             format!("--user-data-dir={}", profile.path().display()),
         ],
         "prefs": prefs,

@@ -155,6 +155,7 @@ pub fn brand_css(Query(query): Query<ColorQuery>) -> Response {
     );
     Response::builder()
         .header(header::CONTENT_TYPE, "text/css; charset=utf-8")
-        .header(header::CACHE_CONTROL, "public, max-age=86400")
+        // The colour is in the URL, so the URL names the content: cache it like a hashed asset.
+        .header(header::CACHE_CONTROL, "public, max-age=31536000, immutable")
         .body(css)
 }
