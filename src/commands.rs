@@ -9,10 +9,10 @@ use poem::listener::TcpListener;
 
 use crate::config::{Cli, Command, DatabaseArgs, LogFormat, OrgCommand, ServeArgs, UserCommand};
 use crate::db::{Db, is_postgres_url};
-use crate::store::orgs;
-use crate::web::{AppState, Settings};
 use crate::mail::Mailer;
 use crate::mail::outbox::{self, OutboxSettings};
+use crate::store::orgs;
+use crate::web::{AppState, Settings};
 use crate::{demo, jobs, passwords, provision, secret};
 
 /// Runs the parsed command line.
@@ -100,7 +100,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         let login = demo::ensure(&db, state.files.as_ref()).await?;
         println!("Demo admin login: {base_url}/login {} {}", login.email, login.password);
         if let Some(token) = demo::portal_token(&db).await? {
-            println!("Demo landlord portal: {}", crate::web::landlord_portal::link_url(&state, &token));
+            println!(
+                "Demo landlord portal: {}",
+                crate::web::landlord_portal::link_url(&state, &token)
+            );
         }
     } else if orgs::count(&db).await? == 0 {
         println!("No agency exists yet. Create one with:");

@@ -209,7 +209,17 @@ async fn upload_document(
         tenancy_id: None,
         certificate_id: None,
     };
-    crate::store::documents::create(tx, org_id, property_id, address, &details, &upload, None, &Actor::system()).await?;
+    crate::store::documents::create(
+        tx,
+        org_id,
+        property_id,
+        address,
+        &details,
+        &upload,
+        None,
+        &Actor::system(),
+    )
+    .await?;
     Ok(())
 }
 
@@ -222,19 +232,28 @@ async fn ensure_portal(db: &Db, files: &dyn object_store::ObjectStore, org: &org
         return Ok(());
     }
     // Read the agency again: its support details were set after it was created.
-    let Some(org) = &orgs::get(db, org.id).await? else { return Ok(()) };
-    let landlord_id: Option<uuid::Uuid> = crate::on_pool!(db, |pool| sqlx::query_scalar(
+    let Some(org) = &orgs::get(db, org.id).await? else {
+        return Ok(());
+    };
+    let landlord_id: Option<uuid::Uuid> = crate::on_pool!(db, |pool| {
+        sqlx::query_scalar(
         "SELECT p.landlord_id FROM properties p JOIN landlords l ON l.id = p.landlord_id \
          WHERE p.org_id = $1 AND l.status = 'active' GROUP BY p.landlord_id ORDER BY COUNT(*) DESC, p.landlord_id LIMIT 1"
     )
     .bind(org.id)
     .fetch_optional(pool)
-    .await)?;
+    .await
+    })?;
     let Some(landlord_id) = landlord_id else { return Ok(()) };
-    let Some(landlord) = landlords::get(db, org.id, landlord_id).await? else { return Ok(()) };
+    let Some(landlord) = landlords::get(db, org.id, landlord_id).await? else {
+        return Ok(());
+    };
     let owned = properties::for_landlord(db, org.id, landlord_id).await?;
     let Some(first) = owned.first() else { return Ok(()) };
-    let agent = users::list_in_org(db, org.id).await?.into_iter().find(|u| u.role() == Role::Agent);
+    let agent = users::list_in_org(db, org.id)
+        .await?
+        .into_iter()
+        .find(|u| u.role() == Role::Agent);
     let system = Actor::system();
     let mut tx = db.begin().await?;
     let mut token = None;
@@ -244,7 +263,10 @@ async fn ensure_portal(db: &Db, files: &dyn object_store::ObjectStore, org: &org
     }
     let Some(token) = token else { return Ok(()) };
     let today = crate::store::now().date_naive();
-    for (title, done) in [("Confirm the gas safety check date", false), ("Return the signed management agreement", true)] {
+    for (title, done) in [
+        ("Confirm the gas safety check date", false),
+        ("Return the signed management agreement", true),
+    ] {
         let form = TaskForm {
             title: title.into(),
             description: "Requested by your property manager.".into(),
@@ -252,7 +274,9 @@ async fn ensure_portal(db: &Db, files: &dyn object_store::ObjectStore, org: &org
             assignee_user_id: String::new(),
             due_on: (today + chrono::TimeDelta::days(if done { -3 } else { 9 })).to_string(),
         };
-        let fields = form.parse().map_err(|errors| anyhow::anyhow!("invalid demo task: {errors:?}"))?;
+        let fields = form
+            .parse()
+            .map_err(|errors| anyhow::anyhow!("invalid demo task: {errors:?}"))?;
         let id = tasks::create(&mut tx, org.id, first.id, &first.address_line1, &fields, &system).await?;
         if done {
             let task = tasks::get_in_tx(&mut tx, org.id, id).await?;
@@ -268,9 +292,15 @@ async fn ensure_portal(db: &Db, files: &dyn object_store::ObjectStore, org: &org
         term_months: "12".into(),
         notes: "References and right-to-rent checks complete.".into(),
     };
-    let fields = offer.parse().map_err(|errors| anyhow::anyhow!("invalid demo offer: {errors:?}"))?;
+    let fields = offer
+        .parse()
+        .map_err(|errors| anyhow::anyhow!("invalid demo offer: {errors:?}"))?;
     let offer_id = offers::create(&mut tx, org.id, first.id, &first.address_line1, &fields, &system).await?;
-    for step in [OfferStatus::InProgress, OfferStatus::WithAgent, OfferStatus::SentToLandlord] {
+    for step in [
+        OfferStatus::InProgress,
+        OfferStatus::WithAgent,
+        OfferStatus::SentToLandlord,
+    ] {
         let offer = offers::get_in_tx(&mut tx, org.id, offer_id).await?;
         offers::move_to(&mut tx, &offer, step, &system)
             .await
@@ -289,7 +319,12 @@ async fn ensure_portal(db: &Db, files: &dyn object_store::ObjectStore, org: &org
     for document in documents {
         upload_document(&mut tx, files, org.id, first.id, &first.address_line1, document).await?;
     }
-    portal::send_from_landlord(&mut tx, &token, "Hello, could you let me know when the next inspection is booked?").await?;
+    portal::send_from_landlord(
+        &mut tx,
+        &token,
+        "Hello, could you let me know when the next inspection is booked?",
+    )
+    .await?;
     let agent_actor = agent.map_or_else(Actor::system, |a| a.actor());
     portal::send_from_agent(
         &mut tx,
@@ -305,7 +340,9 @@ async fn ensure_portal(db: &Db, files: &dyn object_store::ObjectStore, org: &org
 
 /// The demo agency's landlord portal token, for printing its link at start.
 pub async fn portal_token(db: &Db) -> anyhow::Result<Option<portal::PortalToken>> {
-    let Some(org) = orgs::find_demo(db).await? else { return Ok(None) };
+    let Some(org) = orgs::find_demo(db).await? else {
+        return Ok(None);
+    };
     let tokens = portal::list(db, org.id).await?;
     match tokens.into_iter().find(|t| t.is_active) {
         Some(summary) => Ok(portal::get(db, org.id, summary.id).await?),

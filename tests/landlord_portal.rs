@@ -10,7 +10,11 @@ use portico::domain::documents::{Category, DocumentFields, Visibility};
 use uuid::Uuid;
 
 async fn scalar_i64(app: &TestApp, sql: &'static str, id: Uuid) -> i64 {
-    portico::on_pool!(&app.db, |pool| sqlx::query_scalar::<_, i64>(sql).bind(id).fetch_one(pool).await).unwrap()
+    portico::on_pool!(&app.db, |pool| sqlx::query_scalar::<_, i64>(sql)
+        .bind(id)
+        .fetch_one(pool)
+        .await)
+    .unwrap()
 }
 
 async fn landlord_of(app: &TestApp, org_id: Uuid, property: Uuid) -> Uuid {
@@ -85,17 +89,26 @@ async fn create_token_reuses_per_landlord_and_agency_and_the_landlord_record_fol
     let page = admin.get(&format!("/landlords/{landlord}")).await;
     assert!(page.body.contains("Give portal access"));
     let granted = admin
-        .post(&format!("/landlords/{landlord}/portal"), &[("property_id", &home.to_string())])
+        .post(
+            &format!("/landlords/{landlord}/portal"),
+            &[("property_id", &home.to_string())],
+        )
         .await;
     assert_eq!(granted.status(), 303);
     let token_page = admin.get(granted.location().unwrap()).await;
     assert!(token_page.body.contains("Portal access given"));
     let link = portal_url_in(&token_page.body);
-    assert!(token_page.body.contains(&format!("{}{link}", app.base_url)), "absolute link shown to copy");
+    assert!(
+        token_page.body.contains(&format!("{}{link}", app.base_url)),
+        "absolute link shown to copy"
+    );
     let token_part = link.trim_start_matches("/landlord-portal/");
     assert_eq!(token_part.len(), 64, "384-bit link, 256 of them a MAC");
 
-    let landlord_row = portico::store::landlords::get(&app.db, agency.org.id, landlord).await.unwrap().unwrap();
+    let landlord_row = portico::store::landlords::get(&app.db, agency.org.id, landlord)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(landlord_row.portal_access_enabled);
     let token_id = landlord_row.portal_token_id.expect("token id on the landlord");
 
@@ -113,12 +126,14 @@ async fn create_token_reuses_per_landlord_and_agency_and_the_landlord_record_fol
     let other_home = app.property(other.org.id, |_| {}).await;
     let other_landlord = landlord_of(&app, other.org.id, other_home).await;
     let email = landlord_row.email.clone();
-    portico::on_pool!(&app.db, |pool| sqlx::query("UPDATE landlords SET email = $1 WHERE id = $2")
-        .bind(&email)
-        .bind(other_landlord)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))
+    portico::on_pool!(&app.db, |pool| sqlx::query(
+        "UPDATE landlords SET email = $1 WHERE id = $2"
+    )
+    .bind(&email)
+    .bind(other_landlord)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))
     .unwrap();
     let (other_token, other_link) = app.portal_for(other.org.id, other_home).await;
     assert_ne!(other_token, token_id);
@@ -130,18 +145,28 @@ async fn create_token_reuses_per_landlord_and_agency_and_the_landlord_record_fol
     admin.get(&format!("/portal-access/{token_id}")).await;
     let off = admin.post(&format!("/portal-access/{token_id}/deactivate"), &[]).await;
     assert_eq!(off.status(), 303);
-    let landlord_row = portico::store::landlords::get(&app.db, agency.org.id, landlord).await.unwrap().unwrap();
+    let landlord_row = portico::store::landlords::get(&app.db, agency.org.id, landlord)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(!landlord_row.portal_access_enabled);
     assert_eq!(app.client().get(&link).await.status(), 404);
     admin.get(&format!("/landlords/{landlord}")).await;
     let renewed = admin
-        .post(&format!("/landlords/{landlord}/portal"), &[("property_id", &home.to_string())])
+        .post(
+            &format!("/landlords/{landlord}/portal"),
+            &[("property_id", &home.to_string())],
+        )
         .await;
     let renewed_page = admin.get(renewed.location().unwrap()).await;
     assert!(renewed_page.body.contains("new link"));
     let new_link = portal_url_in(&renewed_page.body);
     assert_ne!(new_link, link);
-    assert_eq!(app.count("SELECT COUNT(*) FROM landlord_portal_tokens").await, 2, "one per agency");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM landlord_portal_tokens").await,
+        2,
+        "one per agency"
+    );
     assert_eq!(app.client().get(&link).await.status(), 404);
     assert_eq!(app.client().get(&new_link).await.status(), 200);
 }
@@ -164,9 +189,7 @@ async fn deactivate_reactivate_and_rotate_control_the_link_and_bad_links_all_loo
     assert_eq!(deactivated.status(), 404);
     assert!(deactivated.body.contains("contact your letting agency"));
     assert!(!deactivated.body.contains("Acme"), "no branding leaks from a dead link");
-    let unknown = landlord
-        .get(&format!("/landlord-portal/{}", "A".repeat(64)))
-        .await;
+    let unknown = landlord.get(&format!("/landlord-portal/{}", "A".repeat(64))).await;
     let garbage = landlord.get("/landlord-portal/not-a-token/tasks").await;
     assert_eq!(unknown.status(), 404);
     assert_eq!(garbage.status(), 404);
@@ -190,7 +213,11 @@ async fn deactivate_reactivate_and_rotate_control_the_link_and_bad_links_all_loo
     .unwrap();
     assert_eq!(
         actions,
-        ["landlord_portal.deactivate", "landlord_portal.reactivate", "landlord_portal.rotate"]
+        [
+            "landlord_portal.deactivate",
+            "landlord_portal.reactivate",
+            "landlord_portal.rotate"
+        ]
     );
 }
 
@@ -205,7 +232,10 @@ async fn portal_responses_are_private_and_failed_lookups_are_rate_limited() {
     assert_eq!(page.header("referrer-policy"), Some("no-referrer"));
     assert_eq!(page.header("cache-control"), Some("no-store"));
     assert!(page.header("x-robots-tag").is_some_and(|v| v.contains("noindex")));
-    assert!(!page.body.contains("http://") && !page.body.contains("https://"), "nothing from another origin");
+    assert!(
+        !page.body.contains("http://") && !page.body.contains("https://"),
+        "nothing from another origin"
+    );
     assert!(page.body.contains("Welcome, Jane Smith"));
     assert_eq!(page.header("set-cookie"), None, "a portal visit creates no session");
 
@@ -213,11 +243,21 @@ async fn portal_responses_are_private_and_failed_lookups_are_rate_limited() {
     assert!(robots.body.contains("Disallow: /landlord-portal/"));
 
     for _ in 0..3 {
-        assert_eq!(client.get(&format!("/landlord-portal/{}", "B".repeat(64))).await.status(), 404);
+        assert_eq!(
+            client
+                .get(&format!("/landlord-portal/{}", "B".repeat(64)))
+                .await
+                .status(),
+            404
+        );
     }
     let limited = client.get(&link).await;
     assert_eq!(limited.status(), 429);
-    assert!(limited.header("retry-after").is_some_and(|v| v.parse::<u64>().unwrap() >= 1));
+    assert!(
+        limited
+            .header("retry-after")
+            .is_some_and(|v| v.parse::<u64>().unwrap() >= 1)
+    );
 }
 
 #[tokio::test]
@@ -228,7 +268,9 @@ async fn linking_and_unlinking_changes_what_the_portal_shows() {
     let home = app.property(agency.org.id, |_| {}).await;
     let landlord = landlord_of(&app, agency.org.id, home).await;
     let flat = second_property(&app, agency.org.id, landlord, "2 Clifton Down").await;
-    let stranger = app.property(agency.org.id, |f| f.address_line1 = "9 Stranger Street".into()).await;
+    let stranger = app
+        .property(agency.org.id, |f| f.address_line1 = "9 Stranger Street".into())
+        .await;
     let (token, link) = app.portal_for(agency.org.id, home).await;
     let mut portal = app.client();
     assert!(!portal.get(&link).await.body.contains("2 Clifton Down"));
@@ -239,23 +281,41 @@ async fn linking_and_unlinking_changes_what_the_portal_shows() {
     );
 
     let page = admin.get(&format!("/portal-access/{token}")).await;
-    assert!(!page.body.contains("9 Stranger Street"), "only the landlord's own properties are offered");
+    assert!(
+        !page.body.contains("9 Stranger Street"),
+        "only the landlord's own properties are offered"
+    );
     let refused = admin
-        .post(&format!("/portal-access/{token}/link-property"), &[("property_id", &stranger.to_string())])
+        .post(
+            &format!("/portal-access/{token}/link-property"),
+            &[("property_id", &stranger.to_string())],
+        )
         .await;
     assert_eq!(refused.status(), 404);
     admin
-        .post(&format!("/portal-access/{token}/link-property"), &[("property_id", &flat.to_string())])
+        .post(
+            &format!("/portal-access/{token}/link-property"),
+            &[("property_id", &flat.to_string())],
+        )
         .await;
     assert!(portal.get(&link).await.body.contains("2 Clifton Down"));
     assert_eq!(portal.get(&format!("{link}/properties/{flat}")).await.status(), 200);
 
     admin
-        .post(&format!("/portal-access/{token}/unlink-property"), &[("property_id", &home.to_string())])
+        .post(
+            &format!("/portal-access/{token}/unlink-property"),
+            &[("property_id", &home.to_string())],
+        )
         .await;
     let shown = portal.get(&link).await.body;
     assert!(!shown.contains("14 Royal York Crescent") && shown.contains("2 Clifton Down"));
-    assert_eq!(portal.get(&format!("{link}/properties/{home}/compliance")).await.status(), 404);
+    assert_eq!(
+        portal
+            .get(&format!("{link}/properties/{home}/compliance"))
+            .await
+            .status(),
+        404
+    );
 }
 
 #[tokio::test]
@@ -270,12 +330,23 @@ async fn the_drill_down_shows_tenancies_compliance_and_only_landlord_documents()
         .await;
     let (_, link) = app.portal_for(agency.org.id, home).await;
     let mut ids = Vec::new();
-    for visibility in [Visibility::Internal, Visibility::Tenant, Visibility::Landlord, Visibility::All] {
+    for visibility in [
+        Visibility::Internal,
+        Visibility::Tenant,
+        Visibility::Landlord,
+        Visibility::All,
+    ] {
         let title = format!("Doc for {}", portico::domain::choice::Choice::as_str(visibility));
-        ids.push((visibility, document(&app, agency.org.id, home, visibility, &title).await, title));
+        ids.push((
+            visibility,
+            document(&app, agency.org.id, home, visibility, &title).await,
+            title,
+        ));
     }
     // A document on another landlord's property, and one in another agency.
-    let elsewhere = app.property(agency.org.id, |f| f.address_line1 = "9 Stranger Street".into()).await;
+    let elsewhere = app
+        .property(agency.org.id, |f| f.address_line1 = "9 Stranger Street".into())
+        .await;
     let foreign = document(&app, agency.org.id, elsewhere, Visibility::All, "Stranger doc").await;
     let other = app.agency("Other Lets", "olu@other.example").await;
     let other_home = app.property(other.org.id, |_| {}).await;
@@ -286,7 +357,11 @@ async fn the_drill_down_shows_tenancies_compliance_and_only_landlord_documents()
     assert_eq!(tenancies.status(), 200);
     assert!(tenancies.body.contains("No tenancies on record"));
     let compliance = portal.get(&format!("{link}/properties/{home}/compliance")).await;
-    assert!(compliance.body.contains("Gas Safety") && compliance.body.contains("EICR"), "{}", compliance.body);
+    assert!(
+        compliance.body.contains("Gas Safety") && compliance.body.contains("EICR"),
+        "{}",
+        compliance.body
+    );
     assert!(compliance.body.contains("Missing"));
     let docs = portal.get(&format!("{link}/properties/{home}/documents")).await.body;
     for (visibility, id, title) in &ids {
@@ -294,7 +369,12 @@ async fn the_drill_down_shows_tenancies_compliance_and_only_landlord_documents()
         if visibility.landlord_can_see() {
             assert!(docs.contains(title.as_str()), "{title} listed");
             assert_eq!(download.status(), 200, "{title} downloads");
-            assert!(download.header("content-disposition").unwrap().starts_with("attachment"));
+            assert!(
+                download
+                    .header("content-disposition")
+                    .unwrap()
+                    .starts_with("attachment")
+            );
         } else {
             assert!(!docs.contains(title.as_str()), "{title} never listed");
             assert_eq!(download.status(), 404, "{title} never downloads");
@@ -302,12 +382,17 @@ async fn the_drill_down_shows_tenancies_compliance_and_only_landlord_documents()
     }
     assert_eq!(portal.get(&format!("{link}/documents/{foreign}")).await.status(), 404);
     assert_eq!(portal.get(&format!("{link}/documents/{other_doc}")).await.status(), 404);
-    assert_eq!(portal.get(&format!("{link}/properties/{home}/secrets")).await.status(), 404);
+    assert_eq!(
+        portal.get(&format!("{link}/properties/{home}/secrets")).await.status(),
+        404
+    );
     let downloads = app
         .count("SELECT COUNT(*) FROM audit_log WHERE action = 'landlord_portal.download' AND actor_type = 'landlord'")
         .await;
     assert_eq!(downloads, 2);
-    let views = app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'landlord_portal.view'").await;
+    let views = app
+        .count("SELECT COUNT(*) FROM audit_log WHERE action = 'landlord_portal.view'")
+        .await;
     assert_eq!(views, 1, "viewing is audited at most once an hour");
 }
 
@@ -317,7 +402,9 @@ async fn the_landlord_completes_their_tasks_and_the_bar_moves() {
     let agency = app.agency("Acme Lettings", "ada@acme.example").await;
     let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
     let home = app.property(agency.org.id, |_| {}).await;
-    let elsewhere = app.property(agency.org.id, |f| f.address_line1 = "9 Stranger Street".into()).await;
+    let elsewhere = app
+        .property(agency.org.id, |f| f.address_line1 = "9 Stranger Street".into())
+        .await;
     let (_, link) = app.portal_for(agency.org.id, home).await;
     let admin_id = agency.admin.id.to_string();
     for (property, title, kind) in [
@@ -330,17 +417,26 @@ async fn the_landlord_completes_their_tasks_and_the_bar_moves() {
         admin.get(&new).await;
         let assignee = if kind == "agent" { admin_id.as_str() } else { "" };
         let made = admin
-            .post(&new, &[("title", title), ("assignee_kind", kind), ("assignee_user_id", assignee)])
+            .post(
+                &new,
+                &[
+                    ("title", title),
+                    ("assignee_kind", kind),
+                    ("assignee_user_id", assignee),
+                ],
+            )
             .await;
         assert_eq!(made.status(), 303);
     }
     let id_of = |title: &'static str| {
         let db = app.db.clone();
         async move {
-            portico::on_pool!(&db, |pool| sqlx::query_scalar::<_, Uuid>("SELECT id FROM tasks WHERE title = $1")
-                .bind(title)
-                .fetch_one(pool)
-                .await)
+            portico::on_pool!(&db, |pool| sqlx::query_scalar::<_, Uuid>(
+                "SELECT id FROM tasks WHERE title = $1"
+            )
+            .bind(title)
+            .fetch_one(pool)
+            .await)
             .unwrap()
         }
     };
@@ -350,9 +446,7 @@ async fn the_landlord_completes_their_tasks_and_the_bar_moves() {
     assert!(!tasks.contains("Book the inventory clerk") && !tasks.contains("Someone else"));
 
     let renewal = id_of("Sign the renewal").await;
-    let done = portal
-        .post_raw(&format!("{link}/tasks/{renewal}/complete"), &[])
-        .await;
+    let done = portal.post_raw(&format!("{link}/tasks/{renewal}/complete"), &[]).await;
     assert_eq!(done.status(), 303, "without JavaScript: back to the tab");
     let insurance = id_of("Send insurance proof").await;
     let fragment = portal
@@ -370,7 +464,15 @@ async fn the_landlord_completes_their_tasks_and_the_bar_moves() {
         let id = id_of(title).await;
         let refused = portal.post_raw(&format!("{link}/tasks/{id}/complete"), &[]).await;
         assert_eq!(refused.status(), 404, "{title}");
-        assert_eq!(scalar_i64(&app, "SELECT COUNT(*) FROM tasks WHERE id = $1 AND status = 'pending'", id).await, 1);
+        assert_eq!(
+            scalar_i64(
+                &app,
+                "SELECT COUNT(*) FROM tasks WHERE id = $1 AND status = 'pending'",
+                id
+            )
+            .await,
+            1
+        );
     }
     let audited = app
         .count("SELECT COUNT(*) FROM audit_log WHERE action = 'task.complete' AND actor_type = 'landlord' AND actor_name = 'Jane Smith'")
@@ -384,19 +486,31 @@ async fn the_landlord_reviews_offers_awaiting_them_and_the_agent_sees_the_decisi
     let agency = app.agency("Acme Lettings", "ada@acme.example").await;
     let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
     let home = app.property(agency.org.id, |_| {}).await;
-    let elsewhere = app.property(agency.org.id, |f| f.address_line1 = "9 Stranger Street".into()).await;
+    let elsewhere = app
+        .property(agency.org.id, |f| f.address_line1 = "9 Stranger Street".into())
+        .await;
     let (_, link) = app.portal_for(agency.org.id, home).await;
     let mut offer_ids = Vec::new();
     for (property, name) in [(home, "Priya Nair"), (home, "Tom Baker"), (elsewhere, "Zara Ali")] {
         let new = format!("/properties/{property}/offers/new");
         admin.get(&new).await;
         let made = admin
-            .post(&new, &[("applicant_name", name), ("applicant_email", "a@example.org"), ("rent", "1200")])
+            .post(
+                &new,
+                &[
+                    ("applicant_name", name),
+                    ("applicant_email", "a@example.org"),
+                    ("rent", "1200"),
+                ],
+            )
             .await;
         assert_eq!(made.status(), 303, "{}", made.body);
-        let id = made.location().unwrap().trim_start_matches("/offers/").parse::<Uuid>().unwrap_or_else(|_| {
-            panic!("offer location {:?}", made.location())
-        });
+        let id = made
+            .location()
+            .unwrap()
+            .trim_start_matches("/offers/")
+            .parse::<Uuid>()
+            .unwrap_or_else(|_| panic!("offer location {:?}", made.location()));
         offer_ids.push(id);
     }
     for id in [offer_ids[0], offer_ids[2]] {
@@ -409,7 +523,10 @@ async fn the_landlord_reviews_offers_awaiting_them_and_the_agent_sees_the_decisi
     let offers = portal.get(&format!("{link}/offers")).await.body;
     assert!(offers.contains("Awaiting Your Review (1)"));
     let awaiting_at = offers.find("Priya Nair").unwrap();
-    assert!(awaiting_at < offers.find("Tom Baker").unwrap(), "awaiting review comes first");
+    assert!(
+        awaiting_at < offers.find("Tom Baker").unwrap(),
+        "awaiting review comes first"
+    );
     assert!(offers.contains("Invited") && !offers.contains("Zara Ali"));
 
     let review = format!("{link}/offers/{}/review", offer_ids[0]);
@@ -429,16 +546,29 @@ async fn the_landlord_reviews_offers_awaiting_them_and_the_agent_sees_the_decisi
     let again = portal.post_raw(&review, &[("decision", "decline")]).await;
     assert_eq!(again.status(), 303);
     assert_eq!(
-        scalar_i64(&app, "SELECT COUNT(*) FROM offers WHERE id = $1 AND landlord_decision = 'accept'", offer_ids[0]).await,
+        scalar_i64(
+            &app,
+            "SELECT COUNT(*) FROM offers WHERE id = $1 AND landlord_decision = 'accept'",
+            offer_ids[0]
+        )
+        .await,
         1,
         "a reviewed offer cannot be reviewed again"
     );
     let foreign = portal
-        .post_raw(&format!("{link}/offers/{}/review", offer_ids[2]), &[("decision", "decline")])
+        .post_raw(
+            &format!("{link}/offers/{}/review", offer_ids[2]),
+            &[("decision", "decline")],
+        )
         .await;
     assert_eq!(foreign.status(), 404);
     assert_eq!(
-        scalar_i64(&app, "SELECT COUNT(*) FROM offers WHERE id = $1 AND status = 'sent_to_landlord'", offer_ids[2]).await,
+        scalar_i64(
+            &app,
+            "SELECT COUNT(*) FROM offers WHERE id = $1 AND status = 'sent_to_landlord'",
+            offer_ids[2]
+        )
+        .await,
         1
     );
     let audited = app
@@ -467,7 +597,10 @@ async fn messages_flow_both_ways_refreshes_send_only_what_is_new_and_notificatio
     assert!(inbox.contains("Jane Smith") && inbox.contains("1 new"));
     let thread = admin.get(&format!("/messages/{token}")).await.body;
     assert!(thread.contains("Is the boiler fixed?"));
-    assert!(!admin.get("/messages").await.body.contains("1 new"), "opening the thread marks it read");
+    assert!(
+        !admin.get("/messages").await.body.contains("1 new"),
+        "opening the thread marks it read"
+    );
 
     // The landlord's page polls after its newest message: nothing new is an empty 204.
     let tab = portal.get(&format!("{link}/messages")).await.body;
@@ -480,25 +613,45 @@ async fn messages_flow_both_ways_refreshes_send_only_what_is_new_and_notificatio
     assert_eq!(nothing.status(), 204);
     assert!(nothing.body.is_empty());
 
-    admin.post(&format!("/messages/{token}"), &[("body", "Yes, on Tuesday.")]).await;
-    admin.post(&format!("/messages/{token}"), &[("body", "The engineer will call first.")]).await;
+    admin
+        .post(&format!("/messages/{token}"), &[("body", "Yes, on Tuesday.")])
+        .await;
+    admin
+        .post(
+            &format!("/messages/{token}"),
+            &[("body", "The engineer will call first.")],
+        )
+        .await;
     let news = portal.get_with(&poll, &[("HX-Request", "true")]).await;
     assert_eq!(news.status(), 200);
     assert!(news.body.contains("Yes, on Tuesday.") && news.body.contains("The engineer will call first."));
     assert!(!news.body.contains("Is the boiler fixed?"), "only what is new");
     assert!(news.body.contains(r#"hx-swap-oob="true""#) && news.body.contains(" new"));
     let agent_poll = admin
-        .get_with(&format!("/messages/{token}/poll?after={}", Uuid::now_v7()), &[("HX-Request", "true")])
+        .get_with(
+            &format!("/messages/{token}/poll?after={}", Uuid::now_v7()),
+            &[("HX-Request", "true")],
+        )
         .await;
     assert_eq!(agent_poll.status(), 204);
-    assert_eq!(portal.get(&format!("{link}/messages/poll?after=nonsense")).await.status(), 400);
+    assert_eq!(
+        portal
+            .get(&format!("{link}/messages/poll?after=nonsense"))
+            .await
+            .status(),
+        400
+    );
 
     // One notification email for two agent messages within 15 minutes.
     assert_eq!(app.deliver_mail().await, 1);
     let mail = app.mailbox.delivered();
     assert_eq!(mail.len(), 1);
     assert!(mail[0].subject.contains("New message from Acme Lettings"));
-    let landlord_email = portico::store::portal::get(&app.db, agency.org.id, token).await.unwrap().unwrap().landlord_email;
+    let landlord_email = portico::store::portal::get(&app.db, agency.org.id, token)
+        .await
+        .unwrap()
+        .unwrap()
+        .landlord_email;
     assert_eq!(mail[0].to, landlord_email);
     assert!(mail[0].text.contains(&format!("{link}/messages")) && mail[0].html.contains(&format!("{link}/messages")));
 
@@ -513,16 +666,22 @@ async fn messages_flow_both_ways_refreshes_send_only_what_is_new_and_notificatio
     .await
     .map(|r| r.rows_affected()))
     .unwrap();
-    portico::on_pool!(&app.db, |pool| sqlx::query("UPDATE landlord_portal_tokens SET last_notified_at = NULL")
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))
+    portico::on_pool!(&app.db, |pool| sqlx::query(
+        "UPDATE landlord_portal_tokens SET last_notified_at = NULL"
+    )
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))
     .unwrap();
-    admin.post(&format!("/messages/{token}"), &[("body", "One more thing.")]).await;
+    admin
+        .post(&format!("/messages/{token}"), &[("body", "One more thing.")])
+        .await;
     assert_eq!(app.deliver_mail().await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM email_outbox").await, 1);
     let audited = app
-        .count("SELECT COUNT(*) FROM audit_log WHERE action = 'landlord_portal.send_message' AND actor_type = 'landlord'")
+        .count(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'landlord_portal.send_message' AND actor_type = 'landlord'",
+        )
         .await;
     assert_eq!(audited, 1);
 }
@@ -537,7 +696,11 @@ async fn the_agent_emails_the_portal_link_and_it_opens_the_portal() {
     admin.get(&format!("/portal-access/{token}")).await;
     let emailed = admin.post(&format!("/portal-access/{token}/email-link"), &[]).await;
     assert_eq!(emailed.status(), 303);
-    assert_eq!(app.count("SELECT COUNT(*) FROM email_outbox WHERE status = 'pending'").await, 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM email_outbox WHERE status = 'pending'")
+            .await,
+        1
+    );
     assert_eq!(app.deliver_mail().await, 1);
     assert_eq!(app.deliver_mail().await, 0, "sent once");
     let mail = app.mailbox.delivered();
@@ -548,15 +711,19 @@ async fn the_agent_emails_the_portal_link_and_it_opens_the_portal() {
     assert!(admin_outbox.contains("Your landlord portal at Acme Lettings"));
 
     // Branding is a snapshot until refreshed.
-    portico::on_pool!(&app.db, |pool| sqlx::query("UPDATE organisations SET name = 'Acme Homes' WHERE id = $1")
-        .bind(agency.org.id)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))
+    portico::on_pool!(&app.db, |pool| sqlx::query(
+        "UPDATE organisations SET name = 'Acme Homes' WHERE id = $1"
+    )
+    .bind(agency.org.id)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))
     .unwrap();
     let mut portal = app.client();
     assert!(portal.get(&link).await.body.contains("Acme Lettings"));
-    admin.post(&format!("/portal-access/{token}/refresh-branding"), &[]).await;
+    admin
+        .post(&format!("/portal-access/{token}/refresh-branding"), &[])
+        .await;
     assert!(portal.get(&link).await.body.contains("Acme Homes"));
 }
 
@@ -579,7 +746,10 @@ async fn another_agency_cannot_manage_or_read_a_token() {
     assert_eq!(app.client().get(&link).await.status(), 200);
     let landlord = landlord_of(&app, agency.org.id, home).await;
     let refused = intruder
-        .post(&format!("/landlords/{landlord}/portal"), &[("property_id", &home.to_string())])
+        .post(
+            &format!("/landlords/{landlord}/portal"),
+            &[("property_id", &home.to_string())],
+        )
         .await;
     assert_eq!(refused.status(), 404);
 }

@@ -28,7 +28,15 @@ impl SmtpServer {
         std::fs::create_dir_all(dir).unwrap();
         let support = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support");
         let child = Command::new(PYTHON)
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "smtp_sink.Sink"])
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "smtp_sink.Sink",
+            ])
             .arg(dir)
             .env("PYTHONPATH", support)
             .stdout(Stdio::null())
@@ -84,7 +92,11 @@ fn smtp_available() -> bool {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn smtp_mailer(port: u16) -> Mailer {
@@ -113,7 +125,10 @@ async fn enqueue(app: &TestApp, to: &str, subject: &str) {
 async fn wait_until(what: &str, mut done: impl AsyncFnMut() -> bool) {
     let started = Instant::now();
     while !done().await {
-        assert!(started.elapsed() < Duration::from_secs(30), "timed out waiting for {what}");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "timed out waiting for {what}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -131,16 +146,24 @@ async fn smtp_down_then_up_delivers_every_email_exactly_once() {
     let worker = tokio::spawn(outbox::run(app.db.clone(), smtp_mailer(port), test_outbox_settings()));
     // The server is down: attempts fail and are scheduled again.
     wait_until("failed attempts", async || {
-        app.count("SELECT COUNT(*) FROM email_outbox WHERE attempts >= 2 AND last_error IS NOT NULL AND status = 'pending'")
-            .await
+        app.count(
+            "SELECT COUNT(*) FROM email_outbox WHERE attempts >= 2 AND last_error IS NOT NULL AND status = 'pending'",
+        )
+        .await
             == 3
     })
     .await;
-    assert_eq!(app.count("SELECT COUNT(*) FROM email_outbox WHERE status = 'sent'").await, 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM email_outbox WHERE status = 'sent'")
+            .await,
+        0
+    );
 
     let server = SmtpServer::start(port, &app.database.dir.path().join("smtp"));
     wait_until("delivery", async || {
-        app.count("SELECT COUNT(*) FROM email_outbox WHERE status = 'sent'").await == 3
+        app.count("SELECT COUNT(*) FROM email_outbox WHERE status = 'sent'")
+            .await
+            == 3
     })
     .await;
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -154,7 +177,10 @@ async fn smtp_down_then_up_delivers_every_email_exactly_once() {
             .expect("delivered");
         assert!(message.contains(&format!("Subject: Email {n}")));
         assert!(message.contains("multipart/alternative") && message.contains("text/html"));
-        assert!(message.contains("From: \"Acme Lettings\" <portico@example.com>") || message.contains("From: Acme Lettings <portico@example.com>"));
+        assert!(
+            message.contains("From: \"Acme Lettings\" <portico@example.com>")
+                || message.contains("From: Acme Lettings <portico@example.com>")
+        );
     }
 }
 
@@ -169,7 +195,9 @@ async fn a_refused_address_fails_for_good_and_others_still_go() {
     enqueue(&app, "bounce@example.com", "Never arrives").await;
     enqueue(&app, "ok@example.com", "Arrives").await;
     let mailer = smtp_mailer(port);
-    let pass = outbox::deliver_due(&app.db, &mailer, &test_outbox_settings()).await.unwrap();
+    let pass = outbox::deliver_due(&app.db, &mailer, &test_outbox_settings())
+        .await
+        .unwrap();
     assert_eq!((pass.sent, pass.failed), (1, 1));
     let error: String = portico::on_pool!(&app.db, |pool| sqlx::query_scalar(
         "SELECT last_error FROM email_outbox WHERE status = 'failed' AND to_address = 'bounce@example.com'"
@@ -189,7 +217,11 @@ async fn a_server_that_never_answers_ends_in_the_failed_state_after_the_last_att
     let mut settings = test_outbox_settings();
     settings.base_backoff = chrono::TimeDelta::milliseconds(1);
     let mut attempts = 0;
-    while app.count("SELECT COUNT(*) FROM email_outbox WHERE status = 'failed'").await == 0 {
+    while app
+        .count("SELECT COUNT(*) FROM email_outbox WHERE status = 'failed'")
+        .await
+        == 0
+    {
         outbox::deliver_due(&app.db, &mailer, &settings).await.unwrap();
         attempts += 1;
         assert!(attempts < 1000, "never failed");
@@ -219,7 +251,9 @@ async fn two_workers_never_send_the_same_email_twice() {
         .map(|_| tokio::spawn(outbox::run(app.db.clone(), smtp_mailer(port), settings.clone())))
         .collect();
     wait_until("delivery", async || {
-        app.count("SELECT COUNT(*) FROM email_outbox WHERE status = 'sent'").await == 24
+        app.count("SELECT COUNT(*) FROM email_outbox WHERE status = 'sent'")
+            .await
+            == 24
     })
     .await;
     tokio::time::sleep(Duration::from_millis(300)).await;

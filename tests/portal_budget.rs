@@ -54,8 +54,14 @@ async fn the_properties_tab_for_ten_properties_stays_within_its_budgets() {
         .landlord_id
         .to_string();
     let (token, link) = app.portal_for(agency.org.id, first).await;
-    let org = portico::store::orgs::get(&app.db, agency.org.id).await.unwrap().unwrap();
-    let portal_token = portico::store::portal::get(&app.db, agency.org.id, token).await.unwrap().unwrap();
+    let org = portico::store::orgs::get(&app.db, agency.org.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let portal_token = portico::store::portal::get(&app.db, agency.org.id, token)
+        .await
+        .unwrap()
+        .unwrap();
     let landlord_row = portico::store::landlords::get(&app.db, agency.org.id, landlord.parse().unwrap())
         .await
         .unwrap()
@@ -68,11 +74,20 @@ async fn the_properties_tab_for_ten_properties_stays_within_its_budgets() {
                 f.address_line2 = "Clifton".into();
             })
             .await;
-        let property = portico::store::properties::get(&app.db, agency.org.id, id).await.unwrap().unwrap();
-        let mut tx = app.db.begin().await.unwrap();
-        portico::store::portal::provision(&mut tx, &org, &landlord_row, &property, &portico::domain::audit::Actor::system())
+        let property = portico::store::properties::get(&app.db, agency.org.id, id)
             .await
+            .unwrap()
             .unwrap();
+        let mut tx = app.db.begin().await.unwrap();
+        portico::store::portal::provision(
+            &mut tx,
+            &org,
+            &landlord_row,
+            &property,
+            &portico::domain::audit::Actor::system(),
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
     }
     let _ = portal_token;
@@ -80,7 +95,12 @@ async fn the_properties_tab_for_ten_properties_stays_within_its_budgets() {
     let (headers, html) = fetch(&app, &format!("{link}/properties")).await;
     assert_eq!(headers.get("content-encoding").unwrap(), "br");
     let text = {
-        let plain = reqwest::get(app.url(&format!("{link}/properties"))).await.unwrap().text().await.unwrap();
+        let plain = reqwest::get(app.url(&format!("{link}/properties")))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         assert_eq!(plain.matches(r#"class="property-card""#).count(), 10);
         plain
     };
@@ -88,7 +108,10 @@ async fn the_properties_tab_for_ten_properties_stays_within_its_budgets() {
     let mut parts = vec![format!("HTML {} B (uncompressed {} B)", html.len(), text.len())];
     for url in subresources(&text) {
         let (headers, body) = fetch(&app, &url).await;
-        let cache = headers.get("cache-control").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        let cache = headers
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
         assert!(
             cache.contains("immutable") && cache.contains("max-age=31536000"),
             "{url} must be cached for a repeat visit: {cache}"
@@ -97,9 +120,15 @@ async fn the_properties_tab_for_ten_properties_stays_within_its_budgets() {
         first_visit += body.len();
     }
     report(&format!("Properties tab, 10 properties: {}", parts.join(", ")));
-    report(&format!("first visit {first_visit} B of {FIRST_VISIT_BUDGET} B; repeat visit {} B of {HTML_BUDGET} B", html.len()));
+    report(&format!(
+        "first visit {first_visit} B of {FIRST_VISIT_BUDGET} B; repeat visit {} B of {HTML_BUDGET} B",
+        html.len()
+    ));
     assert!(html.len() <= HTML_BUDGET, "HTML {} B over {HTML_BUDGET} B", html.len());
-    assert!(first_visit <= FIRST_VISIT_BUDGET, "first visit {first_visit} B over {FIRST_VISIT_BUDGET} B");
+    assert!(
+        first_visit <= FIRST_VISIT_BUDGET,
+        "first visit {first_visit} B over {FIRST_VISIT_BUDGET} B"
+    );
 
     // A message refresh with nothing new: 204 and not one byte of body.
     let poll = reqwest::Client::new()

@@ -55,7 +55,9 @@ async fn no_portal_link_appears_in_any_log_line() {
     portal.post_raw(&format!("{link}/messages"), &[("body", "")]).await;
     portal.post_raw(&format!("{link}/messages"), &[("body", "Hello")]).await;
     portal.get_with(&format!("{link}/messages/poll"), &hx).await;
-    portal.post_raw(&format!("{link}/tasks/{}/complete", uuid::Uuid::now_v7()), &[]).await;
+    portal
+        .post_raw(&format!("{link}/tasks/{}/complete", uuid::Uuid::now_v7()), &[])
+        .await;
     admin.get(&format!("/portal-access/{token_id}")).await;
     admin.post(&format!("/portal-access/{token_id}/email-link"), &[]).await;
     app.deliver_mail().await;
@@ -63,7 +65,10 @@ async fn no_portal_link_appears_in_any_log_line() {
     assert_eq!(portal.get(&link).await.status(), 404, "a dead link is still looked up");
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    assert!(logs.contains("/landlord-portal/:token"), "requests are logged by route pattern");
+    assert!(
+        logs.contains("/landlord-portal/:token"),
+        "requests are logged by route pattern"
+    );
     assert!(logs.lines().count() > 20, "the capture works");
     assert!(!logs.contains(&secret), "the portal link was logged");
     assert!(!logs.contains(&secret[..24]), "part of the portal link was logged");

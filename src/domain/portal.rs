@@ -66,7 +66,11 @@ impl ParsedToken {
     /// Whether the token was made for this row's current nonce (constant time).
     pub fn verifies(&self, key: &[u8], nonce: &str) -> bool {
         let expected = mac(key, self.id, nonce);
-        expected.iter().zip(self.mac.iter()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+        expected
+            .iter()
+            .zip(self.mac.iter())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
     }
 }
 
@@ -82,7 +86,11 @@ pub fn parse_message(body: &str) -> Result<String, FieldErrors> {
     } else if trimmed.chars().count() > MESSAGE_MAX_CHARS {
         errors.add("body", format!("Keep a message under {MESSAGE_MAX_CHARS} characters"));
     }
-    if errors.is_empty() { Ok(trimmed.to_string()) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(trimmed.to_string())
+    } else {
+        Err(errors)
+    }
 }
 
 /// What the landlord decided about an offer sent for their review.
@@ -133,7 +141,10 @@ pub fn parse_review(decision: &str, comment: &str) -> Result<(OfferDecision, Opt
     }
     let comment = comment.trim();
     if comment.chars().count() > COMMENT_MAX_CHARS {
-        errors.add("comment", format!("Keep the comment under {COMMENT_MAX_CHARS} characters"));
+        errors.add(
+            "comment",
+            format!("Keep the comment under {COMMENT_MAX_CHARS} characters"),
+        );
     }
     let comment = (!comment.is_empty()).then(|| comment.to_string());
     match decision {
@@ -193,10 +204,7 @@ mod tests {
     #[test]
     fn a_review_needs_a_decision() {
         assert!(parse_review("", "fine").is_err());
-        assert_eq!(
-            parse_review("decline", "  ").unwrap(),
-            (OfferDecision::Decline, None)
-        );
+        assert_eq!(parse_review("decline", "  ").unwrap(), (OfferDecision::Decline, None));
         assert_eq!(
             parse_review("accept", " Happy ").unwrap(),
             (OfferDecision::Accept, Some("Happy".into()))

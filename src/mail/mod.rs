@@ -91,7 +91,9 @@ pub fn lettre_smtp_url(url: &str) -> String {
     if pairs.is_empty() {
         return base.to_string();
     }
-    let query = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
     format!("{base}?{query}")
 }
 
@@ -188,8 +190,14 @@ mod tests {
 
     #[test]
     fn plain_smtp_urls_require_starttls_unless_told_otherwise() {
-        assert_eq!(lettre_smtp_url("smtp://u:p@mail:587"), "smtp://u:p@mail:587?tls=required");
-        assert_eq!(lettre_smtp_url("smtp://127.0.0.1:2525?tls=none"), "smtp://127.0.0.1:2525");
+        assert_eq!(
+            lettre_smtp_url("smtp://u:p@mail:587"),
+            "smtp://u:p@mail:587?tls=required"
+        );
+        assert_eq!(
+            lettre_smtp_url("smtp://127.0.0.1:2525?tls=none"),
+            "smtp://127.0.0.1:2525"
+        );
         assert_eq!(
             lettre_smtp_url("smtp://mail:25?tls=opportunistic"),
             "smtp://mail:25?tls=opportunistic"

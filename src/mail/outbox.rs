@@ -64,9 +64,15 @@ pub async fn deliver_due(db: &Db, mailer: &Mailer, settings: &OutboxSettings) ->
                 }
             }
             Err(err) => {
-                let status =
-                    outbox::mark_attempt_failed(db, &email, claim_id, &err.message, settings.base_backoff, err.permanent)
-                        .await?;
+                let status = outbox::mark_attempt_failed(
+                    db,
+                    &email,
+                    claim_id,
+                    &err.message,
+                    settings.base_backoff,
+                    err.permanent,
+                )
+                .await?;
                 match status {
                     OutboxStatus::Failed => {
                         pass.failed += 1;

@@ -211,7 +211,11 @@ pub async fn mark_attempt_failed(
     permanent: bool,
 ) -> Result<OutboxStatus, sqlx::Error> {
     let give_up = permanent || email.attempts >= MAX_ATTEMPTS;
-    let status = if give_up { OutboxStatus::Failed } else { OutboxStatus::Pending };
+    let status = if give_up {
+        OutboxStatus::Failed
+    } else {
+        OutboxStatus::Pending
+    };
     let next = super::now() + backoff(base_backoff, email.attempts);
     let error: String = error.chars().take(1000).collect();
     on_pool!(db, |pool| sqlx::query(

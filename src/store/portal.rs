@@ -9,11 +9,11 @@ use uuid::Uuid;
 use crate::db::{Db, Tx};
 use crate::domain::audit::{Actor, ActorType, Changes};
 use crate::domain::portal::{link_token, new_nonce};
+use crate::store::audit;
 use crate::store::landlords::Landlord;
 use crate::store::orgs::Organisation;
 use crate::store::outbox::{self, EmailContent};
 use crate::store::properties::Property;
-use crate::store::audit;
 use crate::{on_pool, on_tx};
 
 /// The audit entity type of portal tokens.
@@ -136,11 +136,13 @@ async fn set_landlord_access(tx: &mut Tx, token: &PortalToken, enabled: bool) ->
 }
 
 async fn get_in_tx(tx: &mut Tx, org_id: Uuid, id: Uuid) -> Result<PortalToken, sqlx::Error> {
-    on_tx!(tx, |conn| sqlx::query_as(select_token!("WHERE id = $1 AND org_id = $2"))
-        .bind(id)
-        .bind(org_id)
-        .fetch_one(conn)
-        .await)
+    on_tx!(tx, |conn| sqlx::query_as(select_token!(
+        "WHERE id = $1 AND org_id = $2"
+    ))
+    .bind(id)
+    .bind(org_id)
+    .fetch_one(conn)
+    .await)
 }
 
 /// Gives a landlord portal access to a property (`createToken`): reuses the
@@ -192,7 +194,8 @@ pub async fn provision(
         }
         None => {
             let id = super::new_id();
-            on_tx!(tx, |conn| sqlx::query(
+            on_tx!(tx, |conn| {
+                sqlx::query(
                 "INSERT INTO landlord_portal_tokens (id, org_id, landlord_id, landlord_email, landlord_name, link_nonce, \
                  brand_name, brand_logo_url, brand_primary_color, brand_support_email, brand_support_phone, is_active, \
                  created_by_user_id, created_at, updated_at) \
@@ -214,7 +217,8 @@ pub async fn provision(
             .bind(now)
             .execute(conn)
             .await
-            .map(|r| r.rows_affected()))?;
+            .map(|r| r.rows_affected())
+            })?;
             (id, Provisioned::Created)
         }
     };
@@ -222,7 +226,10 @@ pub async fn provision(
     set_landlord_access(tx, &token, true).await?;
     if outcome != Provisioned::Reused {
         let (action, description) = match outcome {
-            Provisioned::Created => ("landlord_portal.create", format!("gave {name} access to the landlord portal")),
+            Provisioned::Created => (
+                "landlord_portal.create",
+                format!("gave {name} access to the landlord portal"),
+            ),
             _ => (
                 "landlord_portal.renew",
                 format!("gave {name} landlord portal access again with a new link"),
@@ -247,8 +254,15 @@ pub async fn provision(
 }
 
 /// Links a property to a token; false when it already was.
-pub async fn link_property(tx: &mut Tx, token: &PortalToken, property: &Property, actor: &Actor) -> Result<bool, sqlx::Error> {
-    let added = on_tx!(tx, |conn| sqlx::query(
+pub async fn link_property(
+    tx: &mut Tx,
+    token: &PortalToken,
+    property: &Property,
+    actor: &Actor,
+) -> Result<bool, sqlx::Error> {
+    let added =
+        on_tx!(tx, |conn| {
+            sqlx::query(
         "INSERT INTO landlord_portal_properties (token_id, property_id, org_id, created_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (token_id, property_id) DO NOTHING"
     )
@@ -258,7 +272,8 @@ pub async fn link_property(tx: &mut Tx, token: &PortalToken, property: &Property
     .bind(super::now())
     .execute(conn)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+        })?;
     if added == 1 {
         audit::record(
             tx,
@@ -268,7 +283,10 @@ pub async fn link_property(tx: &mut Tx, token: &PortalToken, property: &Property
                 action: "landlord_portal.link_property",
                 entity_type: TOKEN_ENTITY,
                 entity_id: Some(token.id),
-                description: format!("showed {} in {}'s landlord portal", property.address_line1, token.landlord_name),
+                description: format!(
+                    "showed {} in {}'s landlord portal",
+                    property.address_line1, token.landlord_name
+                ),
                 changes: Changes::new().field("property", None, Some(&property.address())),
             },
         )
@@ -380,7 +398,10 @@ pub async fn rotate(tx: &mut Tx, token: &PortalToken, actor: &Actor) -> Result<(
             action: "landlord_portal.rotate",
             entity_type: TOKEN_ENTITY,
             entity_id: Some(token.id),
-            description: format!("replaced {}'s landlord portal link; the old link no longer works", token.landlord_name),
+            description: format!(
+                "replaced {}'s landlord portal link; the old link no longer works",
+                token.landlord_name
+            ),
             changes: Changes::new().secret("link"),
         },
     )
@@ -439,8 +460,20 @@ pub async fn refresh_branding(
 }
 
 /// Queues the portal link email to the landlord, audited.
-pub async fn email_link(tx: &mut Tx, token: &PortalToken, content: &EmailContent, actor: &Actor) -> Result<(), sqlx::Error> {
-    outbox::enqueue(tx, Some(token.org_id), "landlord_portal_link", &token.landlord_email, content).await?;
+pub async fn email_link(
+    tx: &mut Tx,
+    token: &PortalToken,
+    content: &EmailContent,
+    actor: &Actor,
+) -> Result<(), sqlx::Error> {
+    outbox::enqueue(
+        tx,
+        Some(token.org_id),
+        "landlord_portal_link",
+        &token.landlord_email,
+        content,
+    )
+    .await?;
     audit::record(
         tx,
         audit::Entry {
@@ -458,11 +491,13 @@ pub async fn email_link(tx: &mut Tx, token: &PortalToken, content: &EmailContent
 
 /// One token of this agency.
 pub async fn get(db: &Db, org_id: Uuid, id: Uuid) -> Result<Option<PortalToken>, sqlx::Error> {
-    on_pool!(db, |pool| sqlx::query_as(select_token!("WHERE id = $1 AND org_id = $2"))
-        .bind(id)
-        .bind(org_id)
-        .fetch_optional(pool)
-        .await)
+    on_pool!(db, |pool| sqlx::query_as(select_token!(
+        "WHERE id = $1 AND org_id = $2"
+    ))
+    .bind(id)
+    .bind(org_id)
+    .fetch_optional(pool)
+    .await)
 }
 
 /// A token by id alone, for checking a portal link (the MAC is checked by the caller).
@@ -719,7 +754,14 @@ pub async fn send_from_agent(
         .await
         .map(|r| r.rows_affected()))?;
         if claimed == 1 {
-            outbox::enqueue(tx, Some(token.org_id), "landlord_message_notification", &token.landlord_email, content).await?;
+            outbox::enqueue(
+                tx,
+                Some(token.org_id),
+                "landlord_message_notification",
+                &token.landlord_email,
+                content,
+            )
+            .await?;
             notified = true;
         }
     }

@@ -103,7 +103,10 @@ pub async fn observe<E: Endpoint>(state: AppState, ep: Arc<E>, mut req: Request)
         }
         Err(err) => {
             let route = err.data::<PathPattern>().map(|p| p.0.to_string());
-            (error_response(err, &request_id, htmx, portal, return_to.as_deref()), route)
+            (
+                error_response(err, &request_id, htmx, portal, return_to.as_deref()),
+                route,
+            )
         }
     };
     match persist_session(&session, incoming, &state.settings).await {

@@ -211,7 +211,10 @@ pub fn app(state: AppState) -> impl Endpoint {
         .at(pattern::PORTAL_TASK_COMPLETE, post(portal::tasks::complete))
         .at(pattern::PORTAL_OFFERS, get(portal::offers::list))
         .at(pattern::PORTAL_OFFER_REVIEW, post(portal::offers::review))
-        .at(pattern::PORTAL_MESSAGES, get(portal::messages::list).post(portal::messages::send))
+        .at(
+            pattern::PORTAL_MESSAGES,
+            get(portal::messages::list).post(portal::messages::send),
+        )
         .at(pattern::PORTAL_MESSAGES_POLL, get(portal::messages::poll));
 
     let observe_state = state.clone();

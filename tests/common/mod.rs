@@ -470,8 +470,14 @@ impl TestApp {
     /// from the property page; returns the token id and the portal path.
     pub async fn portal_for(&self, org_id: uuid::Uuid, property_id: uuid::Uuid) -> (uuid::Uuid, String) {
         let org = portico::store::orgs::get(&self.db, org_id).await.unwrap().unwrap();
-        let property = portico::store::properties::get(&self.db, org_id, property_id).await.unwrap().unwrap();
-        let landlord = portico::store::landlords::get(&self.db, org_id, property.landlord_id).await.unwrap().unwrap();
+        let property = portico::store::properties::get(&self.db, org_id, property_id)
+            .await
+            .unwrap()
+            .unwrap();
+        let landlord = portico::store::landlords::get(&self.db, org_id, property.landlord_id)
+            .await
+            .unwrap()
+            .unwrap();
         let mut tx = self.db.begin().await.unwrap();
         let (token, _) = portico::store::portal::provision(
             &mut tx,

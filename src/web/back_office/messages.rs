@@ -51,7 +51,9 @@ pub async fn inbox(AgentCtx { ctx, viewer }: AgentCtx) -> Result<Markup, AppErro
 }
 
 async fn find(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> Result<PortalToken, AppError> {
-    store::get(&ctx.state.db, viewer.org.id, id).await?.ok_or(AppError::NotFound)
+    store::get(&ctx.state.db, viewer.org.id, id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 async fn render(ctx: &Ctx, token: &PortalToken, form: &MessageForm, errors: &FieldErrors) -> Result<Markup, AppError> {
@@ -71,7 +73,11 @@ async fn render(ctx: &Ctx, token: &PortalToken, form: &MessageForm, errors: &Fie
         }
     };
     store::mark_read(&ctx.state.db, token.id, SenderType::Landlord).await?;
-    Ok(ui::page(ctx, &format!("Messages with {}", token.landlord_name), content))
+    Ok(ui::page(
+        ctx,
+        &format!("Messages with {}", token.landlord_name),
+        content,
+    ))
 }
 
 /// `GET /messages/{id}`: the thread; the landlord's messages are marked read.
@@ -98,7 +104,8 @@ pub async fn send(
         }
     };
     let landlord = landlords::get(&ctx.state.db, viewer.org.id, token.landlord_id).await?;
-    let wants_email = token.is_active && landlord.is_some_and(|l| l.email_notifications_enabled && l.anonymised_at.is_none());
+    let wants_email =
+        token.is_active && landlord.is_some_and(|l| l.email_notifications_enabled && l.anonymised_at.is_none());
     let notification = wants_email.then(|| {
         templates::message_notification(
             &Brand::of_token(&token),

@@ -90,6 +90,7 @@ pub async fn retry(AdminCtx { ctx, viewer }: AdminCtx, Path(id): Path<Uuid>) -> 
     if !retried {
         return Err(AppError::NotFound);
     }
-    ctx.set_flash("success", "The email will be sent again shortly.").await?;
+    ctx.set_flash("success", "The email will be sent again shortly.")
+        .await?;
     Ok(see_other(&format!("{}?status=pending", paths::OUTBOX)))
 }

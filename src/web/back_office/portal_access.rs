@@ -17,9 +17,9 @@ use crate::store::properties::{self, Property};
 use crate::web::ctx::{AgentCtx, Ctx, Viewer};
 use crate::web::landlord_portal::link_url;
 use crate::web::paths::{self, TokenAction};
+use crate::web::ui;
 use crate::web::ui::form::csrf_input;
 use crate::web::ui::format;
-use crate::web::ui;
 
 /// A property chosen in a form.
 #[derive(Debug, Default, Deserialize)]
@@ -34,7 +34,12 @@ fn active_badge(active: bool) -> Markup {
 }
 
 /// The "Landlord portal" card on a landlord's page.
-pub fn landlord_section(ctx: &Ctx, landlord: &Landlord, token: Option<&PortalToken>, properties: &[Property]) -> Markup {
+pub fn landlord_section(
+    ctx: &Ctx,
+    landlord: &Landlord,
+    token: Option<&PortalToken>,
+    properties: &[Property],
+) -> Markup {
     html! {
         section class="card" id="portal" {
             h2 { "Landlord portal" }
@@ -113,7 +118,8 @@ pub async fn grant_from_landlord(
     let landlord = landlords::get(&ctx.state.db, viewer.org.id, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let property_id = Uuid::parse_str(form.property_id.trim()).map_err(|_| AppError::BadRequest("property_id".into()))?;
+    let property_id =
+        Uuid::parse_str(form.property_id.trim()).map_err(|_| AppError::BadRequest("property_id".into()))?;
     let property = properties::get(&ctx.state.db, viewer.org.id, property_id)
         .await?
         .filter(|p| p.landlord_id == landlord.id)
@@ -123,7 +129,10 @@ pub async fn grant_from_landlord(
 
 /// `POST /properties/{id}/portal` (`createToken` from a property's page).
 #[handler]
-pub async fn grant_from_property(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
+pub async fn grant_from_property(
+    AgentCtx { ctx, viewer }: AgentCtx,
+    Path(id): Path<Uuid>,
+) -> Result<Response, AppError> {
     let property = properties::get(&ctx.state.db, viewer.org.id, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -170,7 +179,9 @@ pub async fn list(AgentCtx { ctx, viewer }: AgentCtx) -> Result<Markup, AppError
 }
 
 async fn find(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> Result<PortalToken, AppError> {
-    store::get(&ctx.state.db, viewer.org.id, id).await?.ok_or(AppError::NotFound)
+    store::get(&ctx.state.db, viewer.org.id, id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 fn action_button(ctx: &Ctx, token: &PortalToken, action: TokenAction, label: &str, class: &str) -> Markup {
@@ -322,7 +333,11 @@ pub async fn act(
             if !token.is_active {
                 return Err(AppError::BadRequest("cannot email a deactivated link".into()));
             }
-            let content = templates::portal_link(&Brand::of_token(&token), &token.landlord_name, &link_url(&ctx.state, &token));
+            let content = templates::portal_link(
+                &Brand::of_token(&token),
+                &token.landlord_name,
+                &link_url(&ctx.state, &token),
+            );
             store::email_link(&mut tx, &token, &content, &actor).await?;
             "The link is on its way to the landlord by email."
         }

@@ -43,7 +43,12 @@ pub fn parse_after(query: &PollQuery) -> Result<Option<Uuid>, AppError> {
     }
 }
 
-async fn render(ctx: &PortalCtx, form: &MessageForm, errors: &FieldErrors, status: StatusCode) -> Result<Response, AppError> {
+async fn render(
+    ctx: &PortalCtx,
+    form: &MessageForm,
+    errors: &FieldErrors,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let messages = portal::thread(&ctx.state.db, ctx.token.id, None).await?;
     let last = messages.last().map(|m| m.id);
     let action = paths::portal::messages(&ctx.link);
@@ -111,9 +116,26 @@ mod tests {
     #[test]
     fn after_must_be_an_id_when_given() {
         assert_eq!(parse_after(&PollQuery { after: None }).unwrap(), None);
-        assert_eq!(parse_after(&PollQuery { after: Some(String::new()) }).unwrap(), None);
-        assert!(parse_after(&PollQuery { after: Some("x".into()) }).is_err());
+        assert_eq!(
+            parse_after(&PollQuery {
+                after: Some(String::new())
+            })
+            .unwrap(),
+            None
+        );
+        assert!(
+            parse_after(&PollQuery {
+                after: Some("x".into())
+            })
+            .is_err()
+        );
         let id = Uuid::now_v7();
-        assert_eq!(parse_after(&PollQuery { after: Some(id.to_string()) }).unwrap(), Some(id));
+        assert_eq!(
+            parse_after(&PollQuery {
+                after: Some(id.to_string())
+            })
+            .unwrap(),
+            Some(id)
+        );
     }
 }

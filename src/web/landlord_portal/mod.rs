@@ -122,12 +122,20 @@ fn tabs(ctx: &PortalCtx, current: Tab) -> Markup {
 fn logo_origin(url: &str) -> Option<String> {
     let rest = url.strip_prefix("https://")?;
     let host = rest.split(['/', '?', '#']).next()?;
-    (!host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':')))
-        .then(|| format!("https://{host}"))
+    (!host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':')))
+    .then(|| format!("https://{host}"))
 }
 
 fn header_bar(token: &PortalToken) -> Markup {
-    let initial = token.brand_name.chars().next().map(|c| c.to_uppercase().to_string()).unwrap_or_default();
+    let initial = token
+        .brand_name
+        .chars()
+        .next()
+        .map(|c| c.to_uppercase().to_string())
+        .unwrap_or_default();
     html! {
         header class="portal-header" {
             @match token.brand_logo_url.as_deref().filter(|url| logo_origin(url).is_some()) {
@@ -162,7 +170,11 @@ pub fn page(ctx: &PortalCtx, current: Tab, title: &str, content: Markup) -> Resp
     let markup = if ctx.htmx {
         html! { title { (full_title) } (inner) }
     } else {
-        let brand_css = format!("{}?color={}", paths::BRAND_CSS, token.brand_primary_color.trim_start_matches('#'));
+        let brand_css = format!(
+            "{}?color={}",
+            paths::BRAND_CSS,
+            token.brand_primary_color.trim_start_matches('#')
+        );
         html! {
             (DOCTYPE)
             html lang="en-GB" {
@@ -194,7 +206,10 @@ pub fn page(ctx: &PortalCtx, current: Tab, title: &str, content: Markup) -> Resp
     };
     let mut response = markup.into_response();
     if let Some(origin) = token.brand_logo_url.as_deref().and_then(logo_origin) {
-        let csp = format!("{}; img-src 'self' {origin}", super::middleware::CONTENT_SECURITY_POLICY);
+        let csp = format!(
+            "{}; img-src 'self' {origin}",
+            super::middleware::CONTENT_SECURITY_POLICY
+        );
         if let Ok(value) = HeaderValue::from_str(&csp) {
             response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, value);
         }
@@ -247,8 +262,12 @@ pub fn error_page(status: StatusCode, title: &str, message: &str, request_id: &s
     let mut response = body.into_response();
     response.set_status(status);
     if htmx {
-        response.headers_mut().insert("HX-Retarget", HeaderValue::from_static("#portal-content"));
-        response.headers_mut().insert("HX-Reswap", HeaderValue::from_static("innerHTML"));
+        response
+            .headers_mut()
+            .insert("HX-Retarget", HeaderValue::from_static("#portal-content"));
+        response
+            .headers_mut()
+            .insert("HX-Reswap", HeaderValue::from_static("innerHTML"));
     }
     response
 }
@@ -261,7 +280,6 @@ pub fn robots() -> Response {
         .header(header::CACHE_CONTROL, "public, max-age=86400")
         .body(format!("User-agent: *\nDisallow: {}\n", paths::LANDLORD_PORTAL_PREFIX))
 }
-
 
 /// The live absolute URL of a token's portal (derived, so it can be shown again).
 pub fn link_url(state: &AppState, token: &PortalToken) -> String {

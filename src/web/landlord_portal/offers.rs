@@ -86,7 +86,12 @@ fn offer_facts(offer: &Offer, address: &str) -> Markup {
 async fn render(ctx: &PortalCtx, retry: Option<Retry<'_>>) -> Result<Markup, AppError> {
     let rows = offers::for_portal(&ctx.state.db, ctx.token.org_id, ctx.token.id).await?;
     let linked = properties::for_portal(&ctx.state.db, ctx.token.org_id, ctx.token.id).await?;
-    let address = |id: Uuid| linked.iter().find(|p| p.id == id).map_or(String::new(), |p| p.address());
+    let address = |id: Uuid| {
+        linked
+            .iter()
+            .find(|p| p.id == id)
+            .map_or(String::new(), |p| p.address())
+    };
     let (awaiting, others): (Vec<_>, Vec<_>) = rows.iter().partition(|o| o.status() == OfferStatus::SentToLandlord);
     Ok(html! {
         h1 { "Offers" }
@@ -147,7 +152,13 @@ pub async fn review(
                 errors: &errors,
             };
             let content = render(&ctx, Some(retry)).await?;
-            return Ok(page_with_status(&ctx, Tab::Offers, "Offers", content, StatusCode::UNPROCESSABLE_ENTITY));
+            return Ok(page_with_status(
+                &ctx,
+                Tab::Offers,
+                "Offers",
+                content,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ));
         }
     };
     let mut tx = ctx.state.db.begin().await?;

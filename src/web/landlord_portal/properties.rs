@@ -206,7 +206,10 @@ pub async fn show(ctx: PortalCtx, Path((_, id)): Path<(String, Uuid)>) -> Result
 
 /// `GET /landlord-portal/{token}/properties/{id}/{view}`.
 #[handler]
-pub async fn show_view(ctx: PortalCtx, Path((_, id, view)): Path<(String, Uuid, String)>) -> Result<Response, AppError> {
+pub async fn show_view(
+    ctx: PortalCtx,
+    Path((_, id, view)): Path<(String, Uuid, String)>,
+) -> Result<Response, AppError> {
     let view = View::parse(&view).ok_or(AppError::NotFound)?;
     drill_down(ctx, id, view).await
 }
