@@ -642,6 +642,26 @@ async fn messages_flow_both_ways_refreshes_send_only_what_is_new_and_notificatio
         400
     );
 
+    // The agent's open thread picks up the landlord's next message on its next refresh.
+    let agent_thread = admin.get(&format!("/messages/{token}")).await.body;
+    let marker = agent_thread.find("/poll?after=").unwrap();
+    let start = agent_thread[..marker].rfind('"').unwrap() + 1;
+    let end = marker + agent_thread[marker..].find('"').unwrap();
+    let agent_poll_url = agent_thread[start..end].to_string();
+    assert_eq!(
+        admin
+            .get_with(&agent_poll_url, &[("HX-Request", "true")])
+            .await
+            .status(),
+        204
+    );
+    portal
+        .post_raw(&format!("{link}/messages"), &[("body", "Thanks, Tuesday works.")])
+        .await;
+    let arrived = admin.get_with(&agent_poll_url, &[("HX-Request", "true")]).await;
+    assert_eq!(arrived.status(), 200);
+    assert!(arrived.body.contains("Thanks, Tuesday works.") && !arrived.body.contains("Yes, on Tuesday."));
+
     // One notification email for two agent messages within 15 minutes.
     assert_eq!(app.deliver_mail().await, 1);
     let mail = app.mailbox.delivered();
@@ -683,7 +703,7 @@ async fn messages_flow_both_ways_refreshes_send_only_what_is_new_and_notificatio
             "SELECT COUNT(*) FROM audit_log WHERE action = 'landlord_portal.send_message' AND actor_type = 'landlord'",
         )
         .await;
-    assert_eq!(audited, 1);
+    assert_eq!(audited, 2);
 }
 
 #[tokio::test]

@@ -260,9 +260,8 @@ pub async fn link_property(
     property: &Property,
     actor: &Actor,
 ) -> Result<bool, sqlx::Error> {
-    let added =
-        on_tx!(tx, |conn| {
-            sqlx::query(
+    let added = on_tx!(tx, |conn| {
+        sqlx::query(
         "INSERT INTO landlord_portal_properties (token_id, property_id, org_id, created_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (token_id, property_id) DO NOTHING"
     )
@@ -273,7 +272,7 @@ pub async fn link_property(
     .execute(conn)
     .await
     .map(|r| r.rows_affected())
-        })?;
+    })?;
     if added == 1 {
         audit::record(
             tx,
