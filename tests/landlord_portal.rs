@@ -356,6 +356,39 @@ async fn the_drill_down_shows_tenancies_compliance_and_only_landlord_documents()
     let tenancies = portal.get(&format!("{link}/properties/{home}")).await;
     assert_eq!(tenancies.status(), 200);
     assert!(tenancies.body.contains("No tenancies on record"));
+
+    // The agent records a tenancy and a gas safety certificate; the landlord sees both.
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    admin.get(&format!("/properties/{home}/tenancies/new")).await;
+    let made = admin
+        .post(
+            &format!("/properties/{home}/tenancies/new"),
+            &[
+                ("rent", "1,450"),
+                ("rent_frequency", "monthly"),
+                ("start_date", "2026-03-01"),
+                ("status", "active"),
+                ("tenant_1_first_name", "Amy"),
+                ("tenant_1_last_name", "Lee"),
+                ("tenant_1_email", "amy.lee@example.com"),
+                ("primary_tenant", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status(), 303, "{}", made.body);
+    let issued = (chrono::Utc::now().date_naive() - chrono::TimeDelta::days(30)).to_string();
+    admin.get(&format!("/properties/{home}/certificates/new")).await;
+    let made = admin
+        .post(
+            &format!("/properties/{home}/certificates/new"),
+            &[("kind", "gas_safety"), ("issued_on", &issued)],
+        )
+        .await;
+    assert_eq!(made.status(), 303, "{}", made.body);
+    let tenancies = portal.get(&format!("{link}/properties/{home}/tenancies")).await.body;
+    assert!(tenancies.contains("Amy Lee") && tenancies.contains("£1,450.00") && tenancies.contains("1 Mar 2026"));
+    let compliance = portal.get(&format!("{link}/properties/{home}/compliance")).await;
+    assert!(compliance.body.contains("Expires"), "the certificate with its expiry");
     let compliance = portal.get(&format!("{link}/properties/{home}/compliance")).await;
     assert!(
         compliance.body.contains("Gas Safety") && compliance.body.contains("EICR"),
@@ -772,4 +805,85 @@ async fn another_agency_cannot_manage_or_read_a_token() {
         )
         .await;
     assert_eq!(refused.status(), 404);
+}
+
+#[tokio::test]
+async fn the_agency_logo_is_the_one_image_from_another_origin_and_carries_no_referrer() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let home = app.property(agency.org.id, |_| {}).await;
+    let (_, plain) = app.portal_for(agency.org.id, home).await;
+    let page = app.client().get(&plain).await;
+    assert!(
+        page.body.contains(r#"class="portal-avatar""#) && page.body.contains(">A<"),
+        "letter avatar without a logo"
+    );
+    assert!(!page.header("content-security-policy").unwrap().contains("img-src"));
+
+    portico::on_pool!(&app.db, |pool| sqlx::query(
+        "UPDATE organisations SET logo_url = $1 WHERE id = $2"
+    )
+    .bind("https://cdn.acme.example/logo.png")
+    .bind(agency.org.id)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))
+    .unwrap();
+    let other = app
+        .property(agency.org.id, |f| f.address_line1 = "1 New Street".into())
+        .await;
+    let (_, branded) = app.portal_for(agency.org.id, other).await;
+    let page = app.client().get(&branded).await;
+    assert!(page.body.contains(r#"src="https://cdn.acme.example/logo.png""#));
+    assert!(page.body.contains(r#"referrerpolicy="no-referrer""#));
+    let csp = page.header("content-security-policy").unwrap();
+    assert!(csp.contains("img-src 'self' https://cdn.acme.example") && csp.contains("default-src 'self'"));
+}
+
+#[tokio::test]
+async fn anonymising_a_landlord_ends_their_portal_and_erases_its_personal_data() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    let home = app.property(agency.org.id, |_| {}).await;
+    let landlord = landlord_of(&app, agency.org.id, home).await;
+    let email = portico::store::landlords::get(&app.db, agency.org.id, landlord)
+        .await
+        .unwrap()
+        .unwrap()
+        .email;
+    let (token, link) = app.portal_for(agency.org.id, home).await;
+    let mut portal = app.client();
+    portal.get(&link).await;
+    portal
+        .post_raw(&format!("{link}/messages"), &[("body", "My number is 07700 900123")])
+        .await;
+    admin.get(&format!("/portal-access/{token}")).await;
+    admin.post(&format!("/portal-access/{token}/email-link"), &[]).await;
+    let new_task = format!("/properties/{home}/tasks/new");
+    admin.get(&new_task).await;
+    admin
+        .post(&new_task, &[("title", "Sign here"), ("assignee_kind", "landlord")])
+        .await;
+    let task: Uuid = portico::on_pool!(&app.db, |pool| sqlx::query_scalar("SELECT id FROM tasks")
+        .fetch_one(pool)
+        .await)
+    .unwrap();
+    portal.post_raw(&format!("{link}/tasks/{task}/complete"), &[]).await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM tasks WHERE completed_by_type = 'landlord'")
+            .await,
+        1
+    );
+
+    admin.get(&format!("/landlords/{landlord}/anonymise")).await;
+    let done = admin
+        .post(&format!("/landlords/{landlord}/anonymise"), &[("confirm", "on")])
+        .await;
+    assert_eq!(done.status(), 303);
+    assert_eq!(portal.get(&link).await.status(), 404);
+    for personal in [email.as_str(), "Jane Smith", "07700 900123"] {
+        let hits = app.columns_containing(personal).await;
+        assert!(hits.is_empty(), "{personal:?} is still in {hits:?}");
+    }
 }

@@ -408,6 +408,62 @@ pub async fn set_status(
 /// The placeholder every personal field becomes on anonymisation.
 pub const REDACTED: &str = "Redacted";
 
+/// The landlord portal side of anonymisation: the token is switched off and
+/// forgets the name and email, the message thread and any email to the old
+/// address are deleted, and audit rows and tasks the landlord completed lose their name.
+async fn erase_portal(tx: &mut Tx, landlord: &Landlord, email: &str, name: &str) -> Result<(), sqlx::Error> {
+    let now = super::now();
+    on_tx!(tx, |conn| sqlx::query(
+        "DELETE FROM landlord_messages WHERE org_id = $1 AND token_id IN \
+         (SELECT id FROM landlord_portal_tokens WHERE org_id = $1 AND landlord_id = $2)"
+    )
+    .bind(landlord.org_id)
+    .bind(landlord.id)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    on_tx!(tx, |conn| sqlx::query(
+        "DELETE FROM email_outbox WHERE org_id = $1 AND LOWER(to_address) = LOWER($2)"
+    )
+    .bind(landlord.org_id)
+    .bind(&landlord.email)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    on_tx!(tx, |conn| sqlx::query(
+        "UPDATE landlord_portal_tokens SET is_active = FALSE, deactivated_at = $1, landlord_email = $2, \
+         landlord_name = $3, updated_at = $1 WHERE org_id = $4 AND landlord_id = $5"
+    )
+    .bind(now)
+    .bind(email)
+    .bind(name)
+    .bind(landlord.org_id)
+    .bind(landlord.id)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    on_tx!(tx, |conn| sqlx::query(
+        "UPDATE tasks SET completed_by_name = $1 WHERE org_id = $2 AND completed_by_type = 'landlord' \
+         AND property_id IN (SELECT id FROM properties WHERE org_id = $2 AND landlord_id = $3)"
+    )
+    .bind(name)
+    .bind(landlord.org_id)
+    .bind(landlord.id)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    on_tx!(tx, |conn| sqlx::query(
+        "UPDATE audit_log SET actor_name = $1 WHERE org_id = $2 AND actor_type = 'landlord' AND actor_id = $3"
+    )
+    .bind(name)
+    .bind(landlord.org_id)
+    .bind(landlord.id)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 /// `landlord.anonymise`: overwrites every piece of personal data, keeps the record
 /// shell and its links, turns portal access off, and scrubs the landlord's
 /// personal data from earlier audit rows. Irreversible.
@@ -439,6 +495,7 @@ pub async fn anonymise(tx: &mut Tx, landlord: &Landlord, actor: &Actor) -> Resul
         .await
         .map(|r| r.rows_affected())
     })?;
+    erase_portal(tx, landlord, &email, &format!("{REDACTED} {short}")).await?;
     // Earlier audit rows: field values go, and the old names and email are
     // replaced in every sentence of the agency that mentions them.
     audit::redact_entity(tx, landlord.org_id, ENTITY, landlord.id).await?;

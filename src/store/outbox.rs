@@ -140,41 +140,31 @@ pub async fn enqueue(
 /// claim id and its attempt counted, and no other worker can claim it until the
 /// lease ends. Only the holder of the claim id can record the outcome.
 pub async fn claim_due(db: &Db, lease: TimeDelta, limit: i64) -> Result<Vec<OutboxEmail>, sqlx::Error> {
-    let now = super::now();
-    let claim = super::new_id();
-    match db {
-        Db::Postgres(pool) => {
-            sqlx::query_as(
+    /// The claim, with the row lock PostgreSQL needs appended to its inner select.
+    macro_rules! claim_sql {
+        ($lock:literal) => {
+            concat!(
                 "UPDATE email_outbox SET claim_id = $1, locked_until = $2, attempts = attempts + 1 \
                  WHERE id IN (SELECT id FROM email_outbox WHERE status = 'pending' AND next_attempt_at <= $3 \
-                 AND (locked_until IS NULL OR locked_until < $3) ORDER BY next_attempt_at LIMIT $4 \
-                 FOR UPDATE SKIP LOCKED) \
-                 RETURNING id, org_id, kind, to_address, sender_name, subject, body_text, body_html, status, attempts, \
-                 next_attempt_at, claim_id, last_error, created_at, sent_at",
+                 AND (locked_until IS NULL OR locked_until < $3) ORDER BY next_attempt_at LIMIT $4",
+                $lock,
+                ") RETURNING id, org_id, kind, to_address, sender_name, subject, body_text, body_html, status, \
+                 attempts, next_attempt_at, claim_id, last_error, created_at, sent_at"
             )
-            .bind(claim)
-            .bind(now + lease)
-            .bind(now)
-            .bind(limit)
-            .fetch_all(pool)
-            .await
-        }
-        Db::Sqlite(pool) => {
-            sqlx::query_as(
-                "UPDATE email_outbox SET claim_id = $1, locked_until = $2, attempts = attempts + 1 \
-                 WHERE id IN (SELECT id FROM email_outbox WHERE status = 'pending' AND next_attempt_at <= $3 \
-                 AND (locked_until IS NULL OR locked_until < $3) ORDER BY next_attempt_at LIMIT $4) \
-                 RETURNING id, org_id, kind, to_address, sender_name, subject, body_text, body_html, status, attempts, \
-                 next_attempt_at, claim_id, last_error, created_at, sent_at",
-            )
-            .bind(claim)
-            .bind(now + lease)
-            .bind(now)
-            .bind(limit)
-            .fetch_all(pool)
-            .await
-        }
+        };
     }
+    let now = super::now();
+    let sql = match db {
+        Db::Postgres(_) => claim_sql!(" FOR UPDATE SKIP LOCKED"),
+        Db::Sqlite(_) => claim_sql!(""),
+    };
+    on_pool!(db, |pool| sqlx::query_as(sql)
+        .bind(super::new_id())
+        .bind(now + lease)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)
 }
 
 /// Records a delivery; false when the claim was lost (another worker took over).

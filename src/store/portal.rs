@@ -574,36 +574,53 @@ pub async fn is_linked(db: &Db, token_id: Uuid, property_id: Uuid) -> Result<boo
     Ok(count > 0)
 }
 
+/// `UPDATE landlord_portal_tokens SET <column> = $1 WHERE id = $2 AND <column>
+/// is unset or not after $3`: sets a "last done at" time only if the last time was
+/// long enough ago, so of several racing requests exactly one wins.
+macro_rules! claim_sql {
+    ($column:literal) => {
+        concat!(
+            "UPDATE landlord_portal_tokens SET ",
+            $column,
+            " = $1 WHERE id = $2 AND (",
+            $column,
+            " IS NULL OR ",
+            $column,
+            " <= $3)"
+        )
+    };
+}
+
+/// Runs a [`claim_sql!`] update for "now, unless done within `every`"; true when this caller won.
+async fn claim(tx: &mut Tx, sql: &'static str, token_id: Uuid, every: TimeDelta) -> Result<bool, sqlx::Error> {
+    let now = super::now();
+    let claimed = on_tx!(tx, |conn| sqlx::query(sql)
+        .bind(now)
+        .bind(token_id)
+        .bind(now - every)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(claimed == 1)
+}
+
 /// Records a portal visit: last access at most once a minute, and an audit row
 /// for viewing the portal at most once an hour (both safe when requests race).
 pub async fn touch(db: &Db, token: &PortalToken) -> Result<(), sqlx::Error> {
     let now = super::now();
     let stale = |at: Option<DateTime<Utc>>, every: TimeDelta| at.is_none_or(|at| now - at >= every);
     if stale(token.last_accessed_at, TOUCH_EVERY) {
-        on_pool!(db, |pool| sqlx::query(
-            "UPDATE landlord_portal_tokens SET last_accessed_at = $1 \
-             WHERE id = $2 AND (last_accessed_at IS NULL OR last_accessed_at <= $3)"
-        )
-        .bind(now)
-        .bind(token.id)
-        .bind(now - TOUCH_EVERY)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
+        on_pool!(db, |pool| sqlx::query(claim_sql!("last_accessed_at"))
+            .bind(now)
+            .bind(token.id)
+            .bind(now - TOUCH_EVERY)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
     }
     if stale(token.last_view_logged_at, VIEW_AUDIT_EVERY) {
         let mut tx = db.begin().await?;
-        let claimed = on_tx!(&mut tx, |conn| sqlx::query(
-            "UPDATE landlord_portal_tokens SET last_view_logged_at = $1 \
-             WHERE id = $2 AND (last_view_logged_at IS NULL OR last_view_logged_at <= $3)"
-        )
-        .bind(now)
-        .bind(token.id)
-        .bind(now - VIEW_AUDIT_EVERY)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
-        if claimed == 1 {
+        if claim(&mut tx, claim_sql!("last_view_logged_at"), token.id, VIEW_AUDIT_EVERY).await? {
             log_landlord_portal_audit(
                 &mut tx,
                 token,
@@ -740,29 +757,18 @@ pub async fn send_from_agent(
     )
     .await?;
     let mut notified = false;
-    if let Some(content) = notification {
-        let now = super::now();
-        let claimed = on_tx!(tx, |conn| sqlx::query(
-            "UPDATE landlord_portal_tokens SET last_notified_at = $1 \
-             WHERE id = $2 AND (last_notified_at IS NULL OR last_notified_at <= $3)"
+    if let Some(content) = notification
+        && claim(tx, claim_sql!("last_notified_at"), token.id, NOTIFY_EVERY).await?
+    {
+        outbox::enqueue(
+            tx,
+            Some(token.org_id),
+            "landlord_message_notification",
+            &token.landlord_email,
+            content,
         )
-        .bind(now)
-        .bind(token.id)
-        .bind(now - NOTIFY_EVERY)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
-        if claimed == 1 {
-            outbox::enqueue(
-                tx,
-                Some(token.org_id),
-                "landlord_message_notification",
-                &token.landlord_email,
-                content,
-            )
-            .await?;
-            notified = true;
-        }
+        .await?;
+        notified = true;
     }
     Ok((id, notified))
 }

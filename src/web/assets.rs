@@ -35,6 +35,14 @@ pub fn url(name: &str) -> String {
     }
 }
 
+/// Whether the client's `Accept-Encoding` lists `coding`.
+pub fn accepts_encoding(req: &Request, coding: &str) -> bool {
+    req.header(header::ACCEPT_ENCODING)
+        .unwrap_or_default()
+        .split(',')
+        .any(|part| part.trim().split(';').next() == Some(coding))
+}
+
 /// Serves an asset by its hashed name.
 #[handler]
 pub fn serve(Path(name): Path<String>, req: &Request) -> Result<Response, AppError> {
@@ -42,15 +50,9 @@ pub fn serve(Path(name): Path<String>, req: &Request) -> Result<Response, AppErr
         .iter()
         .find(|asset| asset.hashed_name == name)
         .ok_or(AppError::NotFound)?;
-    let accepts = req.header(header::ACCEPT_ENCODING).unwrap_or_default();
-    let accepts = |coding: &str| {
-        accepts
-            .split(',')
-            .any(|part| part.trim().split(';').next() == Some(coding))
-    };
-    let (body, encoding) = if accepts("br") {
+    let (body, encoding) = if accepts_encoding(req, "br") {
         (asset.brotli, Some("br"))
-    } else if accepts("gzip") {
+    } else if accepts_encoding(req, "gzip") {
         (asset.gzip, Some("gzip"))
     } else {
         (asset.raw, None)

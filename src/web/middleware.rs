@@ -217,18 +217,13 @@ fn error_response(err: poem::Error, request_id: &str, htmx: bool, portal: bool, 
                     ui::BAD_REQUEST_MESSAGE,
                 )
             }
-            AppError::Unavailable(reason) => {
-                tracing::warn!(request_id, reason = %reason, "database unavailable");
-                let mut response = page(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "Portico is briefly unavailable",
-                    "We cannot reach the database right now. Nothing you sent was lost: try again in a few seconds.",
-                );
-                response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-                response
-            }
+            AppError::Unavailable(reason) => unavailable(
+                page,
+                request_id,
+                reason,
+                "Portico is briefly unavailable",
+                "We cannot reach the database right now. Nothing you sent was lost: try again in a few seconds.",
+            ),
             AppError::Internal(inner) => internal(request_id, htmx, &format!("{inner:#}")),
         };
     }
@@ -255,6 +250,22 @@ fn error_response(err: poem::Error, request_id: &str, htmx: bool, portal: bool, 
         );
     }
     internal(request_id, htmx, &err.to_string())
+}
+
+/// The 503 page for a database that cannot be reached, with `Retry-After`.
+fn unavailable(
+    page: impl Fn(StatusCode, &str, &str) -> Response,
+    request_id: &str,
+    reason: &str,
+    title: &str,
+    message: &str,
+) -> Response {
+    tracing::warn!(request_id, reason = %reason, "database unavailable");
+    let mut response = page(StatusCode::SERVICE_UNAVAILABLE, title, message);
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    response
 }
 
 fn too_many(page: impl Fn(StatusCode, &str, &str) -> Response, seconds: u64) -> Response {
@@ -292,18 +303,13 @@ fn portal_error_response(err: poem::Error, request_id: &str, htmx: bool) -> Resp
             "That request could not be understood",
             "Nothing was changed. Go back, reload the page and try again.",
         ),
-        Some(AppError::Unavailable(reason)) => {
-            tracing::warn!(request_id, reason = %reason, "database unavailable");
-            let mut response = page(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Briefly unavailable",
-                "Nothing you sent was lost: try again in a few seconds.",
-            );
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-            response
-        }
+        Some(AppError::Unavailable(reason)) => unavailable(
+            page,
+            request_id,
+            reason,
+            "Briefly unavailable",
+            "Nothing you sent was lost: try again in a few seconds.",
+        ),
         Some(AppError::Internal(inner)) => {
             tracing::error!(request_id, error = %format!("{inner:#}"), "internal error");
             page(
@@ -412,15 +418,9 @@ pub async fn csrf<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem::Result<Res
 /// downloads are left alone.
 pub async fn compress_html<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<Response> {
     use poem::web::{Compress, CompressionAlgo, CompressionLevel};
-    let accepts = req.header(header::ACCEPT_ENCODING).unwrap_or_default().to_string();
-    let accepts = |coding: &str| {
-        accepts
-            .split(',')
-            .any(|part| part.trim().split(';').next() == Some(coding))
-    };
-    let algo = if accepts("br") {
+    let algo = if super::assets::accepts_encoding(&req, "br") {
         Some(CompressionAlgo::BR)
-    } else if accepts("gzip") {
+    } else if super::assets::accepts_encoding(&req, "gzip") {
         Some(CompressionAlgo::GZIP)
     } else {
         None
