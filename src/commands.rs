@@ -95,6 +95,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let mut settings = Settings::new(&base_url, args.trust_proxy, secret_key);
     settings.documents_dir = args.data_dir.join("documents");
     settings.max_upload_bytes = args.max_upload_mb.saturating_mul(1024 * 1024);
+    anyhow::ensure!(
+        (1..=365).contains(&args.tenant_invite_days),
+        "PORTICO_TENANT_INVITE_DAYS must be between 1 and 365"
+    );
+    settings.tenant_invite_days = args.tenant_invite_days;
     let state = AppState::new(db.clone(), settings)?;
     if args.demo {
         let login = demo::ensure(&db, state.files.as_ref()).await?;
@@ -113,6 +118,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     tokio::spawn(jobs::housekeeping(db.clone()));
     tracing::info!(mailer = ?mailer, "email outbox worker started");
     tokio::spawn(outbox::run(db.clone(), mailer, OutboxSettings::new(mail_from)));
+    tokio::spawn(crate::deposit_notify::run(db.clone(), state.settings.clone()));
+    tokio::spawn(jobs::invite_sweep(
+        db.clone(),
+        Duration::from_secs(args.sweep_interval.max(1)),
+    ));
     let listener = TcpListener::bind(args.bind);
     tracing::info!(bind = %args.bind, base_url = %base_url, "Portico is listening");
     Server::new(listener)

@@ -123,6 +123,12 @@ pub struct ServeArgs {
     /// files to DATA_DIR/mail.
     #[arg(long, env = "PORTICO_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
+    /// How many days a tenant portal invite stays usable.
+    #[arg(long, env = "PORTICO_TENANT_INVITE_DAYS", default_value_t = 14)]
+    pub tenant_invite_days: i64,
+    /// Seconds between runs of the invite expiry sweep.
+    #[arg(long, env = "PORTICO_SWEEP_INTERVAL", default_value_t = 3600)]
+    pub sweep_interval: u64,
     /// The sender of every email; the agency's name is shown with it.
     #[arg(long, env = "PORTICO_MAIL_FROM", default_value = crate::mail::DEFAULT_FROM)]
     pub mail_from: String,

@@ -26,3 +26,16 @@ pub async fn housekeeping(db: Db) {
         }
     }
 }
+
+/// The tenant invite expiry sweep, every `every` (hourly by default), forever.
+pub async fn invite_sweep(db: Db, every: Duration) {
+    let mut interval = tokio::time::interval(every);
+    loop {
+        interval.tick().await;
+        match crate::store::tenant_invites::sweep_expired(&db).await {
+            Ok(n) if n > 0 => tracing::info!(expired = n, "tenant portal invites expired"),
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "could not sweep tenant portal invites"),
+        }
+    }
+}

@@ -8,6 +8,7 @@ pub mod commands;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod deposit_notify;
 pub mod domain;
 pub mod error;
 pub mod jobs;

@@ -15,8 +15,24 @@ use uuid::Uuid;
 
 use super::validation::FieldErrors;
 
-/// Separates landlord portal links from any other HMAC made with the same key.
-const PURPOSE: &[u8] = b"portico/landlord-portal/v1";
+/// What a link opens; part of its MAC, so a link made for one purpose never
+/// verifies for another even under the same key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkPurpose {
+    /// A landlord's portal.
+    LandlordPortal,
+    /// A tenant's portal invite.
+    TenantInvite,
+}
+
+impl LinkPurpose {
+    fn label(self) -> &'static [u8] {
+        match self {
+            LinkPurpose::LandlordPortal => b"portico/landlord-portal/v1",
+            LinkPurpose::TenantInvite => b"portico/tenant-invite/v1",
+        }
+    }
+}
 /// Length of a link token in characters (48 bytes, base64url without padding).
 pub const TOKEN_LEN: usize = 64;
 
@@ -25,20 +41,25 @@ pub fn new_nonce() -> String {
     hex::encode(rand::rng().random::<[u8; 16]>())
 }
 
-fn mac(key: &[u8], id: Uuid, nonce: &str) -> [u8; 32] {
+fn mac(purpose: LinkPurpose, key: &[u8], id: Uuid, nonce: &str) -> [u8; 32] {
     // HMAC accepts keys of any length, so this cannot fail.
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key"));
-    mac.update(PURPOSE);
+    mac.update(purpose.label());
     mac.update(id.as_bytes());
     mac.update(nonce.as_bytes());
     mac.finalize().into_bytes().into()
 }
 
-/// The secret part of a portal URL for a token row.
+/// The secret part of a landlord portal URL for a token row.
 pub fn link_token(key: &[u8], id: Uuid, nonce: &str) -> String {
+    link_token_for(LinkPurpose::LandlordPortal, key, id, nonce)
+}
+
+/// The secret part of a URL for a row, for a purpose.
+pub fn link_token_for(purpose: LinkPurpose, key: &[u8], id: Uuid, nonce: &str) -> String {
     let mut bytes = Vec::with_capacity(48);
     bytes.extend_from_slice(id.as_bytes());
-    bytes.extend_from_slice(&mac(key, id, nonce));
+    bytes.extend_from_slice(&mac(purpose, key, id, nonce));
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
@@ -63,9 +84,14 @@ impl ParsedToken {
         Some(ParsedToken { id, mac })
     }
 
-    /// Whether the token was made for this row's current nonce (constant time).
+    /// Whether the token is a landlord portal link for this row's current nonce.
     pub fn verifies(&self, key: &[u8], nonce: &str) -> bool {
-        let expected = mac(key, self.id, nonce);
+        self.verifies_for(LinkPurpose::LandlordPortal, key, nonce)
+    }
+
+    /// Whether the token was made for this purpose and row's current nonce (constant time).
+    pub fn verifies_for(&self, purpose: LinkPurpose, key: &[u8], nonce: &str) -> bool {
+        let expected = mac(purpose, key, self.id, nonce);
         expected
             .iter()
             .zip(self.mac.iter())
@@ -170,6 +196,15 @@ mod tests {
         assert!(parsed.verifies(KEY, &nonce));
         assert!(!parsed.verifies(KEY, &new_nonce()), "a rotated nonce kills the link");
         assert!(!parsed.verifies(b"another-key-another-key-another-key", &nonce));
+    }
+
+    #[test]
+    fn a_link_for_one_purpose_never_opens_another() {
+        let id = Uuid::now_v7();
+        let token = link_token_for(LinkPurpose::TenantInvite, KEY, id, "n");
+        let parsed = ParsedToken::parse(&token).unwrap();
+        assert!(parsed.verifies_for(LinkPurpose::TenantInvite, KEY, "n"));
+        assert!(!parsed.verifies(KEY, "n"));
     }
 
     #[test]

@@ -20,6 +20,16 @@ pub struct Brand {
 }
 
 impl Brand {
+    /// The agency's branding as it is now.
+    pub fn of_org(org: &crate::store::orgs::Organisation) -> Brand {
+        Brand {
+            name: org.name.clone(),
+            primary_color: org.primary_color.clone(),
+            support_email: org.support_email.clone(),
+            support_phone: org.support_phone.clone(),
+        }
+    }
+
     /// The branding snapshot of a landlord's portal token.
     pub fn of_token(token: &PortalToken) -> Brand {
         Brand {
@@ -112,5 +122,50 @@ pub fn message_notification(brand: &Brand, landlord_name: &str, agent_name: &str
         subject: heading.clone(),
         text: text(brand, &heading, &paragraphs, url),
         html: layout(brand, &heading, &paragraphs, ("Read the message", url)).into_string(),
+    }
+}
+
+/// What a deposit proposal email says about the proposal.
+#[derive(Debug, Clone)]
+pub struct ProposalSummary {
+    /// The property's address.
+    pub address: String,
+    /// The deposit held, formatted.
+    pub deposit: String,
+    /// To the tenant, formatted.
+    pub to_tenant: String,
+    /// To the landlord, formatted.
+    pub to_landlord: String,
+    /// (reason, amount formatted) per deduction.
+    pub deductions: Vec<(String, String)>,
+    /// Whether it replaces an earlier proposal (which is withdrawn).
+    pub replaces_earlier: bool,
+}
+
+/// The deposit release proposal, with the tenant's portal link in the same
+/// email (an invite link, or the sign-in page for a tenant who has accepted one).
+pub fn deposit_proposal(brand: &Brand, tenant_name: &str, summary: &ProposalSummary, url: &str) -> EmailContent {
+    let heading = format!("Your deposit for {}: a release is proposed", summary.address);
+    let mut paragraphs = vec![format!("Dear {tenant_name},")];
+    if summary.replaces_earlier {
+        paragraphs.push("This proposal replaces the earlier one, which has been withdrawn.".to_string());
+    }
+    paragraphs.push(format!(
+        "Of your deposit of {}, it is proposed that {} is returned to you and {} goes to the landlord.",
+        summary.deposit, summary.to_tenant, summary.to_landlord
+    ));
+    for (reason, amount) in &summary.deductions {
+        paragraphs.push(format!("Deduction: {reason} — {amount}"));
+    }
+    paragraphs.push(
+        "Please review it in your tenant portal and accept it or tell us what you disagree with. \
+         Nothing is paid out until you have answered."
+            .to_string(),
+    );
+    EmailContent {
+        sender_name: Some(brand.name.clone()),
+        subject: heading.clone(),
+        text: text(brand, &heading, &paragraphs, url),
+        html: layout(brand, &heading, &paragraphs, ("Review the proposal", url)).into_string(),
     }
 }

@@ -3,7 +3,9 @@
 
 pub mod audit;
 pub mod certificates;
+pub mod deposits;
 pub mod documents;
+pub mod jobs;
 pub mod landlords;
 pub mod offers;
 pub mod orgs;
@@ -12,6 +14,7 @@ pub mod portal;
 pub mod properties;
 pub mod tasks;
 pub mod tenancies;
+pub mod tenant_invites;
 pub mod throttle;
 pub mod users;
 

@@ -37,6 +37,8 @@ pub struct Settings {
     pub portal_failure_limit: usize,
     /// The window of `portal_failure_limit`.
     pub portal_failure_window: std::time::Duration,
+    /// How long a tenant portal invite stays usable, in days.
+    pub tenant_invite_days: i64,
 }
 
 impl Settings {
@@ -52,6 +54,7 @@ impl Settings {
             max_upload_bytes: 20 * 1024 * 1024,
             portal_failure_limit: 20,
             portal_failure_window: std::time::Duration::from_secs(600),
+            tenant_invite_days: 14,
         }
     }
 }

@@ -49,6 +49,12 @@ pub const OUTBOX: &str = "/outbox";
 pub const ROBOTS: &str = "/robots.txt";
 /// Every landlord portal URL starts with this; the token follows.
 pub const LANDLORD_PORTAL_PREFIX: &str = "/landlord-portal/";
+/// The tenant portal.
+pub const TENANT_PORTAL: &str = "/tenant-portal";
+/// Tenant sign-in with email and a one-time code.
+pub const TENANT_LOGIN: &str = "/tenant-portal/login";
+/// Prefix of tenant invite links; the token follows.
+pub const TENANT_INVITE_PREFIX: &str = "/tenant-portal/invite/";
 /// Prefix of the content-hashed static assets.
 pub const ASSETS_PREFIX: &str = "/assets/";
 
@@ -406,4 +412,9 @@ pub mod portal {
     pub fn document(token: &str, id: Uuid) -> String {
         format!("{LANDLORD_PORTAL_PREFIX}{token}/documents/{id}")
     }
+}
+
+/// A tenant portal invite link.
+pub fn tenant_invite(token: &str) -> String {
+    format!("{TENANT_INVITE_PREFIX}{token}")
 }

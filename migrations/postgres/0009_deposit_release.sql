@@ -1,0 +1,74 @@
+-- Tenant portal invites and deposit release proposals (seeds 002, 003), and a
+-- small job queue for work that must happen exactly once after a change commits
+-- (the seed's deposit-release-proposed-notify function).
+-- An invite link, like a landlord portal link, is derived from the row id and
+-- link_nonce under the server secret; the database alone opens nothing.
+CREATE TABLE tenant_portal_invites (
+    id                UUID PRIMARY KEY NOT NULL,
+    org_id            UUID NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+    tenancy_id        UUID NOT NULL REFERENCES tenancies(id) ON DELETE CASCADE,
+    tenant_id         UUID NOT NULL REFERENCES tenants(id),
+    link_nonce        TEXT NOT NULL,
+    status            TEXT NOT NULL DEFAULT 'present' CHECK (status IN ('present', 'accepted', 'revoked', 'expired')),
+    expires_at        TIMESTAMPTZ NOT NULL,
+    accepted_at       TIMESTAMPTZ,
+    revoked_at        TIMESTAMPTZ,
+    expired_at        TIMESTAMPTZ,
+    created_by_type   TEXT NOT NULL,
+    created_by_name   TEXT NOT NULL,
+    created_at        TIMESTAMPTZ NOT NULL,
+    updated_at        TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX tenant_portal_invites_tenant ON tenant_portal_invites (org_id, tenant_id, status);
+CREATE INDEX tenant_portal_invites_due ON tenant_portal_invites (status, expires_at);
+
+CREATE TABLE deposit_release_proposals (
+    id                  UUID PRIMARY KEY NOT NULL,
+    org_id              UUID NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+    tenancy_id          UUID NOT NULL REFERENCES tenancies(id) ON DELETE CASCADE,
+    status              TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'withdrawn', 'accepted', 'disputed')),
+    deposit_pence       BIGINT NOT NULL CHECK (deposit_pence >= 0),
+    to_tenant_pence     BIGINT NOT NULL CHECK (to_tenant_pence >= 0),
+    to_landlord_pence   BIGINT NOT NULL CHECK (to_landlord_pence >= 0),
+    note                TEXT,
+    proposed_by_type    TEXT NOT NULL CHECK (proposed_by_type IN ('agent', 'landlord')),
+    proposed_by_id      UUID,
+    proposed_by_name    TEXT NOT NULL,
+    invite_id           UUID REFERENCES tenant_portal_invites(id) ON DELETE SET NULL,
+    notified_at         TIMESTAMPTZ,
+    responded_at        TIMESTAMPTZ,
+    response_note       TEXT,
+    withdrawn_at        TIMESTAMPTZ,
+    created_at          TIMESTAMPTZ NOT NULL,
+    updated_at          TIMESTAMPTZ NOT NULL
+);
+CREATE UNIQUE INDEX deposit_release_proposals_one_open ON deposit_release_proposals (tenancy_id) WHERE status = 'open';
+CREATE INDEX deposit_release_proposals_tenancy ON deposit_release_proposals (org_id, tenancy_id, created_at);
+
+CREATE TABLE deposit_deductions (
+    id              UUID PRIMARY KEY NOT NULL,
+    proposal_id     UUID NOT NULL REFERENCES deposit_release_proposals(id) ON DELETE CASCADE,
+    position        INTEGER NOT NULL,
+    reason          TEXT NOT NULL,
+    amount_pence    BIGINT NOT NULL CHECK (amount_pence > 0),
+    disputed        BOOLEAN NOT NULL DEFAULT FALSE,
+    dispute_reason  TEXT
+);
+CREATE INDEX deposit_deductions_proposal ON deposit_deductions (proposal_id, position);
+
+CREATE TABLE jobs (
+    id            UUID PRIMARY KEY NOT NULL,
+    org_id        UUID REFERENCES organisations(id) ON DELETE CASCADE,
+    kind          TEXT NOT NULL,
+    subject_id    UUID NOT NULL,
+    status        TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'failed')),
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    run_after     TIMESTAMPTZ NOT NULL,
+    locked_until  TIMESTAMPTZ,
+    claim_id      UUID,
+    last_error    TEXT,
+    created_at    TIMESTAMPTZ NOT NULL,
+    done_at       TIMESTAMPTZ
+);
+CREATE UNIQUE INDEX jobs_once ON jobs (kind, subject_id);
+CREATE INDEX jobs_due ON jobs (status, run_after);
