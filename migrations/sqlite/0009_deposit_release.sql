@@ -72,3 +72,16 @@ CREATE TABLE jobs (
 );
 CREATE UNIQUE INDEX jobs_once ON jobs (kind, subject_id);
 CREATE INDEX jobs_due ON jobs (status, run_after);
+
+-- One-time sign-in codes for tenants (email + 6 digits): only a hash is kept.
+CREATE TABLE tenant_login_codes (
+    id          BLOB PRIMARY KEY NOT NULL,
+    email       TEXT NOT NULL,
+    client_addr TEXT NOT NULL,
+    code_hash   TEXT NOT NULL,
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    expires_at  TEXT NOT NULL,
+    used_at     TEXT,
+    created_at  TEXT NOT NULL
+);
+CREATE INDEX tenant_login_codes_email ON tenant_login_codes (email, created_at);

@@ -169,3 +169,37 @@ pub fn deposit_proposal(brand: &Brand, tenant_name: &str, summary: &ProposalSumm
         html: layout(brand, &heading, &paragraphs, ("Review the proposal", url)).into_string(),
     }
 }
+
+/// A tenant's invitation to their portal (the agent's manual invite).
+pub fn tenant_invite(brand: &Brand, tenant_name: &str, url: &str, days: i64) -> EmailContent {
+    let heading = format!("Your tenant portal at {}", brand.name);
+    let paragraphs = vec![
+        format!("Dear {tenant_name},"),
+        format!(
+            "{} has invited you to your tenant portal: your tenancy, your documents and anything waiting for your answer. \
+             Open the link and press \"Continue to your portal\". The link works for {days} days.",
+            brand.name
+        ),
+    ];
+    EmailContent {
+        sender_name: Some(brand.name.clone()),
+        subject: heading.clone(),
+        text: text(brand, &heading, &paragraphs, url),
+        html: layout(brand, &heading, &paragraphs, ("Open your portal", url)).into_string(),
+    }
+}
+
+/// A one-time sign-in code for the tenant portal.
+pub fn tenant_login_code(brand: &Brand, code: &str, url: &str) -> EmailContent {
+    let heading = format!("Your sign-in code: {code}");
+    let paragraphs = vec![
+        format!("Enter {code} to sign in to your tenant portal at {}.", brand.name),
+        "The code works for 10 minutes. If you did not ask for it, you can ignore this email.".to_string(),
+    ];
+    EmailContent {
+        sender_name: Some(brand.name.clone()),
+        subject: heading.clone(),
+        text: text(brand, &heading, &paragraphs, url),
+        html: layout(brand, &heading, &paragraphs, ("Go to the sign-in page", url)).into_string(),
+    }
+}

@@ -14,6 +14,7 @@ pub mod portal;
 pub mod properties;
 pub mod tasks;
 pub mod tenancies;
+pub mod tenant_access;
 pub mod tenant_invites;
 pub mod throttle;
 pub mod users;

@@ -444,3 +444,20 @@ pub async fn active_count(db: &Db, org_id: Uuid) -> Result<i64, sqlx::Error> {
             .await
     })
 }
+
+/// The tenancies a tenant is on, newest start first, with their tenants.
+pub async fn for_tenant(db: &Db, org_id: Uuid, tenant_id: Uuid) -> Result<Vec<TenancyWithTenants>, sqlx::Error> {
+    let rows: Vec<Tenancy> = on_pool!(db, |pool| {
+        sqlx::query_as(select_tenancy!(
+            "WHERE org_id = $1 AND id IN (SELECT tenancy_id FROM tenancy_tenants WHERE tenant_id = $2) \
+             ORDER BY start_date DESC, id DESC"
+        ))
+        .bind(org_id)
+        .bind(tenant_id)
+        .fetch_all(pool)
+        .await
+    })?;
+    let ids: Vec<Uuid> = rows.iter().map(|t| t.id).collect();
+    let tenants = tenants_of(db, &ids).await?;
+    Ok(attach(rows, tenants))
+}

@@ -84,7 +84,8 @@ pub async fn observe<E: Endpoint>(state: AppState, ep: Arc<E>, mut req: Request)
     let request_id = new_request_id();
     let method = req.method().clone();
     let htmx = super::is_htmx(&req);
-    let portal = req.uri().path().starts_with(paths::LANDLORD_PORTAL_PREFIX);
+    let portal = req.uri().path().starts_with(paths::LANDLORD_PORTAL_PREFIX)
+        || req.uri().path().starts_with(paths::TENANT_PORTAL);
     let return_to = (method == Method::GET)
         .then(|| req.uri().path_and_query().map(|pq| pq.to_string()))
         .flatten();
@@ -293,12 +294,19 @@ fn portal_error_response(err: poem::Error, request_id: &str, htmx: bool) -> Resp
             "The link may have been replaced or switched off. Please contact your letting agency for a new link.",
         ),
         Some(AppError::TooManyRequests(seconds)) => too_many(page, *seconds),
+        // Only the tenant portal has sign-in; its pages send visitors to its own sign-in page.
+        Some(AppError::Unauthenticated) => redirect(paths::TENANT_LOGIN, htmx),
         Some(AppError::NotFound) => page(
             StatusCode::NOT_FOUND,
             "Not found",
             "That item is not in your portal. Go back, or open your portal link again.",
         ),
-        Some(AppError::BadRequest(_)) | Some(AppError::CsrfRejected) => page(
+        Some(AppError::CsrfRejected) => page(
+            StatusCode::FORBIDDEN,
+            "This form has expired",
+            "Nothing was changed. Go back, reload the page and try again.",
+        ),
+        Some(AppError::BadRequest(_)) => page(
             StatusCode::BAD_REQUEST,
             "That request could not be understood",
             "Nothing was changed. Go back, reload the page and try again.",

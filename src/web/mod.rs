@@ -8,6 +8,7 @@ pub mod landlord_portal;
 pub mod limiter;
 pub mod middleware;
 pub mod paths;
+pub mod tenant_portal;
 pub mod ui;
 
 use std::ops::Deref;
@@ -218,7 +219,23 @@ pub fn app(state: AppState) -> impl Endpoint {
             pattern::PORTAL_MESSAGES,
             get(portal::messages::list).post(portal::messages::send),
         )
-        .at(pattern::PORTAL_MESSAGES_POLL, get(portal::messages::poll));
+        .at(pattern::PORTAL_MESSAGES_POLL, get(portal::messages::poll))
+        .at(paths::TENANT_PORTAL, get(tenant_portal::home))
+        .at(
+            paths::TENANT_LOGIN,
+            get(tenant_portal::login).post(tenant_portal::login_request),
+        )
+        .at(paths::TENANT_LOGIN_CODE, post(tenant_portal::login_code))
+        .at(paths::TENANT_LOGOUT, post(tenant_portal::logout))
+        .at(
+            pattern::TENANT_INVITE,
+            get(tenant_portal::invite_page).post(tenant_portal::invite_accept),
+        )
+        .at(pattern::TENANT_PROPOSAL_ANSWER, post(tenant_portal::answer))
+        .at(pattern::TENANT_DOCUMENT, get(tenant_portal::download))
+        .at(pattern::TENANCY_INVITE, post(tenancies::invite_tenant))
+        .at(pattern::TENANCY_INVITE_REVOKE, post(tenancies::revoke_invite))
+        .at(pattern::TENANCY_DEPOSIT_RELEASE, post(tenancies::propose_release));
 
     let observe_state = state.clone();
     routes

@@ -53,6 +53,10 @@ pub const LANDLORD_PORTAL_PREFIX: &str = "/landlord-portal/";
 pub const TENANT_PORTAL: &str = "/tenant-portal";
 /// Tenant sign-in with email and a one-time code.
 pub const TENANT_LOGIN: &str = "/tenant-portal/login";
+/// Checking a tenant's sign-in code (POST).
+pub const TENANT_LOGIN_CODE: &str = "/tenant-portal/login/code";
+/// Tenant sign-out (POST).
+pub const TENANT_LOGOUT: &str = "/tenant-portal/logout";
 /// Prefix of tenant invite links; the token follows.
 pub const TENANT_INVITE_PREFIX: &str = "/tenant-portal/invite/";
 /// Prefix of the content-hashed static assets.
@@ -108,6 +112,18 @@ pub mod pattern {
     pub const DOCUMENT_DELETE: &str = "/documents/:id/delete";
     /// A static asset.
     pub const ASSET: &str = "/assets/:name";
+    /// A tenant invite link: GET shows a button, POST accepts.
+    pub const TENANT_INVITE: &str = "/tenant-portal/invite/:token";
+    /// The tenant's answer to a deposit release proposal (POST).
+    pub const TENANT_PROPOSAL_ANSWER: &str = "/tenant-portal/proposals/:id/answer";
+    /// A document download in the tenant portal.
+    pub const TENANT_DOCUMENT: &str = "/tenant-portal/documents/:id";
+    /// Invite a tenant of a tenancy to the portal (POST, `tenant_id`).
+    pub const TENANCY_INVITE: &str = "/tenancies/:id/invites";
+    /// Revoke a tenant portal invite (POST).
+    pub const TENANCY_INVITE_REVOKE: &str = "/tenancies/:id/invites/:invite/revoke";
+    /// Propose a deposit release for a tenancy (POST).
+    pub const TENANCY_DEPOSIT_RELEASE: &str = "/tenancies/:id/deposit-release";
     /// Give a landlord portal access to one of their properties (POST, `property_id`).
     pub const LANDLORD_PORTAL_GRANT: &str = "/landlords/:id/portal";
     /// Give a property's landlord portal access to it (POST).
@@ -417,4 +433,29 @@ pub mod portal {
 /// A tenant portal invite link.
 pub fn tenant_invite(token: &str) -> String {
     format!("{TENANT_INVITE_PREFIX}{token}")
+}
+
+/// The tenant's answer to a proposal (POST).
+pub fn tenant_proposal_answer(id: Uuid) -> String {
+    format!("{TENANT_PORTAL}/proposals/{id}/answer")
+}
+
+/// A document download in the tenant portal.
+pub fn tenant_document(id: Uuid) -> String {
+    format!("{TENANT_PORTAL}/documents/{id}")
+}
+
+/// Invite a tenant of a tenancy (POST).
+pub fn tenancy_invite(id: Uuid) -> String {
+    format!("/tenancies/{id}/invites")
+}
+
+/// Revoke an invite (POST).
+pub fn tenancy_invite_revoke(id: Uuid, invite: Uuid) -> String {
+    format!("/tenancies/{id}/invites/{invite}/revoke")
+}
+
+/// Propose a deposit release (POST).
+pub fn tenancy_deposit_release(id: Uuid) -> String {
+    format!("/tenancies/{id}/deposit-release")
 }

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::{see_other, with_status};
 use crate::domain::choice::Choice;
+use crate::domain::deposits::{LINE_FIELDS, ProposalForm};
 use crate::domain::money::money;
 use crate::domain::properties::PropertyType;
 use crate::domain::tenancies::{
@@ -20,10 +21,13 @@ use crate::domain::tenancies::{
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::store::audit;
+use crate::store::deposits;
 use crate::store::properties::{self, Property};
 use crate::store::tenancies::{self as store, TenancyWithTenants};
+use crate::store::tenant_invites::{self, InviteStatus};
 use crate::web::ctx::{AgentCtx, Ctx, Viewer};
-use crate::web::ui::form::{Input, choice_options, csrf_input, error_summary, select};
+use crate::web::ui::deposits as deposit_ui;
+use crate::web::ui::form::{Input, choice_options, csrf_input, error_summary, select, textarea};
 use crate::web::ui::format;
 use crate::web::ui::list::history;
 use crate::web::{paths, ui};
@@ -247,7 +251,26 @@ async fn find(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> Result<(TenancyWithTenant
 /// `GET /tenancies/{id}`.
 #[handler]
 pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> Result<Markup, AppError> {
-    let (row, property) = find(&ctx, &viewer, id).await?;
+    render(&ctx, &viewer, id, &ProposalForm::default(), &FieldErrors::new()).await
+}
+
+/// The tenancy page, with the deposit release form as typed.
+async fn render(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    id: Uuid,
+    proposal_form: &ProposalForm,
+    proposal_errors: &FieldErrors,
+) -> Result<Markup, AppError> {
+    let (row, property) = find(ctx, viewer, id).await?;
+    let invites = tenant_invites::for_tenancy(&ctx.state.db, viewer.org.id, id).await?;
+    let proposals = deposits::for_tenancy(&ctx.state.db, viewer.org.id, id).await?;
+    let mut proposal_cards = Vec::new();
+    let now = chrono::Utc::now();
+    for proposal in &proposals {
+        let lines = deposits::deductions(&ctx.state.db, proposal.id).await?;
+        proposal_cards.push(deposit_ui::card(proposal, &lines, now));
+    }
     let t = &row.tenancy;
     let entries = audit::for_entity(&ctx.state.db, viewer.org.id, store::ENTITY, id, 50).await?;
     let today = chrono::Utc::now().date_naive();
@@ -287,9 +310,147 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
                 }
             }
         }
+        section class="card" id="tenant-portal" {
+            h2 { "Tenant portal" }
+            ul {
+                @for tenant in &row.tenants {
+                    @let latest = invites.iter().find(|i| i.tenant_id == tenant.tenant_id);
+                    li {
+                        (tenant.name()) ": "
+                        @match latest {
+                            Some(invite) => {
+                                span class="badge" data-testid="invite-status" { (invite.status().label()) }
+                                @if invite.status() == InviteStatus::Present { " until " (format::date_time(invite.expires_at)) }
+                                @if invite.status() == InviteStatus::Present {
+                                    " "
+                                    form class="inline-form" method="post" action=(paths::tenancy_invite_revoke(id, invite.id)) {
+                                        (csrf_input(&ctx.csrf))
+                                        button type="submit" class="small secondary" { "Revoke" }
+                                    }
+                                }
+                            }
+                            None => span class="hint" { "Not invited" },
+                        }
+                        " "
+                        form class="inline-form" method="post" action=(paths::tenancy_invite(id)) {
+                            (csrf_input(&ctx.csrf))
+                            input type="hidden" name="tenant_id" value=(tenant.tenant_id);
+                            button type="submit" class="small" { "Invite to portal" }
+                        }
+                    }
+                }
+            }
+        }
+        section class="card" id="deposit-release" {
+            h2 { "Deposit release" }
+            @if proposal_cards.is_empty() { p class="empty" { "No release proposed yet." } }
+            @for card in &proposal_cards { div class="card" { (card) } }
+            @if t.deposit_pence > 0 {
+                h3 { "Propose how the deposit is released" }
+                p class="hint" { "A new proposal replaces any open one; the primary tenant is emailed with a link to answer it." }
+                (error_summary(proposal_errors, &["to_tenant", "to_landlord", "note"]))
+                form class="stack" method="post" action=(paths::tenancy_deposit_release(id)) novalidate {
+                    (csrf_input(&ctx.csrf))
+                    (Input::text("to_tenant", "To the tenant (£)", &proposal_form.to_tenant).render(proposal_errors))
+                    (Input::text("to_landlord", "To the landlord (£)", &proposal_form.to_landlord).hint("The deductions below must add up to this").render(proposal_errors))
+                    @for (n, (reason, amount)) in LINE_FIELDS.iter().take(5).enumerate() {
+                        div class="grid-2" {
+                            (Input::text(reason, &format!("Deduction {} reason", n + 1), proposal_form.line(n + 1, "reason")).render(proposal_errors))
+                            (Input::text(amount, &format!("Deduction {} amount (£)", n + 1), proposal_form.line(n + 1, "amount")).render(proposal_errors))
+                        }
+                    }
+                    (textarea("note", "Note for the tenant (optional)", &proposal_form.note, None, proposal_errors))
+                    button type="submit" { "Propose release" }
+                }
+            }
+        }
         section { h2 { "History" } (history(&entries)) }
     };
-    Ok(ui::page(&ctx, "Tenancy", content))
+    Ok(ui::page(ctx, "Tenancy", content))
+}
+
+/// A tenant's id posted from the tenancy page.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct TenantChoice {
+    /// The tenant.
+    #[serde(default)]
+    pub tenant_id: String,
+}
+
+/// `POST /tenancies/{id}/invites`: the manual "Invite to portal".
+#[handler]
+pub async fn invite_tenant(
+    AgentCtx { ctx, viewer }: AgentCtx,
+    Path(id): Path<Uuid>,
+    Form(form): Form<TenantChoice>,
+) -> Result<Response, AppError> {
+    let (row, _) = find(&ctx, &viewer, id).await?;
+    let tenant = row
+        .tenants
+        .iter()
+        .find(|t| t.tenant_id.to_string() == form.tenant_id.trim())
+        .ok_or(AppError::NotFound)?;
+    crate::web::tenant_portal::invite_tenant(&ctx.state, &viewer.org, id, tenant, &viewer.user.actor()).await?;
+    ctx.set_flash(
+        "success",
+        format!("{} has been emailed an invite to the tenant portal.", tenant.name()),
+    )
+    .await?;
+    Ok(see_other(&format!("{}#tenant-portal", paths::tenancy(id))))
+}
+
+/// `POST /tenancies/{id}/invites/{invite}/revoke`.
+#[handler]
+pub async fn revoke_invite(
+    AgentCtx { ctx, viewer }: AgentCtx,
+    Path((id, invite_id)): Path<(Uuid, Uuid)>,
+) -> Result<Response, AppError> {
+    find(&ctx, &viewer, id).await?;
+    let invite = tenant_invites::for_tenancy(&ctx.state.db, viewer.org.id, id)
+        .await?
+        .into_iter()
+        .find(|i| i.id == invite_id)
+        .ok_or(AppError::NotFound)?;
+    let mut tx = ctx.state.db.begin().await?;
+    tenant_invites::revoke(&mut tx, &invite, &viewer.user.actor()).await?;
+    tx.commit().await?;
+    ctx.set_flash("success", "The invite was revoked; its link no longer works.")
+        .await?;
+    Ok(see_other(&format!("{}#tenant-portal", paths::tenancy(id))))
+}
+
+/// `POST /tenancies/{id}/deposit-release`: an agent proposes a release.
+#[handler]
+pub async fn propose_release(
+    AgentCtx { ctx, viewer }: AgentCtx,
+    Path(id): Path<Uuid>,
+    Form(form): Form<ProposalForm>,
+) -> Result<Response, AppError> {
+    let (row, _) = find(&ctx, &viewer, id).await?;
+    let fields = match form.parse(row.tenancy.deposit_pence) {
+        Ok(fields) => fields,
+        Err(errors) => {
+            let page = render(&ctx, &viewer, id, &form, &errors).await?;
+            return Ok(with_status(page, StatusCode::UNPROCESSABLE_ENTITY));
+        }
+    };
+    let mut tx = ctx.state.db.begin().await?;
+    deposits::propose(
+        &mut tx,
+        viewer.org.id,
+        id,
+        row.tenancy.deposit_pence,
+        &fields,
+        &viewer.user.actor(),
+    )
+    .await?;
+    tx.commit().await?;
+    ctx.set_flash(
+        "success",
+        "The release is proposed; the tenant will be emailed a link to answer it.",
+    )
+    .await?;
+    Ok(see_other(&format!("{}#deposit-release", paths::tenancy(id))))
 }
 
 /// `GET /tenancies/{id}/edit`.

@@ -1,0 +1,58 @@
+//! A deposit release proposal as everyone sees it: agent, landlord and tenant.
+
+use maud::{Markup, html};
+
+use crate::domain::deposits::ProposalStatus;
+use crate::domain::money::money;
+use crate::store::deposits::{DeductionLine, Proposal};
+use crate::web::ui::format;
+
+/// The badge of a proposal's status.
+pub fn badge(status: ProposalStatus) -> Markup {
+    let class = match status {
+        ProposalStatus::Open => "badge warn",
+        ProposalStatus::Accepted => "badge ok",
+        ProposalStatus::Disputed => "badge danger",
+        ProposalStatus::Withdrawn => "badge muted",
+    };
+    html! { span class=(class) { (status.label()) } }
+}
+
+/// The proposal: amounts, deductions (with any dispute), note, who proposed it
+/// when, the tenant's answer, and how long an open one has waited.
+pub fn card(proposal: &Proposal, lines: &[DeductionLine], now: chrono::DateTime<chrono::Utc>) -> Markup {
+    html! {
+        div class="stack" {
+            p { (badge(proposal.status()))
+                @if let Some(days) = proposal.days_waiting(now) {
+                    " " span class="hint" data-testid="days-waiting" { "Waiting " (days) @if days == 1 { " day" } @else { " days" } " for the tenant" }
+                }
+            }
+            dl class="details" {
+                dt { "Deposit held" } dd { (money(proposal.deposit_pence)) }
+                dt { "To the tenant" } dd { (money(proposal.to_tenant_pence)) }
+                dt { "To the landlord" } dd { (money(proposal.to_landlord_pence)) }
+                dt { "Proposed" } dd { "by " (proposal.proposed_by_name) " (" (proposal.proposed_by_type) "), " (format::date_time(proposal.created_at)) }
+                @if let Some(at) = proposal.notified_at { dt { "Tenant emailed" } dd { (format::date_time(at)) } }
+                @if let Some(at) = proposal.responded_at { dt { "Tenant answered" } dd { (format::date_time(at)) } }
+                @if let Some(at) = proposal.withdrawn_at { dt { "Withdrawn" } dd { (format::date_time(at)) } }
+            }
+            @if !lines.is_empty() {
+                table {
+                    thead { tr { th { "Deduction" } th { "Amount" } th { "Tenant" } } }
+                    tbody {
+                        @for line in lines {
+                            tr {
+                                td { (line.reason) }
+                                td class="nowrap" { (money(line.amount_pence)) }
+                                td { @if line.disputed { span class="badge danger" { "Disputed" } @if let Some(r) = &line.dispute_reason { br; (r) } } @else { "—" } }
+                            }
+                        }
+                    }
+                }
+            }
+            @if let Some(note) = &proposal.note { p { strong { "Note: " } (note) } }
+            @if let Some(note) = &proposal.response_note { p { strong { "Tenant's reason: " } (note) } }
+        }
+    }
+}

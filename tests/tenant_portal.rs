@@ -1,0 +1,354 @@
+//! The tenant portal through the real app on both databases: an agent proposes
+//! a deposit release, the tenant follows the emailed link (a GET spends nothing;
+//! only the button's POST accepts), answers in the portal, signs in later with
+//! an emailed code under its limits, and cannot reach anyone else's records.
+
+mod common;
+
+use common::*;
+use uuid::Uuid;
+
+/// An agency, a let property and a tenancy with a £1,300 deposit; returns the
+/// signed-in admin and the tenancy id.
+async fn tenancy(app: &TestApp, agency_name: &str, admin_email: &str, tenant_email: &str) -> (Client, Uuid, Uuid) {
+    let agency = app.agency(agency_name, admin_email).await;
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    let home = app.property(agency.org.id, |f| f.status = "let".into()).await;
+    let new = format!("/properties/{home}/tenancies/new");
+    admin.get(&new).await;
+    let made = admin
+        .post(
+            &new,
+            &[
+                ("rent", "1,300"),
+                ("rent_frequency", "monthly"),
+                ("start_date", "2025-03-01"),
+                ("status", "active"),
+                ("deposit", "1,300"),
+                ("deposit_scheme", "dps"),
+                ("deposit_reference", "DPS-1"),
+                ("deposit_protected_on", "2025-03-05"),
+                ("tenant_1_first_name", "Ben"),
+                ("tenant_1_last_name", "Okafor"),
+                ("tenant_1_email", tenant_email),
+                ("primary_tenant", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status(), 303, "{}", made.body);
+    let id = made
+        .location()
+        .unwrap()
+        .trim_start_matches("/tenancies/")
+        .parse()
+        .unwrap();
+    (admin, id, agency.org.id)
+}
+
+async fn propose(admin: &mut Client, tenancy: Uuid) -> Page {
+    admin.get(&format!("/tenancies/{tenancy}")).await;
+    admin
+        .post(
+            &format!("/tenancies/{tenancy}/deposit-release"),
+            &[
+                ("to_tenant", "1,100"),
+                ("to_landlord", "200"),
+                ("deduction_1_reason", "Carpet cleaning"),
+                ("deduction_1_amount", "150"),
+                ("deduction_2_reason", "Missing keys"),
+                ("deduction_2_amount", "50"),
+            ],
+        )
+        .await
+}
+
+async fn notify(app: &TestApp) {
+    portico::deposit_notify::run_once(&app.db, &app.state.settings, chrono::TimeDelta::milliseconds(1))
+        .await
+        .unwrap();
+    app.deliver_mail().await;
+}
+
+fn link_in(text: &str, prefix: &str) -> String {
+    let start = text.find(prefix).expect("link in the email");
+    let end = start + text[start..].find(char::is_whitespace).unwrap_or(text.len() - start);
+    text[start..end].to_string()
+}
+
+#[tokio::test]
+async fn a_proposed_release_reaches_the_tenant_who_accepts_the_invite_and_disputes_a_deduction() {
+    let app = TestApp::spawn().await;
+    let (mut admin, tenancy, _) = tenancy(&app, "Acme Lettings", "ada@acme.example", "ben@example.com").await;
+
+    admin.get(&format!("/tenancies/{tenancy}")).await;
+    let wrong = admin
+        .post(
+            &format!("/tenancies/{tenancy}/deposit-release"),
+            &[
+                ("to_tenant", "1,000"),
+                ("to_landlord", "200"),
+                ("deduction_1_reason", "Cleaning"),
+                ("deduction_1_amount", "200"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status(), 422);
+    assert!(wrong.body.contains("must add up to the deposit held, £1,300.00"));
+    assert!(wrong.body.contains(r#"value="1,000""#), "the input is kept");
+    assert_eq!(app.count("SELECT COUNT(*) FROM deposit_release_proposals").await, 0);
+
+    assert_eq!(propose(&mut admin, tenancy).await.status(), 303);
+    let page = admin.get(&format!("/tenancies/{tenancy}")).await.body;
+    assert!(page.contains("Waiting for the tenant") && page.contains("Waiting 0 days"));
+    notify(&app).await;
+    let mail = app.mailbox.delivered();
+    assert_eq!(mail.len(), 1);
+    assert_eq!(mail[0].to, "ben@example.com");
+    let link = link_in(&mail[0].text, "http://")
+        .trim_start_matches(&app.base_url)
+        .to_string();
+    assert!(link.starts_with("/tenant-portal/invite/"));
+
+    // A mail scanner fetching the link spends nothing.
+    let mut scanner = app.client();
+    for _ in 0..2 {
+        let page = scanner.get(&link).await;
+        assert_eq!(page.status(), 200);
+        assert!(page.body.contains("Continue to your portal"));
+        assert_eq!(page.header("referrer-policy"), Some("no-referrer"));
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM tenant_portal_invites WHERE status = 'present'")
+            .await,
+        1
+    );
+
+    let mut tenant = app.client();
+    tenant.get(&link).await;
+    let accepted = tenant.post(&link, &[]).await;
+    assert_eq!(accepted.location(), Some("/tenant-portal"));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM tenant_portal_invites WHERE status = 'accepted'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.client().post_raw(&link, &[]).await.status(),
+        403,
+        "no CSRF token, nothing happens"
+    );
+    assert_eq!(scanner.get(&link).await.status(), 404, "a spent invite link is dead");
+
+    let portal = tenant.get("/tenant-portal").await;
+    assert_eq!(portal.status(), 200);
+    assert!(portal.body.contains("Welcome, Ben Okafor") && portal.body.contains("Carpet cleaning"));
+    assert!(portal.body.contains("£1,300.00") && portal.body.contains("DPS-1"));
+    let proposal: Uuid = portico::on_pool!(&app.db, |pool| sqlx::query_scalar(
+        "SELECT id FROM deposit_release_proposals"
+    )
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    let answer = format!("/tenant-portal/proposals/{proposal}/answer");
+    let empty = tenant.post(&answer, &[("answer", "dispute")]).await;
+    assert_eq!(empty.status(), 422);
+    assert!(empty.body.contains("Say what you disagree with"));
+    let disputed = tenant
+        .post(
+            &answer,
+            &[
+                ("answer", "dispute"),
+                ("dispute_1", "The carpet was stained when I moved in"),
+            ],
+        )
+        .await;
+    assert_eq!(disputed.status(), 303);
+    let after = tenant.get("/tenant-portal").await.body;
+    assert!(after.contains("Disputed by the tenant") && after.contains("Your answer has been sent"));
+    let agent_view = admin.get(&format!("/tenancies/{tenancy}")).await.body;
+    assert!(agent_view.contains("Disputed by the tenant") && agent_view.contains("The carpet was stained"));
+    let audited = app
+        .count("SELECT COUNT(*) FROM audit_log WHERE action = 'deposit_release.dispute' AND actor_type = 'tenant' AND actor_name = 'Ben Okafor'")
+        .await;
+    assert_eq!(audited, 1);
+}
+
+#[tokio::test]
+async fn tenants_sign_in_later_with_an_emailed_code_within_its_limits() {
+    let app = TestApp::spawn().await;
+    let (mut admin, tenancy, _) = tenancy(&app, "Acme Lettings", "ada@acme.example", "ben@example.com").await;
+    admin.get(&format!("/tenancies/{tenancy}")).await;
+    let tenant_id: Uuid = portico::on_pool!(&app.db, |pool| sqlx::query_scalar("SELECT id FROM tenants")
+        .fetch_one(pool)
+        .await)
+    .unwrap();
+    admin
+        .post(
+            &format!("/tenancies/{tenancy}/invites"),
+            &[("tenant_id", &tenant_id.to_string())],
+        )
+        .await;
+    app.deliver_mail().await;
+    let link = link_in(&app.mailbox.delivered()[0].text, "http://")
+        .trim_start_matches(&app.base_url)
+        .to_string();
+    let mut first = app.client();
+    first.get(&link).await;
+    first.post(&link, &[]).await;
+
+    let mut later = app.client();
+    let bounced = later.get("/tenant-portal").await;
+    assert_eq!(bounced.location(), Some("/tenant-portal/login"));
+    later.get("/tenant-portal/login").await;
+    let known = later
+        .post("/tenant-portal/login", &[("email", "ben@example.com")])
+        .await;
+    let unknown = later
+        .post("/tenant-portal/login", &[("email", "nobody@example.com")])
+        .await;
+    let strip = |body: &str, email: &str| {
+        body.replace(email, "EMAIL")
+            .replace(&csrf_in(body).unwrap_or_default(), "")
+    };
+    assert_eq!(
+        strip(&known.body, "ben@example.com"),
+        strip(&unknown.body, "nobody@example.com"),
+        "the same answer whether or not the email is known"
+    );
+    app.deliver_mail().await;
+    let codes: Vec<_> = app
+        .mailbox
+        .delivered()
+        .into_iter()
+        .filter(|m| m.subject.contains("sign-in code"))
+        .collect();
+    assert_eq!(codes.len(), 1, "only the known address gets a code");
+    let code = codes[0].subject.rsplit(' ').next().unwrap().to_string();
+    assert_eq!(code.len(), 6);
+
+    // Five wrong tries use the code up; then even the right code fails.
+    for _ in 0..5 {
+        let wrong = later
+            .post(
+                "/tenant-portal/login/code",
+                &[("email", "ben@example.com"), ("code", "000000")],
+            )
+            .await;
+        assert_eq!(wrong.status(), 422);
+    }
+    let spent = later
+        .post(
+            "/tenant-portal/login/code",
+            &[("email", "ben@example.com"), ("code", &code)],
+        )
+        .await;
+    assert_eq!(spent.status(), 422);
+
+    // Two more codes may be sent in the window, not a third.
+    for _ in 0..3 {
+        later
+            .post("/tenant-portal/login", &[("email", "ben@example.com")])
+            .await;
+    }
+    app.deliver_mail().await;
+    let codes: Vec<_> = app
+        .mailbox
+        .delivered()
+        .into_iter()
+        .filter(|m| m.subject.contains("sign-in code"))
+        .collect();
+    assert_eq!(codes.len(), 3, "at most 3 codes per 15 minutes");
+    let fresh = codes[2].subject.rsplit(' ').next().unwrap().to_string();
+    let signed_in = later
+        .post(
+            "/tenant-portal/login/code",
+            &[("email", "ben@example.com"), ("code", &fresh)],
+        )
+        .await;
+    assert_eq!(signed_in.location(), Some("/tenant-portal"));
+    assert!(later.get("/tenant-portal").await.body.contains("Welcome, Ben Okafor"));
+    let again = later
+        .post(
+            "/tenant-portal/login/code",
+            &[("email", "ben@example.com"), ("code", &fresh)],
+        )
+        .await;
+    assert_eq!(again.status(), 422, "a code works once");
+}
+
+#[tokio::test]
+async fn a_tenant_reaches_only_their_own_tenancy_and_a_revoked_invite_is_dead() {
+    let app = TestApp::spawn().await;
+    let (mut admin, mine, _) = tenancy(&app, "Acme Lettings", "ada@acme.example", "ben@example.com").await;
+    let (mut other_admin, theirs, other_org) =
+        tenancy(&app, "Other Lets", "olu@other.example", "zoe@example.com").await;
+    propose(&mut admin, mine).await;
+    propose(&mut other_admin, theirs).await;
+    notify(&app).await;
+    let mail = app.mailbox.delivered();
+    let ben_link = link_in(
+        &mail.iter().find(|m| m.to == "ben@example.com").unwrap().text,
+        "http://",
+    )
+    .trim_start_matches(&app.base_url)
+    .to_string();
+    let mut ben = app.client();
+    ben.get(&ben_link).await;
+    ben.post(&ben_link, &[]).await;
+    let portal = ben.get("/tenant-portal").await.body;
+    assert!(portal.contains("Welcome, Ben Okafor"));
+    let theirs_proposal: Uuid = portico::on_pool!(&app.db, |pool| sqlx::query_scalar(
+        "SELECT id FROM deposit_release_proposals WHERE org_id = $1"
+    )
+    .bind(other_org)
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    let refused = ben
+        .post(
+            &format!("/tenant-portal/proposals/{theirs_proposal}/answer"),
+            &[("answer", "accept")],
+        )
+        .await;
+    assert_eq!(refused.status(), 404);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM deposit_release_proposals WHERE status = 'open'")
+            .await,
+        2,
+        "nothing changed"
+    );
+    assert_eq!(
+        ben.get(&format!("/tenant-portal/documents/{}", Uuid::now_v7()))
+            .await
+            .status(),
+        404
+    );
+
+    // An agent revokes Zoe's unused invite: her link is dead.
+    let zoe_link = link_in(
+        &mail.iter().find(|m| m.to == "zoe@example.com").unwrap().text,
+        "http://",
+    )
+    .trim_start_matches(&app.base_url)
+    .to_string();
+    let invite: Uuid = portico::on_pool!(&app.db, |pool| sqlx::query_scalar(
+        "SELECT id FROM tenant_portal_invites WHERE org_id = $1"
+    )
+    .bind(other_org)
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    assert_eq!(
+        admin
+            .post(&format!("/tenancies/{theirs}/invites/{invite}/revoke"), &[])
+            .await
+            .status(),
+        404,
+        "another agency cannot revoke it"
+    );
+    other_admin.get(&format!("/tenancies/{theirs}")).await;
+    other_admin
+        .post(&format!("/tenancies/{theirs}/invites/{invite}/revoke"), &[])
+        .await;
+    assert_eq!(app.client().get(&zoe_link).await.status(), 404);
+}
