@@ -158,6 +158,8 @@ pub mod pattern {
     pub const PORTAL_MESSAGES: &str = "/landlord-portal/:token/messages";
     /// New messages since `?after=ID` (204 when none).
     pub const PORTAL_MESSAGES_POLL: &str = "/landlord-portal/:token/messages/poll";
+    /// A landlord proposes a deposit release on a tenancy (POST).
+    pub const PORTAL_DEPOSIT_RELEASE: &str = "/landlord-portal/:token/tenancies/:id/deposit-release";
     /// Download a document the landlord may see.
     pub const PORTAL_DOCUMENT: &str = "/landlord-portal/:token/documents/:id";
 }
@@ -422,6 +424,11 @@ pub mod portal {
             Some(after) => format!("{LANDLORD_PORTAL_PREFIX}{token}/messages/poll?after={after}"),
             None => format!("{LANDLORD_PORTAL_PREFIX}{token}/messages/poll"),
         }
+    }
+
+    /// Propose a deposit release on a tenancy (POST).
+    pub fn deposit_release(token: &str, tenancy: Uuid) -> String {
+        format!("{LANDLORD_PORTAL_PREFIX}{token}/tenancies/{tenancy}/deposit-release")
     }
 
     /// Download a document.

@@ -3,7 +3,7 @@
 //! (`listComplianceDocs`) and documents (`listDocuments`, downloads).
 
 use maud::{Markup, html};
-use poem::web::Path;
+use poem::web::{Form, Path};
 use poem::{Response, handler};
 use uuid::Uuid;
 
@@ -20,6 +20,12 @@ use crate::web::back_office::documents::{size_label, stream};
 use crate::web::back_office::properties::status_badge;
 use crate::web::back_office::tenancies::status_badge as tenancy_badge;
 use crate::web::paths;
+use crate::domain::deposits::{LINE_FIELDS, ProposalForm};
+use crate::domain::money::money;
+use crate::domain::validation::FieldErrors;
+use crate::store::deposits;
+use crate::web::ui::deposits as deposit_ui;
+use crate::web::ui::form::{Input, error_summary, textarea};
 use crate::web::ui::format;
 
 /// A property's sub-views.
@@ -108,18 +114,36 @@ async fn linked_property(ctx: &PortalCtx, id: Uuid) -> Result<Property, AppError
         .ok_or(AppError::NotFound)
 }
 
+/// A deposit release form being shown again with errors: (tenancy, form, errors).
+type Retry<'a> = Option<(Uuid, &'a ProposalForm, &'a FieldErrors)>;
+
 async fn drill_down(ctx: PortalCtx, id: Uuid, view: View) -> Result<Response, AppError> {
-    let property = linked_property(&ctx, id).await?;
+    drill_down_with(&ctx, id, view, None).await
+}
+
+async fn drill_down_with(ctx: &PortalCtx, id: Uuid, view: View, retry: Retry<'_>) -> Result<Response, AppError> {
+    let property = linked_property(ctx, id).await?;
     let db = &ctx.state.db;
     let org_id = ctx.token.org_id;
     let today = chrono::Utc::now().date_naive();
     let body = match view {
         View::Tenancies => {
             let rows = tenancies::for_property(db, org_id, property.id).await?;
+            let now = chrono::Utc::now();
+            let mut release = Vec::new();
+            for row in &rows {
+                let mut cards = Vec::new();
+                for proposal in deposits::for_tenancy(db, org_id, row.tenancy.id).await? {
+                    let lines = deposits::deductions(db, proposal.id).await?;
+                    cards.push(deposit_ui::card(&proposal, &lines, now));
+                }
+                release.push(cards);
+            }
+            let empty = FieldErrors::new();
             html! {
                 @if rows.is_empty() { p class="empty" { "No tenancies on record." } } @else {
                     ul class="cards" {
-                        @for row in &rows {
+                        @for (row, cards) in rows.iter().zip(&release) {
                             @let t = &row.tenancy;
                             li class="card" {
                                 strong { @for (i, tenant) in row.tenants.iter().enumerate() { @if i > 0 { ", " } (tenant.name()) } }
@@ -127,6 +151,25 @@ async fn drill_down(ctx: PortalCtx, id: Uuid, view: View) -> Result<Response, Ap
                                     li { (t.rent_label()) }
                                     li { (format::date(t.start_date)) " to " @match t.end_date { Some(d) => (format::date(d)), None => "periodic" } }
                                     li { (tenancy_badge(&t.status)) }
+                                    li { "Deposit " (money(t.deposit_pence)) }
+                                }
+                                @for card in cards { div class="card" { (card) } }
+                                @if t.deposit_pence > 0 {
+                                    @let (form, errors) = match retry { Some((id, f, e)) if id == t.id => (f.clone(), e), _ => (ProposalForm::default(), &empty) };
+                                    details open[retry.is_some_and(|(id, _, _)| id == t.id)] {
+                                        summary { "Propose how the deposit is released" }
+                                        (error_summary(errors, &["to_tenant", "to_landlord", "note"]))
+                                        form class="stack" method="post" action=(paths::portal::deposit_release(&ctx.link, t.id)) hx-boost="false" novalidate {
+                                            (Input::text("to_tenant", "To the tenant (£)", &form.to_tenant).render(errors))
+                                            (Input::text("to_landlord", "To you (£)", &form.to_landlord).hint("The deductions must add up to this").render(errors))
+                                            @for (n, (reason, amount)) in LINE_FIELDS.iter().take(3).enumerate() {
+                                                (Input::text(reason, &format!("Deduction {} reason", n + 1), form.line(n + 1, "reason")).render(errors))
+                                                (Input::text(amount, &format!("Deduction {} amount (£)", n + 1), form.line(n + 1, "amount")).render(errors))
+                                            }
+                                            (textarea("note", "Note for the tenant (optional)", &form.note, None, errors))
+                                            button type="submit" { "Propose release" }
+                                        }
+                                    }
                                 }
                             }
                         }
@@ -195,7 +238,32 @@ async fn drill_down(ctx: PortalCtx, id: Uuid, view: View) -> Result<Response, Ap
         (body)
     };
     let title = format!("{} – {}", property.address_line1, view.label());
-    Ok(page(&ctx, Tab::Properties, &title, content))
+    Ok(page(ctx, Tab::Properties, &title, content))
+}
+
+/// `POST /landlord-portal/{token}/tenancies/{id}/deposit-release`: the landlord
+/// proposes a release on a tenancy of a linked property.
+#[handler]
+pub async fn propose_release(
+    ctx: PortalCtx,
+    Path((_, id)): Path<(String, Uuid)>,
+    Form(form): Form<ProposalForm>,
+) -> Result<Response, AppError> {
+    let row = tenancies::get(&ctx.state.db, ctx.token.org_id, id).await?.ok_or(AppError::NotFound)?;
+    let property_id = row.tenancy.property_id;
+    linked_property(&ctx, property_id).await?;
+    let fields = match form.parse(row.tenancy.deposit_pence) {
+        Ok(fields) => fields,
+        Err(errors) => {
+            let mut response = drill_down_with(&ctx, property_id, View::Tenancies, Some((id, &form, &errors))).await?;
+            response.set_status(poem::http::StatusCode::UNPROCESSABLE_ENTITY);
+            return Ok(response);
+        }
+    };
+    let mut tx = ctx.state.db.begin().await?;
+    deposits::propose(&mut tx, ctx.token.org_id, id, row.tenancy.deposit_pence, &fields, &ctx.token.actor()).await?;
+    tx.commit().await?;
+    Ok(super::see_other(&paths::portal::property_view(&ctx.link, property_id, View::Tenancies.segment())))
 }
 
 /// `GET /landlord-portal/{token}/properties/{id}`: the drill-down, on tenancies.
