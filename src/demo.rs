@@ -38,6 +38,9 @@ pub async fn ensure(db: &Db, files: &dyn object_store::ObjectStore) -> anyhow::R
     if let Some(org) = orgs::find_demo(db).await? {
         provision::set_password(db, ADMIN_EMAIL, &password, false).await?;
         ensure_portal(db, files, &org).await?;
+        if crate::store::deposits::count(db, org.id).await? == 0 {
+            ensure_deposit_releases(db, &org).await?;
+        }
         return Ok(DemoLogin {
             email: ADMIN_EMAIL.into(),
             password,
@@ -168,6 +171,7 @@ pub async fn ensure(db: &Db, files: &dyn object_store::ObjectStore) -> anyhow::R
     }
     tx.commit().await?;
     ensure_portal(db, files, &agency.org).await?;
+    ensure_deposit_releases(db, &agency.org).await?;
     Ok(DemoLogin {
         email: ADMIN_EMAIL.into(),
         password,
@@ -1017,4 +1021,131 @@ fn small_png() -> Vec<u8> {
         0x0C, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x90, 0x8F, 0xEF, 0x06, 0x00, 0x01, 0xAA, 0x01, 0x0A, 0x77,
         0x85, 0x4A, 0xC2, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
     ]
+}
+
+/// Three demo tenancies with an open deposit release proposal: the primary tenant
+/// of the first has accepted a portal invite, the second's invite expired, the
+/// third was never invited.
+async fn ensure_deposit_releases(db: &Db, org: &orgs::Organisation) -> anyhow::Result<()> {
+    use crate::domain::deposits::ProposalForm;
+    use crate::store::{deposits, tenant_invites};
+    let ids: Vec<uuid::Uuid> = crate::on_pool!(db, |pool| sqlx::query_scalar(
+        "SELECT id FROM tenancies WHERE org_id = $1 AND status = 'active' AND deposit_pence >= 50000 \
+         ORDER BY start_date, id LIMIT 3"
+    )
+    .bind(org.id)
+    .fetch_all(pool)
+    .await)?;
+    let agent = users::list_in_org(db, org.id)
+        .await?
+        .into_iter()
+        .find(|u| u.role() == Role::Agent)
+        .map_or_else(Actor::system, |u| u.actor());
+    for (n, id) in ids.iter().enumerate() {
+        let Some(row) = tenancies::get(db, org.id, *id).await? else {
+            continue;
+        };
+        let Some(primary) = row.tenants.iter().find(|t| t.is_primary).or(row.tenants.first()) else {
+            continue;
+        };
+        let deposit = row.tenancy.deposit_pence;
+        let mut form = ProposalForm {
+            to_tenant: format!("{}", (deposit - 18_500) as f64 / 100.0),
+            to_landlord: "185".into(),
+            note: "Thank you for your tenancy. Photos from the check-out are on file.".into(),
+            ..ProposalForm::default()
+        };
+        form.lines
+            .insert("deduction_1_reason".into(), "Professional clean of the oven".into());
+        form.lines.insert("deduction_1_amount".into(), "120".into());
+        form.lines.insert("deduction_2_reason".into(), "Replacement fob".into());
+        form.lines.insert("deduction_2_amount".into(), "65".into());
+        let fields = form
+            .parse(deposit)
+            .map_err(|errors| anyhow::anyhow!("invalid demo proposal: {errors:?}"))?;
+        let mut tx = db.begin().await?;
+        match n {
+            0 => {
+                let invite = tenant_invites::create(
+                    &mut tx,
+                    org.id,
+                    *id,
+                    primary.tenant_id,
+                    &primary.name(),
+                    chrono::TimeDelta::days(14),
+                    &agent,
+                )
+                .await?;
+                let tenant = Actor {
+                    kind: crate::domain::audit::ActorType::Tenant,
+                    id: Some(primary.tenant_id),
+                    name: primary.name(),
+                };
+                tenant_invites::accept(&mut tx, &invite, &tenant).await?;
+            }
+            1 => {
+                tenant_invites::create(
+                    &mut tx,
+                    org.id,
+                    *id,
+                    primary.tenant_id,
+                    &primary.name(),
+                    chrono::TimeDelta::days(-1),
+                    &agent,
+                )
+                .await?;
+            }
+            _ => {}
+        }
+        deposits::propose(&mut tx, org.id, *id, deposit, &fields, &agent).await?;
+        tx.commit().await?;
+    }
+    tenant_invites::sweep_expired(db).await?;
+    Ok(())
+}
+
+/// A fresh, unaccepted tenant invite link (new on every start) for the demo
+/// tenant with an open proposal who was never invited; earlier unused demo
+/// links for them are revoked.
+pub async fn tenant_invite_link(db: &Db, settings: &crate::web::Settings) -> anyhow::Result<Option<String>> {
+    use crate::store::tenant_invites::{self, InviteStatus};
+    let Some(org) = orgs::find_demo(db).await? else {
+        return Ok(None);
+    };
+    let rows: Vec<(uuid::Uuid, uuid::Uuid)> = crate::on_pool!(db, |pool| sqlx::query_as(
+        "SELECT p.tenancy_id, tt.tenant_id FROM deposit_release_proposals p \
+         JOIN tenancy_tenants tt ON tt.tenancy_id = p.tenancy_id AND tt.is_primary = $2 \
+         WHERE p.org_id = $1 AND p.status = 'open' AND NOT EXISTS (SELECT 1 FROM tenant_portal_invites i \
+         WHERE i.tenant_id = tt.tenant_id AND i.status = 'accepted') ORDER BY p.created_at DESC LIMIT 1"
+    )
+    .bind(org.id)
+    .bind(true)
+    .fetch_all(pool)
+    .await)?;
+    let Some((tenancy_id, tenant_id)) = rows.into_iter().next() else {
+        return Ok(None);
+    };
+    let system = Actor::system();
+    let mut tx = db.begin().await?;
+    for old in tenant_invites::for_tenancy(db, org.id, tenancy_id).await? {
+        if old.tenant_id == tenant_id && old.status() == InviteStatus::Present {
+            tenant_invites::revoke(&mut tx, &old, &system).await?;
+        }
+    }
+    let invite = tenant_invites::create(
+        &mut tx,
+        org.id,
+        tenancy_id,
+        tenant_id,
+        "the demo tenant",
+        chrono::TimeDelta::days(settings.tenant_invite_days),
+        &system,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some(format!(
+        "{}{}",
+        settings.base_url,
+        crate::web::paths::tenant_invite(&invite.link_token(&settings.secret_key))
+    )))
 }

@@ -357,25 +357,43 @@ async fn a_tenant_reaches_only_their_own_tenancy_and_a_revoked_invite_is_dead() 
 async fn a_landlord_proposes_a_release_from_their_portal_and_sees_the_answer() {
     let app = TestApp::spawn().await;
     let (_admin, tenancy_id, org_id) = tenancy(&app, "Acme Lettings", "ada@acme.example", "ben@example.com").await;
-    let row = portico::store::tenancies::get(&app.db, org_id, tenancy_id).await.unwrap().unwrap();
+    let row = portico::store::tenancies::get(&app.db, org_id, tenancy_id)
+        .await
+        .unwrap()
+        .unwrap();
     let (_, link) = app.portal_for(org_id, row.tenancy.property_id).await;
     let mut landlord = app.client();
     let view = format!("{link}/properties/{}/tenancies", row.tenancy.property_id);
-    assert!(landlord.get(&view).await.body.contains("Propose how the deposit is released"));
+    assert!(
+        landlord
+            .get(&view)
+            .await
+            .body
+            .contains("Propose how the deposit is released")
+    );
     let action = format!("{link}/tenancies/{tenancy_id}/deposit-release");
-    let wrong = landlord.post_raw(&action, &[("to_tenant", "1,300"), ("to_landlord", "100")]).await;
+    let wrong = landlord
+        .post_raw(&action, &[("to_tenant", "1,300"), ("to_landlord", "100")])
+        .await;
     assert_eq!(wrong.status(), 422);
     assert!(wrong.body.contains("must add up to the deposit held"));
     let made = landlord
         .post_raw(
             &action,
-            &[("to_tenant", "1,250"), ("to_landlord", "50"), ("deduction_1_reason", "Lost fob"), ("deduction_1_amount", "50")],
+            &[
+                ("to_tenant", "1,250"),
+                ("to_landlord", "50"),
+                ("deduction_1_reason", "Lost fob"),
+                ("deduction_1_amount", "50"),
+            ],
         )
         .await;
     assert_eq!(made.status(), 303);
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM deposit_release_proposals WHERE proposed_by_type = 'landlord' AND status = 'open'")
-            .await,
+        app.count(
+            "SELECT COUNT(*) FROM deposit_release_proposals WHERE proposed_by_type = 'landlord' AND status = 'open'"
+        )
+        .await,
         1
     );
     assert!(landlord.get(&view).await.body.contains("Waiting for the tenant"));

@@ -299,3 +299,13 @@ pub async fn mark_notified(tx: &mut Tx, proposal_id: Uuid, invite_id: Uuid) -> R
     .map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// How many proposals an agency has.
+pub async fn count(db: &Db, org_id: Uuid) -> Result<i64, sqlx::Error> {
+    on_pool!(db, |pool| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM deposit_release_proposals WHERE org_id = $1"
+    )
+    .bind(org_id)
+    .fetch_one(pool)
+    .await)
+}

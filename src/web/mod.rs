@@ -211,7 +211,10 @@ pub fn app(state: AppState) -> impl Endpoint {
         .at(pattern::PORTAL_PROPERTY, get(portal::properties::show))
         .at(pattern::PORTAL_PROPERTY_VIEW, get(portal::properties::show_view))
         .at(pattern::PORTAL_DOCUMENT, get(portal::properties::download))
-        .at(pattern::PORTAL_DEPOSIT_RELEASE, post(portal::properties::propose_release))
+        .at(
+            pattern::PORTAL_DEPOSIT_RELEASE,
+            post(portal::properties::propose_release),
+        )
         .at(pattern::PORTAL_TASKS, get(portal::tasks::list))
         .at(pattern::PORTAL_TASK_COMPLETE, post(portal::tasks::complete))
         .at(pattern::PORTAL_OFFERS, get(portal::offers::list))

@@ -11,8 +11,12 @@ use super::{PortalCtx, Tab, page};
 use crate::domain::audit::Changes;
 use crate::domain::choice::Choice;
 use crate::domain::compliance::Indicator;
+use crate::domain::deposits::{LINE_FIELDS, ProposalForm};
+use crate::domain::money::money;
+use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::store::certificates;
+use crate::store::deposits;
 use crate::store::properties::{self, Property};
 use crate::store::{documents, portal, tenancies};
 use crate::web::back_office::compliance::badge as indicator_badge;
@@ -20,10 +24,6 @@ use crate::web::back_office::documents::{size_label, stream};
 use crate::web::back_office::properties::status_badge;
 use crate::web::back_office::tenancies::status_badge as tenancy_badge;
 use crate::web::paths;
-use crate::domain::deposits::{LINE_FIELDS, ProposalForm};
-use crate::domain::money::money;
-use crate::domain::validation::FieldErrors;
-use crate::store::deposits;
 use crate::web::ui::deposits as deposit_ui;
 use crate::web::ui::form::{Input, error_summary, textarea};
 use crate::web::ui::format;
@@ -249,7 +249,9 @@ pub async fn propose_release(
     Path((_, id)): Path<(String, Uuid)>,
     Form(form): Form<ProposalForm>,
 ) -> Result<Response, AppError> {
-    let row = tenancies::get(&ctx.state.db, ctx.token.org_id, id).await?.ok_or(AppError::NotFound)?;
+    let row = tenancies::get(&ctx.state.db, ctx.token.org_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let property_id = row.tenancy.property_id;
     linked_property(&ctx, property_id).await?;
     let fields = match form.parse(row.tenancy.deposit_pence) {
@@ -261,9 +263,21 @@ pub async fn propose_release(
         }
     };
     let mut tx = ctx.state.db.begin().await?;
-    deposits::propose(&mut tx, ctx.token.org_id, id, row.tenancy.deposit_pence, &fields, &ctx.token.actor()).await?;
+    deposits::propose(
+        &mut tx,
+        ctx.token.org_id,
+        id,
+        row.tenancy.deposit_pence,
+        &fields,
+        &ctx.token.actor(),
+    )
+    .await?;
     tx.commit().await?;
-    Ok(super::see_other(&paths::portal::property_view(&ctx.link, property_id, View::Tenancies.segment())))
+    Ok(super::see_other(&paths::portal::property_view(
+        &ctx.link,
+        property_id,
+        View::Tenancies.segment(),
+    )))
 }
 
 /// `GET /landlord-portal/{token}/properties/{id}`: the drill-down, on tenancies.
