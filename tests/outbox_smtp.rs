@@ -6,98 +6,14 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
+use common::smtp::{SmtpServer, free_port, smtp_available};
 use common::*;
 use portico::mail::Mailer;
 use portico::mail::outbox::{self, OutboxSettings};
 use portico::store::outbox::{EmailContent, MAX_ATTEMPTS};
-
-const PYTHON: &str = "/usr/bin/python3";
-
-/// An aiosmtpd process writing each message it accepts to a folder; killed on drop.
-struct SmtpServer {
-    child: Child,
-    dir: PathBuf,
-}
-
-impl SmtpServer {
-    fn start(port: u16, dir: &Path) -> SmtpServer {
-        std::fs::create_dir_all(dir).unwrap();
-        let support = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support");
-        let child = Command::new(PYTHON)
-            .args([
-                "-m",
-                "aiosmtpd",
-                "-n",
-                "-l",
-                &format!("127.0.0.1:{port}"),
-                "-c",
-                "smtp_sink.Sink",
-            ])
-            .arg(dir)
-            .env("PYTHONPATH", support)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start aiosmtpd");
-        let started = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(started.elapsed() < Duration::from_secs(10), "aiosmtpd did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        SmtpServer {
-            child,
-            dir: dir.to_path_buf(),
-        }
-    }
-
-    fn messages(&self) -> Vec<String> {
-        let mut found: Vec<String> = std::fs::read_dir(&self.dir)
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-            .map(|p| std::fs::read_to_string(p).unwrap())
-            .collect();
-        found.sort();
-        found
-    }
-}
-
-impl Drop for SmtpServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Whether aiosmtpd is here; in CI it must be.
-fn smtp_available() -> bool {
-    let ok = Command::new(PYTHON)
-        .args(["-m", "aiosmtpd", "--version"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        if std::env::var("CI").is_ok_and(|v| !v.is_empty()) {
-            panic!("the SMTP tests are required in CI: install python3-aiosmtpd");
-        }
-        skipped("python3-aiosmtpd is not installed (apt-get install python3-aiosmtpd)");
-    }
-    ok
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 fn smtp_mailer(port: u16) -> Mailer {
     Mailer::from_config(Some(&format!("smtp://127.0.0.1:{port}?tls=none")), Path::new("unused")).unwrap()

@@ -8,43 +8,6 @@ mod common;
 use common::*;
 use uuid::Uuid;
 
-/// An agency, a let property and a tenancy with a £1,300 deposit; returns the
-/// signed-in admin and the tenancy id.
-async fn tenancy(app: &TestApp, agency_name: &str, admin_email: &str, tenant_email: &str) -> (Client, Uuid, Uuid) {
-    let agency = app.agency(agency_name, admin_email).await;
-    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
-    let home = app.property(agency.org.id, |f| f.status = "let".into()).await;
-    let new = format!("/properties/{home}/tenancies/new");
-    admin.get(&new).await;
-    let made = admin
-        .post(
-            &new,
-            &[
-                ("rent", "1,300"),
-                ("rent_frequency", "monthly"),
-                ("start_date", "2025-03-01"),
-                ("status", "active"),
-                ("deposit", "1,300"),
-                ("deposit_scheme", "dps"),
-                ("deposit_reference", "DPS-1"),
-                ("deposit_protected_on", "2025-03-05"),
-                ("tenant_1_first_name", "Ben"),
-                ("tenant_1_last_name", "Okafor"),
-                ("tenant_1_email", tenant_email),
-                ("primary_tenant", "1"),
-            ],
-        )
-        .await;
-    assert_eq!(made.status(), 303, "{}", made.body);
-    let id = made
-        .location()
-        .unwrap()
-        .trim_start_matches("/tenancies/")
-        .parse()
-        .unwrap();
-    (admin, id, agency.org.id)
-}
-
 async fn propose(admin: &mut Client, tenancy: Uuid) -> Page {
     admin.get(&format!("/tenancies/{tenancy}")).await;
     admin
@@ -78,7 +41,7 @@ fn link_in(text: &str, prefix: &str) -> String {
 #[tokio::test]
 async fn a_proposed_release_reaches_the_tenant_who_accepts_the_invite_and_disputes_a_deduction() {
     let app = TestApp::spawn().await;
-    let (mut admin, tenancy, _) = tenancy(&app, "Acme Lettings", "ada@acme.example", "ben@example.com").await;
+    let (mut admin, tenancy, _) = deposit_tenancy(&app, "Acme Lettings", "ada@acme.example", "ben@example.com").await;
 
     admin.get(&format!("/tenancies/{tenancy}")).await;
     let wrong = admin
@@ -176,7 +139,7 @@ async fn a_proposed_release_reaches_the_tenant_who_accepts_the_invite_and_disput
 #[tokio::test]
 async fn tenants_sign_in_later_with_an_emailed_code_within_its_limits() {
     let app = TestApp::spawn().await;
-    let (mut admin, tenancy, _) = tenancy(&app, "Acme Lettings", "ada@acme.example", "ben@example.com").await;
+    let (mut admin, tenancy, _) = deposit_tenancy(&app, "Acme Lettings", "ada@acme.example", "ben@example.com").await;
     admin.get(&format!("/tenancies/{tenancy}")).await;
     let tenant_id: Uuid = portico::on_pool!(&app.db, |pool| sqlx::query_scalar("SELECT id FROM tenants")
         .fetch_one(pool)
@@ -279,9 +242,9 @@ async fn tenants_sign_in_later_with_an_emailed_code_within_its_limits() {
 #[tokio::test]
 async fn a_tenant_reaches_only_their_own_tenancy_and_a_revoked_invite_is_dead() {
     let app = TestApp::spawn().await;
-    let (mut admin, mine, _) = tenancy(&app, "Acme Lettings", "ada@acme.example", "ben@example.com").await;
+    let (mut admin, mine, _) = deposit_tenancy(&app, "Acme Lettings", "ada@acme.example", "ben@example.com").await;
     let (mut other_admin, theirs, other_org) =
-        tenancy(&app, "Other Lets", "olu@other.example", "zoe@example.com").await;
+        deposit_tenancy(&app, "Other Lets", "olu@other.example", "zoe@example.com").await;
     propose(&mut admin, mine).await;
     propose(&mut other_admin, theirs).await;
     notify(&app).await;
@@ -356,7 +319,8 @@ async fn a_tenant_reaches_only_their_own_tenancy_and_a_revoked_invite_is_dead() 
 #[tokio::test]
 async fn a_landlord_proposes_a_release_from_their_portal_and_sees_the_answer() {
     let app = TestApp::spawn().await;
-    let (_admin, tenancy_id, org_id) = tenancy(&app, "Acme Lettings", "ada@acme.example", "ben@example.com").await;
+    let (_admin, tenancy_id, org_id) =
+        deposit_tenancy(&app, "Acme Lettings", "ada@acme.example", "ben@example.com").await;
     let row = portico::store::tenancies::get(&app.db, org_id, tenancy_id)
         .await
         .unwrap()
@@ -399,7 +363,7 @@ async fn a_landlord_proposes_a_release_from_their_portal_and_sees_the_answer() {
     assert!(landlord.get(&view).await.body.contains("Waiting for the tenant"));
 
     // Another agency's tenancy is not reachable through this portal.
-    let (_other, theirs, _) = tenancy(&app, "Other Lets", "olu@other.example", "zoe@example.com").await;
+    let (_other, theirs, _) = deposit_tenancy(&app, "Other Lets", "olu@other.example", "zoe@example.com").await;
     let refused = landlord
         .post_raw(
             &format!("{link}/tenancies/{theirs}/deposit-release"),

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod smtp;
 
 use std::net::SocketAddr;
 
@@ -492,4 +493,46 @@ impl TestApp {
         let path = portico::web::paths::portal::home(&token.link_token(&self.state.settings.secret_key));
         (token.id, path)
     }
+}
+
+/// An agency, a let property and a tenancy with a £1,300 deposit; returns the
+/// signed-in admin and the tenancy id.
+pub async fn deposit_tenancy(
+    app: &TestApp,
+    agency_name: &str,
+    admin_email: &str,
+    tenant_email: &str,
+) -> (Client, uuid::Uuid, uuid::Uuid) {
+    let agency = app.agency(agency_name, admin_email).await;
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    let home = app.property(agency.org.id, |f| f.status = "let".into()).await;
+    let new = format!("/properties/{home}/tenancies/new");
+    admin.get(&new).await;
+    let made = admin
+        .post(
+            &new,
+            &[
+                ("rent", "1,300"),
+                ("rent_frequency", "monthly"),
+                ("start_date", "2025-03-01"),
+                ("status", "active"),
+                ("deposit", "1,300"),
+                ("deposit_scheme", "dps"),
+                ("deposit_reference", "DPS-1"),
+                ("deposit_protected_on", "2025-03-05"),
+                ("tenant_1_first_name", "Ben"),
+                ("tenant_1_last_name", "Okafor"),
+                ("tenant_1_email", tenant_email),
+                ("primary_tenant", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status(), 303, "{}", made.body);
+    let id = made
+        .location()
+        .unwrap()
+        .trim_start_matches("/tenancies/")
+        .parse()
+        .unwrap();
+    (admin, id, agency.org.id)
 }
