@@ -111,6 +111,22 @@ async fn process(db: &Db, settings: &Settings, job: &Job) -> anyhow::Result<Outc
     )
     .await?;
     deposits::mark_notified(&mut tx, proposal.id, invite.id).await?;
+    crate::store::audit::record(
+        &mut tx,
+        crate::store::audit::Entry {
+            org_id,
+            actor: &Actor::system(),
+            action: "deposit_release.notify",
+            entity_type: deposits::ENTITY,
+            entity_id: Some(proposal.id),
+            description: format!(
+                "emailed the deposit release proposal to {} with their portal link",
+                primary.name()
+            ),
+            changes: crate::domain::audit::Changes::new(),
+        },
+    )
+    .await?;
     if !jobs::finish(&mut tx, job).await? {
         return Ok(Outcome::LostClaim);
     }

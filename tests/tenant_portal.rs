@@ -286,6 +286,25 @@ async fn a_tenant_reaches_only_their_own_tenancy_and_a_revoked_invite_is_dead() 
             .status(),
         404
     );
+    let own: Uuid = portico::on_pool!(&app.db, |pool| sqlx::query_scalar(
+        "SELECT id FROM deposit_release_proposals WHERE org_id <> $1"
+    )
+    .bind(other_org)
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    let accepted = ben
+        .post(
+            &format!("/tenant-portal/proposals/{own}/answer"),
+            &[("answer", "accept")],
+        )
+        .await;
+    assert_eq!(accepted.status(), 303);
+    assert!(ben.get("/tenant-portal").await.body.contains("Accepted by the tenant"));
+    let accept_audit = app
+        .count("SELECT COUNT(*) FROM audit_log WHERE action = 'tenant_invite.accept' AND actor_name = 'Ben Okafor'")
+        .await;
+    assert_eq!(accept_audit, 1);
 
     // An agent revokes Zoe's unused invite: her link is dead.
     let zoe_link = link_in(

@@ -132,3 +132,13 @@ pub async fn verify_code(db: &Db, email: &str, code: &str) -> Result<bool, sqlx:
     .map(|r| r.rows_affected()))?;
     Ok(used == 1)
 }
+
+/// A tenant's name, for the audit trail.
+pub async fn name_of(db: &Db, tenant_id: Uuid) -> Result<Option<String>, sqlx::Error> {
+    on_pool!(db, |pool| sqlx::query_scalar(
+        "SELECT first_name || ' ' || last_name FROM tenants WHERE id = $1"
+    )
+    .bind(tenant_id)
+    .fetch_optional(pool)
+    .await)
+}

@@ -139,10 +139,13 @@ fn see_other(location: &str) -> Response {
 #[handler]
 pub async fn invite_accept(ctx: Ctx, req: &Request, Path(token): Path<String>) -> Result<Response, AppError> {
     let invite = live_invite(&ctx, &client_addr(req, &ctx.state.settings), &token).await?;
+    let name = tenant_access::name_of(&ctx.state.db, invite.tenant_id)
+        .await?
+        .unwrap_or_else(|| "Tenant".into());
     let actor = Actor {
         kind: ActorType::Tenant,
         id: Some(invite.tenant_id),
-        name: "Tenant".into(),
+        name,
     };
     let mut tx = ctx.state.db.begin().await?;
     if !tenant_invites::accept(&mut tx, &invite, &actor).await? {
