@@ -272,13 +272,17 @@ pub fn error_page(status: StatusCode, title: &str, message: &str, request_id: &s
     response
 }
 
-/// `/robots.txt`: keep crawlers out of portals.
+/// `/robots.txt`: keep crawlers out of both portals.
 #[handler]
 pub fn robots() -> Response {
     Response::builder()
         .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
         .header(header::CACHE_CONTROL, "public, max-age=86400")
-        .body(format!("User-agent: *\nDisallow: {}\n", paths::LANDLORD_PORTAL_PREFIX))
+        .body(format!(
+            "User-agent: *\nDisallow: {}\nDisallow: {}/\n",
+            paths::LANDLORD_PORTAL_PREFIX,
+            paths::TENANT_PORTAL
+        ))
 }
 
 /// The live absolute URL of a token's portal (derived, so it can be shown again).
