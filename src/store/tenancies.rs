@@ -377,22 +377,24 @@ macro_rules! select_tenancy {
     };
 }
 
+/// The tenants of these tenancies, primary first within each.
 async fn tenants_of(db: &Db, ids: &[Uuid]) -> Result<Vec<TenancyTenant>, sqlx::Error> {
-    let mut all = Vec::new();
-    for id in ids {
-        let mut rows: Vec<TenancyTenant> = on_pool!(db, |pool| {
-            sqlx::query_as(
-                "SELECT tt.tenancy_id, tt.tenant_id, t.first_name, t.last_name, t.email, t.phone, tt.is_primary \
-                 FROM tenancy_tenants tt JOIN tenants t ON t.id = tt.tenant_id WHERE tt.tenancy_id = $1 \
-                 ORDER BY tt.is_primary DESC, tt.position",
-            )
-            .bind(id)
-            .fetch_all(pool)
-            .await
-        })?;
-        all.append(&mut rows);
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(all)
+    // One query for every tenancy of a page, not one per tenancy.
+    on_pool!(db, |pool| {
+        let mut query = sqlx::QueryBuilder::new(
+            "SELECT tt.tenancy_id, tt.tenant_id, t.first_name, t.last_name, t.email, t.phone, tt.is_primary \
+             FROM tenancy_tenants tt JOIN tenants t ON t.id = tt.tenant_id WHERE tt.tenancy_id IN (",
+        );
+        let mut separated = query.separated(", ");
+        for id in ids {
+            separated.push_bind(*id);
+        }
+        query.push(") ORDER BY tt.tenancy_id, tt.is_primary DESC, tt.position");
+        query.build_query_as::<TenancyTenant>().fetch_all(pool).await
+    })
 }
 
 fn attach(tenancies: Vec<Tenancy>, tenants: Vec<TenancyTenant>) -> Vec<TenancyWithTenants> {
