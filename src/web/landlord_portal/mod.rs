@@ -225,12 +225,7 @@ pub fn page_with_status(ctx: &PortalCtx, current: Tab, title: &str, content: Mar
 }
 
 /// After a form post without JavaScript: back to a tab with a 303.
-pub fn see_other(location: &str) -> Response {
-    Response::builder()
-        .status(StatusCode::SEE_OTHER)
-        .header(header::LOCATION, location)
-        .finish()
-}
+pub use super::back_office::see_other;
 
 /// A plain error page for portal URLs: no agency branding, no back-office links.
 pub fn error_page(status: StatusCode, title: &str, message: &str, request_id: &str, htmx: bool) -> Response {

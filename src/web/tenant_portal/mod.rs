@@ -12,6 +12,7 @@ use poem::{FromRequest, IntoResponse, Request, RequestBody, Response, handler};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::back_office::see_other;
 use super::ctx::{CSRF_KEY, Ctx, random_token};
 use super::{assets, client_addr, paths};
 use crate::domain::audit::{Actor, ActorType};
@@ -126,13 +127,6 @@ async fn sign_in_tenant(ctx: &Ctx, tenant_id: Uuid) -> Result<(), AppError> {
     ctx.session.insert(TENANT_LOGIN_AT_KEY, Utc::now().timestamp()).await?;
     ctx.session.insert(CSRF_KEY, random_token()).await?;
     Ok(())
-}
-
-fn see_other(location: &str) -> Response {
-    Response::builder()
-        .status(StatusCode::SEE_OTHER)
-        .header(poem::http::header::LOCATION, location)
-        .finish()
 }
 
 /// `POST /tenant-portal/invite/{token}`: accepts the invite and signs the tenant in.
