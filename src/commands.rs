@@ -7,7 +7,7 @@ use anyhow::Context;
 use poem::Server;
 use poem::listener::TcpListener;
 
-use crate::config::{Cli, Command, DatabaseArgs, LogFormat, OrgCommand, ServeArgs, UserCommand};
+use crate::config::{Cli, Command, DatabaseArgs, LogFormat, OrgCommand, SeedBenchArgs, ServeArgs, UserCommand};
 use crate::db::{Db, is_postgres_url};
 use crate::mail::Mailer;
 use crate::mail::outbox::{self, OutboxSettings};
@@ -54,8 +54,36 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("One-time password for {}: {}", user.email, password);
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::SeedBench(args)) => seed_bench(args).await,
         Some(Command::Healthcheck { bind }) => Ok(healthcheck(bind).await),
     }
+}
+
+/// `portico seed-bench`: builds the dataset and prints, one per line, what the bench
+/// script needs (`key: value`).
+async fn seed_bench(args: SeedBenchArgs) -> anyhow::Result<ExitCode> {
+    init_tracing(LogFormat::Text);
+    crate::domain::users::check_new_password(&args.admin_password).map_err(anyhow::Error::msg)?;
+    let secret_key = secret::resolve(args.secret_key.as_deref(), &args.data_dir)?;
+    let db = open(&args.database).await?;
+    let started = std::time::Instant::now();
+    let scale = crate::seed_bench::Scale {
+        landlords: args.landlords,
+        small_agencies: args.small_agencies,
+    };
+    let seeded = crate::seed_bench::seed(&db, &secret_key, scale, &args.admin_password).await?;
+    db.refresh_planner_statistics(true).await?;
+    for (table, count) in &seeded.counts {
+        println!("count {table}: {count}");
+    }
+    println!("seconds: {:.1}", started.elapsed().as_secs_f64());
+    println!("admin email: {}", crate::seed_bench::ADMIN_EMAIL);
+    println!("portal token: {}", seeded.typical_portal_link);
+    println!("portal property: {}", seeded.typical_property_id);
+    println!("portal newest message: {}", seeded.typical_newest_message_id);
+    println!("portfolio portal token: {}", seeded.portfolio_portal_link);
+    db.close().await;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Sets up logging once: text or JSON lines, level from `RUST_LOG` (default info).

@@ -39,6 +39,8 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Fill an empty database with an agency-scale dataset for benchmarks (see BENCHMARKS.md).
+    SeedBench(SeedBenchArgs),
     /// Exit 0 when the server at `--bind` answers `/healthz` (for Docker's HEALTHCHECK).
     Healthcheck {
         /// Address of the running server.
@@ -77,6 +79,34 @@ pub enum UserCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+}
+
+/// Options of `portico seed-bench`.
+#[derive(Debug, Clone, Args)]
+pub struct SeedBenchArgs {
+    /// Landlords of the large agency; properties, tenancies, certificates, tokens and
+    /// messages scale from it (2×, 3×, 5×, ½×, 10×).
+    #[arg(long, default_value_t = 20_000)]
+    pub landlords: usize,
+    /// Smaller agencies beside the large one, each 1/100 of its size.
+    #[arg(long, default_value_t = 50)]
+    pub small_agencies: usize,
+    /// Password of every seeded agency's admin (at least 12 characters).
+    #[arg(
+        long,
+        env = "PORTICO_BENCH_PASSWORD",
+        default_value = "bench-password-2026",
+        hide_env_values = true
+    )]
+    pub admin_password: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Folder holding the secret key that signs the printed portal links (as for `serve`).
+    #[arg(long, env = "PORTICO_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+    /// Server secret, as for `serve`; links are signed with it.
+    #[arg(long, env = "PORTICO_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
 }
 
 /// Where the database lives.

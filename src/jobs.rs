@@ -24,6 +24,9 @@ pub async fn housekeeping(db: Db) {
         if let Err(err) = throttle::prune(&db).await {
             tracing::warn!(error = %err, "could not prune sign-in failures");
         }
+        if let Err(err) = db.refresh_planner_statistics(false).await {
+            tracing::warn!(error = %err, "could not refresh the query planner's statistics");
+        }
     }
 }
 

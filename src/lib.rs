@@ -16,6 +16,7 @@ pub mod mail;
 pub mod passwords;
 pub mod provision;
 pub mod secret;
+pub mod seed_bench;
 pub mod store;
 pub mod web;
 

@@ -115,6 +115,27 @@ impl Db {
         Ok(())
     }
 
+    /// Keeps the query planner's statistics current. SQLite plans without statistics
+    /// until `ANALYZE` has run, and then picks an agency-wide index scan over a
+    /// two-row lookup; `PRAGMA optimize` analyses only the tables whose size changed
+    /// a lot, with a row limit, so it is cheap at start and hourly. PostgreSQL's
+    /// autovacuum does this on its own; `force` also analyses it (after a bulk load).
+    pub async fn refresh_planner_statistics(&self, force: bool) -> Result<(), sqlx::Error> {
+        match self {
+            Db::Sqlite(pool) => {
+                let mut conn = pool.acquire().await?;
+                sqlx::query("PRAGMA analysis_limit = 1000").execute(&mut *conn).await?;
+                let pragma = if force { "ANALYZE" } else { "PRAGMA optimize = 0x10002" };
+                sqlx::query(pragma).execute(&mut *conn).await?;
+            }
+            Db::Postgres(pool) if force => {
+                sqlx::query("ANALYZE").execute(pool).await?;
+            }
+            Db::Postgres(_) => {}
+        }
+        Ok(())
+    }
+
     /// Starts a transaction.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         Ok(match self {

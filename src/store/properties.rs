@@ -137,7 +137,7 @@ fn diff(before: Option<&PropertyFields>, after: &PropertyFields) -> Changes {
 }
 
 /// The byte-ordered sort key: the address, lower-cased.
-fn sort_key(f: &PropertyFields) -> String {
+pub fn sort_key(f: &PropertyFields) -> String {
     format!(
         "{}\t{}\t{}",
         f.address_line1,
@@ -148,7 +148,7 @@ fn sort_key(f: &PropertyFields) -> String {
 }
 
 /// What search looks in (with the landlord's own search text, joined at query time).
-fn search_text(f: &PropertyFields) -> String {
+pub fn search_text(f: &PropertyFields) -> String {
     [
         f.address_line1.as_str(),
         f.address_line2.as_deref().unwrap_or(""),
