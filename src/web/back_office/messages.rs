@@ -72,7 +72,7 @@ async fn render(ctx: &Ctx, token: &PortalToken, form: &MessageForm, errors: &Fie
             button type="submit" { "Send message" }
         }
     };
-    store::mark_read(&ctx.state.db, token.id, SenderType::Landlord).await?;
+    store::mark_read(&ctx.state.db, token.id, SenderType::Landlord, &messages).await?;
     Ok(ui::page(
         ctx,
         &format!("Messages with {}", token.landlord_name),
@@ -140,6 +140,6 @@ pub async fn poll(
         (thread::items(&messages, SenderType::Agent))
         (thread::poller(&paths::message_thread_poll(token.id, Some(last)), true))
     };
-    store::mark_read(&ctx.state.db, token.id, SenderType::Landlord).await?;
+    store::mark_read(&ctx.state.db, token.id, SenderType::Landlord, &messages).await?;
     Ok(fragment.into_response())
 }

@@ -5,7 +5,7 @@
 use maud::html;
 use poem::http::StatusCode;
 use poem::web::{Form, Query};
-use poem::{IntoResponse, Response, handler};
+use poem::{FromRequest, IntoResponse, Request, RequestBody, Response, handler};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -62,7 +62,7 @@ async fn render(
             button type="submit" { "Send message" }
         }
     };
-    portal::mark_read(&ctx.state.db, ctx.token.id, SenderType::Agent).await?;
+    portal::mark_read(&ctx.state.db, ctx.token.id, SenderType::Agent, &messages).await?;
     Ok(page_with_status(ctx, Tab::Messages, "Messages", content, status))
 }
 
@@ -89,11 +89,38 @@ pub async fn send(ctx: PortalCtx, Form(form): Form<MessageForm>) -> Result<Respo
     }
 }
 
+/// A message refresh: the checked link and whether the thread has anything newer
+/// than `?after=`, both from one query (see [`portal::get_for_poll`]).
+pub struct PollCtx {
+    ctx: PortalCtx,
+    after: Option<Uuid>,
+    has_newer: bool,
+}
+
+impl<'a> FromRequest<'a> for PollCtx {
+    async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
+        let Query(query) = Query::<PollQuery>::from_request_without_body(req).await?;
+        // The link is checked first, so a bad link answers 404 whatever else is wrong.
+        let after = match parse_after(&query) {
+            Ok(after) => after,
+            Err(err) => {
+                PortalCtx::from_request_without_body(req).await?;
+                return Err(err.into());
+            }
+        };
+        let (ctx, has_newer) =
+            PortalCtx::from_request_with(req, async |db, id| portal::get_for_poll(db, id, after).await).await?;
+        Ok(PollCtx { ctx, after, has_newer })
+    }
+}
+
 /// `GET /landlord-portal/{token}/messages/poll?after=ID`: only what is new, or
 /// an empty 204. Without JavaScript the Refresh link reloads the tab instead.
 #[handler]
-pub async fn poll(ctx: PortalCtx, Query(query): Query<PollQuery>) -> Result<Response, AppError> {
-    let after = parse_after(&query)?;
+pub async fn poll(PollCtx { ctx, after, has_newer }: PollCtx) -> Result<Response, AppError> {
+    if !has_newer {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    }
     let messages = portal::thread(&ctx.state.db, ctx.token.id, after).await?;
     let Some(last) = messages.last().map(|m| m.id) else {
         return Ok(StatusCode::NO_CONTENT.into_response());
@@ -105,7 +132,7 @@ pub async fn poll(ctx: PortalCtx, Query(query): Query<PollQuery>) -> Result<Resp
         (thread::items(&messages, SenderType::Landlord))
         (thread::poller(&paths::portal::messages_poll(&ctx.link, Some(last)), true))
     };
-    portal::mark_read(&ctx.state.db, ctx.token.id, SenderType::Agent).await?;
+    portal::mark_read(&ctx.state.db, ctx.token.id, SenderType::Agent, &messages).await?;
     Ok(fragment.into_response())
 }
 

@@ -12,6 +12,9 @@ use poem::http::{HeaderValue, StatusCode, header};
 use poem::{FromRequest, IntoResponse, Request, RequestBody, Response, handler};
 
 use super::{AppState, assets, client_addr, paths};
+use uuid::Uuid;
+
+use crate::db::Db;
 use crate::domain::portal::ParsedToken;
 use crate::error::AppError;
 use crate::store::portal::{self as store, PortalToken};
@@ -38,17 +41,32 @@ impl PortalCtx {
 /// Looks the link up: unknown, malformed, rotated and deactivated links all give
 /// [`AppError::PortalLinkInvalid`] and count as a failure for the client address.
 pub async fn check_link(state: &AppState, link: &str, addr: &str) -> Result<PortalToken, AppError> {
+    let (token, ()) = check_link_with(state, link, addr, async |db, id| {
+        Ok(store::get_for_link(db, id).await?.map(|token| (token, ())))
+    })
+    .await?;
+    Ok(token)
+}
+
+/// [`check_link`] with the token row fetched by `lookup`, which may bring more
+/// from the same query (what a handler needs besides the token).
+async fn check_link_with<T>(
+    state: &AppState,
+    link: &str,
+    addr: &str,
+    lookup: impl AsyncFnOnce(&Db, Uuid) -> Result<Option<(PortalToken, T)>, sqlx::Error>,
+) -> Result<(PortalToken, T), AppError> {
     if let Some(seconds) = state.portal_failures.blocked_for(addr) {
         return Err(AppError::TooManyRequests(seconds));
     }
     let found = match ParsedToken::parse(link) {
-        Some(parsed) => store::get_for_link(&state.db, parsed.id)
+        Some(parsed) => lookup(&state.db, parsed.id)
             .await?
-            .filter(|token| parsed.verifies(&state.settings.secret_key, &token.link_nonce) && token.is_active),
+            .filter(|(token, _)| parsed.verifies(&state.settings.secret_key, &token.link_nonce) && token.is_active),
         None => None,
     };
     match found {
-        Some(token) => Ok(token),
+        Some(found) => Ok(found),
         None => {
             state.portal_failures.record(addr);
             Err(AppError::PortalLinkInvalid)
@@ -56,22 +74,38 @@ pub async fn check_link(state: &AppState, link: &str, addr: &str) -> Result<Port
     }
 }
 
-impl<'a> FromRequest<'a> for PortalCtx {
-    async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
+impl PortalCtx {
+    /// Checks the request's link (through `lookup`, see [`check_link_with`]) and
+    /// records the visit.
+    pub async fn from_request_with<T>(
+        req: &Request,
+        lookup: impl AsyncFnOnce(&Db, Uuid) -> Result<Option<(PortalToken, T)>, sqlx::Error>,
+    ) -> poem::Result<(PortalCtx, T)> {
         let state = req
             .data::<AppState>()
             .cloned()
             .ok_or_else(|| AppError::internal(anyhow::anyhow!("app state missing")))?;
         let link = req.raw_path_param("token").unwrap_or_default().to_string();
         let addr = client_addr(req, &state.settings);
-        let token = check_link(&state, &link, &addr).await?;
+        let (token, extra) = check_link_with(&state, &link, &addr, lookup).await?;
         store::touch(&state.db, &token).await.map_err(AppError::from)?;
-        Ok(PortalCtx {
+        let ctx = PortalCtx {
             htmx: super::is_htmx(req),
             state,
             token,
             link,
+        };
+        Ok((ctx, extra))
+    }
+}
+
+impl<'a> FromRequest<'a> for PortalCtx {
+    async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
+        let (ctx, ()) = PortalCtx::from_request_with(req, async |db, id| {
+            Ok(store::get_for_link(db, id).await?.map(|token| (token, ())))
         })
+        .await?;
+        Ok(ctx)
     }
 }
 
