@@ -8,6 +8,7 @@ pub mod session_store;
 
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -21,8 +22,8 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 /// A connection pool on one of the two supported databases.
 #[derive(Clone, Debug)]
 pub enum Db {
-    /// The embedded default.
-    Sqlite(SqlitePool),
+    /// The embedded default, with the queue its write transactions take turns in.
+    Sqlite(SqlitePool, WriterQueue),
     /// For agencies running several app nodes.
     Postgres(PgPool),
 }
@@ -30,8 +31,8 @@ pub enum Db {
 /// A transaction on either database; store functions that change data take one so
 /// that the change, its audit row and any outbox row commit together.
 pub enum Tx {
-    /// A SQLite transaction.
-    Sqlite(Transaction<'static, Sqlite>),
+    /// A SQLite transaction, holding its turn as the one writer.
+    Sqlite(Transaction<'static, Sqlite>, WriterTurn),
     /// A PostgreSQL transaction.
     Postgres(Transaction<'static, Postgres>),
 }
@@ -41,7 +42,7 @@ pub enum Tx {
 macro_rules! on_pool {
     ($db:expr, |$conn:ident| $body:expr) => {
         match $db {
-            $crate::db::Db::Sqlite($conn) => $body,
+            $crate::db::Db::Sqlite($conn, _) => $body,
             $crate::db::Db::Postgres($conn) => $body,
         }
     };
@@ -52,7 +53,7 @@ macro_rules! on_pool {
 macro_rules! on_tx {
     ($tx:expr, |$conn:ident| $body:expr) => {
         match $tx {
-            $crate::db::Tx::Sqlite(tx) => {
+            $crate::db::Tx::Sqlite(tx, _) => {
                 let $conn = &mut **tx;
                 $body
             }
@@ -101,7 +102,7 @@ impl Db {
                 .connect_with(options)
                 .await
                 .context("could not open the SQLite database")?;
-            Ok(Db::Sqlite(pool))
+            Ok(Db::Sqlite(pool, WriterQueue::default()))
         } else {
             anyhow::bail!("DATABASE_URL must start with sqlite:, postgres:// or postgresql://")
         }
@@ -110,7 +111,7 @@ impl Db {
     /// Applies the embedded migrations of this database.
     pub async fn migrate(&self) -> anyhow::Result<()> {
         match self {
-            Db::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await?,
+            Db::Sqlite(pool, _) => sqlx::migrate!("migrations/sqlite").run(pool).await?,
             Db::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
         }
         Ok(())
@@ -123,7 +124,7 @@ impl Db {
     /// autovacuum does this on its own; `force` also analyses it (after a bulk load).
     pub async fn refresh_planner_statistics(&self, force: bool) -> Result<(), sqlx::Error> {
         match self {
-            Db::Sqlite(pool) => {
+            Db::Sqlite(pool, _) => {
                 let mut conn = pool.acquire().await?;
                 sqlx::query("PRAGMA analysis_limit = 1000").execute(&mut *conn).await?;
                 let pragma = if force { "ANALYZE" } else { "PRAGMA optimize = 0x10002" };
@@ -137,10 +138,15 @@ impl Db {
         Ok(())
     }
 
-    /// Starts a transaction.
+    /// Starts a transaction. On SQLite it first waits for its turn as the one
+    /// writer (see [`WriterQueue`]) and then takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so it can never fail half-way on a lock upgrade.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         Ok(match self {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            Db::Sqlite(pool, writers) => {
+                let turn = writers.turn().await?;
+                Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?, turn)
+            }
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
@@ -159,9 +165,35 @@ impl Db {
     /// The SQLite file of this database, if it is SQLite.
     pub fn sqlite_path(&self) -> Option<PathBuf> {
         match self {
-            Db::Sqlite(pool) => Some(pool.connect_options().get_filename().to_path_buf()),
+            Db::Sqlite(pool, _) => Some(pool.connect_options().get_filename().to_path_buf()),
             Db::Postgres(_) => None,
         }
+    }
+}
+
+/// SQLite has one writer at a time. Write transactions of this process wait
+/// for their turn here, in order and without sleeping, instead of in SQLite's
+/// busy handler, which retries a locked database after sleeps of growing length
+/// (1 ms, 2 ms, 5 ms, … 100 ms) and so, with a few concurrent writers, spends
+/// most of a write's time asleep. Writers of other processes on the same file
+/// (the CLI) still meet the busy timeout.
+#[derive(Clone, Debug, Default)]
+pub struct WriterQueue(Arc<tokio::sync::Mutex<()>>);
+
+/// A write transaction's turn in the [`WriterQueue`], released when the
+/// transaction ends (commit, rollback or drop).
+#[derive(Debug)]
+pub struct WriterTurn {
+    _held: tokio::sync::OwnedMutexGuard<()>,
+}
+
+impl WriterQueue {
+    /// Waits for the turn, as long as a request waits for a connection.
+    async fn turn(&self) -> Result<WriterTurn, sqlx::Error> {
+        tokio::time::timeout(ACQUIRE_TIMEOUT, self.0.clone().lock_owned())
+            .await
+            .map(|held| WriterTurn { _held: held })
+            .map_err(|_| sqlx::Error::PoolTimedOut)
     }
 }
 
@@ -169,7 +201,7 @@ impl Tx {
     /// Commits the transaction.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
-            Tx::Sqlite(tx) => tx.commit().await,
+            Tx::Sqlite(tx, _turn) => tx.commit().await,
             Tx::Postgres(tx) => tx.commit().await,
         }
     }

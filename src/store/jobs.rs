@@ -60,7 +60,7 @@ pub async fn claim_due(db: &Db, kind: &str, lease: TimeDelta, limit: i64) -> Res
     let now = super::now();
     let sql = match db {
         Db::Postgres(_) => claim_sql!(" FOR UPDATE SKIP LOCKED"),
-        Db::Sqlite(_) => claim_sql!(""),
+        Db::Sqlite(..) => claim_sql!(""),
     };
     on_pool!(db, |pool| sqlx::query_as(sql)
         .bind(super::new_id())

@@ -317,7 +317,7 @@ impl TestApp {
         let pattern = format!("%{}%", needle.to_lowercase());
         let mut hits = Vec::new();
         let columns: Vec<(String, String)> = match &self.db {
-            Db::Sqlite(pool) => {
+            Db::Sqlite(pool, _) => {
                 let tables: Vec<String> =
                     sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
                         .fetch_all(pool)
@@ -343,7 +343,7 @@ impl TestApp {
         };
         for (table, column) in columns {
             let sql = match &self.db {
-                Db::Sqlite(_) => {
+                Db::Sqlite(..) => {
                     format!("SELECT COUNT(*) FROM \"{table}\" WHERE LOWER(CAST(\"{column}\" AS TEXT)) LIKE $1")
                 }
                 Db::Postgres(_) => format!("SELECT COUNT(*) FROM \"{table}\" WHERE LOWER(\"{column}\"::text) LIKE $1"),
