@@ -61,7 +61,13 @@ pub struct Seeded {
     pub typical_newest_message_id: Uuid,
     /// The secret part of a portal link of a portfolio landlord (about 40 properties).
     pub portfolio_portal_link: String,
+    /// Links of up to [`REFRESH_TARGETS`] landlords spread over the agency, each with
+    /// its thread's newest message id: refreshes from many portals at once.
+    pub refresh_targets: Vec<(String, Uuid)>,
 }
+
+/// How many landlords' portals the many-portals refresh benchmark spreads over.
+pub const REFRESH_TARGETS: usize = 1_000;
 
 /// Builds the dataset into an empty (migrated) database. `key` is the server secret
 /// the portal links are signed with; `admin_password` signs the large agency's admin in.
@@ -103,6 +109,7 @@ pub async fn seed(db: &Db, key: &[u8], scale: Scale, admin_password: &str) -> an
         typical_property_id: built.typical_property,
         typical_newest_message_id: built.typical_newest_message,
         portfolio_portal_link: built.portfolio_link,
+        refresh_targets: built.refresh_targets,
     })
 }
 
@@ -112,6 +119,7 @@ struct AgencyBuilt {
     typical_property: Uuid,
     typical_newest_message: Uuid,
     portfolio_link: String,
+    refresh_targets: Vec<(String, Uuid)>,
 }
 
 const FIRST_NAMES: &[&str] = &[
@@ -778,6 +786,10 @@ async fn seed_agency(
         typical_property,
         typical_newest_message: newest_message[typical_token],
         portfolio_link: link_token(key, token_ids[0], &nonces[0]),
+        refresh_targets: (0..tokens)
+            .step_by(tokens.div_ceil(REFRESH_TARGETS).max(1))
+            .map(|t| (link_token(key, token_ids[t], &nonces[t]), newest_message[t]))
+            .collect(),
     })
 }
 
