@@ -65,7 +65,14 @@ impl<'a> FromRequest<'a> for PortalCtx {
         let link = req.raw_path_param("token").unwrap_or_default().to_string();
         let addr = client_addr(req, &state.settings);
         let token = check_link(&state, &link, &addr).await?;
-        store::touch(&state.db, &token).await.map_err(AppError::from)?;
+        // Recording the visit must not stop a landlord reading their portal
+        // while the disk is full; any other failure still does.
+        if let Err(err) = store::touch(&state.db, &token).await {
+            match AppError::from(err) {
+                AppError::StorageFull(reason) => tracing::warn!(reason = %reason, "portal visit not recorded"),
+                other => return Err(other.into()),
+            }
+        }
         Ok(PortalCtx {
             htmx: super::is_htmx(req),
             state,
