@@ -182,11 +182,55 @@ async fn a_full_disk_refuses_writes_and_uploads_with_a_clear_page_and_serves_aga
     assert_eq!(status, 507, "{body}");
     assert!(body.contains(FULL) && retry.is_some(), "{body}");
 
+    // Room for the file but not for the database: the row's COMMIT fails and
+    // the stored file must go with it. Free the file's pages, one more each try,
+    // until the upload gets past the file and fails at the database.
+    // (The file needs a page or so more than its size.)
+    let pages = pdf(300).len().div_ceil(4096) as u64;
+    let mut documents = 1;
+    let mut commit_refused = false;
+    let mut tries = 0;
+    for extra in 0..16 {
+        tries += 1;
+        let filler_file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(disk.path().join("filler"))
+            .expect("open the filler");
+        let filled = filler_file.metadata().expect("filler size").len();
+        filler_file
+            .set_len(filled - if extra == 0 { pages + 1 } else { 1 } * 4096)
+            .expect("free room for one file");
+        drop(filler_file);
+        let logged = config.log_text().len();
+        let (status, _, body) = upload(&mut agent, &base, home, "Gas safety 2026").await;
+        let log = config.log_text();
+        let new_lines = &log[logged..];
+        if status == 303 {
+            documents += 1;
+            break;
+        }
+        assert_eq!(status, 507, "{body}");
+        assert!(body.contains(FULL), "{body}");
+        let refused_by_database = new_lines.lines().any(|line| {
+            line.contains("a write was refused")
+                && line.contains("error returned from database: (code: 13)")
+                && !line.contains("storage full: error returned")
+        });
+        if refused_by_database && !new_lines.contains("LocalFileSystem") {
+            commit_refused = true;
+            break;
+        }
+    }
+    assert!(
+        commit_refused,
+        "an upload whose file fitted was refused at the database"
+    );
+
     // Nothing half-written.
     assert_eq!(app.count("SELECT COUNT(*) FROM landlord_messages").await, messages);
     assert_eq!(app.count("SELECT COUNT(*) FROM audit_log").await, audit);
     assert_eq!(app.count("SELECT COUNT(*) FROM landlords").await, landlords);
-    assert_eq!(documents_whole(&app).await, 1);
+    assert_eq!(documents_whole(&app).await, documents);
     // Reading still works on a full disk.
     assert_eq!(agent.get(&format!("/properties/{home}")).await.status(), 200);
 
@@ -210,7 +254,7 @@ async fn a_full_disk_refuses_writes_and_uploads_with_a_clear_page_and_serves_aga
     assert_eq!(created.status(), 303, "{}", created.body);
     let (status, _, body) = upload(&mut agent, &base, home, "Gas safety 2026").await;
     assert_eq!(status, 303, "{body}");
-    assert_eq!(documents_whole(&app).await, 2);
+    assert_eq!(documents_whole(&app).await, documents + 1);
     assert_eq!(
         app.count(
             "SELECT COUNT(*) FROM landlord_messages m WHERE NOT EXISTS (SELECT 1 FROM audit_log a \
@@ -232,7 +276,7 @@ async fn a_full_disk_refuses_writes_and_uploads_with_a_clear_page_and_serves_aga
     assert!(log.contains("storage full"), "the operator is told in the log");
     println!(
         "fault_disk_full: filled {} KB of an 8 MB tmpfs; message, landlord and upload refused with 507; \
-         all three succeeded after freeing it",
+         an upload whose file fitted refused at COMMIT on try {tries}; all three succeeded after freeing it",
         filler / 1024
     );
     drop(server);

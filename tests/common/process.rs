@@ -77,6 +77,7 @@ impl Portico {
             .env("PORTICO_SECRET_KEY", &config.secret_key)
             .env("PORTICO_BIND", format!("127.0.0.1:{}", config.port))
             .env("RUST_LOG", "info,sqlx=warn")
+            .env("NO_COLOR", "1")
             .env_remove("PORTICO_BASE_URL")
             .env_remove("PORTICO_DEMO")
             .env_remove("PORTICO_SMTP_URL")

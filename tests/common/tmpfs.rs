@@ -53,7 +53,8 @@ impl Tmpfs {
             }
         }
         let _ = file.sync_all();
-        written
+        // A failed write may still have written part of its chunk.
+        file.metadata().map_or(written, |m| m.len())
     }
 }
 
