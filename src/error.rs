@@ -35,6 +35,12 @@ pub enum AppError {
     /// Too many failed attempts from this client; retry after this many seconds.
     #[error("too many requests")]
     TooManyRequests(u64),
+    /// The disk holding the database or the documents is full (SQLite's
+    /// `SQLITE_FULL`, PostgreSQL's `disk_full`, or `ENOSPC` from a file write).
+    /// The write was rolled back and any partial file removed, so nothing was
+    /// saved; it answers 507 Insufficient Storage and works again once space is freed.
+    #[error("storage full: {0}")]
+    StorageFull(String),
     /// A bug or an unexpected failure.
     #[error("internal error: {0:#}")]
     Internal(anyhow::Error),
@@ -45,6 +51,40 @@ impl AppError {
     pub fn internal(err: impl Into<anyhow::Error>) -> AppError {
         AppError::Internal(err.into())
     }
+
+    /// Wraps a failure of the document store: [`AppError::StorageFull`] when the
+    /// disk is full, otherwise an internal error.
+    pub fn file_store(err: object_store::Error) -> AppError {
+        if is_storage_full(&err) {
+            AppError::StorageFull(err.to_string())
+        } else {
+            AppError::Internal(err.into())
+        }
+    }
+}
+
+/// Whether an error, or any error it wraps, means the disk is full: an I/O
+/// error of kind `StorageFull` or `QuotaExceeded` (`ENOSPC`, `EDQUOT`), or a
+/// database's "disk full" code (see [`crate::db::is_storage_full`]).
+pub fn is_storage_full(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(err);
+    while let Some(err) = next {
+        if let Some(io) = err.downcast_ref::<std::io::Error>()
+            && matches!(
+                io.kind(),
+                std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+            )
+        {
+            return true;
+        }
+        if let Some(sql) = err.downcast_ref::<sqlx::Error>()
+            && crate::db::is_storage_full(sql)
+        {
+            return true;
+        }
+        next = err.source();
+    }
+    false
 }
 
 impl ResponseError for AppError {
@@ -55,6 +95,7 @@ impl ResponseError for AppError {
             AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
             AppError::Unauthenticated | AppError::PasswordChangeRequired => StatusCode::SEE_OTHER,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::StorageFull(_) => StatusCode::INSUFFICIENT_STORAGE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -63,7 +104,9 @@ impl ResponseError for AppError {
 
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
-        if crate::db::is_unavailable(&err) {
+        if crate::db::is_storage_full(&err) {
+            AppError::StorageFull(err.to_string())
+        } else if crate::db::is_unavailable(&err) {
             AppError::Unavailable(err.to_string())
         } else {
             AppError::Internal(err.into())
@@ -75,6 +118,11 @@ impl From<tower_sessions::session::Error> for AppError {
     fn from(err: tower_sessions::session::Error) -> Self {
         match err {
             // The session store only fails when the database does.
+            tower_sessions::session::Error::Store(tower_sessions::session_store::Error::Backend(reason))
+                if reason.starts_with(crate::db::session_store::STORAGE_FULL) =>
+            {
+                AppError::StorageFull(reason)
+            }
             tower_sessions::session::Error::Store(store) => AppError::Unavailable(store.to_string()),
             other => AppError::Internal(other.into()),
         }
@@ -85,6 +133,7 @@ impl From<anyhow::Error> for AppError {
     fn from(err: anyhow::Error) -> Self {
         match err.downcast::<sqlx::Error>() {
             Ok(sql) => sql.into(),
+            Err(other) if other.chain().any(is_storage_full) => AppError::StorageFull(format!("{other:#}")),
             Err(other) => AppError::Internal(other),
         }
     }

@@ -99,6 +99,7 @@ impl Db {
                 .max_connections(8)
                 .test_before_acquire(false)
                 .acquire_timeout(ACQUIRE_TIMEOUT)
+                .after_release(|conn, _| Box::pin(async move { sqlite_connection_reusable(conn).await }))
                 .connect_with(options)
                 .await
                 .context("could not open the SQLite database")?;
@@ -197,6 +198,30 @@ impl WriterQueue {
     }
 }
 
+/// Whether a SQLite connection may go back to the pool: only when sqlx agrees
+/// that no transaction is open on it.
+///
+/// When SQLite itself rolls a transaction back — as it does when a write or
+/// the COMMIT fails with `SQLITE_FULL` — sqlx's own `ROLLBACK` on drop fails
+/// ("no transaction is active") and sqlx still counts the transaction as open.
+/// The connection's next transaction then starts as a savepoint, and rolling
+/// that back leaves a real transaction open holding the write lock, so every
+/// other write would fail with "database is locked" even after space was
+/// freed. Such a connection is closed instead (a new one is opened on demand).
+async fn sqlite_connection_reusable(conn: &mut sqlx::SqliteConnection) -> Result<bool, sqlx::Error> {
+    use sqlx::Connection;
+    if !conn.is_in_transaction() {
+        return Ok(true);
+    }
+    // A dropped transaction queued its rollback; a ping runs after it.
+    conn.ping().await?;
+    let reusable = !conn.is_in_transaction();
+    if !reusable {
+        tracing::warn!("closing a SQLite connection whose transaction was rolled back by SQLite");
+    }
+    Ok(reusable)
+}
+
 impl Tx {
     /// Commits the transaction.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
@@ -226,6 +251,17 @@ fn is_unavailable_code(code: Option<&str>) -> bool {
         code,
         Some("57P01" | "57P02" | "57P03" | "08000" | "08003" | "08006" | "5" | "6")
     )
+}
+
+/// Whether an error means the database's disk is full: SQLite's `SQLITE_FULL`
+/// (code 13, which also covers a WAL append or a commit that found no space),
+/// PostgreSQL's `disk_full` (53100), or an I/O error of kind `StorageFull`.
+pub fn is_storage_full(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Database(db) => matches!(db.code().as_deref(), Some("13" | "53100")),
+        sqlx::Error::Io(io) => io.kind() == std::io::ErrorKind::StorageFull,
+        _ => false,
+    }
 }
 
 /// Whether an error is a unique-key violation (so the caller can show a form error).

@@ -49,8 +49,17 @@ pub fn storage_key(id: &Id) -> String {
     hex::encode(Sha256::digest(id.to_string().as_bytes()))
 }
 
-fn backend(err: impl std::fmt::Display) -> Error {
-    Error::Backend(err.to_string())
+/// How a store error that means "the disk is full" begins, so that
+/// [`crate::error::AppError`] can tell it apart from an unreachable database
+/// (`tower_sessions` only carries a message).
+pub const STORAGE_FULL: &str = "storage full: ";
+
+fn backend(err: sqlx::Error) -> Error {
+    if super::is_storage_full(&err) {
+        Error::Backend(format!("{STORAGE_FULL}{err}"))
+    } else {
+        Error::Backend(err.to_string())
+    }
 }
 
 fn user_of(record: &Record) -> Option<Uuid> {

@@ -86,6 +86,17 @@ pub async fn propose(
     fields: &ProposalFields,
     actor: &Actor,
 ) -> Result<Uuid, sqlx::Error> {
+    // Two proposals for one tenancy at once must queue one after the other:
+    // otherwise, on PostgreSQL, both find no open proposal to withdraw and the
+    // second insert breaks the one-open-proposal index (a 500). Locking the
+    // tenancy row serialises them; SQLite already runs one writer at a time.
+    if let Tx::Postgres(tx) = tx {
+        sqlx::query("SELECT id FROM tenancies WHERE id = $1 AND org_id = $2 FOR UPDATE")
+            .bind(tenancy_id)
+            .bind(org_id)
+            .execute(&mut **tx)
+            .await?;
+    }
     let now = super::now();
     let withdrawn: Vec<Uuid> = on_tx!(tx, |conn| sqlx::query_scalar(
         "UPDATE deposit_release_proposals SET status = 'withdrawn', withdrawn_at = $1, updated_at = $1 \

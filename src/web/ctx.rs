@@ -186,7 +186,12 @@ impl<'a> FromRequest<'a> for Ctx {
             }
         };
         let viewer = load_viewer(&state, &session).await?;
-        let flash = session.remove::<Flash>(FLASH_KEY).await.map_err(AppError::from)?;
+        // `remove` marks the session changed even when there is nothing to
+        // remove, which would save it (a database write) on every page view.
+        let flash = match session.get::<Flash>(FLASH_KEY).await.map_err(AppError::from)? {
+            Some(_) => session.remove::<Flash>(FLASH_KEY).await.map_err(AppError::from)?,
+            None => None,
+        };
         Ok(Ctx {
             state,
             csrf,

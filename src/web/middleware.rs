@@ -117,6 +117,11 @@ pub async fn observe<E: Endpoint>(state: AppState, ep: Arc<E>, mut req: Request)
             }
         }
         Ok(None) => {}
+        // A page that was only read stays readable on a full disk: what its
+        // session lost (a moved idle timer, a flash shown once more) is harmless.
+        Err(AppError::StorageFull(reason)) if !is_state_changing(&method) && response.status().is_success() => {
+            tracing::warn!(request_id = %request_id, reason = %reason, "session not saved: storage full");
+        }
         Err(err) => response = error_response(err.into(), &request_id, htmx, portal, None),
     }
     security_headers(&mut response, &state.settings, portal);
@@ -225,6 +230,7 @@ fn error_response(err: poem::Error, request_id: &str, htmx: bool, portal: bool, 
                 "Portico is briefly unavailable",
                 "We cannot reach the database right now. Nothing you sent was lost: try again in a few seconds.",
             ),
+            AppError::StorageFull(reason) => storage_full(page, request_id, reason),
             AppError::Internal(inner) => internal(request_id, htmx, &format!("{inner:#}")),
         };
     }
@@ -266,6 +272,25 @@ fn unavailable(
     response
         .headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    response
+}
+
+/// What a visitor is told when the disk is full.
+pub const STORAGE_FULL_MESSAGE: &str =
+    "The server has run out of disk space. Nothing was saved; please try again later.";
+
+/// The 507 page for a full disk, with `Retry-After`; logged as an error, since
+/// only an operator can free space.
+fn storage_full(page: impl Fn(StatusCode, &str, &str) -> Response, request_id: &str, reason: &str) -> Response {
+    tracing::error!(request_id, reason = %reason, "storage full: a write was refused");
+    let mut response = page(
+        StatusCode::INSUFFICIENT_STORAGE,
+        "Out of disk space",
+        STORAGE_FULL_MESSAGE,
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
     response
 }
 
@@ -318,6 +343,7 @@ fn portal_error_response(err: poem::Error, request_id: &str, htmx: bool) -> Resp
             "Briefly unavailable",
             "Nothing you sent was lost: try again in a few seconds.",
         ),
+        Some(AppError::StorageFull(reason)) => storage_full(page, request_id, reason),
         Some(AppError::Internal(inner)) => {
             tracing::error!(request_id, error = %format!("{inner:#}"), "internal error");
             page(

@@ -4,13 +4,16 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod pg_cluster;
+pub mod process;
 pub mod smtp;
+pub mod tmpfs;
 
 use std::net::SocketAddr;
 
 use poem::Server;
 use poem::listener::{Acceptor, Listener, TcpListener};
-use portico::db::Db;
+use portico::db::{Db, is_postgres_url};
 use portico::on_pool;
 use portico::provision::{self, NewAgency};
 use portico::web::{AppState, Settings};
@@ -88,9 +91,29 @@ impl TestDatabase {
         }
     }
 
+    /// A SQLite database `portico.db` in a folder of the caller's (e.g. one
+    /// with a small filesystem mounted on it).
+    pub fn sqlite_in(dir: tempfile::TempDir) -> TestDatabase {
+        let url = format!("sqlite://{}", dir.path().join("portico.db").display());
+        TestDatabase {
+            url,
+            dir,
+            pg_cleanup: None,
+        }
+    }
+
+    /// A database on a server of the test's own (not dropped by this value).
+    pub fn at(url: &str) -> TestDatabase {
+        TestDatabase {
+            url: url.to_string(),
+            dir: tempfile::tempdir().expect("temp dir"),
+            pg_cleanup: None,
+        }
+    }
+
     /// Whether it is PostgreSQL.
     pub fn is_postgres(&self) -> bool {
-        self.pg_cleanup.is_some()
+        is_postgres_url(&self.url)
     }
 }
 
@@ -127,7 +150,11 @@ impl TestApp {
 
     /// Starts the app, letting the caller adjust its settings first.
     pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
-        let database = TestDatabase::new().await;
+        Self::spawn_on(TestDatabase::new().await, adjust).await
+    }
+
+    /// Starts the app over a database the caller made (migrated here).
+    pub async fn spawn_on(database: TestDatabase, adjust: impl FnOnce(&mut Settings)) -> TestApp {
         let db = Db::connect(&database.url).await.expect("connect to the test database");
         db.migrate().await.expect("migrate");
         let acceptor = TcpListener::bind("127.0.0.1:0").into_acceptor().await.expect("bind");
@@ -250,6 +277,22 @@ pub fn csrf_in(html: &str) -> Option<String> {
 }
 
 impl Client {
+    /// A browser-like client (keeps cookies, does not follow redirects) for
+    /// a server at `base_url`, such as a `portico` process.
+    pub fn new(base_url: &str) -> Client {
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(20))
+            .build()
+            .expect("client");
+        Client {
+            http,
+            base_url: base_url.trim_end_matches('/').to_string(),
+            csrf: None,
+        }
+    }
+
     /// GET a path; remembers the page's CSRF token.
     pub async fn get(&mut self, path: &str) -> Page {
         self.get_with(path, &[]).await
@@ -388,6 +431,30 @@ pub fn one_time_password(html: &str) -> String {
     let start = html.find(marker).expect("one-time password shown") + marker.len();
     let end = html[start..].find('<').expect("closing tag");
     html[start..start + end].to_string()
+}
+
+/// Whether a test's requirement is met; when it is not, prints `skipped: …`
+/// on a developer's machine, and fails in CI (`CI` set), where it must run.
+pub fn required(available: bool, reason: &str) -> bool {
+    if !available {
+        if std::env::var("CI").is_ok_and(|v| !v.is_empty()) {
+            panic!("required in CI: {reason}");
+        }
+        skipped(reason);
+    }
+    available
+}
+
+/// Whether the tests run as root (needed to mount filesystems and to run
+/// PostgreSQL's tools as the `postgres` user).
+pub fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status").is_ok_and(|status| {
+        status
+            .lines()
+            .find(|line| line.starts_with("Uid:"))
+            .and_then(|line| line.split_whitespace().nth(2))
+            == Some("0")
+    })
 }
 
 /// Says why a test did nothing, as a `skipped: …` line that `cargo test`'s

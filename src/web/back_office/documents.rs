@@ -166,7 +166,12 @@ async fn store_file(ctx: &Ctx, org_id: Uuid, id: Uuid, field: poem::web::Field) 
         Err(message) => return Ok(Stored::Refused(message)),
     };
     let path = storage_path(org_id, id);
-    let multipart_upload = ctx.state.files.put_multipart(&path).await.map_err(AppError::internal)?;
+    let multipart_upload = ctx
+        .state
+        .files
+        .put_multipart(&path)
+        .await
+        .map_err(AppError::file_store)?;
     let mut writer = WriteMultipart::new(multipart_upload);
     let mut total = head.len() as u64;
     writer.write(&head);
@@ -191,7 +196,9 @@ async fn store_file(ctx: &Ctx, org_id: Uuid, id: Uuid, field: poem::web::Field) 
         total += n as u64;
         writer.write(&buffer[..n]);
     }
-    writer.finish().await.map_err(AppError::internal)?;
+    // On a full disk this fails with `StorageFull`; the staging file is removed
+    // (object_store aborts the upload), so nothing is left behind.
+    writer.finish().await.map_err(AppError::file_store)?;
     Ok(Stored::Ok(Upload {
         id,
         file_name: name,
@@ -287,8 +294,15 @@ pub async fn upload(
                         &viewer.user.actor(),
                     )
                     .await;
+                    // The row or its commit can fail (a full disk fails at COMMIT,
+                    // when SQLite writes the log): the stored file goes too.
                     match saved {
-                        Ok(()) => tx.commit().await?,
+                        Ok(()) => {
+                            if let Err(err) = tx.commit().await {
+                                remove_file().await;
+                                return Err(err.into());
+                            }
+                        }
                         Err(err) => {
                             drop(tx);
                             remove_file().await;

@@ -88,7 +88,14 @@ impl PortalCtx {
         let link = req.raw_path_param("token").unwrap_or_default().to_string();
         let addr = client_addr(req, &state.settings);
         let (token, extra) = check_link_with(&state, &link, &addr, lookup).await?;
-        store::touch(&state.db, &token).await.map_err(AppError::from)?;
+        // Recording the visit must not stop a landlord reading their portal
+        // while the disk is full; any other failure still does.
+        if let Err(err) = store::touch(&state.db, &token).await {
+            match AppError::from(err) {
+                AppError::StorageFull(reason) => tracing::warn!(reason = %reason, "portal visit not recorded"),
+                other => return Err(other.into()),
+            }
+        }
         let ctx = PortalCtx {
             htmx: super::is_htmx(req),
             state,
