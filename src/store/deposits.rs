@@ -286,6 +286,47 @@ pub async fn for_tenancy(db: &Db, org_id: Uuid, tenancy_id: Uuid) -> Result<Vec<
     .await)
 }
 
+/// Every proposal on the tenancies of a property, newest first, each with its
+/// deduction lines: two queries however many tenancies and proposals there are.
+pub async fn for_property(
+    db: &Db,
+    org_id: Uuid,
+    property_id: Uuid,
+) -> Result<Vec<(Proposal, Vec<DeductionLine>)>, sqlx::Error> {
+    let proposals: Vec<Proposal> = on_pool!(db, |pool| sqlx::query_as(select_proposal!(
+        "WHERE org_id = $1 AND tenancy_id IN (SELECT id FROM tenancies WHERE org_id = $1 AND property_id = $2) \
+         ORDER BY created_at DESC, id DESC"
+    ))
+    .bind(org_id)
+    .bind(property_id)
+    .fetch_all(pool)
+    .await)?;
+    if proposals.is_empty() {
+        return Ok(Vec::new());
+    }
+    let lines: Vec<DeductionLine> = on_pool!(db, |pool| sqlx::query_as(
+        "SELECT d.id, d.proposal_id, d.position, d.reason, d.amount_pence, d.disputed, d.dispute_reason \
+         FROM deposit_deductions d JOIN deposit_release_proposals p ON p.id = d.proposal_id \
+         WHERE p.org_id = $1 AND p.tenancy_id IN (SELECT id FROM tenancies WHERE org_id = $1 AND property_id = $2) \
+         ORDER BY d.proposal_id, d.position"
+    )
+    .bind(org_id)
+    .bind(property_id)
+    .fetch_all(pool)
+    .await)?;
+    let mut lines_of: std::collections::HashMap<Uuid, Vec<DeductionLine>> = std::collections::HashMap::new();
+    for line in lines {
+        lines_of.entry(line.proposal_id).or_default().push(line);
+    }
+    Ok(proposals
+        .into_iter()
+        .map(|proposal| {
+            let lines = lines_of.remove(&proposal.id).unwrap_or_default();
+            (proposal, lines)
+        })
+        .collect())
+}
+
 /// A proposal's deduction lines, in order.
 pub async fn deductions(db: &Db, proposal_id: Uuid) -> Result<Vec<DeductionLine>, sqlx::Error> {
     on_pool!(db, |pool| sqlx::query_as(

@@ -275,6 +275,22 @@ pub async fn get(db: &Db, org_id: Uuid, id: Uuid) -> Result<Option<Property>, sq
     })
 }
 
+/// A property, only if it is shown in the portal of `token_id` (one query for the
+/// portal's drill-down instead of a link check and a fetch).
+pub async fn get_for_portal(db: &Db, org_id: Uuid, token_id: Uuid, id: Uuid) -> Result<Option<Property>, sqlx::Error> {
+    on_pool!(db, |pool| {
+        sqlx::query_as(select_property!(
+            "WHERE p.id = $1 AND p.org_id = $2 \
+             AND EXISTS (SELECT 1 FROM landlord_portal_properties lp WHERE lp.token_id = $3 AND lp.property_id = p.id)"
+        ))
+        .bind(id)
+        .bind(org_id)
+        .bind(token_id)
+        .fetch_optional(pool)
+        .await
+    })
+}
+
 /// `landlord.listProperties`: a landlord's properties, in address order.
 pub async fn for_landlord(db: &Db, org_id: Uuid, landlord_id: Uuid) -> Result<Vec<Property>, sqlx::Error> {
     on_pool!(db, |pool| {

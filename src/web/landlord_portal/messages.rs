@@ -121,13 +121,13 @@ pub async fn poll(PollCtx { ctx, after, has_newer }: PollCtx) -> Result<Response
     if !has_newer {
         return Ok(StatusCode::NO_CONTENT.into_response());
     }
+    if !ctx.htmx {
+        return Ok(see_other(&paths::portal::messages(&ctx.link)));
+    }
     let messages = portal::thread(&ctx.state.db, ctx.token.id, after).await?;
     let Some(last) = messages.last().map(|m| m.id) else {
         return Ok(StatusCode::NO_CONTENT.into_response());
     };
-    if !ctx.htmx {
-        return Ok(see_other(&paths::portal::messages(&ctx.link)));
-    }
     let fragment = html! {
         (thread::items(&messages, SenderType::Landlord))
         (thread::poller(&paths::portal::messages_poll(&ctx.link, Some(last)), true))

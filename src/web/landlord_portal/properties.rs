@@ -106,10 +106,7 @@ pub async fn list(ctx: PortalCtx) -> Result<Response, AppError> {
 
 /// A property linked to this token, else 404 (whatever agency or landlord it belongs to).
 async fn linked_property(ctx: &PortalCtx, id: Uuid) -> Result<Property, AppError> {
-    if !portal::is_linked(&ctx.state.db, ctx.token.id, id).await? {
-        return Err(AppError::NotFound);
-    }
-    properties::get(&ctx.state.db, ctx.token.org_id, id)
+    properties::get_for_portal(&ctx.state.db, ctx.token.org_id, ctx.token.id, id)
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -130,15 +127,17 @@ async fn drill_down_with(ctx: &PortalCtx, id: Uuid, view: View, retry: Retry<'_>
         View::Tenancies => {
             let rows = tenancies::for_property(db, org_id, property.id).await?;
             let now = chrono::Utc::now();
-            let mut release = Vec::new();
-            for row in &rows {
-                let mut cards = Vec::new();
-                for proposal in deposits::for_tenancy(db, org_id, row.tenancy.id).await? {
-                    let lines = deposits::deductions(db, proposal.id).await?;
-                    cards.push(deposit_ui::card(&proposal, &lines, now));
-                }
-                release.push(cards);
-            }
+            let proposals = deposits::for_property(db, org_id, property.id).await?;
+            let release: Vec<Vec<Markup>> = rows
+                .iter()
+                .map(|row| {
+                    proposals
+                        .iter()
+                        .filter(|(proposal, _)| proposal.tenancy_id == row.tenancy.id)
+                        .map(|(proposal, lines)| deposit_ui::card(proposal, lines, now))
+                        .collect()
+                })
+                .collect();
             let empty = FieldErrors::new();
             html! {
                 @if rows.is_empty() { p class="empty" { "No tenancies on record." } } @else {
