@@ -122,7 +122,7 @@ impl Db {
     /// until `ANALYZE` has run, and then picks an agency-wide index scan over a
     /// two-row lookup; `PRAGMA optimize` analyses only the tables whose size changed
     /// a lot, with a row limit, so it is cheap at start and hourly. PostgreSQL's
-    /// autovacuum does this on its own; `force` also analyses it (after a bulk load).
+    /// autovacuum does this on its own; `force` also vacuums and analyses it (after a bulk load).
     pub async fn refresh_planner_statistics(&self, force: bool) -> Result<(), sqlx::Error> {
         match self {
             Db::Sqlite(pool, _) => {
@@ -132,7 +132,9 @@ impl Db {
                 sqlx::query(pragma).execute(&mut *conn).await?;
             }
             Db::Postgres(pool) if force => {
-                sqlx::query("ANALYZE").execute(pool).await?;
+                // VACUUM also sets the visibility map, without which an index-only
+                // scan still visits every row it passes.
+                sqlx::query("VACUUM ANALYZE").execute(pool).await?;
             }
             Db::Postgres(_) => {}
         }

@@ -82,15 +82,15 @@ pub fn like_pattern(term: &str) -> String {
 #[macro_export]
 macro_rules! push_keyset {
     ($query:expr, $prefix:literal, $after:expr, $limit:expr) => {{
+        // A row-value comparison, so both databases start the index scan at the
+        // cursor (PostgreSQL reads `a > x OR (a = x AND b > y)` from the start).
         if let Some(after) = $after {
             $query
-                .push(concat!(" AND (", $prefix, "sort_key > "))
+                .push(concat!(" AND (", $prefix, "sort_key, ", $prefix, "id) > ("))
                 .push_bind(after.sort_key.clone())
-                .push(concat!(" OR (", $prefix, "sort_key = "))
-                .push_bind(after.sort_key.clone())
-                .push(concat!(" AND ", $prefix, "id > "))
+                .push(", ")
                 .push_bind(after.id)
-                .push("))");
+                .push(")");
         }
         $query
             .push(concat!(" ORDER BY ", $prefix, "sort_key, ", $prefix, "id LIMIT "))
