@@ -364,3 +364,107 @@ async fn serve_generates_a_private_secret_key_file_once() {
         .mode();
     assert_eq!(mode & 0o777, 0o600);
 }
+
+/// `key: value` lines of `seed-bench`'s output, with the repeated `refresh target` lines apart.
+fn seed_bench_facts(out: &str) -> (std::collections::HashMap<String, String>, Vec<String>) {
+    let mut facts = std::collections::HashMap::new();
+    let mut targets = Vec::new();
+    for line in out.lines() {
+        let (key, value) = line.split_once(": ").unwrap_or((line, ""));
+        if key == "refresh target" {
+            targets.push(value.to_string());
+        } else {
+            facts.insert(key.to_string(), value.to_string());
+        }
+    }
+    (facts, targets)
+}
+
+#[tokio::test]
+async fn seed_bench_fills_an_empty_database_whose_printed_links_and_admin_work_in_the_server() {
+    let database = TestDatabase::new().await;
+    let (ok, _, err) = run(portico(&database).arg("migrate"));
+    assert!(ok, "{err}");
+    let (ok, out, err) = run(portico(&database).args(["seed-bench", "--landlords", "100", "--small-agencies", "2"]));
+    assert!(ok, "{err}");
+    let (facts, targets) = seed_bench_facts(&out);
+    assert_eq!(facts["count landlords"], "100", "{out}");
+    assert_eq!(facts["count properties"], "200", "{out}");
+    assert_eq!(facts["count portal tokens"], "50", "{out}");
+    assert_eq!(facts["count messages"], "1000", "{out}");
+    assert_eq!(
+        targets.len(),
+        50,
+        "one refresh target per token when there are fewer than 1,000"
+    );
+
+    // The large agency and two agencies of 1/100 its size (at least 10 landlords each).
+    let db = Db::connect(&database.url).await.unwrap();
+    let counted = |sql: &'static str| {
+        let db = db.clone();
+        async move { portico::on_pool!(&db, |pool| sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await).unwrap() }
+    };
+    assert_eq!(counted("SELECT COUNT(*) FROM organisations").await, 3);
+    assert_eq!(counted("SELECT COUNT(*) FROM landlords").await, 120);
+    assert_eq!(
+        counted(
+            "SELECT COUNT(*) FROM properties p JOIN landlords l ON l.id = p.landlord_id WHERE l.org_id <> p.org_id"
+        )
+        .await,
+        0,
+        "no property belongs to another agency's landlord"
+    );
+
+    // A second run refuses to mix with what is there.
+    let (ok, _, err) = run(portico(&database).args(["seed-bench", "--landlords", "100"]));
+    assert!(!ok && err.contains("empty database"), "{err}");
+    db.close().await;
+
+    let port = free_port();
+    let _served = serve(&database, port, &[]);
+    let base = format!("http://127.0.0.1:{port}");
+    let mut portal = Client::new(&base);
+    let home = format!("/landlord-portal/{}", facts["portal token"]);
+    let page = portal.get(&format!("{home}/properties")).await;
+    assert_eq!(page.status(), 200);
+    assert!(page.body.contains("Your properties"), "{}", page.body);
+    let page = portal
+        .get(&format!("{home}/properties/{}/tenancies", facts["portal property"]))
+        .await;
+    assert_eq!(page.status(), 200);
+    let page = portal
+        .get(&format!(
+            "{home}/messages/poll?after={}",
+            facts["portal newest message"]
+        ))
+        .await;
+    assert_eq!(page.status(), 204, "the printed newest message is the thread's newest");
+    for target in targets.iter().step_by(10) {
+        let (link, newest) = target.split_once(' ').expect("link and message id");
+        let page = portal
+            .get(&format!("/landlord-portal/{link}/messages/poll?after={newest}"))
+            .await;
+        assert_eq!(page.status(), 204, "{target}");
+    }
+    let page = portal
+        .get(&format!(
+            "/landlord-portal/{}/properties",
+            facts["portfolio portal token"]
+        ))
+        .await;
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.body.matches("property-card").count() > 2,
+        "a portfolio landlord has many properties"
+    );
+
+    let mut agent = Client::new(&base);
+    let signed_in = agent.login(&facts["admin email"], "bench-password-2026").await;
+    assert_eq!(signed_in.status(), 303);
+    let page = agent.get("/landlords").await;
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.body.contains("Next"),
+        "a hundred landlords fill more than one page"
+    );
+}
