@@ -432,7 +432,7 @@ async fn erase_portal(tx: &mut Tx, landlord: &Landlord, email: &str, name: &str)
     .map(|r| r.rows_affected()))?;
     on_tx!(tx, |conn| sqlx::query(
         "UPDATE landlord_portal_tokens SET is_active = FALSE, deactivated_at = $1, landlord_email = $2, \
-         landlord_name = $3, updated_at = $1 WHERE org_id = $4 AND landlord_id = $5"
+         landlord_name = $3, last_message_at = NULL, updated_at = $1 WHERE org_id = $4 AND landlord_id = $5"
     )
     .bind(now)
     .bind(email)
