@@ -564,6 +564,8 @@ pub struct ListFilter {
     pub branch_id: Option<Uuid>,
     /// Only landlords this agent manages.
     pub managed_by_user_id: Option<Uuid>,
+    /// Leave out anonymised landlords (who can own nothing new).
+    pub hide_anonymised: bool,
 }
 
 /// `landlord.list`: one page in name order after `after`, and the cursor of the
@@ -602,6 +604,9 @@ pub async fn list(
         }
         if let Some(agent) = filter.managed_by_user_id {
             query.push(" AND managed_by_user_id = ").push_bind(agent);
+        }
+        if filter.hide_anonymised {
+            query.push(" AND anonymised_at IS NULL");
         }
         crate::push_keyset!(query, "", after, limit);
         query.build_query_as::<Landlord>().fetch_all(pool).await

@@ -91,6 +91,7 @@ impl Property {
             epc_rating: self.epc_rating.clone().unwrap_or_default(),
             has_gas: self.has_gas.then(|| "on".to_string()),
             status: self.status.clone(),
+            landlord_q: String::new(),
         }
     }
 
