@@ -258,7 +258,11 @@ fn id_at(at: DateTime<Utc>) -> Uuid {
 /// spread evenly.
 fn owner_of(j: usize, landlords: usize) -> usize {
     let portfolio = (landlords / 100).max(1);
-    if j % 5 == 0 { (j / 5) % portfolio } else { j % landlords }
+    if j.is_multiple_of(5) {
+        (j / 5) % portfolio
+    } else {
+        j % landlords
+    }
 }
 
 async fn seed_agency(
