@@ -9,6 +9,8 @@ use sha2::{Digest, Sha256};
 
 fn main() {
     println!("cargo:rerun-if-changed=assets");
+    // sqlx::migrate! embeds these; a new migration file must rebuild the crate.
+    println!("cargo:rerun-if-changed=migrations");
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let mut entries: Vec<_> = std::fs::read_dir("assets")
         .expect("assets/ exists")

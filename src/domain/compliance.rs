@@ -127,6 +127,40 @@ impl Indicator {
     }
 }
 
+/// Whether a certificate on record falls below the legal minimum: an EPC rated
+/// below E. (Other kinds carry no rating.)
+pub fn below_minimum(kind: CertificateKind, epc_rating: Option<EpcRating>) -> bool {
+    kind == CertificateKind::Epc && epc_rating.is_some_and(|r| !r.meets_minimum())
+}
+
+/// The first day a certificate counts as expiring soon: its expiry less the
+/// kind's warning window. Stored with the compliance list so the database
+/// compares it with today instead of restating the windows.
+pub fn expiring_soon_from(kind: CertificateKind, expires_on: NaiveDate) -> NaiveDate {
+    expires_on - TimeDelta::days(kind.warning_days())
+}
+
+/// The longest warning window of any kind: nothing expiring later than this many
+/// days from today can be expiring soon (bounds the database's range scan).
+pub fn longest_warning_days() -> i64 {
+    CertificateKind::ALL.iter().map(|k| k.warning_days()).max().unwrap_or(0)
+}
+
+/// The indicator from a certificate's derived facts (see [`below_minimum`] and
+/// [`expiring_soon_from`]), as of `today`: expired beats below minimum, which
+/// beats expiring soon. The compliance list's SQL applies the same precedence.
+pub fn indicator_of(expires_on: NaiveDate, below_minimum: bool, soon_from: NaiveDate, today: NaiveDate) -> Indicator {
+    if expires_on < today {
+        Indicator::Expired
+    } else if below_minimum {
+        Indicator::BelowMinimum
+    } else if soon_from <= today {
+        Indicator::ExpiringSoon
+    } else {
+        Indicator::Valid
+    }
+}
+
 /// The indicator of a certificate on record, as of `today`.
 pub fn indicator(
     kind: CertificateKind,
@@ -134,15 +168,37 @@ pub fn indicator(
     epc_rating: Option<EpcRating>,
     today: NaiveDate,
 ) -> Indicator {
-    if expires_on < today {
-        Indicator::Expired
-    } else if kind == CertificateKind::Epc && epc_rating.is_some_and(|r| !r.meets_minimum()) {
-        Indicator::BelowMinimum
-    } else if expires_on <= today + TimeDelta::days(kind.warning_days()) {
-        Indicator::ExpiringSoon
-    } else {
-        Indicator::Valid
+    indicator_of(
+        expires_on,
+        below_minimum(kind, epc_rating),
+        expiring_soon_from(kind, expires_on),
+        today,
+    )
+}
+
+/// A fingerprint of the rules above as data (each kind's warning window, which
+/// ratings fall below the minimum, which kinds each property needs): when it
+/// changes, the stored compliance list was derived under other rules and is
+/// rebuilt at start-up.
+pub fn rules_fingerprint() -> String {
+    let mut parts = Vec::new();
+    for kind in CertificateKind::ALL {
+        parts.push(format!("{}:{}", kind.as_str(), kind.warning_days()));
     }
+    for rating in EpcRating::ALL {
+        parts.push(format!(
+            "epc {}:{}",
+            rating.as_str(),
+            below_minimum(CertificateKind::Epc, Some(*rating))
+        ));
+    }
+    for status in PropertyStatus::ALL {
+        for gas in [false, true] {
+            let kinds: Vec<&str> = required_kinds(*status, gas).iter().map(|k| k.as_str()).collect();
+            parts.push(format!("{}/{gas}:{}", status.as_str(), kinds.join("+")));
+        }
+    }
+    parts.join(";")
 }
 
 /// The certificates a property must have on record: a let property needs an

@@ -192,6 +192,9 @@ pub struct PropertyForm {
     /// Checkbox: present when ticked.
     pub has_gas: Option<String>,
     pub status: String,
+    /// What was typed into the landlord search (not stored): the form lists the
+    /// matching landlords to choose from instead of every landlord of the agency.
+    pub landlord_q: String,
 }
 
 /// Checked property fields, ready to store.

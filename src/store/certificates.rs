@@ -12,7 +12,7 @@ use crate::domain::compliance::{
     CertificateFields, CertificateForm, CertificateKind, Indicator, indicator, required_kinds,
 };
 use crate::domain::properties::{EpcRating, PropertyStatus};
-use crate::store::audit;
+use crate::store::{audit, compliance};
 use crate::{on_pool, on_tx};
 
 /// The audit entity type of certificates.
@@ -117,6 +117,7 @@ pub async fn create(
         .await
         .map(|r| r.rows_affected())
     })?;
+    compliance::refresh_property(tx, org_id, property_id).await?;
     audit::record(
         tx,
         audit::Entry {
@@ -163,6 +164,7 @@ pub async fn update(
         .await
         .map(|r| r.rows_affected())
     })?;
+    compliance::refresh_property(tx, c.org_id, c.property_id).await?;
     audit::record(
         tx,
         audit::Entry {
@@ -227,91 +229,4 @@ pub fn missing(status: PropertyStatus, has_gas: bool, certificates: &[Certificat
         .into_iter()
         .filter(|kind| !certificates.iter().any(|c| c.kind() == Some(*kind)))
         .collect()
-}
-
-/// One line of the agency's compliance page.
-#[derive(Debug, Clone)]
-pub struct ComplianceItem {
-    /// How urgent.
-    pub indicator: Indicator,
-    /// Which certificate.
-    pub kind: CertificateKind,
-    /// The property.
-    pub property_id: Uuid,
-    /// Its one-line address.
-    pub address: String,
-    /// Its branch.
-    pub branch_id: Option<Uuid>,
-    /// The certificate, when there is one.
-    pub certificate_id: Option<Uuid>,
-    /// Its expiry, when there is one.
-    pub expires_on: Option<NaiveDate>,
-}
-
-#[derive(sqlx::FromRow)]
-struct PropertyRow {
-    id: Uuid,
-    branch_id: Option<Uuid>,
-    address_line1: String,
-    city: String,
-    postcode: String,
-    status: String,
-    has_gas: bool,
-}
-
-/// Everything needing attention across the agency — expired, expiring, below
-/// minimum and missing — most urgent first (then soonest expiry).
-pub async fn needing_attention(db: &Db, org_id: Uuid, today: NaiveDate) -> Result<Vec<ComplianceItem>, sqlx::Error> {
-    let properties: Vec<PropertyRow> = on_pool!(db, |pool| {
-        sqlx::query_as(
-            "SELECT id, branch_id, address_line1, city, postcode, status, has_gas FROM properties \
-             WHERE org_id = $1 AND status <> 'archived'",
-        )
-        .bind(org_id)
-        .fetch_all(pool)
-        .await
-    })?;
-    let certificates: Vec<Certificate> = on_pool!(db, |pool| {
-        sqlx::query_as(select_certificate!("WHERE org_id = $1"))
-            .bind(org_id)
-            .fetch_all(pool)
-            .await
-    })?;
-    let mut by_property: HashMap<Uuid, Vec<Certificate>> = HashMap::new();
-    for c in certificates {
-        by_property.entry(c.property_id).or_default().push(c);
-    }
-    let mut items = Vec::new();
-    for p in properties {
-        let address = format!("{}, {} {}", p.address_line1, p.city, p.postcode);
-        let own = by_property.remove(&p.id).unwrap_or_default();
-        let status = PropertyStatus::parse(&p.status).unwrap_or_default();
-        for kind in missing(status, p.has_gas, &own) {
-            items.push(ComplianceItem {
-                indicator: Indicator::Missing,
-                kind,
-                property_id: p.id,
-                address: address.clone(),
-                branch_id: p.branch_id,
-                certificate_id: None,
-                expires_on: None,
-            });
-        }
-        for c in current(&own) {
-            let state = c.indicator(today);
-            if let (true, Some(kind)) = (state.needs_attention(), c.kind()) {
-                items.push(ComplianceItem {
-                    indicator: state,
-                    kind,
-                    property_id: p.id,
-                    address: address.clone(),
-                    branch_id: p.branch_id,
-                    certificate_id: Some(c.id),
-                    expires_on: Some(c.expires_on),
-                });
-            }
-        }
-    }
-    items.sort_by(|a, b| (a.indicator, a.expires_on, &a.address).cmp(&(b.indicator, b.expires_on, &b.address)));
-    Ok(items)
 }

@@ -432,7 +432,7 @@ async fn erase_portal(tx: &mut Tx, landlord: &Landlord, email: &str, name: &str)
     .map(|r| r.rows_affected()))?;
     on_tx!(tx, |conn| sqlx::query(
         "UPDATE landlord_portal_tokens SET is_active = FALSE, deactivated_at = $1, landlord_email = $2, \
-         landlord_name = $3, updated_at = $1 WHERE org_id = $4 AND landlord_id = $5"
+         landlord_name = $3, last_message_at = NULL, updated_at = $1 WHERE org_id = $4 AND landlord_id = $5"
     )
     .bind(now)
     .bind(email)
@@ -564,6 +564,8 @@ pub struct ListFilter {
     pub branch_id: Option<Uuid>,
     /// Only landlords this agent manages.
     pub managed_by_user_id: Option<Uuid>,
+    /// Leave out anonymised landlords (who can own nothing new).
+    pub hide_anonymised: bool,
 }
 
 /// `landlord.list`: one page in name order after `after`, and the cursor of the
@@ -602,6 +604,9 @@ pub async fn list(
         }
         if let Some(agent) = filter.managed_by_user_id {
             query.push(" AND managed_by_user_id = ").push_bind(agent);
+        }
+        if filter.hide_anonymised {
+            query.push(" AND anonymised_at IS NULL");
         }
         crate::push_keyset!(query, "", after, limit);
         query.build_query_as::<Landlord>().fetch_all(pool).await

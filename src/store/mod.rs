@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod certificates;
+pub mod compliance;
 pub mod deposits;
 pub mod documents;
 pub mod jobs;

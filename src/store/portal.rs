@@ -9,11 +9,11 @@ use uuid::Uuid;
 use crate::db::{Db, Tx};
 use crate::domain::audit::{Actor, ActorType, Changes};
 use crate::domain::portal::{link_token, new_nonce};
-use crate::store::audit;
 use crate::store::landlords::Landlord;
 use crate::store::orgs::Organisation;
 use crate::store::outbox::{self, EmailContent};
 use crate::store::properties::Property;
+use crate::store::{Cursor, audit, like_pattern};
 use crate::{on_pool, on_tx};
 
 /// The audit entity type of portal tokens.
@@ -570,6 +570,100 @@ pub async fn list(db: &Db, org_id: Uuid) -> Result<Vec<TokenSummary>, sqlx::Erro
     .await)
 }
 
+/// The Portal access list's filter.
+#[derive(Debug, Clone, Default)]
+pub struct TokenFilter {
+    /// Words that must each appear in the landlord's name or email.
+    pub search: Vec<String>,
+}
+
+/// One page of the agency's tokens in list order (active first, then by
+/// landlord name), after `after`, and the next page's cursor. The cursor's sort
+/// key is `1\tname` for an active token and `0\tname` for a switched-off one.
+pub async fn list_page(
+    db: &Db,
+    org_id: Uuid,
+    filter: &TokenFilter,
+    after: Option<&Cursor>,
+    limit: u32,
+) -> Result<(Vec<TokenSummary>, Option<Cursor>), sqlx::Error> {
+    let after = after.and_then(|c| {
+        let (active, name) = c.sort_key.split_once('\t')?;
+        Some((active == "1", name.to_string(), c.id))
+    });
+    let wanted = limit as usize + 1;
+    let mut rows: Vec<TokenSummary> = Vec::new();
+    for active in [true, false] {
+        let from = match &after {
+            Some((a, _, _)) if *a && !active => None,
+            Some((a, _, _)) if !*a && active => continue,
+            other => other.as_ref(),
+        };
+        let need = wanted.saturating_sub(rows.len());
+        if need == 0 {
+            break;
+        }
+        let found: Vec<TokenSummary> = on_pool!(db, |pool| {
+            let mut query = sqlx::QueryBuilder::new(
+                "SELECT id, landlord_id, landlord_name, landlord_email, is_active, last_accessed_at, created_at \
+                 FROM landlord_portal_tokens WHERE org_id = ",
+            );
+            query.push_bind(org_id).push(" AND is_active = ").push_bind(active);
+            for term in &filter.search {
+                let pattern = like_pattern(term);
+                query
+                    .push(" AND (LOWER(landlord_name) LIKE ")
+                    .push_bind(pattern.clone())
+                    .push(" ESCAPE '\\' OR LOWER(landlord_email) LIKE ")
+                    .push_bind(pattern)
+                    .push(" ESCAPE '\\')");
+            }
+            if let Some((_, name, id)) = from {
+                query
+                    .push(" AND (landlord_name, id) > (")
+                    .push_bind(name.clone())
+                    .push(", ")
+                    .push_bind(*id)
+                    .push(")");
+            }
+            query
+                .push(" ORDER BY landlord_name, id LIMIT ")
+                .push_bind(i64::try_from(need).unwrap_or(i64::MAX));
+            query.build_query_as().fetch_all(pool).await
+        })?;
+        rows.extend(found);
+    }
+    Ok(super::page_of(rows, limit, |last| Cursor {
+        sort_key: format!("{}\t{}", if last.is_active { "1" } else { "0" }, last.landlord_name),
+        id: last.id,
+    }))
+}
+
+/// The linked properties of some tokens (a page of the list), in one query.
+pub async fn linked_addresses_of(db: &Db, org_id: Uuid, token_ids: &[Uuid]) -> Result<Vec<LinkedAddress>, sqlx::Error> {
+    if token_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    on_pool!(db, |pool| {
+        let mut query = sqlx::QueryBuilder::new(
+            "SELECT lp.token_id, lp.property_id, p.address_line1, p.postcode FROM landlord_portal_properties lp \
+             CROSS JOIN properties p WHERE lp.token_id IN (",
+        );
+        let mut ids = query.separated(", ");
+        for id in token_ids {
+            ids.push_bind(*id);
+        }
+        // CROSS JOIN keeps SQLite's planner on the token ids (the primary key)
+        // rather than a walk of every property of the agency in address order;
+        // the agency is checked on the property (the tokens already were).
+        query
+            .push(") AND p.id = lp.property_id AND p.org_id = ")
+            .push_bind(org_id)
+            .push(" ORDER BY p.sort_key, p.id");
+        query.build_query_as().fetch_all(pool).await
+    })
+}
+
 /// A linked property, by token.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LinkedAddress {
@@ -577,18 +671,6 @@ pub struct LinkedAddress {
     pub property_id: Uuid,
     pub address_line1: String,
     pub postcode: String,
-}
-
-/// Every linked property of the agency's tokens, in one query.
-pub async fn linked_addresses(db: &Db, org_id: Uuid) -> Result<Vec<LinkedAddress>, sqlx::Error> {
-    on_pool!(db, |pool| sqlx::query_as(
-        "SELECT lp.token_id, lp.property_id, p.address_line1, p.postcode FROM landlord_portal_properties lp \
-         JOIN properties p ON p.id = lp.property_id AND p.org_id = lp.org_id \
-         WHERE lp.org_id = $1 ORDER BY p.sort_key, p.id"
-    )
-    .bind(org_id)
-    .fetch_all(pool)
-    .await)
 }
 
 /// Whether a property is linked to a token.
@@ -725,6 +807,7 @@ async fn insert_message(
     body: &str,
 ) -> Result<Uuid, sqlx::Error> {
     let id = super::new_id();
+    let now = super::now();
     on_tx!(tx, |conn| sqlx::query(
         "INSERT INTO landlord_messages (id, org_id, token_id, sender_type, sender_user_id, sender_name, body, is_read, \
          created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
@@ -737,7 +820,15 @@ async fn insert_message(
     .bind(&actor.name)
     .bind(body)
     .bind(false)
-    .bind(super::now())
+    .bind(now)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    on_tx!(tx, |conn| sqlx::query(
+        "UPDATE landlord_portal_tokens SET last_message_at = $1 WHERE id = $2"
+    )
+    .bind(now)
+    .bind(token.id)
     .execute(conn)
     .await
     .map(|r| r.rows_affected()))?;
@@ -859,19 +950,67 @@ pub struct ThreadSummary {
     pub total: i64,
 }
 
-/// The agency's landlord threads with messages, newest activity first.
-pub async fn inbox(db: &Db, org_id: Uuid) -> Result<Vec<ThreadSummary>, sqlx::Error> {
-    on_pool!(db, |pool| sqlx::query_as(
-        "SELECT t.id AS token_id, t.landlord_id, t.landlord_name, MAX(m.created_at) AS last_message_at, \
-         SUM(CASE WHEN m.sender_type = 'landlord' AND m.is_read = $2 THEN 1 ELSE 0 END) AS unread, \
-         COUNT(*) AS total \
-         FROM landlord_portal_tokens t JOIN landlord_messages m ON m.token_id = t.id \
-         WHERE t.org_id = $1 GROUP BY t.id, t.landlord_id, t.landlord_name ORDER BY last_message_at DESC, t.id"
+/// One page of the agency's landlord threads with messages, newest activity
+/// first, after `after`, and the next page's cursor (its sort key is the last
+/// message time). Reads the tokens' `last_message_at` (kept by every message
+/// written) through an index, and counts messages only for the page's threads.
+pub async fn inbox(
+    db: &Db,
+    org_id: Uuid,
+    after: Option<&Cursor>,
+    limit: u32,
+) -> Result<(Vec<ThreadSummary>, Option<Cursor>), sqlx::Error> {
+    let after = after.and_then(|c| Some((DateTime::parse_from_rfc3339(&c.sort_key).ok()?.to_utc(), c.id)));
+    let rows: Vec<ThreadSummary> = on_pool!(db, |pool| {
+        let mut query = sqlx::QueryBuilder::new(
+            "SELECT t.id AS token_id, t.landlord_id, t.landlord_name, t.last_message_at, \
+             (SELECT COUNT(*) FROM landlord_messages m WHERE m.token_id = t.id AND m.sender_type = 'landlord' \
+             AND m.is_read = ",
+        );
+        query
+            .push_bind(false)
+            .push(
+                ") AS unread, (SELECT COUNT(*) FROM landlord_messages m WHERE m.token_id = t.id) AS total \
+                   FROM landlord_portal_tokens t WHERE t.org_id = ",
+            )
+            .push_bind(org_id)
+            .push(" AND t.last_message_at IS NOT NULL");
+        if let Some((at, id)) = after {
+            query
+                .push(" AND (t.last_message_at < ")
+                .push_bind(at)
+                .push(" OR (t.last_message_at = ")
+                .push_bind(at)
+                .push(" AND t.id > ")
+                .push_bind(id)
+                .push("))");
+        }
+        query
+            .push(" ORDER BY t.last_message_at DESC, t.id LIMIT ")
+            .push_bind(i64::from(limit) + 1);
+        query.build_query_as().fetch_all(pool).await
+    })?;
+    Ok(super::page_of(rows, limit, |last| Cursor {
+        sort_key: last
+            .last_message_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        id: last.token_id,
+    }))
+}
+
+/// Sets every token's `last_message_at` from its messages (after a bulk load
+/// that wrote messages without the store).
+pub async fn refresh_last_message_at(tx: &mut Tx, org_id: Uuid) -> Result<(), sqlx::Error> {
+    on_tx!(tx, |conn| sqlx::query(
+        "UPDATE landlord_portal_tokens SET last_message_at = \
+         (SELECT MAX(m.created_at) FROM landlord_messages m WHERE m.token_id = landlord_portal_tokens.id) \
+         WHERE org_id = $1"
     )
     .bind(org_id)
-    .bind(false)
-    .fetch_all(pool)
-    .await)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
 }
 
 /// How many landlord messages no agent has opened yet.

@@ -7,7 +7,7 @@ use crate::db::{Db, Tx};
 use crate::domain::audit::{Actor, Changes};
 use crate::domain::choice::Choice;
 use crate::domain::properties::{EpcRating, PropertyFields, PropertyForm, PropertyStatus, PropertyType};
-use crate::store::{Cursor, audit, like_pattern};
+use crate::store::{Cursor, audit, compliance, like_pattern};
 use crate::{on_pool, on_tx};
 
 /// The audit entity type of properties.
@@ -91,6 +91,7 @@ impl Property {
             epc_rating: self.epc_rating.clone().unwrap_or_default(),
             has_gas: self.has_gas.then(|| "on".to_string()),
             status: self.status.clone(),
+            landlord_q: String::new(),
         }
     }
 
@@ -197,6 +198,7 @@ pub async fn create(tx: &mut Tx, org_id: Uuid, f: &PropertyFields, actor: &Actor
         .await
         .map(|r| r.rows_affected())
     })?;
+    compliance::refresh_property(tx, org_id, id).await?;
     audit::record(
         tx,
         audit::Entry {
@@ -248,6 +250,7 @@ pub async fn update(tx: &mut Tx, p: &Property, f: &PropertyFields, actor: &Actor
         .await
         .map(|r| r.rows_affected())
     })?;
+    compliance::refresh_property(tx, p.org_id, p.id).await?;
     audit::record(
         tx,
         audit::Entry {

@@ -154,6 +154,7 @@ pub fn app(state: AppState) -> impl Endpoint {
         )
         .at(paths::PROPERTIES, get(properties::list).post(properties::create))
         .at(paths::PROPERTY_NEW, get(properties::new_form))
+        .at(paths::LANDLORD_PICKER, get(properties::landlord_picker))
         .at(pattern::PROPERTY, get(properties::show))
         .at(
             pattern::PROPERTY_EDIT,

@@ -23,6 +23,9 @@ pub const LANDLORDS: &str = "/landlords";
 pub const LANDLORD_NEW: &str = "/landlords/new";
 /// The property list.
 pub const PROPERTIES: &str = "/properties";
+/// The landlord picker of the property form: `?landlord_q=` lists matching
+/// landlords (as `<option>`s for htmx, as a page of links otherwise).
+pub const LANDLORD_PICKER: &str = "/landlord-picker";
 /// The new-property form (`?landlord=ID` preselects the owner).
 pub const PROPERTY_NEW: &str = "/properties/new";
 /// The agency's compliance page.

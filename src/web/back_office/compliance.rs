@@ -14,11 +14,14 @@ use crate::domain::compliance::{CertificateForm, CertificateKind, Indicator};
 use crate::domain::properties::EpcRating;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
+use crate::store::Cursor;
 use crate::store::certificates::{self as store, Certificate};
+use crate::store::compliance::{self, ComplianceItem};
 use crate::store::properties::{self, Property};
 use crate::web::ctx::{AgentCtx, Ctx, Viewer};
 use crate::web::ui::form::{Input, choice_options, csrf_input, error_summary, select};
 use crate::web::ui::format;
+use crate::web::ui::list::pager;
 use crate::web::{paths, ui};
 
 /// An indicator's badge.
@@ -224,29 +227,81 @@ pub async fn update(
     Ok(see_other(&paths::property(property.id)))
 }
 
-/// The compliance page's filters.
+/// Rows per page of the compliance list.
+pub const PAGE_SIZE: u32 = 50;
+
+/// The compliance page's filters and where the page starts, as in the URL.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct ComplianceQuery {
     branch: String,
     kind: String,
+    after: String,
 }
 
-/// `GET /compliance`: everything needing attention across the agency.
+impl ComplianceQuery {
+    fn filter(&self) -> compliance::Filter {
+        compliance::Filter {
+            branch_id: Uuid::parse_str(&self.branch).ok(),
+            kind: CertificateKind::parse(&self.kind).ok(),
+        }
+    }
+
+    fn to_query(&self, after: Option<&Cursor>) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        for (key, value) in [("branch", &self.branch), ("kind", &self.kind)] {
+            if !value.is_empty() {
+                query.append_pair(key, value);
+            }
+        }
+        if let Some(after) = after {
+            query.append_pair("after", &after.encode());
+        }
+        query.finish()
+    }
+}
+
+/// "3 expired, 2 expiring soon, 1 missing, 0 below the minimum EPC rating."
+pub fn counts_sentence(counts: &compliance::Counts) -> String {
+    format!(
+        "{} expired, {} expiring soon, {} missing, {} below the minimum EPC rating.",
+        counts.expired, counts.expiring_soon, counts.missing, counts.below_minimum
+    )
+}
+
+/// The table of compliance items (the compliance page and the home page).
+pub fn items_table(items: &[ComplianceItem]) -> Markup {
+    html! {
+        table {
+            thead { tr { th { "State" } th { "Certificate" } th { "Property" } th { "Expires" } } }
+            tbody {
+                @for item in items {
+                    tr {
+                        td { (badge(item.indicator)) }
+                        td { (item.kind.label()) }
+                        td { a href=(paths::property(item.property_id)) { (item.address) } }
+                        td class="nowrap" { @match item.expires_on { Some(d) => (format::date(d)), None => "—" } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `GET /compliance`: everything needing attention across the agency, a page at
+/// a time, with the counts of each indicator within the filters.
 #[handler]
 pub async fn page(
     AgentCtx { ctx, viewer }: AgentCtx,
     Query(query): Query<ComplianceQuery>,
 ) -> Result<Markup, AppError> {
     let lookups = Lookups::load(&ctx, viewer.org.id).await?;
-    let branch = Uuid::parse_str(&query.branch).ok();
-    let kind = CertificateKind::parse(&query.kind).ok();
-    let items: Vec<_> = store::needing_attention(&ctx.state.db, viewer.org.id, today())
-        .await?
-        .into_iter()
-        .filter(|i| branch.is_none_or(|b| i.branch_id == Some(b)))
-        .filter(|i| kind.is_none_or(|k| i.kind == k))
-        .collect();
+    let filter = query.filter();
+    let today = today();
+    let after = Cursor::decode(&query.after);
+    let counts = compliance::counts(&ctx.state.db, viewer.org.id, &filter, today).await?;
+    let (items, next) =
+        compliance::page(&ctx.state.db, viewer.org.id, &filter, today, after.as_ref(), PAGE_SIZE).await?;
     let none = FieldErrors::new();
     let content = html! {
         h1 { "Compliance" }
@@ -256,25 +311,21 @@ pub async fn page(
             (select("kind", "Certificate", &choice_options::<CertificateKind>(Some(("", "Any certificate"))), &query.kind, &none))
             div class="field" { button type="submit" { "Filter" } }
         }
+        @if counts.total() > 0 {
+            p data-testid="compliance-counts" { (counts.total()) " need attention: " (counts_sentence(&counts)) }
+        }
         div class="table-wrap" {
             @if items.is_empty() {
-                p class="empty" { "Nothing needs attention. Every required certificate is in date." }
-            } @else {
-                table {
-                    thead { tr { th { "State" } th { "Certificate" } th { "Property" } th { "Expires" } } }
-                    tbody {
-                        @for item in &items {
-                            tr {
-                                td { (badge(item.indicator)) }
-                                td { (item.kind.label()) }
-                                td { a href=(paths::property(item.property_id)) { (item.address) } }
-                                td class="nowrap" { @match item.expires_on { Some(d) => (format::date(d)), None => "—" } }
-                            }
-                        }
-                    }
+                @if after.is_some() {
+                    p class="empty" { "No more items. " a href={ (paths::COMPLIANCE) "?" (query.to_query(None)) } { "Back to the first page" } }
+                } @else {
+                    p class="empty" { "Nothing needs attention. Every required certificate is in date." }
                 }
+            } @else {
+                (items_table(&items))
             }
         }
+        (pager(paths::COMPLIANCE, after.is_some().then(|| query.to_query(None)), next.map(|n| query.to_query(Some(&n)))))
     };
     Ok(ui::page(&ctx, "Compliance", content))
 }

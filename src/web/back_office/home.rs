@@ -3,16 +3,13 @@
 use maud::html;
 use poem::handler;
 
-use crate::domain::choice::Choice;
-use crate::domain::compliance::Indicator;
 use crate::error::AppError;
-use crate::store::{certificates, landlords, properties, tenancies};
+use crate::store::{compliance, landlords, properties, tenancies};
 use crate::web::ctx::AgentCtx;
-use crate::web::ui::format;
 use crate::web::{paths, ui};
 
 /// How many urgent compliance items the home page lists.
-const URGENT_SHOWN: usize = 8;
+const URGENT_SHOWN: u32 = 8;
 
 /// `GET /`: where an agent starts the day.
 #[handler]
@@ -27,10 +24,12 @@ pub async fn page(AgentCtx { ctx, viewer }: AgentCtx) -> Result<maud::Markup, Ap
         .sum::<i64>();
     let property_count = properties::count(db, org).await?;
     let active_tenancies = tenancies::active_count(db, org).await?;
-    let attention = certificates::needing_attention(db, org, chrono::Utc::now().date_naive()).await?;
+    let today = chrono::Utc::now().date_naive();
+    let filter = compliance::Filter::default();
+    let counts = compliance::counts(db, org, &filter, today).await?;
+    let (urgent, _) = compliance::page(db, org, &filter, today, None, URGENT_SHOWN).await?;
     let overdue = crate::store::tasks::overdue_count(db, org, chrono::Utc::now().date_naive()).await?;
     let awaiting = crate::store::offers::awaiting_landlord_count(db, org).await?;
-    let count = |state: Indicator| attention.iter().filter(|i| i.indicator == state).count();
     let content = html! {
         h1 { "Welcome, " (viewer.user.name) }
         p class="lede" { (viewer.org.name) " back-office" }
@@ -46,30 +45,11 @@ pub async fn page(AgentCtx { ctx, viewer }: AgentCtx) -> Result<maud::Markup, Ap
                 h2 { "Compliance needing attention" }
                 a href=(paths::COMPLIANCE) { "See all" }
             }
-            @if attention.is_empty() {
+            @if counts.total() == 0 {
                 p class="empty" { "Every required certificate is in date." }
             } @else {
-                p {
-                    (count(Indicator::Expired)) " expired, "
-                    (count(Indicator::ExpiringSoon)) " expiring soon, "
-                    (count(Indicator::Missing)) " missing, "
-                    (count(Indicator::BelowMinimum)) " below the minimum EPC rating."
-                }
-                div class="table-wrap" {
-                    table {
-                        thead { tr { th { "State" } th { "Certificate" } th { "Property" } th { "Expires" } } }
-                        tbody {
-                            @for item in attention.iter().take(URGENT_SHOWN) {
-                                tr {
-                                    td { (super::compliance::badge(item.indicator)) }
-                                    td { (item.kind.label()) }
-                                    td { a href=(paths::property(item.property_id)) { (item.address) } }
-                                    td class="nowrap" { @match item.expires_on { Some(d) => (format::date(d)), None => "—" } }
-                                }
-                            }
-                        }
-                    }
-                }
+                p data-testid="compliance-counts" { (super::compliance::counts_sentence(&counts)) }
+                div class="table-wrap" { (super::compliance::items_table(&urgent)) }
             }
         }
         div class="actions" {

@@ -59,6 +59,7 @@ impl ListQuery {
             landlord_type: LandlordType::parse(&self.landlord_type).ok(),
             branch_id: Uuid::parse_str(&self.branch).ok(),
             managed_by_user_id: Uuid::parse_str(&self.managed_by).ok(),
+            hide_anonymised: false,
         }
     }
 

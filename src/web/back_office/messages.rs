@@ -6,6 +6,7 @@ use maud::{Markup, html};
 use poem::http::StatusCode;
 use poem::web::{Form, Path, Query};
 use poem::{IntoResponse, Response, handler};
+use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{see_other, with_status};
@@ -13,23 +14,48 @@ use crate::domain::portal::parse_message;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::mail::templates::{self, Brand};
-use crate::store::landlords;
 use crate::store::portal::{self as store, PortalToken, SenderType};
+use crate::store::{Cursor, landlords};
 use crate::web::ctx::{AgentCtx, Ctx, Viewer};
 use crate::web::landlord_portal::messages::{MessageForm, PollQuery, parse_after};
 use crate::web::landlord_portal::messages_url;
 use crate::web::paths;
 use crate::web::ui::form::{csrf_input, textarea};
+use crate::web::ui::list::pager;
 use crate::web::ui::{self, format, thread};
 
-/// `GET /messages`: every landlord thread with messages.
+/// Threads per page of the inbox.
+pub const PAGE_SIZE: u32 = 50;
+
+/// Where a page of the inbox starts.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct InboxQuery {
+    after: String,
+}
+
+fn page_query(after: Option<&Cursor>) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    if let Some(after) = after {
+        query.append_pair("after", &after.encode());
+    }
+    query.finish()
+}
+
+/// `GET /messages`: the landlord threads with messages, newest activity first,
+/// a page at a time.
 #[handler]
-pub async fn inbox(AgentCtx { ctx, viewer }: AgentCtx) -> Result<Markup, AppError> {
-    let threads = store::inbox(&ctx.state.db, viewer.org.id).await?;
+pub async fn inbox(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<InboxQuery>) -> Result<Markup, AppError> {
+    let after = Cursor::decode(&query.after);
+    let (threads, next) = store::inbox(&ctx.state.db, viewer.org.id, after.as_ref(), PAGE_SIZE).await?;
     let content = html! {
         h1 { "Messages" }
         @if threads.is_empty() {
-            p class="empty" { "No messages yet. Landlords with portal access can write to you from their portal." }
+            @if after.is_some() {
+                p class="empty" { "No older threads. " a href=(paths::MESSAGES) { "Back to the newest" } }
+            } @else {
+                p class="empty" { "No messages yet. Landlords with portal access can write to you from their portal." }
+            }
         } @else {
             div class="table-wrap" {
                 table {
@@ -46,6 +72,7 @@ pub async fn inbox(AgentCtx { ctx, viewer }: AgentCtx) -> Result<Markup, AppErro
                 }
             }
         }
+        (pager(paths::MESSAGES, after.is_some().then(|| page_query(None)), next.map(|n| page_query(Some(&n)))))
     };
     Ok(ui::page(&ctx, "Messages", content))
 }

@@ -3,7 +3,7 @@
 //! every token (`listTokens`), and a token's page (`getToken`) with its actions.
 
 use maud::{Markup, html};
-use poem::web::{Form, Path};
+use poem::web::{Form, Path, Query};
 use poem::{Response, handler};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::see_other;
 use crate::error::AppError;
 use crate::mail::templates::{self, Brand};
+use crate::store::Cursor;
 use crate::store::landlords::{self, Landlord};
 use crate::store::portal::{self as store, PortalToken, Provisioned};
 use crate::store::properties::{self, Property};
@@ -20,6 +21,7 @@ use crate::web::paths::{self, TokenAction};
 use crate::web::ui;
 use crate::web::ui::form::csrf_input;
 use crate::web::ui::format;
+use crate::web::ui::list::pager;
 
 /// A property chosen in a form.
 #[derive(Debug, Default, Deserialize)]
@@ -142,16 +144,60 @@ pub async fn grant_from_property(
     grant(&ctx, &viewer, &landlord, &property).await
 }
 
-/// `GET /portal-access` (`listTokens`).
+/// Tokens per page of the Portal access list.
+pub const PAGE_SIZE: u32 = 50;
+
+/// The Portal access list's search and where the page starts.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    q: String,
+    after: String,
+}
+
+impl ListQuery {
+    fn to_query(&self, after: Option<&Cursor>) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        if !self.q.trim().is_empty() {
+            query.append_pair("q", self.q.trim());
+        }
+        if let Some(after) = after {
+            query.append_pair("after", &after.encode());
+        }
+        query.finish()
+    }
+}
+
+/// `GET /portal-access` (`listTokens`): active first, by landlord name, a page at
+/// a time, optionally only landlords whose name or email matches the search.
 #[handler]
-pub async fn list(AgentCtx { ctx, viewer }: AgentCtx) -> Result<Markup, AppError> {
-    let tokens = store::list(&ctx.state.db, viewer.org.id).await?;
-    let linked = store::linked_addresses(&ctx.state.db, viewer.org.id).await?;
+pub async fn list(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<ListQuery>) -> Result<Markup, AppError> {
+    let after = Cursor::decode(&query.after);
+    let filter = store::TokenFilter {
+        search: query.q.split_whitespace().map(str::to_string).take(8).collect(),
+    };
+    let (tokens, next) = store::list_page(&ctx.state.db, viewer.org.id, &filter, after.as_ref(), PAGE_SIZE).await?;
+    let ids: Vec<Uuid> = tokens.iter().map(|t| t.id).collect();
+    let linked = store::linked_addresses_of(&ctx.state.db, viewer.org.id, &ids).await?;
     let content = html! {
         h1 { "Landlord portal access" }
         p class="hint" { "Give a landlord access from their page or one of their properties' pages." }
+        form class="filters card" method="get" action=(paths::PORTAL_ACCESS) role="search" {
+            div class="field" {
+                label for="q" { "Search" }
+                input type="search" id="q" name="q" value=(query.q) autocomplete="off" aria-describedby="q-hint";
+                span class="hint" id="q-hint" { "Landlord name or email" }
+            }
+            div class="field" { button type="submit" { "Search" } }
+        }
         @if tokens.is_empty() {
-            p class="empty" { "No landlord has portal access yet." }
+            @if !filter.search.is_empty() {
+                p class="empty" { "No portal access matches this search. " a href=(paths::PORTAL_ACCESS) { "Clear the search" } }
+            } @else if after.is_some() {
+                p class="empty" { "No more portal access. " a href=(paths::PORTAL_ACCESS) { "Back to the first page" } }
+            } @else {
+                p class="empty" { "No landlord has portal access yet." }
+            }
         } @else {
             div class="table-wrap" {
                 table {
@@ -174,6 +220,7 @@ pub async fn list(AgentCtx { ctx, viewer }: AgentCtx) -> Result<Markup, AppError
                 }
             }
         }
+        (pager(paths::PORTAL_ACCESS, after.is_some().then(|| query.to_query(None)), next.map(|n| query.to_query(Some(&n)))))
     };
     Ok(ui::page(&ctx, "Portal access", content))
 }

@@ -13,8 +13,9 @@ use crate::domain::choice::Choice;
 use crate::domain::properties::{EpcRating, PropertyFields, PropertyForm, PropertyStatus, PropertyType};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
+use crate::store::landlords::{self, Landlord};
 use crate::store::properties::{self as store, ListFilter, Property};
-use crate::store::{Cursor, audit, landlords};
+use crate::store::{Cursor, audit};
 use crate::web::ctx::{AgentCtx, Ctx, Viewer};
 use crate::web::ui::form::{Input, checkbox, choice_options, csrf_input, error_summary, select};
 use crate::web::ui::list::{history, pager};
@@ -134,19 +135,132 @@ fn results(query: &ListQuery, rows: &[Property], next: Option<&Cursor>) -> Marku
     }
 }
 
-async fn landlord_options(ctx: &Ctx, viewer: &Viewer, empty: &str) -> Result<Vec<(String, String)>, AppError> {
+/// How many matching landlords the picker offers at once.
+pub const PICKER_MATCHES: u32 = 20;
+
+/// Landlords matching what was typed into the picker (none for an empty search),
+/// anonymised ones left out, leaving out `except` (already chosen).
+async fn landlord_matches(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    typed: &str,
+    except: Option<Uuid>,
+) -> Result<Vec<Landlord>, AppError> {
+    let search: Vec<String> = typed.split_whitespace().map(str::to_string).take(8).collect();
+    if search.is_empty() {
+        return Ok(Vec::new());
+    }
     let filter = landlords::ListFilter {
+        search,
         all_statuses: true,
+        hide_anonymised: true,
         ..Default::default()
     };
-    let (all, _) = landlords::list(&ctx.state.db, viewer.org.id, &filter, None, 5000).await?;
-    let mut options = vec![(String::new(), empty.to_string())];
-    options.extend(
-        all.iter()
-            .filter(|l| l.anonymised_at.is_none())
-            .map(|l| (l.id.to_string(), l.display_name())),
-    );
-    Ok(options)
+    let (found, _) = landlords::list(&ctx.state.db, viewer.org.id, &filter, None, PICKER_MATCHES).await?;
+    Ok(found.into_iter().filter(|l| Some(l.id) != except).collect())
+}
+
+/// The landlord chosen in a form, when it is one of this agency's (not anonymised).
+async fn chosen_landlord(ctx: &Ctx, viewer: &Viewer, value: &str) -> Result<Option<Landlord>, AppError> {
+    let Ok(id) = Uuid::parse_str(value.trim()) else {
+        return Ok(None);
+    };
+    Ok(landlords::get(&ctx.state.db, viewer.org.id, id)
+        .await?
+        .filter(|l| l.anonymised_at.is_none()))
+}
+
+/// The `<option>`s of the landlord select: an empty choice, the chosen landlord
+/// (selected), then the matches of the search.
+fn landlord_options(chosen: Option<&Landlord>, matches: &[Landlord], typed: &str) -> Markup {
+    let prompt = match (typed.trim().is_empty(), matches.len()) {
+        (true, _) => "Search for a landlord above".to_string(),
+        (false, 0) => format!("No other landlord matches \u{201c}{}\u{201d}", typed.trim()),
+        (false, 1) => "Choose the matching landlord".to_string(),
+        (false, n) => format!("Choose one of {n} matching landlords"),
+    };
+    html! {
+        option value="" selected[chosen.is_none()] { (prompt) }
+        @if let Some(l) = chosen {
+            option value=(l.id) selected { (l.display_name()) " · " (l.email) }
+        }
+        @for l in matches {
+            option value=(l.id) { (l.display_name()) " · " (l.email) }
+        }
+    }
+}
+
+/// The landlord picker: a search box whose matches (fetched by htmx as you
+/// type, or listed when the form comes back without JavaScript) fill a short
+/// select, so the page never lists every landlord of the agency.
+fn landlord_picker_field(chosen: Option<&Landlord>, matches: &[Landlord], typed: &str, errors: &FieldErrors) -> Markup {
+    let error = errors.get("landlord_id");
+    html! {
+        div class={ "field" @if error.is_some() { " has-error" } } {
+            label for="landlord_q" { "Find the landlord" }
+            span class="hint" id="landlord_q-hint" {
+                "Part of a name, email or postcode. Without JavaScript, submit the form to list the matches."
+            }
+            input type="search" id="landlord_q" name="landlord_q" value=(typed) autocomplete="off"
+                aria-describedby="landlord_q-hint" aria-controls="landlord_id"
+                hx-get=(paths::LANDLORD_PICKER) hx-trigger="input changed delay:300ms, search"
+                hx-target="#landlord_id" hx-swap="innerHTML" hx-include="#landlord_id";
+        }
+        div class={ "field" @if error.is_some() { " has-error" } } {
+            label for="landlord_id" { "Landlord" }
+            @if let Some(error) = error { span class="field-error" id="landlord_id-error" { "Error: " (error) } }
+            select id="landlord_id" name="landlord_id" aria-invalid=[error.map(|_| "true")]
+                aria-describedby=[error.map(|_| "landlord_id-error")] {
+                (landlord_options(chosen, matches, typed))
+            }
+        }
+    }
+}
+
+/// The landlord picker's query: what was typed and who is chosen.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PickerQuery {
+    landlord_q: String,
+    landlord_id: String,
+}
+
+/// `GET /landlord-picker?landlord_q=…`: for htmx, the select's new options;
+/// opened directly, a page of matching landlords, each with a link to add a
+/// property for them.
+#[handler]
+pub async fn landlord_picker(
+    AgentCtx { ctx, viewer }: AgentCtx,
+    Query(query): Query<PickerQuery>,
+) -> Result<Markup, AppError> {
+    let chosen = chosen_landlord(&ctx, &viewer, &query.landlord_id).await?;
+    let matches = landlord_matches(&ctx, &viewer, &query.landlord_q, chosen.as_ref().map(|l| l.id)).await?;
+    if ctx.htmx {
+        return Ok(landlord_options(chosen.as_ref(), &matches, &query.landlord_q));
+    }
+    let content = html! {
+        h1 { "Find a landlord" }
+        form class="filters card" method="get" action=(paths::LANDLORD_PICKER) role="search" {
+            div class="field" {
+                label for="landlord_q" { "Search" }
+                input type="search" id="landlord_q" name="landlord_q" value=(query.landlord_q) autocomplete="off";
+            }
+            div class="field" { button type="submit" { "Search" } }
+        }
+        @if matches.is_empty() {
+            p class="empty" { "No landlord matches this search." }
+        } @else {
+            ul {
+                @for l in &matches {
+                    li {
+                        a href=(paths::landlord(l.id)) { (l.display_name()) } " · " (l.email) " · "
+                        a href={ (paths::PROPERTY_NEW) "?landlord=" (l.id) } { "Add a property" }
+                    }
+                }
+            }
+        }
+    };
+    Ok(ui::page(&ctx, "Find a landlord", content))
 }
 
 /// `GET /properties`.
@@ -164,7 +278,15 @@ pub async fn list(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<ListQu
         .into_iter()
         .chain([(ALL_STATUSES.to_string(), "All, including archived".to_string())])
         .collect::<Vec<_>>();
-    let landlords = landlord_options(&ctx, &viewer, "Any landlord").await?;
+    let only = match Uuid::parse_str(&query.landlord) {
+        Ok(id) => landlords::get(&ctx.state.db, viewer.org.id, id).await?,
+        Err(_) => None,
+    };
+    let without_landlord = ListQuery {
+        landlord: String::new(),
+        after: String::new(),
+        ..query.clone()
+    };
     let content = html! {
         div class="actions" {
             h1 { "Properties" }
@@ -181,7 +303,13 @@ pub async fn list(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<ListQu
             (select("status", "Status", &statuses, &query.status, &none))
             (select("property_type", "Type", &choice_options::<PropertyType>(Some(("", "Any type"))), &query.property_type, &none))
             (select("branch", "Branch", &lookups.branch_options("Any branch"), &query.branch, &none))
-            (select("landlord", "Landlord", &landlords, &query.landlord, &none))
+            @if let Some(l) = &only {
+                div class="field" {
+                    input type="hidden" name="landlord" value=(l.id);
+                    span { "Only " a href=(paths::landlord(l.id)) { (l.display_name()) } "'s properties · " }
+                    a href={ (paths::PROPERTIES) "?" (without_landlord.to_query(None)) } { "Every landlord's" }
+                }
+            }
             div class="field" {
                 button type="submit" { "Search" }
                 span id="property-loading" class="htmx-indicator hint" { "Loading…" }
@@ -215,7 +343,8 @@ async fn form_page(
     errors: &FieldErrors,
 ) -> Result<Markup, AppError> {
     let lookups = Lookups::load(ctx, viewer.org.id).await?;
-    let landlords = landlord_options(ctx, viewer, "Choose a landlord").await?;
+    let chosen = chosen_landlord(ctx, viewer, &form.landlord_id).await?;
+    let matches = landlord_matches(ctx, viewer, &form.landlord_q, chosen.as_ref().map(|l| l.id)).await?;
     let (title, action, cancel, button) = match existing {
         None => (
             "Add a property".to_string(),
@@ -238,7 +367,7 @@ async fn form_page(
             (csrf_input(&ctx.csrf))
             fieldset {
                 legend { "Owner" }
-                (select("landlord_id", "Landlord", &landlords, &form.landlord_id, errors))
+                (landlord_picker_field(chosen.as_ref(), &matches, &form.landlord_q, errors))
             }
             fieldset {
                 legend { "Address" }

@@ -1,0 +1,524 @@
+//! The agency-wide compliance list: a derived table with one row per property and
+//! certificate kind that is either required and missing or has a current
+//! certificate. Rows are computed here in Rust with the rules of
+//! [`crate::domain::compliance`] and rewritten in the same transaction as every
+//! property or certificate write, so pages and counts read a few indexed rows
+//! instead of every certificate of the agency. Whether a row needs attention
+//! depends on today, so the SQL compares today with the stored expiry and the
+//! first day of the kind's warning window; it restates no window or rating.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, TimeDelta};
+use sqlx::QueryBuilder;
+use uuid::Uuid;
+
+use crate::db::{Db, Tx};
+use crate::domain::choice::Choice;
+use crate::domain::compliance::{
+    CertificateKind, Indicator, below_minimum, expiring_soon_from, longest_warning_days, rules_fingerprint,
+};
+use crate::domain::properties::PropertyStatus;
+use crate::store::Cursor;
+use crate::store::certificates::{self, Certificate};
+use crate::{on_pool, on_tx};
+
+/// The name of the compliance list in `derived_state`.
+const DERIVED_NAME: &str = "compliance_items";
+/// Rows per multi-row INSERT when rebuilding (10 columns each).
+const ROWS_PER_INSERT: usize = 500;
+
+/// One line of the agency's compliance page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComplianceItem {
+    /// How urgent.
+    pub indicator: Indicator,
+    /// Which certificate.
+    pub kind: CertificateKind,
+    /// The property.
+    pub property_id: Uuid,
+    /// Its one-line address.
+    pub address: String,
+    /// Its branch.
+    pub branch_id: Option<Uuid>,
+    /// The certificate, when there is one.
+    pub certificate_id: Option<Uuid>,
+    /// Its expiry, when there is one.
+    pub expires_on: Option<NaiveDate>,
+    /// The kind's place in [`CertificateKind::ALL`] (the last tie-break of the order).
+    pub kind_rank: i32,
+}
+
+/// A row of the derived table, as computed from a property and its certificates.
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct Row {
+    property_id: Uuid,
+    kind: String,
+    kind_rank: i32,
+    branch_id: Option<Uuid>,
+    address: String,
+    certificate_id: Option<Uuid>,
+    expires_on: Option<NaiveDate>,
+    below_minimum: bool,
+    soon_from: Option<NaiveDate>,
+}
+
+/// What of a property the compliance list needs.
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct PropertyFacts {
+    id: Uuid,
+    branch_id: Option<Uuid>,
+    address_line1: String,
+    city: String,
+    postcode: String,
+    status: String,
+    has_gas: bool,
+}
+
+fn kind_rank(kind: CertificateKind) -> i32 {
+    CertificateKind::ALL
+        .iter()
+        .position(|k| *k == kind)
+        .and_then(|i| i32::try_from(i).ok())
+        .unwrap_or(i32::MAX)
+}
+
+/// The rows of one property: its missing required kinds and its current
+/// certificates (archived properties have none).
+fn derive(p: &PropertyFacts, own: &[Certificate]) -> Vec<Row> {
+    let status = PropertyStatus::parse(&p.status).unwrap_or_default();
+    if status == PropertyStatus::Archived {
+        return Vec::new();
+    }
+    let address = format!("{}, {} {}", p.address_line1, p.city, p.postcode);
+    let mut rows = Vec::new();
+    for kind in certificates::missing(status, p.has_gas, own) {
+        rows.push(Row {
+            property_id: p.id,
+            kind: kind.as_str().into(),
+            kind_rank: kind_rank(kind),
+            branch_id: p.branch_id,
+            address: address.clone(),
+            certificate_id: None,
+            expires_on: None,
+            below_minimum: false,
+            soon_from: None,
+        });
+    }
+    for c in certificates::current(own) {
+        let Some(kind) = c.kind() else { continue };
+        rows.push(Row {
+            property_id: p.id,
+            kind: kind.as_str().into(),
+            kind_rank: kind_rank(kind),
+            branch_id: p.branch_id,
+            address: address.clone(),
+            certificate_id: Some(c.id),
+            expires_on: Some(c.expires_on),
+            below_minimum: below_minimum(kind, c.rating()),
+            soon_from: Some(expiring_soon_from(kind, c.expires_on)),
+        });
+    }
+    rows
+}
+
+const SELECT_FACTS: &str = "SELECT id, branch_id, address_line1, city, postcode, status, has_gas FROM properties WHERE id = $1 AND org_id = $2";
+
+async fn insert(tx: &mut Tx, org_id: Uuid, rows: &[Row]) -> Result<(), sqlx::Error> {
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        on_tx!(tx, |conn| {
+            let mut query = QueryBuilder::new(
+                "INSERT INTO compliance_items (property_id, kind, org_id, kind_rank, branch_id, address, \
+                 certificate_id, expires_on, below_minimum, soon_from) ",
+            );
+            query.push_values(chunk, |mut b, r| {
+                b.push_bind(r.property_id)
+                    .push_bind(r.kind.clone())
+                    .push_bind(org_id)
+                    .push_bind(r.kind_rank)
+                    .push_bind(r.branch_id)
+                    .push_bind(r.address.clone())
+                    .push_bind(r.certificate_id)
+                    .push_bind(r.expires_on)
+                    .push_bind(r.below_minimum)
+                    .push_bind(r.soon_from);
+            });
+            query.build().execute(conn).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
+/// Rewrites the compliance rows of one property from what the transaction sees.
+/// Every change to a property or to its certificates calls this before committing,
+/// so the list is never behind the records it is derived from.
+pub async fn refresh_property(tx: &mut Tx, org_id: Uuid, property_id: Uuid) -> Result<(), sqlx::Error> {
+    on_tx!(tx, |conn| sqlx::query(
+        "DELETE FROM compliance_items WHERE property_id = $1 AND org_id = $2"
+    )
+    .bind(property_id)
+    .bind(org_id)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    let facts: Option<PropertyFacts> = on_tx!(tx, |conn| sqlx::query_as(SELECT_FACTS)
+        .bind(property_id)
+        .bind(org_id)
+        .fetch_optional(conn)
+        .await)?;
+    let Some(facts) = facts else { return Ok(()) };
+    let own: Vec<Certificate> = on_tx!(tx, |conn| {
+        sqlx::query_as(
+        "SELECT id, org_id, property_id, kind, issued_on, expires_on, reference, epc_rating, created_at, updated_at \
+         FROM certificates WHERE org_id = $1 AND property_id = $2"
+    )
+    .bind(org_id)
+    .bind(property_id)
+    .fetch_all(conn)
+    .await
+    })?;
+    insert(tx, org_id, &derive(&facts, &own)).await
+}
+
+/// Rebuilds an agency's whole compliance list (after a bulk load that bypassed
+/// the store, or when the rules changed).
+pub async fn rebuild_org(db: &Db, org_id: Uuid) -> Result<(), sqlx::Error> {
+    let properties: Vec<PropertyFacts> = on_pool!(db, |pool| sqlx::query_as(
+        "SELECT id, branch_id, address_line1, city, postcode, status, has_gas FROM properties WHERE org_id = $1"
+    )
+    .bind(org_id)
+    .fetch_all(pool)
+    .await)?;
+    let all: Vec<Certificate> = on_pool!(db, |pool| {
+        sqlx::query_as(
+        "SELECT id, org_id, property_id, kind, issued_on, expires_on, reference, epc_rating, created_at, updated_at \
+         FROM certificates WHERE org_id = $1"
+    )
+    .bind(org_id)
+    .fetch_all(pool)
+    .await
+    })?;
+    let mut by_property: HashMap<Uuid, Vec<Certificate>> = HashMap::new();
+    for c in all {
+        by_property.entry(c.property_id).or_default().push(c);
+    }
+    let rows: Vec<Row> = properties
+        .iter()
+        .flat_map(|p| derive(p, by_property.get(&p.id).map_or(&[][..], Vec::as_slice)))
+        .collect();
+    let mut tx = db.begin().await?;
+    on_tx!(&mut tx, |conn| sqlx::query(
+        "DELETE FROM compliance_items WHERE org_id = $1"
+    )
+    .bind(org_id)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    insert(&mut tx, org_id, &rows).await?;
+    tx.commit().await
+}
+
+/// At start-up (after migrations): rebuilds every agency's list when it was
+/// derived under other rules than this build's, or never (a new table); true
+/// when it rebuilt. Cheap when nothing changed: one row is read.
+pub async fn ensure_current(db: &Db) -> Result<bool, sqlx::Error> {
+    let fingerprint = rules_fingerprint();
+    let stored: Option<String> = on_pool!(db, |pool| sqlx::query_scalar(
+        "SELECT fingerprint FROM derived_state WHERE name = $1"
+    )
+    .bind(DERIVED_NAME)
+    .fetch_optional(pool)
+    .await)?;
+    if stored.as_deref() == Some(fingerprint.as_str()) {
+        return Ok(false);
+    }
+    let orgs: Vec<Uuid> = on_pool!(db, |pool| sqlx::query_scalar("SELECT id FROM organisations")
+        .fetch_all(pool)
+        .await)?;
+    for org in orgs {
+        rebuild_org(db, org).await?;
+    }
+    on_pool!(db, |pool| sqlx::query(
+        "INSERT INTO derived_state (name, fingerprint) VALUES ($1, $2) \
+         ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint"
+    )
+    .bind(DERIVED_NAME)
+    .bind(&fingerprint)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(true)
+}
+
+/// The compliance page's filters.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Filter {
+    /// Only this branch's properties.
+    pub branch_id: Option<Uuid>,
+    /// Only this kind of certificate.
+    pub kind: Option<CertificateKind>,
+}
+
+/// The indicators that need attention, in page order.
+const GROUPS: [Indicator; 4] = [
+    Indicator::Missing,
+    Indicator::Expired,
+    Indicator::BelowMinimum,
+    Indicator::ExpiringSoon,
+];
+
+/// Appends ` WHERE …` selecting the agency's rows with this indicator as of
+/// `today`, within the filters. The precedence is that of
+/// [`crate::domain::compliance::indicator_of`] (expired beats below minimum, which
+/// beats expiring soon); the dates compared are the stored expiry and the first
+/// day of the warning window, so no window or rating is restated here. One
+/// definition for the counts and the pages, so they cannot disagree.
+macro_rules! push_where {
+    ($query:expr, $org_id:expr, $group:expr, $today:expr, $filter:expr) => {{
+        let today: NaiveDate = $today;
+        let filter: &Filter = $filter;
+        $query.push(" WHERE org_id = ").push_bind($org_id);
+        match $group {
+            Indicator::Missing => {
+                $query.push(" AND expires_on IS NULL");
+            }
+            Indicator::Expired => {
+                $query.push(" AND expires_on < ").push_bind(today);
+            }
+            Indicator::BelowMinimum => {
+                $query
+                    .push(" AND below_minimum = ")
+                    .push_bind(true)
+                    .push(" AND expires_on >= ")
+                    .push_bind(today);
+            }
+            Indicator::ExpiringSoon => {
+                // The upper bound only narrows the index range: a later expiry
+                // cannot be within any kind's window.
+                $query
+                    .push(" AND expires_on >= ")
+                    .push_bind(today)
+                    .push(" AND expires_on <= ")
+                    .push_bind(today + TimeDelta::days(longest_warning_days()))
+                    .push(" AND below_minimum = ")
+                    .push_bind(false)
+                    .push(" AND soon_from <= ")
+                    .push_bind(today);
+            }
+            Indicator::Valid => {
+                $query
+                    .push(" AND expires_on >= ")
+                    .push_bind(today)
+                    .push(" AND below_minimum = ")
+                    .push_bind(false)
+                    .push(" AND soon_from > ")
+                    .push_bind(today);
+            }
+        }
+        if let Some(branch) = filter.branch_id {
+            $query.push(" AND branch_id = ").push_bind(branch);
+        }
+        if let Some(kind) = filter.kind {
+            $query.push(" AND kind = ").push_bind(kind.as_str());
+        }
+    }};
+}
+
+/// Where a page of the list starts: after this item (in page order: indicator,
+/// expiry, address, property, kind).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Position {
+    indicator: Indicator,
+    expires_on: Option<NaiveDate>,
+    address: String,
+    property_id: Uuid,
+    kind_rank: i32,
+}
+
+impl Position {
+    fn of(item: &ComplianceItem) -> Position {
+        Position {
+            indicator: item.indicator,
+            expires_on: item.expires_on,
+            address: item.address.clone(),
+            property_id: item.property_id,
+            kind_rank: item.kind_rank,
+        }
+    }
+
+    fn rank(indicator: Indicator) -> usize {
+        GROUPS.iter().position(|g| *g == indicator).unwrap_or(GROUPS.len())
+    }
+
+    /// As the list's generic cursor: the sort key carries the indicator, expiry,
+    /// kind and address; the id is the property's.
+    fn to_cursor(&self) -> Cursor {
+        Cursor {
+            sort_key: format!(
+                "{}\t{}\t{}\t{}",
+                Position::rank(self.indicator),
+                self.expires_on.map(|d| d.to_string()).unwrap_or_default(),
+                self.kind_rank,
+                self.address
+            ),
+            id: self.property_id,
+        }
+    }
+
+    fn from_cursor(cursor: &Cursor) -> Option<Position> {
+        let mut parts = cursor.sort_key.splitn(4, '\t');
+        let indicator = *GROUPS.get(parts.next()?.parse::<usize>().ok()?)?;
+        let expires_on = match parts.next()? {
+            "" => None,
+            date => Some(NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?),
+        };
+        let kind_rank = parts.next()?.parse().ok()?;
+        let address = parts.next()?.to_string();
+        if (indicator == Indicator::Missing) != expires_on.is_none() {
+            return None;
+        }
+        Some(Position {
+            indicator,
+            expires_on,
+            address,
+            property_id: cursor.id,
+            kind_rank,
+        })
+    }
+}
+
+fn item(row: Row, indicator: Indicator) -> Option<ComplianceItem> {
+    Some(ComplianceItem {
+        indicator,
+        kind: CertificateKind::parse(&row.kind).ok()?,
+        property_id: row.property_id,
+        address: row.address,
+        branch_id: row.branch_id,
+        certificate_id: row.certificate_id,
+        expires_on: row.expires_on,
+        kind_rank: row.kind_rank,
+    })
+}
+
+/// One page of everything needing attention — missing, expired, below minimum,
+/// expiring soon, in that order, then soonest expiry, then address — after
+/// `after`, and the cursor of the next page. At most one indexed query per
+/// indicator, each reading no more than the page needs.
+pub async fn page(
+    db: &Db,
+    org_id: Uuid,
+    filter: &Filter,
+    today: NaiveDate,
+    after: Option<&Cursor>,
+    limit: u32,
+) -> Result<(Vec<ComplianceItem>, Option<Cursor>), sqlx::Error> {
+    let after = after.and_then(Position::from_cursor);
+    let wanted = limit as usize + 1;
+    let mut items: Vec<ComplianceItem> = Vec::new();
+    for group in GROUPS {
+        let from = match &after {
+            Some(a) if Position::rank(a.indicator) > Position::rank(group) => continue,
+            Some(a) if a.indicator == group => Some(a),
+            _ => None,
+        };
+        let need = wanted.saturating_sub(items.len());
+        if need == 0 {
+            break;
+        }
+        let rows: Vec<Row> = on_pool!(db, |pool| {
+            let mut query = QueryBuilder::new(
+                "SELECT property_id, kind, kind_rank, branch_id, address, certificate_id, expires_on, below_minimum, \
+                 soon_from FROM compliance_items",
+            );
+            push_where!(query, org_id, group, today, filter);
+            match (group, from) {
+                (Indicator::Missing, Some(a)) => {
+                    query
+                        .push(" AND (address, property_id, kind_rank) > (")
+                        .push_bind(a.address.clone())
+                        .push(", ")
+                        .push_bind(a.property_id)
+                        .push(", ")
+                        .push_bind(a.kind_rank)
+                        .push(")");
+                }
+                (_, Some(a)) => {
+                    query
+                        .push(" AND (expires_on, address, property_id, kind_rank) > (")
+                        .push_bind(a.expires_on)
+                        .push(", ")
+                        .push_bind(a.address.clone())
+                        .push(", ")
+                        .push_bind(a.property_id)
+                        .push(", ")
+                        .push_bind(a.kind_rank)
+                        .push(")");
+                }
+                (_, None) => {}
+            }
+            query.push(if group == Indicator::Missing {
+                " ORDER BY address, property_id, kind_rank LIMIT "
+            } else {
+                " ORDER BY expires_on, address, property_id, kind_rank LIMIT "
+            });
+            query.push_bind(i64::try_from(need).unwrap_or(i64::MAX));
+            query.build_query_as::<Row>().fetch_all(pool).await
+        })?;
+        items.extend(rows.into_iter().filter_map(|row| item(row, group)));
+    }
+    Ok(super::page_of(items, limit, |last| Position::of(last).to_cursor()))
+}
+
+/// How many rows need attention per indicator, within the filters: one
+/// statement of four indexed counts, with the same conditions as [`page`].
+pub async fn counts(db: &Db, org_id: Uuid, filter: &Filter, today: NaiveDate) -> Result<Counts, sqlx::Error> {
+    let (missing, expired, below_minimum, expiring_soon): (i64, i64, i64, i64) = on_pool!(db, |pool| {
+        let mut query = QueryBuilder::new("SELECT ");
+        for (i, group) in GROUPS.iter().enumerate() {
+            if i > 0 {
+                query.push(", ");
+            }
+            query.push("(SELECT COUNT(*) FROM compliance_items");
+            push_where!(query, org_id, *group, today, filter);
+            query.push(")");
+        }
+        query.build_query_as().fetch_one(pool).await
+    })?;
+    Ok(Counts {
+        missing,
+        expired,
+        below_minimum,
+        expiring_soon,
+    })
+}
+
+/// How many rows need attention, per indicator.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Required and not on record.
+    pub missing: i64,
+    /// Past expiry.
+    pub expired: i64,
+    /// EPCs below the minimum rating.
+    pub below_minimum: i64,
+    /// Within the warning window.
+    pub expiring_soon: i64,
+}
+
+impl Counts {
+    /// Everything needing attention.
+    pub fn total(&self) -> i64 {
+        self.missing + self.expired + self.below_minimum + self.expiring_soon
+    }
+
+    /// The count of one indicator (zero for `Valid`).
+    pub fn of(&self, indicator: Indicator) -> i64 {
+        match indicator {
+            Indicator::Missing => self.missing,
+            Indicator::Expired => self.expired,
+            Indicator::BelowMinimum => self.below_minimum,
+            Indicator::ExpiringSoon => self.expiring_soon,
+            Indicator::Valid => 0,
+        }
+    }
+}
