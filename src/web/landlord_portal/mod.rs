@@ -38,19 +38,11 @@ impl PortalCtx {
     }
 }
 
-/// Looks the link up: unknown, malformed, rotated and deactivated links all give
+/// Looks the link up with `lookup`, which fetches the token row and may bring
+/// more from the same query (what a handler needs besides the token): unknown,
+/// malformed, rotated and deactivated links all give
 /// [`AppError::PortalLinkInvalid`] and count as a failure for the client address.
-pub async fn check_link(state: &AppState, link: &str, addr: &str) -> Result<PortalToken, AppError> {
-    let (token, ()) = check_link_with(state, link, addr, async |db, id| {
-        Ok(store::get_for_link(db, id).await?.map(|token| (token, ())))
-    })
-    .await?;
-    Ok(token)
-}
-
-/// [`check_link`] with the token row fetched by `lookup`, which may bring more
-/// from the same query (what a handler needs besides the token).
-async fn check_link_with<T>(
+async fn check_link<T>(
     state: &AppState,
     link: &str,
     addr: &str,
@@ -74,8 +66,13 @@ async fn check_link_with<T>(
     }
 }
 
+/// The plain lookup for [`check_link`]: the token behind a link, nothing more.
+async fn token_only(db: &Db, id: Uuid) -> Result<Option<(PortalToken, ())>, sqlx::Error> {
+    Ok(store::get_for_link(db, id).await?.map(|token| (token, ())))
+}
+
 impl PortalCtx {
-    /// Checks the request's link (through `lookup`, see [`check_link_with`]) and
+    /// Checks the request's link (through `lookup`, see [`check_link`]) and
     /// records the visit.
     pub async fn from_request_with<T>(
         req: &Request,
@@ -87,7 +84,7 @@ impl PortalCtx {
             .ok_or_else(|| AppError::internal(anyhow::anyhow!("app state missing")))?;
         let link = req.raw_path_param("token").unwrap_or_default().to_string();
         let addr = client_addr(req, &state.settings);
-        let (token, extra) = check_link_with(&state, &link, &addr, lookup).await?;
+        let (token, extra) = check_link(&state, &link, &addr, lookup).await?;
         // Recording the visit must not stop a landlord reading their portal
         // while the disk is full; any other failure still does.
         if let Err(err) = store::touch(&state.db, &token).await {
@@ -108,10 +105,7 @@ impl PortalCtx {
 
 impl<'a> FromRequest<'a> for PortalCtx {
     async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
-        let (ctx, ()) = PortalCtx::from_request_with(req, async |db, id| {
-            Ok(store::get_for_link(db, id).await?.map(|token| (token, ())))
-        })
-        .await?;
+        let (ctx, ()) = PortalCtx::from_request_with(req, token_only).await?;
         Ok(ctx)
     }
 }
