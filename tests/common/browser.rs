@@ -168,22 +168,32 @@ impl Browser {
     }
 
     /// Waits for a finished download named `name` and returns its bytes.
+    ///
+    /// Chromium reserves the final name with an empty placeholder file while
+    /// it writes the data to a `.crdownload` file beside it, then renames that
+    /// over the placeholder; so the download is finished only once the file
+    /// has content and no `.crdownload` file is left. (Every download the
+    /// tests make has content.)
     pub async fn wait_for_download(&self, name: &str) -> Vec<u8> {
         let path = self.downloads_dir().join(name);
         let started = Instant::now();
         loop {
-            if let Ok(bytes) = std::fs::read(&path) {
-                return bytes;
-            }
-            let present: Vec<_> = std::fs::read_dir(self.downloads_dir())
+            let present: Vec<String> = std::fs::read_dir(self.downloads_dir())
                 .into_iter()
                 .flatten()
                 .flatten()
-                .map(|e| e.file_name())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
                 .collect();
+            let in_progress = present.iter().any(|n| n.ends_with(".crdownload"));
+            if !in_progress
+                && let Ok(bytes) = std::fs::read(&path)
+                && !bytes.is_empty()
+            {
+                return bytes;
+            }
             assert!(
                 started.elapsed() < WAIT,
-                "no download {name:?}; the folder has {present:?}"
+                "no finished download {name:?}; the folder has {present:?}"
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
