@@ -75,6 +75,27 @@ async fn a_tenancy_with_two_tenants_keeps_exactly_one_primary_and_reuses_known_t
     assert_eq!(post_tenancy(&mut admin, home, &earlier).await.status(), 303);
     assert_eq!(app.count("SELECT COUNT(*) FROM tenants").await, 2);
     assert_eq!(app.count("SELECT COUNT(*) FROM tenancies").await, 2);
+    // The property's tenancies, newest start first, each with its own tenants, primary first.
+    let listed = portico::store::tenancies::for_property(&app.db, agency.org.id, home)
+        .await
+        .unwrap();
+    let summary: Vec<(String, Vec<String>)> = listed
+        .iter()
+        .map(|t| {
+            (
+                t.tenancy.start_date.to_string(),
+                t.tenants.iter().map(|tenant| tenant.name()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("2026-03-01".to_string(), vec!["Ben Okafor".to_string(), "Amy Lee".to_string()]),
+            ("2024-01-01".to_string(), vec!["Amy Lee".to_string()]),
+        ]
+    );
+    assert!(listed.iter().all(|t| t.tenants.iter().all(|tenant| tenant.tenancy_id == t.tenancy.id)));
     assert_eq!(
         app.count("SELECT COUNT(*) FROM audit_log WHERE entity_type = 'tenancy'")
             .await,

@@ -421,20 +421,63 @@ pub async fn get(db: &Db, org_id: Uuid, id: Uuid) -> Result<Option<TenancyWithTe
     Ok(attach(vec![tenancy], tenants).pop())
 }
 
-/// A property's tenancies, newest start first, with their tenants.
+/// A tenancy row joined with one of its tenants (none for a tenancy without).
+#[derive(sqlx::FromRow)]
+struct TenancyAndTenant {
+    #[sqlx(flatten)]
+    tenancy: Tenancy,
+    tenant_id: Option<Uuid>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    is_primary: Option<bool>,
+}
+
+/// A property's tenancies, newest start first, with their tenants: one query
+/// (the portal's drill-down and the property page ask for this on every view).
 pub async fn for_property(db: &Db, org_id: Uuid, property_id: Uuid) -> Result<Vec<TenancyWithTenants>, sqlx::Error> {
-    let tenancies: Vec<Tenancy> = on_pool!(db, |pool| {
-        sqlx::query_as(select_tenancy!(
-            "WHERE org_id = $1 AND property_id = $2 ORDER BY start_date DESC, id DESC"
+    let rows: Vec<TenancyAndTenant> = on_pool!(db, |pool| {
+        sqlx::query_as(concat!(
+            "SELECT ty.*, tt.tenant_id, t.first_name, t.last_name, t.email, t.phone, tt.is_primary FROM (",
+            select_tenancy!("WHERE org_id = $1 AND property_id = $2"),
+            ") ty LEFT JOIN tenancy_tenants tt ON tt.tenancy_id = ty.id LEFT JOIN tenants t ON t.id = tt.tenant_id \
+             ORDER BY ty.start_date DESC, ty.id DESC, tt.is_primary DESC, tt.position"
         ))
         .bind(org_id)
         .bind(property_id)
         .fetch_all(pool)
         .await
     })?;
-    let ids: Vec<Uuid> = tenancies.iter().map(|t| t.id).collect();
-    let tenants = tenants_of(db, &ids).await?;
-    Ok(attach(tenancies, tenants))
+    let mut tenancies: Vec<TenancyWithTenants> = Vec::new();
+    for row in rows {
+        let tenancy_id = row.tenancy.id;
+        if tenancies.last().is_none_or(|last| last.tenancy.id != tenancy_id) {
+            tenancies.push(TenancyWithTenants {
+                tenancy: row.tenancy,
+                tenants: Vec::new(),
+            });
+        }
+        if let (Some(tenant_id), Some(first_name), Some(last_name), Some(email), Some(is_primary), Some(current)) = (
+            row.tenant_id,
+            row.first_name,
+            row.last_name,
+            row.email,
+            row.is_primary,
+            tenancies.last_mut(),
+        ) {
+            current.tenants.push(TenancyTenant {
+                tenancy_id,
+                tenant_id,
+                first_name,
+                last_name,
+                email,
+                phone: row.phone,
+                is_primary,
+            });
+        }
+    }
+    Ok(tenancies)
 }
 
 /// How many active tenancies the agency has.
