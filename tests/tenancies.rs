@@ -91,11 +91,18 @@ async fn a_tenancy_with_two_tenants_keeps_exactly_one_primary_and_reuses_known_t
     assert_eq!(
         summary,
         vec![
-            ("2026-03-01".to_string(), vec!["Ben Okafor".to_string(), "Amy Lee".to_string()]),
+            (
+                "2026-03-01".to_string(),
+                vec!["Ben Okafor".to_string(), "Amy Lee".to_string()]
+            ),
             ("2024-01-01".to_string(), vec!["Amy Lee".to_string()]),
         ]
     );
-    assert!(listed.iter().all(|t| t.tenants.iter().all(|tenant| tenant.tenancy_id == t.tenancy.id)));
+    assert!(
+        listed
+            .iter()
+            .all(|t| t.tenants.iter().all(|tenant| tenant.tenancy_id == t.tenancy.id))
+    );
     assert_eq!(
         app.count("SELECT COUNT(*) FROM audit_log WHERE entity_type = 'tenancy'")
             .await,
