@@ -82,6 +82,7 @@ async fn seed_bench(args: SeedBenchArgs) -> anyhow::Result<ExitCode> {
     println!("portal property: {}", seeded.typical_property_id);
     println!("portal newest message: {}", seeded.typical_newest_message_id);
     println!("portfolio portal token: {}", seeded.portfolio_portal_link);
+    println!("landlord email: {}", seeded.landlord_email);
     for (link, newest) in &seeded.refresh_targets {
         println!("refresh target: {link} {newest}");
     }

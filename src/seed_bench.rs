@@ -61,6 +61,8 @@ pub struct Seeded {
     pub typical_newest_message_id: Uuid,
     /// The secret part of a portal link of a portfolio landlord (about 40 properties).
     pub portfolio_portal_link: String,
+    /// The email of a landlord in the middle of the list: a search that matches one landlord.
+    pub landlord_email: String,
     /// Links of up to [`REFRESH_TARGETS`] landlords spread over the agency, each with
     /// its thread's newest message id: refreshes from many portals at once.
     pub refresh_targets: Vec<(String, Uuid)>,
@@ -109,6 +111,7 @@ pub async fn seed(db: &Db, key: &[u8], scale: Scale, admin_password: &str) -> an
         typical_property_id: built.typical_property,
         typical_newest_message_id: built.typical_newest_message,
         portfolio_portal_link: built.portfolio_link,
+        landlord_email: built.landlord_email,
         refresh_targets: built.refresh_targets,
     })
 }
@@ -119,6 +122,7 @@ struct AgencyBuilt {
     typical_property: Uuid,
     typical_newest_message: Uuid,
     portfolio_link: String,
+    landlord_email: String,
     refresh_targets: Vec<(String, Uuid)>,
 }
 
@@ -793,6 +797,7 @@ async fn seed_agency(
         typical_property,
         typical_newest_message: newest_message[typical_token],
         portfolio_link: link_token(key, token_ids[0], &nonces[0]),
+        landlord_email: landlord_emails[landlords / 2].clone(),
         refresh_targets: (0..tokens)
             .step_by(tokens.div_ceil(REFRESH_TARGETS).max(1))
             .map(|t| (link_token(key, token_ids[t], &nonces[t]), newest_message[t]))

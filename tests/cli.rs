@@ -467,4 +467,17 @@ async fn seed_bench_fills_an_empty_database_whose_printed_links_and_admin_work_i
         page.body.contains("Next"),
         "a hundred landlords fill more than one page"
     );
+    let email = &facts["landlord email"];
+    let page = agent
+        .get(&format!(
+            "/landlords?q={}",
+            form_urlencoded::byte_serialize(email.as_bytes()).collect::<String>()
+        ))
+        .await;
+    assert_eq!(
+        page.body.matches(r#"<td><a href="/landlords/"#).count(),
+        1,
+        "the printed email is one landlord's"
+    );
+    assert!(page.body.contains(email.as_str()), "{}", page.body);
 }

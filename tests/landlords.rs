@@ -20,6 +20,14 @@ async fn add(client: &mut Client, fields: &[(&str, &str)]) -> uuid::Uuid {
     location.rsplit('/').next().unwrap().parse().unwrap()
 }
 
+/// The landlord names a list page shows, in order.
+fn listed_names(body: &str) -> Vec<String> {
+    body.split(r#"<td><a href="/landlords/"#)
+        .skip(1)
+        .map(|s| s[s.find('>').unwrap() + 1..s.find("</a>").unwrap()].to_string())
+        .collect()
+}
+
 async fn admin_of(app: &TestApp, name: &str, email: &str) -> (portico::provision::NewAgency, Client) {
     let agency = app.agency(name, email).await;
     let client = app.signed_in(email, ADMIN_PASSWORD).await;
@@ -184,12 +192,6 @@ async fn search_finds_each_searched_field_case_insensitively_and_combines_with_f
     add(&mut admin, &archived).await;
     add(&mut admin, &person("Zoë", "Ångström", "zoe@unicode.example")).await;
 
-    let names = |body: &str| -> Vec<String> {
-        body.split(r#"<td><a href="/landlords/"#)
-            .skip(1)
-            .map(|s| s[s.find('>').unwrap() + 1..s.find("</a>").unwrap()].to_string())
-            .collect()
-    };
     for (term, expected) in [
         ("karen", "Quayside Holdings Ltd (Karen Lewis)"),    // first name
         ("LEWIS", "Quayside Holdings Ltd (Karen Lewis)"),    // last name
@@ -206,22 +208,25 @@ async fn search_finds_each_searched_field_case_insensitively_and_combines_with_f
                 form_urlencoded::byte_serialize(term.as_bytes()).collect::<String>()
             ))
             .await;
-        assert_eq!(names(&page.body), vec![expected.to_string()], "search {term:?}");
+        assert_eq!(listed_names(&page.body), vec![expected.to_string()], "search {term:?}");
     }
     let hidden = admin.get("/landlords?q=whitfield").await;
     assert_eq!(
-        names(&hidden.body),
+        listed_names(&hidden.body),
         vec!["Jane Whitfield"],
         "archived hidden by default"
     );
     let with_archived = admin.get("/landlords?q=whitfield&status=all").await;
-    assert_eq!(names(&with_archived.body).len(), 2);
+    assert_eq!(listed_names(&with_archived.body).len(), 2);
     let only_archived = admin.get("/landlords?q=whitfield&status=archived").await;
-    assert_eq!(names(&only_archived.body), vec!["Peter Whitfield"]);
+    assert_eq!(listed_names(&only_archived.body), vec!["Peter Whitfield"]);
     let companies = admin.get("/landlords?landlord_type=company&q=l").await;
-    assert_eq!(names(&companies.body), vec!["Quayside Holdings Ltd (Karen Lewis)"]);
+    assert_eq!(
+        listed_names(&companies.body),
+        vec!["Quayside Holdings Ltd (Karen Lewis)"]
+    );
     let mine = admin.get(&format!("/landlords?managed_by={}", agency.admin.id)).await;
-    assert_eq!(names(&mine.body), vec!["Jane Whitfield"]);
+    assert_eq!(listed_names(&mine.body), vec!["Jane Whitfield"]);
     let mine_searched = admin
         .get(&format!("/landlords?managed_by={}&q=karen", agency.admin.id))
         .await;
@@ -239,14 +244,8 @@ async fn search_follows_edits_and_forgets_an_anonymised_landlord() {
     let (_, mut admin) = admin_of(&app, "Acme Lettings", "ada@acme.example").await;
     let id = add(&mut admin, &person("Helen", "Marsh", "helen@marshfield.example")).await;
     add(&mut admin, &person("Ivo", "Marshall", "ivo@example.com")).await;
-    let found = |body: String| -> Vec<String> {
-        body.split(r#"<td><a href="/landlords/"#)
-            .skip(1)
-            .map(|s| s[s.find('>').unwrap() + 1..s.find("</a>").unwrap()].to_string())
-            .collect()
-    };
     assert_eq!(
-        found(admin.get("/landlords?q=marsh").await.body),
+        listed_names(&admin.get("/landlords?q=marsh").await.body),
         vec!["Helen Marsh", "Ivo Marshall"]
     );
 
@@ -259,17 +258,20 @@ async fn search_follows_edits_and_forgets_an_anonymised_landlord() {
         .await;
     assert_eq!(edited.status(), 303);
     assert_eq!(
-        found(admin.get("/landlords?q=fairweather").await.body),
+        listed_names(&admin.get("/landlords?q=fairweather").await.body),
         vec!["Helen Fairweather"]
     );
-    assert_eq!(found(admin.get("/landlords?q=marsh").await.body), vec!["Ivo Marshall"]);
+    assert_eq!(
+        listed_names(&admin.get("/landlords?q=marsh").await.body),
+        vec!["Ivo Marshall"]
+    );
 
     admin.get(&format!("/landlords/{id}/anonymise")).await;
     let anonymised = admin
         .post(&format!("/landlords/{id}/anonymise"), &[("confirm", "on")])
         .await;
     assert_eq!(anonymised.status(), 303);
-    assert!(found(admin.get("/landlords?q=fairweather&status=all").await.body).is_empty());
+    assert!(listed_names(&admin.get("/landlords?q=fairweather&status=all").await.body).is_empty());
     if let portico::db::Db::Sqlite(pool, _) = &app.db {
         // The trigram index itself holds nothing of the old name.
         let left: i64 =
@@ -279,6 +281,66 @@ async fn search_follows_edits_and_forgets_an_anonymised_landlord() {
                 .unwrap();
         assert_eq!(left, 0);
     }
+}
+
+/// Every landlord of `org` that `term` finds, following the pages' cursors.
+async fn search_all(app: &TestApp, org: uuid::Uuid, term: &str) -> Vec<String> {
+    let filter = store::ListFilter {
+        search: vec![term.to_string()],
+        ..Default::default()
+    };
+    let mut found = Vec::new();
+    let mut after = None;
+    loop {
+        let (rows, next) = store::list(&app.db, org, &filter, after.as_ref(), 50).await.unwrap();
+        found.extend(rows.into_iter().map(|l| l.email));
+        match next {
+            Some(cursor) => after = Some(cursor),
+            None => return found,
+        }
+    }
+}
+
+#[tokio::test]
+async fn search_pages_are_whole_for_rare_and_common_terms_and_stay_in_the_agency() {
+    let app = TestApp::spawn().await;
+    let ours = app.agency("Acme Lettings", "ada@acme.example").await.org.id;
+    let theirs = app.agency("Other Lettings", "bo@other.example").await.org.id;
+    let actor = portico::domain::audit::Actor::system();
+    let mut tx = app.db.begin().await.unwrap();
+    // 130 Walkers (more trigram candidates than the list reads one by one), 4 of
+    // them Walkertons, and 3 Walkertons at another agency.
+    for (org, n, last) in [(ours, 126, "Walker"), (ours, 4, "Walkerton"), (theirs, 3, "Walkerton")] {
+        for i in 0..n {
+            let form = portico::domain::landlords::LandlordForm {
+                first_name: format!("Person{i:03}"),
+                last_name: last.into(),
+                email: format!("{}{i:03}@example.com", last.to_lowercase()),
+                ..portico::domain::landlords::LandlordForm::with_defaults()
+            };
+            store::create(&mut tx, org, &form.parse().unwrap(), None, &actor)
+                .await
+                .unwrap();
+        }
+    }
+    tx.commit().await.unwrap();
+
+    let walkers = search_all(&app, ours, "walker").await;
+    assert_eq!(walkers.len(), 130);
+    let mut sorted = walkers.clone();
+    sorted.sort_by_key(|email| (email.starts_with("walkerton"), email.clone()));
+    assert_eq!(walkers, sorted, "name order: Walker before Walkerton, then first name");
+    assert_eq!(
+        search_all(&app, ours, "walkerton").await,
+        vec![
+            "walkerton000@example.com",
+            "walkerton001@example.com",
+            "walkerton002@example.com",
+            "walkerton003@example.com"
+        ]
+    );
+    assert_eq!(search_all(&app, theirs, "walkerton").await.len(), 3);
+    assert!(search_all(&app, ours, "zzz").await.is_empty());
 }
 
 #[tokio::test]

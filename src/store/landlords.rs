@@ -587,6 +587,9 @@ pub async fn list(
         Db::Sqlite(pool, _) => narrow_by_trigrams(pool, &filter.search).await?,
         Db::Postgres(_) => None,
     };
+    if candidates.as_ref().is_some_and(Vec::is_empty) {
+        return Ok((Vec::new(), None));
+    }
     let rows: Vec<Landlord> = on_pool!(db, |pool| {
         let mut query = sqlx::QueryBuilder::new(match candidates {
             // `+org_id` keeps SQLite from walking the agency's name-order index
@@ -595,14 +598,12 @@ pub async fn list(
             None => select_landlord!("WHERE org_id = "),
         });
         query.push_bind(org_id);
-        if let Some(phrases) = &candidates {
-            query
-                .push(
-                    " AND id IN (SELECT k.landlord_id FROM landlord_search s \
-                     JOIN landlord_search_keys k ON k.key = s.rowid WHERE landlord_search MATCH ",
-                )
-                .push_bind(phrases.clone())
-                .push(")");
+        if let Some(ids) = &candidates {
+            let mut listed = query.push(" AND id IN (").separated(", ");
+            for id in ids {
+                listed.push_bind(*id);
+            }
+            query.push(")");
         }
         for term in &filter.search {
             query
@@ -640,28 +641,30 @@ pub async fn list(
     }))
 }
 
-/// Up to this many trigram candidates (landlords of every agency containing the
-/// search terms), reading and sorting the candidates beats walking the agency in
-/// name order; with more, matches are dense enough that the walk fills a page
-/// after a few rows. Measured at agency scale: about 3.4 µs a candidate against
-/// 0.33 µs a landlord walked (BENCHMARKS.md).
+/// Below this many trigram candidates (landlords of every agency containing
+/// the search terms), reading and sorting the candidates beats walking the
+/// agency in name order; with more, matches are dense enough that the walk
+/// soon fills a page. Measured at agency scale under load (BENCHMARKS.md):
+/// reading 503 candidates was slower than the walk, each being a random read
+/// by id; a few dozen were much faster.
 const TRIGRAM_CANDIDATE_LIMIT: i64 = 100;
 
-/// On SQLite: the trigram query to narrow a landlord search with, when the
-/// terms are long enough for the trigram index and it names fewer than
-/// [`TRIGRAM_CANDIDATE_LIMIT`] landlords; otherwise `None` (walk in name order).
-async fn narrow_by_trigrams(pool: &sqlx::SqlitePool, terms: &[String]) -> Result<Option<String>, sqlx::Error> {
+/// On SQLite: the landlords (of any agency) that the trigram index names for
+/// the search terms, when the terms are long enough for trigrams and there are
+/// fewer than [`TRIGRAM_CANDIDATE_LIMIT`]; otherwise `None` (walk in name order).
+async fn narrow_by_trigrams(pool: &sqlx::SqlitePool, terms: &[String]) -> Result<Option<Vec<Uuid>>, sqlx::Error> {
     let Some(phrases) = trigram_phrases(terms) else {
         return Ok(None);
     };
-    let candidates: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM landlord_search WHERE landlord_search MATCH $1 LIMIT $2)",
+    let candidates: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT k.landlord_id FROM landlord_search s JOIN landlord_search_keys k ON k.key = s.rowid \
+         WHERE landlord_search MATCH $1 LIMIT $2",
     )
     .bind(&phrases)
     .bind(TRIGRAM_CANDIDATE_LIMIT)
-    .fetch_one(pool)
+    .fetch_all(pool)
     .await?;
-    Ok((candidates < TRIGRAM_CANDIDATE_LIMIT).then_some(phrases))
+    Ok((candidates.len() < TRIGRAM_CANDIDATE_LIMIT as usize).then_some(candidates))
 }
 
 /// The SQLite trigram index's query for search terms: each term of three
