@@ -377,50 +377,6 @@ macro_rules! select_tenancy {
     };
 }
 
-/// The tenants of these tenancies, primary first within each.
-async fn tenants_of(db: &Db, ids: &[Uuid]) -> Result<Vec<TenancyTenant>, sqlx::Error> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    // One query for every tenancy of a page, not one per tenancy.
-    on_pool!(db, |pool| {
-        let mut query = sqlx::QueryBuilder::new(
-            "SELECT tt.tenancy_id, tt.tenant_id, t.first_name, t.last_name, t.email, t.phone, tt.is_primary \
-             FROM tenancy_tenants tt JOIN tenants t ON t.id = tt.tenant_id WHERE tt.tenancy_id IN (",
-        );
-        let mut separated = query.separated(", ");
-        for id in ids {
-            separated.push_bind(*id);
-        }
-        query.push(") ORDER BY tt.tenancy_id, tt.is_primary DESC, tt.position");
-        query.build_query_as::<TenancyTenant>().fetch_all(pool).await
-    })
-}
-
-fn attach(tenancies: Vec<Tenancy>, tenants: Vec<TenancyTenant>) -> Vec<TenancyWithTenants> {
-    tenancies
-        .into_iter()
-        .map(|tenancy| {
-            let mine = tenants.iter().filter(|t| t.tenancy_id == tenancy.id).cloned().collect();
-            TenancyWithTenants { tenancy, tenants: mine }
-        })
-        .collect()
-}
-
-/// One tenancy of this agency with its tenants; another agency's id gives `None`.
-pub async fn get(db: &Db, org_id: Uuid, id: Uuid) -> Result<Option<TenancyWithTenants>, sqlx::Error> {
-    let tenancy: Option<Tenancy> = on_pool!(db, |pool| {
-        sqlx::query_as(select_tenancy!("WHERE id = $1 AND org_id = $2"))
-            .bind(id)
-            .bind(org_id)
-            .fetch_optional(pool)
-            .await
-    })?;
-    let Some(tenancy) = tenancy else { return Ok(None) };
-    let tenants = tenants_of(db, &[tenancy.id]).await?;
-    Ok(attach(vec![tenancy], tenants).pop())
-}
-
 /// A tenancy row joined with one of its tenants (none for a tenancy without).
 #[derive(sqlx::FromRow)]
 struct TenancyAndTenant {
@@ -434,20 +390,30 @@ struct TenancyAndTenant {
     is_primary: Option<bool>,
 }
 
-/// A property's tenancies, newest start first, with their tenants: one query
-/// (the portal's drill-down and the property page ask for this on every view).
-pub async fn for_property(db: &Db, org_id: Uuid, property_id: Uuid) -> Result<Vec<TenancyWithTenants>, sqlx::Error> {
-    let rows: Vec<TenancyAndTenant> = on_pool!(db, |pool| {
-        sqlx::query_as(concat!(
+/// `SELECT` of the tenancies matching `$where` (on `org_id = $1` and one more
+/// bind, `$2`), each joined with its tenants, newest start first and the
+/// primary tenant first within each: what [`with_tenants`] reads.
+macro_rules! select_with_tenants {
+    ($where:literal) => {
+        concat!(
             "SELECT ty.*, tt.tenant_id, t.first_name, t.last_name, t.email, t.phone, tt.is_primary FROM (",
-            select_tenancy!("WHERE org_id = $1 AND property_id = $2"),
+            select_tenancy!($where),
             ") ty LEFT JOIN tenancy_tenants tt ON tt.tenancy_id = ty.id LEFT JOIN tenants t ON t.id = tt.tenant_id \
              ORDER BY ty.start_date DESC, ty.id DESC, tt.is_primary DESC, tt.position"
-        ))
-        .bind(org_id)
-        .bind(property_id)
-        .fetch_all(pool)
-        .await
+        )
+    };
+}
+
+/// Runs a [`select_with_tenants!`] query with `org_id` as `$1` and `key` as
+/// `$2`, and gathers each tenancy's tenants: one query, however many tenancies.
+async fn with_tenants(
+    db: &Db,
+    sql: &'static str,
+    org_id: Uuid,
+    key: Uuid,
+) -> Result<Vec<TenancyWithTenants>, sqlx::Error> {
+    let rows: Vec<TenancyAndTenant> = on_pool!(db, |pool| {
+        sqlx::query_as(sql).bind(org_id).bind(key).fetch_all(pool).await
     })?;
     let mut tenancies: Vec<TenancyWithTenants> = Vec::new();
     for row in rows {
@@ -480,6 +446,19 @@ pub async fn for_property(db: &Db, org_id: Uuid, property_id: Uuid) -> Result<Ve
     Ok(tenancies)
 }
 
+/// One tenancy of this agency with its tenants; another agency's id gives `None`.
+pub async fn get(db: &Db, org_id: Uuid, id: Uuid) -> Result<Option<TenancyWithTenants>, sqlx::Error> {
+    let sql = select_with_tenants!("WHERE org_id = $1 AND id = $2");
+    Ok(with_tenants(db, sql, org_id, id).await?.pop())
+}
+
+/// A property's tenancies, newest start first, with their tenants (the portal's
+/// drill-down and the property page ask for this on every view).
+pub async fn for_property(db: &Db, org_id: Uuid, property_id: Uuid) -> Result<Vec<TenancyWithTenants>, sqlx::Error> {
+    let sql = select_with_tenants!("WHERE org_id = $1 AND property_id = $2");
+    with_tenants(db, sql, org_id, property_id).await
+}
+
 /// How many active tenancies the agency has.
 pub async fn active_count(db: &Db, org_id: Uuid) -> Result<i64, sqlx::Error> {
     on_pool!(db, |pool| {
@@ -492,17 +471,8 @@ pub async fn active_count(db: &Db, org_id: Uuid) -> Result<i64, sqlx::Error> {
 
 /// The tenancies a tenant is on, newest start first, with their tenants.
 pub async fn for_tenant(db: &Db, org_id: Uuid, tenant_id: Uuid) -> Result<Vec<TenancyWithTenants>, sqlx::Error> {
-    let rows: Vec<Tenancy> = on_pool!(db, |pool| {
-        sqlx::query_as(select_tenancy!(
-            "WHERE org_id = $1 AND id IN (SELECT tenancy_id FROM tenancy_tenants WHERE tenant_id = $2) \
-             ORDER BY start_date DESC, id DESC"
-        ))
-        .bind(org_id)
-        .bind(tenant_id)
-        .fetch_all(pool)
-        .await
-    })?;
-    let ids: Vec<Uuid> = rows.iter().map(|t| t.id).collect();
-    let tenants = tenants_of(db, &ids).await?;
-    Ok(attach(rows, tenants))
+    let sql = select_with_tenants!(
+        "WHERE org_id = $1 AND id IN (SELECT tenancy_id FROM tenancy_tenants WHERE tenant_id = $2)"
+    );
+    with_tenants(db, sql, org_id, tenant_id).await
 }
