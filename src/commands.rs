@@ -55,6 +55,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::SeedBench(args)) => seed_bench(args).await,
+        Some(Command::Check(database)) => check(&database).await,
         Some(Command::Healthcheck { bind }) => Ok(healthcheck(bind).await),
     }
 }
@@ -88,6 +89,34 @@ async fn seed_bench(args: SeedBenchArgs) -> anyhow::Result<ExitCode> {
     }
     db.close().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `portico check`: compares every derived structure with the rows it derives
+/// from, rebuilds any that disagree, and says what it found and did. Exits 1
+/// only when damage remains that no rebuild could mend.
+async fn check(database: &DatabaseArgs) -> anyhow::Result<ExitCode> {
+    init_tracing(LogFormat::Text);
+    let db = open(database).await?;
+    let report = crate::store::derived::repair(&db, "on request (portico check)").await?;
+    for finding in &report.found {
+        println!("Found: {}: {}", finding.structure, finding.problem);
+    }
+    for structure in &report.rebuilt {
+        println!("Rebuilt {structure}.");
+    }
+    for finding in &report.remaining {
+        println!("Still damaged: {}: {}", finding.structure, finding.problem);
+    }
+    db.close().await;
+    if report.is_consistent() {
+        if report.found.is_empty() {
+            println!("Every derived structure agrees with its rows.");
+        }
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("Restore the database from a backup.");
+        Ok(ExitCode::FAILURE)
+    }
 }
 
 /// Sets up logging once: text or JSON lines, level from `RUST_LOG` (default info).
@@ -151,6 +180,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         println!("or restart with --demo to explore a demo agency.");
     }
     tokio::spawn(jobs::housekeeping(db.clone()));
+    tokio::spawn(jobs::derived_at_start_up(db.clone()));
+    tokio::spawn(jobs::derived_after_storage_full(
+        db.clone(),
+        state.storage_full_events.clone(),
+    ));
     tracing::info!(mailer = ?mailer, "email outbox worker started");
     tokio::spawn(outbox::run(db.clone(), mailer, OutboxSettings::new(mail_from)));
     tokio::spawn(crate::deposit_notify::run(db.clone(), state.settings.clone()));

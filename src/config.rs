@@ -39,6 +39,9 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Check the derived structures (search index, compliance list, inbox
+    /// order, SQLite indexes) against their rows and rebuild any that disagree.
+    Check(DatabaseArgs),
     /// Fill an empty database with an agency-scale dataset for benchmarks (see BENCHMARKS.md).
     SeedBench(SeedBenchArgs),
     /// Exit 0 when the server at `--bind` answers `/healthz` (for Docker's HEALTHCHECK).

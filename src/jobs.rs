@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use crate::db::Db;
 use crate::db::session_store::SqlSessionStore;
-use crate::store::throttle;
+use crate::db::{Db, StorageFullEvents};
+use crate::store::{derived, throttle};
 
 /// How often housekeeping runs.
 const EVERY: Duration = Duration::from_secs(600);
@@ -40,5 +40,35 @@ pub async fn invite_sweep(db: Db, every: Duration) {
             Ok(_) => {}
             Err(err) => tracing::warn!(error = %err, "could not sweep tenant portal invites"),
         }
+    }
+}
+
+/// How long the derived-structure check waits after a storage-full event, so
+/// that a burst of refused writes is checked once, and between attempts while
+/// the check itself cannot run.
+pub const AFTER_STORAGE_FULL: Duration = Duration::from_secs(2);
+
+/// Checks (and if need be rebuilds) every derived structure after each write
+/// refused for lack of disk space, forever. The check only reads, so it also
+/// proves the structures consistent while the disk is still full; a rebuild
+/// that cannot be written yet is tried again.
+pub async fn derived_after_storage_full(db: Db, events: StorageFullEvents) {
+    loop {
+        events.next().await;
+        loop {
+            tokio::time::sleep(AFTER_STORAGE_FULL).await;
+            match derived::repair(&db, "after a storage-full event").await {
+                Ok(_) => break,
+                Err(err) => tracing::warn!(error = %err, "could not check the derived structures yet; trying again"),
+            }
+        }
+    }
+}
+
+/// The start-up check of every derived structure, in the background so that
+/// serving starts at once.
+pub async fn derived_at_start_up(db: Db) {
+    if let Err(err) = derived::repair(&db, "at start-up").await {
+        tracing::warn!(error = %err, "could not check the derived structures at start-up");
     }
 }

@@ -97,6 +97,25 @@ async fn documents_whole(app: &TestApp) -> usize {
     }
 }
 
+/// The database is whole after `step`; the server's log is shown when it is not.
+async fn assert_whole(app: &TestApp, config: &ServeConfig, step: &str) {
+    let problems = app
+        .db
+        .sqlite_integrity_check()
+        .await
+        .expect("integrity_check")
+        .expect("SQLite");
+    assert!(
+        problems.is_empty(),
+        "integrity_check after {step}: {problems:?}; server log:\n{}",
+        config.log_text()
+    );
+    let findings = portico::store::derived::check(&app.db)
+        .await
+        .expect("check the derived structures");
+    assert!(findings.is_empty(), "derived structures after {step}: {findings:?}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_disk_refuses_writes_and_uploads_with_a_clear_page_and_serves_again_once_space_is_freed() {
     if postgres_admin_url().is_some() {
@@ -151,6 +170,7 @@ async fn a_full_disk_refuses_writes_and_uploads_with_a_clear_page_and_serves_aga
         refused.body
     );
     assert!(refused.header("retry-after").is_some());
+    assert_whole(&app, &config, "a refused portal message").await;
     let fragment = landlord
         .http
         .post(format!("{base}{portal}/messages"))
@@ -163,6 +183,7 @@ async fn a_full_disk_refuses_writes_and_uploads_with_a_clear_page_and_serves_aga
     assert!(fragment.headers().contains_key("hx-retarget"));
     let fragment = fragment.text().await.expect("body");
     assert!(fragment.contains(FULL) && !fragment.contains("<!DOCTYPE"), "{fragment}");
+    assert_whole(&app, &config, "a refused htmx portal message").await;
     // A back-office form.
     agent.get("/landlords/new").await;
     let refused = agent
@@ -177,10 +198,12 @@ async fn a_full_disk_refuses_writes_and_uploads_with_a_clear_page_and_serves_aga
         .await;
     assert_eq!(refused.status(), 507, "{}", refused.body);
     assert!(refused.body.contains(FULL), "{}", refused.body);
+    assert_whole(&app, &config, "a refused new landlord").await;
     // An upload.
     let (status, retry, body) = upload(&mut agent, &base, home, "Gas safety 2026").await;
     assert_eq!(status, 507, "{body}");
     assert!(body.contains(FULL) && retry.is_some(), "{body}");
+    assert_whole(&app, &config, "a refused upload").await;
 
     // Room for the file but not for the database: the row's COMMIT fails and
     // the stored file must go with it. Free the file's pages, one more each try,
@@ -211,6 +234,7 @@ async fn a_full_disk_refuses_writes_and_uploads_with_a_clear_page_and_serves_aga
         }
         assert_eq!(status, 507, "{body}");
         assert!(body.contains(FULL), "{body}");
+        assert_whole(&app, &config, &format!("an upload refused on try {tries}")).await;
         let refused_by_database = new_lines.lines().any(|line| {
             line.contains("a write was refused")
                 && line.contains("error returned from database: (code: 13)")
@@ -263,15 +287,24 @@ async fn a_full_disk_refuses_writes_and_uploads_with_a_clear_page_and_serves_aga
         .await,
         0
     );
-    let integrity: Vec<String> = match &app.db {
-        portico::db::Db::Sqlite(pool, _) => sqlx::query_scalar("PRAGMA integrity_check")
-            .fetch_all(pool)
-            .await
-            .expect("integrity_check"),
-        portico::db::Db::Postgres(_) => unreachable!("SQLite only"),
-    };
-    assert_eq!(integrity, vec!["ok".to_string()]);
+    assert_whole(&app, &config, "the writes that succeeded once space was freed").await;
+    // The server checked its derived structures after the refused writes, on its own.
+    let started = Instant::now();
+    while !config.log_text().contains("occasion=\"after a storage-full event\"") {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no check of the derived structures after a storage-full event:\n{}",
+            config.log_text()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let log = config.log_text();
+    assert!(
+        log.lines().any(|line| line.contains("after a storage-full event")
+            && line.contains("derived structures checked: consistent")),
+        "{log}"
+    );
+    assert!(!log.contains("rebuilt"), "nothing needed rebuilding:\n{log}");
     assert!(!log.contains("panicked"), "{log}");
     assert!(log.contains("storage full"), "the operator is told in the log");
     println!(

@@ -50,7 +50,7 @@ pub struct ComplianceItem {
 }
 
 /// A row of the derived table, as computed from a property and its certificates.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 struct Row {
     property_id: Uuid,
     kind: String,
@@ -180,33 +180,52 @@ pub async fn refresh_property(tx: &mut Tx, org_id: Uuid, property_id: Uuid) -> R
     insert(tx, org_id, &derive(&facts, &own)).await
 }
 
-/// Rebuilds an agency's whole compliance list (after a bulk load that bypassed
-/// the store, or when the rules changed).
-pub async fn rebuild_org(db: &Db, org_id: Uuid) -> Result<(), sqlx::Error> {
-    let properties: Vec<PropertyFacts> = on_pool!(db, |pool| sqlx::query_as(
+/// An agency's whole compliance list as the rules derive it from the
+/// properties and certificates the transaction sees, ordered by property and kind.
+async fn derive_org(tx: &mut Tx, org_id: Uuid) -> Result<Vec<Row>, sqlx::Error> {
+    let properties: Vec<PropertyFacts> = on_tx!(tx, |conn| sqlx::query_as(
         "SELECT id, branch_id, address_line1, city, postcode, status, has_gas FROM properties WHERE org_id = $1"
     )
     .bind(org_id)
-    .fetch_all(pool)
+    .fetch_all(conn)
     .await)?;
-    let all: Vec<Certificate> = on_pool!(db, |pool| {
+    let all: Vec<Certificate> = on_tx!(tx, |conn| {
         sqlx::query_as(
         "SELECT id, org_id, property_id, kind, issued_on, expires_on, reference, epc_rating, created_at, updated_at \
          FROM certificates WHERE org_id = $1"
     )
     .bind(org_id)
-    .fetch_all(pool)
+    .fetch_all(conn)
     .await
     })?;
     let mut by_property: HashMap<Uuid, Vec<Certificate>> = HashMap::new();
     for c in all {
         by_property.entry(c.property_id).or_default().push(c);
     }
-    let rows: Vec<Row> = properties
+    let mut rows: Vec<Row> = properties
         .iter()
         .flat_map(|p| derive(p, by_property.get(&p.id).map_or(&[][..], Vec::as_slice)))
         .collect();
+    rows.sort_by(|a, b| (a.property_id, &a.kind).cmp(&(b.property_id, &b.kind)));
+    Ok(rows)
+}
+
+/// Rebuilds an agency's whole compliance list (after a bulk load that bypassed
+/// the store, when the rules changed, or when a check found it behind).
+///
+/// The rows are derived inside the transaction that writes them, after it has
+/// shut out every other writer of the list (SQLite has one writer; on
+/// PostgreSQL the table lock waits for open writers and holds off new ones,
+/// while reads go on), so a certificate saved meanwhile is never overwritten
+/// with rows derived from before it.
+pub async fn rebuild_org(db: &Db, org_id: Uuid) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
+    if let Tx::Postgres(conn) = &mut tx {
+        sqlx::query("LOCK TABLE compliance_items IN EXCLUSIVE MODE")
+            .execute(&mut **conn)
+            .await?;
+    }
+    let rows = derive_org(&mut tx, org_id).await?;
     on_tx!(&mut tx, |conn| sqlx::query(
         "DELETE FROM compliance_items WHERE org_id = $1"
     )
@@ -216,6 +235,53 @@ pub async fn rebuild_org(db: &Db, org_id: Uuid) -> Result<(), sqlx::Error> {
     .map(|r| r.rows_affected()))?;
     insert(&mut tx, org_id, &rows).await?;
     tx.commit().await
+}
+
+/// How many of an agency's stored compliance rows differ from what the rules
+/// derive from its records now (missing, extra or changed rows); zero when
+/// the list is consistent. Both sides are read in one snapshot, so a write
+/// committed meanwhile cannot make a consistent list look inconsistent.
+pub async fn differences(db: &Db, org_id: Uuid) -> Result<usize, sqlx::Error> {
+    let mut tx = db.begin_snapshot().await?;
+    let expected = derive_org(&mut tx, org_id).await?;
+    let stored: Vec<Row> = on_tx!(&mut tx, |conn| sqlx::query_as(
+        "SELECT property_id, kind, kind_rank, branch_id, address, certificate_id, expires_on, below_minimum, \
+         soon_from FROM compliance_items WHERE org_id = $1"
+    )
+    .bind(org_id)
+    .fetch_all(conn)
+    .await)?;
+    tx.rollback().await?;
+    let mut stored = stored;
+    stored.sort_by(|a, b| (a.property_id, &a.kind).cmp(&(b.property_id, &b.kind)));
+    let mut expected_iter = expected.iter().peekable();
+    let mut stored_iter = stored.iter().peekable();
+    let mut differences = 0;
+    loop {
+        match (expected_iter.peek(), stored_iter.peek()) {
+            (None, None) => break,
+            (Some(e), Some(s)) if (e.property_id, &e.kind) == (s.property_id, &s.kind) => {
+                if e != s {
+                    differences += 1;
+                }
+                expected_iter.next();
+                stored_iter.next();
+            }
+            (Some(e), Some(s)) if (e.property_id, &e.kind) < (s.property_id, &s.kind) => {
+                differences += 1;
+                expected_iter.next();
+            }
+            (Some(_), None) => {
+                differences += 1;
+                expected_iter.next();
+            }
+            (_, Some(_)) => {
+                differences += 1;
+                stored_iter.next();
+            }
+        }
+    }
+    Ok(differences)
 }
 
 /// At start-up (after migrations): rebuilds every agency's list when it was

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod certificates;
 pub mod compliance;
 pub mod deposits;
+pub mod derived;
 pub mod documents;
 pub mod jobs;
 pub mod landlords;

@@ -124,6 +124,9 @@ pub async fn observe<E: Endpoint>(state: AppState, ep: Arc<E>, mut req: Request)
         }
         Err(err) => response = error_response(err.into(), &request_id, htmx, portal, None),
     }
+    if response.status() == StatusCode::INSUFFICIENT_STORAGE {
+        state.storage_full_events.record();
+    }
     security_headers(&mut response, &state.settings, portal);
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("X-Request-Id", value);

@@ -78,6 +78,9 @@ pub struct StateInner {
     pub files: Arc<dyn object_store::ObjectStore>,
     /// Failed portal link lookups per client address.
     pub portal_failures: limiter::FailureLimiter,
+    /// Where a write refused for lack of disk space is recorded, so that the
+    /// derived structures are checked once space may be back.
+    pub storage_full_events: crate::db::StorageFullEvents,
 }
 
 impl AppState {
@@ -96,6 +99,7 @@ impl AppState {
             settings,
             files,
             portal_failures,
+            storage_full_events: crate::db::StorageFullEvents::default(),
         })))
     }
 }
