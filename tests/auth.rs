@@ -464,6 +464,27 @@ async fn after_sign_in_the_visitor_returns_to_the_page_they_asked_for_but_never_
         )
         .await;
     assert_eq!(response.location(), Some("/"));
+    // Browsers strip tabs and line breaks from a Location, and read `\` as `/`.
+    for next in [
+        "/\t/evil.example/",
+        "/\n/evil.example/",
+        "/\\evil.example/",
+        "/\r\n/evil.example/",
+    ] {
+        let mut other = app.client();
+        other.get("/login").await;
+        let response = other
+            .post(
+                "/login",
+                &[
+                    ("email", &agency.admin.email),
+                    ("password", ADMIN_PASSWORD),
+                    ("next", next),
+                ],
+            )
+            .await;
+        assert_eq!(response.location(), Some("/"), "{next:?}");
+    }
 }
 
 #[tokio::test]

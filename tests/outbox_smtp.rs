@@ -183,3 +183,55 @@ async fn two_workers_never_send_the_same_email_twice() {
         assert_eq!(messages.iter().filter(|m| m.contains(&to)).count(), 1, "{to}");
     }
 }
+
+#[tokio::test]
+async fn an_email_that_cannot_be_built_fails_with_its_reason_and_the_worker_goes_on() {
+    if !required(smtp_available(), "python3-aiosmtpd is not installed") {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    let port = free_port();
+    let server = SmtpServer::start(port, &app.database.dir.path().join("smtp"));
+    // Written before names were checked at the form, or by hand in the database.
+    for (sender, subject) in [
+        ("Acme\r\nBcc: victim@example.com", "Sender with a line break"),
+        ("Acme Lettings", "Subject with a\r\nline break"),
+        ("Acme\u{7}Lettings", "Sender with a bell"),
+    ] {
+        let mut tx = app.db.begin().await.unwrap();
+        portico::store::outbox::enqueue(
+            &mut tx,
+            None,
+            "test",
+            "landlord@example.com",
+            &EmailContent {
+                sender_name: Some(sender.into()),
+                subject: subject.into(),
+                text: "text".into(),
+                html: "<p>html</p>".into(),
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+    enqueue(&app, "ok@example.com", "Arrives").await;
+    let mailer = smtp_mailer(port);
+    let pass = outbox::deliver_due(&app.db, &mailer, &test_outbox_settings())
+        .await
+        .unwrap();
+    assert_eq!((pass.sent, pass.failed, pass.retrying), (1, 3, 0));
+    let errors: Vec<String> = portico::on_pool!(&app.db, |pool| sqlx::query_scalar(
+        "SELECT last_error FROM email_outbox WHERE status = 'failed' ORDER BY created_at"
+    )
+    .fetch_all(pool)
+    .await)
+    .unwrap();
+    assert_eq!(errors.len(), 3);
+    for error in &errors {
+        assert!(error.contains("control character"), "{error}");
+    }
+    let delivered = server.messages();
+    assert_eq!(delivered.len(), 1);
+    assert!(!delivered[0].contains("victim@example.com"));
+}

@@ -128,3 +128,39 @@ async fn the_preview_follows_typed_values_and_warns_about_low_contrast() {
         "only valid colours reach the CSS"
     );
 }
+
+#[tokio::test]
+async fn an_agency_name_with_a_line_break_is_refused_at_the_form_with_the_input_kept() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    admin.get("/settings").await;
+    let before = app.count("SELECT COUNT(*) FROM audit_log").await;
+    let refused = admin
+        .post(
+            "/settings",
+            &[
+                ("name", "Acme\r\nBcc: everyone@example.com"),
+                ("primary_color", "#0B6E4F"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 422, "{}", refused.body);
+    assert!(
+        refused
+            .body
+            .contains("must be one line, without control or text-direction characters"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("Bcc: everyone@example.com"),
+        "what was typed is kept"
+    );
+    let org = portico::store::orgs::get(&app.db, agency.org.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(org.name, "Acme Lettings");
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log").await, before);
+}

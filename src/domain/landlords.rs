@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 pub use super::choice::Choice;
 pub use super::validation::normalise_uk_postcode;
-use super::validation::{Email, FieldErrors, optional_text, required_text};
+use super::validation::{Email, FieldErrors, optional_multiline_text, optional_text, required_text};
 
 /// Individual or company (seed: `landlordType`, default individual).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -327,7 +327,7 @@ impl LandlordForm {
                 "status",
                 LandlordStatus::parse_or(&self.status, LandlordStatus::default()),
             ),
-            notes: e.take("notes", optional_text("notes", &self.notes, limits::NOTES)),
+            notes: e.take("notes", optional_multiline_text("notes", &self.notes, limits::NOTES)),
             managed_by_user_id: e.take(
                 "managed_by_user_id",
                 optional_id(&self.managed_by_user_id, "Choose an agent from the list"),

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use super::choice::Choice;
 use super::tenancies::parse_pounds;
-use super::validation::{Email, FieldErrors, optional_text, required_text};
+use super::validation::{Email, FieldErrors, optional_multiline_text, optional_text, required_text};
 
 /// Where an offer is (seed 000's statuses and labels).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -169,7 +169,7 @@ impl OfferForm {
             rent_pence,
             move_in_on,
             term_months,
-            notes: e.take("notes", optional_text("notes", &self.notes, 5000)),
+            notes: e.take("notes", optional_multiline_text("notes", &self.notes, 5000)),
         };
         if e.is_empty() { Ok(fields) } else { Err(e) }
     }

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::choice::Choice;
-use super::validation::{FieldErrors, optional_text, required_text};
+use super::validation::{FieldErrors, optional_multiline_text, optional_text, required_text};
 
 /// Who a task is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -115,7 +115,10 @@ impl TaskForm {
         };
         let fields = TaskFields {
             title: e.take("title", required_text("a title", &self.title, 200)),
-            description: e.take("description", optional_text("description", &self.description, 5000)),
+            description: e.take(
+                "description",
+                optional_multiline_text("description", &self.description, 5000),
+            ),
             assignee_kind,
             assignee_user_id,
             due_on,

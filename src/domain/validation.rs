@@ -46,34 +46,95 @@ impl FieldErrors {
     }
 }
 
-/// A required text: trimmed, not empty, at most `max` characters.
+/// A required one-line text: trimmed, not empty, at most `max` characters,
+/// without line breaks or other control or text-direction characters.
 pub fn required_text(label: &str, value: &str, max: usize) -> Result<String, String> {
     let value = value.trim();
     if value.is_empty() {
         return Err(format!("Enter {label}"));
     }
     limit(label, value, max)?;
+    one_line(label, value)?;
     Ok(value.to_string())
 }
 
-/// An optional text: trimmed, empty becomes `None`, at most `max` characters.
+/// An optional one-line text: trimmed, empty becomes `None`, otherwise as
+/// [`required_text`].
 pub fn optional_text(label: &str, value: &str, max: usize) -> Result<Option<String>, String> {
     let value = value.trim();
     if value.is_empty() {
         return Ok(None);
     }
     limit(label, value, max)?;
+    one_line(label, value)?;
     Ok(Some(value.to_string()))
+}
+
+/// An optional text of several lines (notes, descriptions): trimmed, empty
+/// becomes `None`, at most `max` characters; line breaks and tabs are kept,
+/// other control and text-direction characters refused.
+pub fn optional_multiline_text(label: &str, value: &str, max: usize) -> Result<Option<String>, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    limit(label, value, max)?;
+    if value
+        .chars()
+        .any(|c| !matches!(c, '\n' | '\r' | '\t') && is_hidden_control(c))
+    {
+        return Err(format!(
+            "{} must not contain control or text-direction characters",
+            capitalise(noun(label))
+        ));
+    }
+    Ok(Some(value.to_string()))
+}
+
+/// Whether a character is a control character (line breaks and tabs included)
+/// or a Unicode text-direction override, which can make a name or a file name
+/// read as something else (`report\u{202e}fdp.exe` shows as `reportexe.pdf`).
+pub fn is_hidden_control(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A path on this site to return to (after sign-in), or `None` when following
+/// it could leave the site: it must start with one `/`, and hold no backslash
+/// (browsers read it as `/`), no space and no control character (browsers
+/// strip tabs and line breaks from a URL, so `/\t/evil.example/` becomes
+/// `//evil.example/`, another site).
+pub fn local_path(next: &str) -> Option<&str> {
+    let safe = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next
+            .chars()
+            .any(|c| c == '\\' || c.is_whitespace() || is_hidden_control(c));
+    safe.then_some(next)
+}
+
+/// Refuses line breaks, control and text-direction characters in a one-line field.
+fn one_line(label: &str, value: &str) -> Result<(), String> {
+    if value.chars().any(is_hidden_control) {
+        return Err(format!(
+            "{} must be one line, without control or text-direction characters",
+            capitalise(noun(label))
+        ));
+    }
+    Ok(())
+}
+
+/// A field's label without its article ("a first name" → "first name").
+fn noun(label: &str) -> &str {
+    ["a ", "an ", "the "]
+        .iter()
+        .find_map(|article| label.strip_prefix(article))
+        .unwrap_or(label)
 }
 
 fn limit(label: &str, value: &str, max: usize) -> Result<(), String> {
     let count = value.chars().count();
     if count > max {
-        let noun = ["a ", "an ", "the "]
-            .iter()
-            .find_map(|article| label.strip_prefix(article))
-            .unwrap_or(label);
-        let label = capitalise(noun);
+        let label = capitalise(noun(label));
         return Err(format!("{label} must be {max} characters or fewer (it is {count})"));
     }
     Ok(())
@@ -239,6 +300,40 @@ mod tests {
         assert_eq!(err, "Name must be 100 characters or fewer (it is 101)");
         assert_eq!(required_text("a name", "   ", 100).unwrap_err(), "Enter a name");
         assert_eq!(optional_text("notes", "  ", 10).unwrap(), None);
+    }
+
+    #[test]
+    fn only_paths_on_this_site_are_followed_after_sign_in() {
+        assert_eq!(local_path("/audit?entity=user"), Some("/audit?entity=user"));
+        for outside in [
+            "//evil.example/",
+            "/\\evil.example/",
+            "/\t/evil.example/",
+            "/\n/evil.example/",
+            "/\r\n/evil.example",
+            "/ /evil.example",
+            "https://evil.example/",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(local_path(outside), None, "{outside:?}");
+        }
+    }
+
+    #[test]
+    fn one_line_fields_refuse_line_breaks_controls_and_direction_overrides() {
+        assert_eq!(
+            required_text("the agency's name", "Acme\r\nBcc: x@example.com", 200).unwrap_err(),
+            "Agency's name must be one line, without control or text-direction characters"
+        );
+        assert!(optional_text("phone", "0117\t496 0000", 30).is_err());
+        assert!(required_text("a title", "report\u{202e}fdp.exe", 200).is_err());
+        assert!(required_text("a name", "Zoë O'Brien-Ålund", 100).is_ok());
+        assert_eq!(
+            optional_multiline_text("notes", "Line one\r\nLine two\tindented", 100).unwrap(),
+            Some("Line one\r\nLine two\tindented".to_string())
+        );
+        assert!(optional_multiline_text("notes", "bell\u{7}", 100).is_err());
     }
 
     #[test]

@@ -130,6 +130,9 @@ impl Mailer {
             permanent: true,
             message,
         };
+        let message = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_message(from, email)))
+            .unwrap_or_else(|_| Err("the email library failed while building it".to_string()))
+            .map_err(|reason| invalid(format!("could not build the email: {reason}")))?;
         if let Mailer::Memory(mailbox) = self {
             if let Ok(mut list) = mailbox.0.lock() {
                 list.push(DeliveredEmail {
@@ -142,34 +145,6 @@ impl Mailer {
             }
             return Ok(());
         }
-        let to: Mailbox = email
-            .to_address
-            .parse()
-            .map_err(|e| invalid(format!("invalid recipient address: {e}")))?;
-        let mut from = from.clone();
-        if let Some(name) = &email.sender_name {
-            from.name = Some(name.clone());
-        }
-        let host = from.email.domain().to_string();
-        let message = Message::builder()
-            .from(from)
-            .to(to)
-            .subject(&email.subject)
-            .message_id(Some(format!("<{}@{host}>", email.id.simple())))
-            .multipart(
-                MultiPart::alternative()
-                    .singlepart(
-                        lettre::message::SinglePart::builder()
-                            .header(header::ContentType::TEXT_PLAIN)
-                            .body(email.body_text.clone()),
-                    )
-                    .singlepart(
-                        lettre::message::SinglePart::builder()
-                            .header(header::ContentType::TEXT_HTML)
-                            .body(email.body_html.clone()),
-                    ),
-            )
-            .map_err(|e| invalid(format!("could not build the email: {e}")))?;
         match self {
             Mailer::Smtp(transport) => transport.send(message).await.map(|_| ()).map_err(|e| SendError {
                 permanent: e.is_permanent(),
@@ -182,6 +157,53 @@ impl Mailer {
             Mailer::Memory(_) => Ok(()),
         }
     }
+}
+
+/// Refuses a header value that holds a control character: a line break in a
+/// sender's name or a subject would start a header of its own (an added `Bcc`),
+/// and lettre panics on some of them rather than returning an error.
+fn header_safe<'a>(what: &str, value: &'a str) -> Result<&'a str, String> {
+    match value.chars().find(|c| c.is_control()) {
+        Some(c) => Err(format!(
+            "the {what} contains a control character (U+{:04X})",
+            u32::from(c)
+        )),
+        None => Ok(value),
+    }
+}
+
+/// The email as lettre sends it, or why it cannot be built (a reason the
+/// outbox keeps on the failed row).
+fn build_message(from: &Mailbox, email: &OutboxEmail) -> Result<Message, String> {
+    let to: Mailbox = email
+        .to_address
+        .parse()
+        .map_err(|e| format!("invalid recipient address: {e}"))?;
+    let mut from = from.clone();
+    if let Some(name) = &email.sender_name {
+        from.name = Some(header_safe("sender name", name)?.to_string());
+    }
+    let subject = header_safe("subject", &email.subject)?;
+    let host = from.email.domain().to_string();
+    Message::builder()
+        .from(from)
+        .to(to)
+        .subject(subject)
+        .message_id(Some(format!("<{}@{host}>", email.id.simple())))
+        .multipart(
+            MultiPart::alternative()
+                .singlepart(
+                    lettre::message::SinglePart::builder()
+                        .header(header::ContentType::TEXT_PLAIN)
+                        .body(email.body_text.clone()),
+                )
+                .singlepart(
+                    lettre::message::SinglePart::builder()
+                        .header(header::ContentType::TEXT_HTML)
+                        .body(email.body_html.clone()),
+                ),
+        )
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

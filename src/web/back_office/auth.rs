@@ -40,7 +40,7 @@ pub struct LoginForm {
 
 /// Only local paths are followed after sign-in (no open redirects).
 fn safe_next(next: Option<&str>) -> Option<&str> {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\"))
+    next.and_then(crate::domain::validation::local_path)
 }
 
 fn login_view(ctx: &Ctx, email: &str, next: Option<&str>, problem: Option<&str>, errors: &FieldErrors) -> Markup {
