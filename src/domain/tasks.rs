@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::choice::Choice;
-use super::validation::{FieldErrors, optional_multiline_text, optional_text, required_text};
+use super::validation::{FieldErrors, optional_multiline_text, required_text};
 
 /// Who a task is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
