@@ -5,6 +5,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rand::Rng;
 
+use crate::domain::users::MAX_PASSWORD_LEN;
 use crate::error::AppError;
 
 /// Hashes a password with argon2id and a random salt.
@@ -27,8 +28,12 @@ pub fn hash_blocking(password: &str) -> Result<String, AppError> {
 
 /// Checks a password against a stored hash. With no hash (unknown account) it
 /// still does the work of a check, so timing does not reveal which emails exist.
+///
+/// Only the first [`MAX_PASSWORD_LEN`] + 1 characters are hashed: no stored
+/// password is longer than the limit, so a longer guess cannot match anyway,
+/// and a megabyte "password" costs no more work than a short one.
 pub async fn verify(password: &str, stored: Option<String>) -> Result<bool, AppError> {
-    let password = password.to_owned();
+    let password: String = password.chars().take(MAX_PASSWORD_LEN + 1).collect();
     tokio::task::spawn_blocking(move || {
         let stored = stored.unwrap_or_else(|| DUMMY_HASH.to_string());
         let Ok(parsed) = PasswordHash::new(&stored) else {
@@ -71,6 +76,15 @@ mod tests {
         assert!(verify("correct horse battery", Some(hashed.clone())).await.unwrap());
         assert!(!verify("wrong horse battery", Some(hashed)).await.unwrap());
         assert!(!verify("anything", None).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn a_guess_longer_than_any_password_never_matches_and_is_cut_before_hashing() {
+        let longest = "p".repeat(MAX_PASSWORD_LEN);
+        let hashed = hash(&longest).await.unwrap();
+        assert!(verify(&longest, Some(hashed.clone())).await.unwrap());
+        let guess = format!("{longest}{}", "x".repeat(1024 * 1024));
+        assert!(!verify(&guess, Some(hashed)).await.unwrap());
     }
 
     #[test]

@@ -220,3 +220,85 @@ async fn htmx_requests_get_the_fragment_and_normal_requests_the_whole_page() {
     let signed_out = app.client().get_with("/users", &[("HX-Request", "true")]).await;
     assert_eq!(signed_out.header("hx-redirect"), Some("/login?next=%2Fusers"));
 }
+
+/// Sends `POST path` with a chunked urlencoded body of `total` bytes (no
+/// Content-Length, so only reading can tell its size) and returns the status
+/// line the server answered with.
+async fn post_chunked(base_url: &str, path: &str, csrf: &str, cookie: &str, total: usize) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = base_url.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address).await.expect("connect");
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         X-CSRF-Token: {csrf}\r\nCookie: {cookie}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.expect("head");
+    let chunk = format!("{:x}\r\n{}\r\n", 32 * 1024, "a".repeat(32 * 1024));
+    let mut sent = 0;
+    // The server may answer and close before everything is sent: stop writing then.
+    while sent < total {
+        if stream.write_all(chunk.as_bytes()).await.is_err() {
+            break;
+        }
+        sent += 32 * 1024;
+    }
+    let _ = stream.write_all(b"0\r\n\r\n").await;
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer).await;
+    String::from_utf8_lossy(&answer)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_form_body_over_the_limit_is_refused_before_it_is_read_whole() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Harbour Lettings", "ada@harbour.example").await;
+    let mut anonymous = app.client();
+    anonymous.get("/login").await;
+    let csrf = anonymous.csrf.clone().expect("a CSRF token on the sign-in page");
+    let cookie = anonymous
+        .http
+        .get(app.url("/login"))
+        .send()
+        .await
+        .expect("login page")
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or_default().to_string())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let limit = portico::web::middleware::MAX_FORM_BYTES;
+
+    // Declared too large: refused from the header.
+    let big = format!("email=ada%40harbour.example&password={}", "a".repeat(limit));
+    let refused = anonymous
+        .http
+        .post(app.url("/login"))
+        .header("X-CSRF-Token", &csrf)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(big)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(refused.status().as_u16(), 413);
+    assert!(refused.text().await.unwrap().contains("That is too large to send"));
+
+    // Not declared: reading stops at the limit.
+    let status = post_chunked(&app.base_url, "/login", &csrf, &cookie, 8 * limit).await;
+    assert!(status.starts_with("HTTP/1.1 413"), "{status}");
+    // The same through a portal, which has no CSRF token.
+    let home = app.property(agency.org.id, |_| {}).await;
+    let (_, portal) = app.portal_for(agency.org.id, home).await;
+    let messages = app.count("SELECT COUNT(*) FROM landlord_messages").await;
+    let status = post_chunked(&app.base_url, &format!("{portal}/messages"), "", "", 8 * limit).await;
+    assert!(status.starts_with("HTTP/1.1 413"), "{status}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM landlord_messages").await, messages);
+
+    // A form of ordinary size still works.
+    assert_eq!(anonymous.login(&agency.admin.email, ADMIN_PASSWORD).await.status(), 303);
+}

@@ -250,6 +250,7 @@ pub fn app(state: AppState) -> impl Endpoint {
     routes
         .data(state)
         .around(middleware::csrf)
+        .around(middleware::bounded_body)
         .around(middleware::compress_html)
         .around(move |ep, req| middleware::observe(observe_state.clone(), ep, req))
 }
