@@ -887,3 +887,87 @@ async fn anonymising_a_landlord_ends_their_portal_and_erases_its_personal_data()
         assert!(hits.is_empty(), "{personal:?} is still in {hits:?}");
     }
 }
+
+/// The edit form as an agent would post it, with portal access ticked or not.
+fn landlord_edit<'a>(first: &'a str, last: &'a str, email: &'a str, portal_access: bool) -> Vec<(&'a str, &'a str)> {
+    let mut fields = vec![
+        ("first_name", first),
+        ("last_name", last),
+        ("email", email),
+        ("status", "active"),
+        ("email_notifications_enabled", "on"),
+    ];
+    if portal_access {
+        fields.push(("portal_access_enabled", "on"));
+    }
+    fields
+}
+
+#[tokio::test]
+async fn the_portal_follows_the_landlords_live_record_its_status_portal_access_name_and_email() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    let home = app.property(agency.org.id, |_| {}).await;
+    let landlord = landlord_of(&app, agency.org.id, home).await;
+    let (token, portal) = app.portal_for(agency.org.id, home).await;
+    let mut visitor = app.client();
+    let page = visitor.get(&portal).await;
+    assert_eq!(page.status(), 200);
+    assert!(page.body.contains("Welcome, Jane Smith"));
+
+    // A new name and email: the portal greets, and the link goes to, the record as it is now.
+    let edit = format!("/landlords/{landlord}/edit");
+    admin.get(&edit).await;
+    let saved = admin
+        .post(&edit, &landlord_edit("Janet", "Smythe", "janet@smythe.example", true))
+        .await;
+    assert_eq!(saved.status(), 303, "{}", saved.body);
+    let page = visitor.get(&portal).await;
+    assert_eq!(page.status(), 200);
+    assert!(page.body.contains("Welcome, Janet Smythe") && !page.body.contains("Jane Smith"));
+    admin.get(&format!("/portal-access/{token}")).await;
+    let emailed = admin.post(&format!("/portal-access/{token}/email-link"), &[]).await;
+    assert_eq!(emailed.status(), 303);
+    assert_eq!(app.deliver_mail().await, 1);
+    let mail = app.mailbox.delivered();
+    assert_eq!(mail[0].to, "janet@smythe.example");
+    assert!(mail[0].text.contains("Janet Smythe"));
+
+    // Unticking portal access on the record closes the portal; ticking it opens the same link.
+    admin.get(&edit).await;
+    let saved = admin
+        .post(&edit, &landlord_edit("Janet", "Smythe", "janet@smythe.example", false))
+        .await;
+    assert_eq!(saved.status(), 303);
+    assert_eq!(visitor.get(&portal).await.status(), 404);
+    assert_eq!(visitor.get(&format!("{portal}/messages")).await.status(), 404);
+    let refused = visitor
+        .post_raw(&format!("{portal}/messages"), &[("body", "Still there?")])
+        .await;
+    assert_eq!(refused.status(), 404);
+    assert_eq!(app.count("SELECT COUNT(*) FROM landlord_messages").await, 0);
+    let token_page = admin.get(&format!("/portal-access/{token}")).await.body;
+    assert!(
+        token_page.contains("The link does not open the portal now"),
+        "{token_page}"
+    );
+    assert!(!token_page.contains("Email the link to the landlord"));
+    admin.get(&edit).await;
+    admin
+        .post(&edit, &landlord_edit("Janet", "Smythe", "janet@smythe.example", true))
+        .await;
+    assert_eq!(visitor.get(&portal).await.status(), 200);
+
+    // Archiving the landlord closes it; restoring opens it again.
+    admin.get(&format!("/landlords/{landlord}/archive")).await;
+    let archived = admin.post(&format!("/landlords/{landlord}/archive"), &[]).await;
+    assert_eq!(archived.status(), 303);
+    assert_eq!(visitor.get(&portal).await.status(), 404);
+    admin.get(&format!("/landlords/{landlord}")).await;
+    let restored = admin
+        .post(&format!("/landlords/{landlord}/restore"), &[("status", "active")])
+        .await;
+    assert_eq!(restored.status(), 303, "{}", restored.body);
+    assert_eq!(visitor.get(&portal).await.status(), 200);
+}

@@ -151,11 +151,12 @@ pub fn search_text(f: &LandlordFields) -> String {
 impl Landlord {
     /// "Jane Smith", or for a company "Acme Ltd (Jane Smith)".
     pub fn display_name(&self) -> String {
-        let person = format!("{} {}", self.first_name, self.last_name);
-        match (&self.company_name, self.landlord_type.as_str()) {
-            (Some(company), "company") => format!("{company} ({person})"),
-            _ => person,
-        }
+        display_name(
+            &self.first_name,
+            &self.last_name,
+            self.company_name.as_deref(),
+            self.landlord_type == LandlordType::Company.as_str(),
+        )
     }
 
     /// The status as a value.
@@ -344,6 +345,25 @@ pub async fn update(
             .await
             .map(|r| r.rows_affected())
     })?;
+    // The portal greets, and emails, the landlord as their record says now.
+    let name = display_name(
+        &fields.first_name,
+        &fields.last_name,
+        fields.company_name.as_deref(),
+        fields.landlord_type == LandlordType::Company,
+    );
+    on_tx!(tx, |conn| sqlx::query(
+        "UPDATE landlord_portal_tokens SET landlord_name = $1, landlord_email = $2, updated_at = $3 \
+         WHERE org_id = $4 AND landlord_id = $5 AND (landlord_name <> $1 OR landlord_email <> $2)"
+    )
+    .bind(&name)
+    .bind(fields.email.as_str())
+    .bind(super::now())
+    .bind(landlord.org_id)
+    .bind(landlord.id)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
     let verb = match (before.status, fields.status) {
         (LandlordStatus::Archived, LandlordStatus::Active | LandlordStatus::Inactive) => "restored",
         (_, LandlordStatus::Archived) if before.status != LandlordStatus::Archived => "archived",
@@ -363,6 +383,16 @@ pub async fn update(
     )
     .await?;
     Ok(true)
+}
+
+/// How a landlord is named to others (portal greetings, emails, audit):
+/// "Jane Smith", or for a company "Smith Holdings Ltd (Jane Smith)".
+pub fn display_name(first_name: &str, last_name: &str, company_name: Option<&str>, is_company: bool) -> String {
+    let person = format!("{first_name} {last_name}");
+    match company_name {
+        Some(company) if is_company => format!("{company} ({person})"),
+        _ => person,
+    }
 }
 
 /// `landlord.archive` and restore: moves a landlord to another status.

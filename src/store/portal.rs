@@ -8,6 +8,8 @@ use uuid::Uuid;
 
 use crate::db::{Db, Tx};
 use crate::domain::audit::{Actor, ActorType, Changes};
+use crate::domain::choice::Choice;
+use crate::domain::landlords::LandlordStatus;
 use crate::domain::portal::{link_token, new_nonce};
 use crate::store::landlords::Landlord;
 use crate::store::orgs::Organisation;
@@ -50,9 +52,26 @@ pub struct PortalToken {
     pub last_notified_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The landlord record's status now (`None` if the record is gone).
+    pub landlord_status: Option<String>,
+    /// The landlord record's "portal access enabled" now.
+    pub landlord_portal_enabled: Option<bool>,
 }
 
 impl PortalToken {
+    /// Whether the link opens the portal now: the token is switched on, and
+    /// the landlord's live record is active with portal access enabled.
+    /// Archiving the landlord or unticking portal access on their record
+    /// closes the portal at once; undoing it opens the same link again.
+    pub fn opens(&self) -> bool {
+        self.is_active
+            && self.landlord_portal_enabled == Some(true)
+            && self
+                .landlord_status
+                .as_deref()
+                .is_some_and(|status| LandlordStatus::parse(status) == Ok(LandlordStatus::Active))
+    }
+
     /// The landlord as the actor of what they do in the portal.
     pub fn actor(&self) -> Actor {
         Actor {
@@ -77,7 +96,10 @@ macro_rules! select_token {
         concat!(
             "SELECT id, org_id, landlord_id, landlord_email, landlord_name, link_nonce, brand_name, brand_logo_url, \
              brand_primary_color, brand_support_email, brand_support_phone, is_active, deactivated_at, \
-             last_accessed_at, last_view_logged_at, last_notified_at, created_at, updated_at",
+             last_accessed_at, last_view_logged_at, last_notified_at, created_at, updated_at, \
+             (SELECT l.status FROM landlords l WHERE l.id = landlord_portal_tokens.landlord_id) AS landlord_status, \
+             (SELECT l.portal_access_enabled FROM landlords l WHERE l.id = landlord_portal_tokens.landlord_id) \
+             AS landlord_portal_enabled",
             $extra,
             " FROM landlord_portal_tokens ",
             $tail

@@ -90,7 +90,7 @@ async fn render(ctx: &Ctx, token: &PortalToken, form: &MessageForm, errors: &Fie
     let content = html! {
         p { a href=(paths::MESSAGES) { "← All messages" } }
         h1 { "Messages with " (token.landlord_name) }
-        @if !token.is_active { div class="flash warning" { "This landlord's portal access is switched off: they cannot read replies until it is switched back on." } }
+        @if !token.opens() { div class="flash warning" { "This landlord's portal does not open now (access switched off, or their record archived or without portal access): they cannot read replies until it opens again." } }
         (thread::thread(&messages, SenderType::Agent, &paths::message_thread_poll(token.id, last), "No messages yet."))
         p class="hint" { "New messages appear here by themselves. " a href=(action) { "Refresh" } " · " a href=(paths::portal_token(token.id)) { "Portal access" } }
         form class="stack card" method="post" action=(action) {
@@ -132,7 +132,7 @@ pub async fn send(
     };
     let landlord = landlords::get(&ctx.state.db, viewer.org.id, token.landlord_id).await?;
     let wants_email =
-        token.is_active && landlord.is_some_and(|l| l.email_notifications_enabled && l.anonymised_at.is_none());
+        token.opens() && landlord.is_some_and(|l| l.email_notifications_enabled && l.anonymised_at.is_none());
     let notification = wants_email.then(|| {
         templates::message_notification(
             &Brand::of_token(&token),

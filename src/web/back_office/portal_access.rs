@@ -254,6 +254,13 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
             h1 { (token.landlord_name) "'s landlord portal" }
             (active_badge(token.is_active))
         }
+        @if token.is_active && !token.opens() {
+            div class="flash warning" role="status" {
+                "The link does not open the portal now: the landlord's record is not active or has portal access switched off. "
+                a href=(paths::landlord(token.landlord_id)) { "Open the landlord's record" }
+                " to change that; the same link works again once it is."
+            }
+        }
         div class="grid-2" {
             section class="card" {
                 h2 { "Link" }
@@ -267,7 +274,9 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
                         }
                     }
                     div class="actions" {
-                        (action_button(&ctx, &token, TokenAction::EmailLink, "Email the link to the landlord", "secondary"))
+                        @if token.opens() {
+                            (action_button(&ctx, &token, TokenAction::EmailLink, "Email the link to the landlord", "secondary"))
+                        }
                         a href=(paths::message_thread(token.id)) { "Messages" }
                     }
                     details {
@@ -377,7 +386,7 @@ pub async fn act(
             "Branding refreshed from the agency settings."
         }
         TokenAction::EmailLink => {
-            if !token.is_active {
+            if !token.opens() {
                 return Err(AppError::BadRequest("cannot email a deactivated link".into()));
             }
             let content = templates::portal_link(

@@ -40,7 +40,8 @@ impl PortalCtx {
 
 /// Looks the link up with `lookup`, which fetches the token row and may bring
 /// more from the same query (what a handler needs besides the token): unknown,
-/// malformed, rotated and deactivated links all give
+/// malformed, rotated and deactivated links, and links of a landlord whose
+/// record is archived or has portal access switched off, all give
 /// [`AppError::PortalLinkInvalid`] and count as a failure for the client address.
 async fn check_link<T>(
     state: &AppState,
@@ -54,7 +55,7 @@ async fn check_link<T>(
     let found = match ParsedToken::parse(link) {
         Some(parsed) => lookup(&state.db, parsed.id)
             .await?
-            .filter(|(token, _)| parsed.verifies(&state.settings.secret_key, &token.link_nonce) && token.is_active),
+            .filter(|(token, _)| parsed.verifies(&state.settings.secret_key, &token.link_nonce) && token.opens()),
         None => None,
     };
     match found {
