@@ -262,7 +262,9 @@ async fn ensure_portal(db: &Db, files: &dyn object_store::ObjectStore, org: &org
     let mut tx = db.begin().await?;
     let mut token = None;
     for property in &owned {
-        let (provisioned, _) = portal::provision(&mut tx, org, &landlord, property, &system).await?;
+        let (provisioned, _) = portal::provision(&mut tx, org, &landlord, property, &system)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("demo: the landlord does not own the property"))?;
         token = Some(provisioned);
     }
     let Some(token) = token else { return Ok(()) };

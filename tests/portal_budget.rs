@@ -87,7 +87,8 @@ async fn the_properties_tab_for_ten_properties_stays_within_its_budgets() {
             &portico::domain::audit::Actor::system(),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the property's own landlord");
         tx.commit().await.unwrap();
     }
     let _ = portal_token;

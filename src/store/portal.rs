@@ -180,7 +180,7 @@ pub async fn provision(
     landlord: &Landlord,
     property: &Property,
     actor: &Actor,
-) -> Result<(PortalToken, Provisioned), sqlx::Error> {
+) -> Result<Option<(PortalToken, Provisioned)>, sqlx::Error> {
     let email = landlord.email.trim().to_lowercase();
     let existing: Option<PortalToken> = on_tx!(tx, |conn| sqlx::query_as(select_token!(
         "WHERE org_id = $1 AND (landlord_id = $2 OR landlord_email = $3)"
@@ -275,29 +275,45 @@ pub async fn provision(
         )
         .await?;
     }
-    link_property(tx, &token, property, actor).await?;
-    Ok((token, outcome))
+    if link_property(tx, &token, property, actor).await? == Linking::NotTheirs {
+        return Ok(None);
+    }
+    Ok(Some((token, outcome)))
 }
 
-/// Links a property to a token; false when it already was.
+/// What [`link_property`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Linking {
+    /// The portal shows the property now.
+    Added,
+    /// It already did.
+    AlreadyShown,
+    /// The token's landlord does not own the property (as the transaction
+    /// sees it): a portal shows only its landlord's own properties.
+    NotTheirs,
+}
+
+/// Links a property to a token, if the token's landlord owns it.
 pub async fn link_property(
     tx: &mut Tx,
     token: &PortalToken,
     property: &Property,
     actor: &Actor,
-) -> Result<bool, sqlx::Error> {
+) -> Result<Linking, sqlx::Error> {
     let added = on_tx!(tx, |conn| {
         sqlx::query(
-        "INSERT INTO landlord_portal_properties (token_id, property_id, org_id, created_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (token_id, property_id) DO NOTHING"
-    )
-    .bind(token.id)
-    .bind(property.id)
-    .bind(token.org_id)
-    .bind(super::now())
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected())
+            "INSERT INTO landlord_portal_properties (token_id, property_id, org_id, created_at) \
+         SELECT $1, p.id, $3, $4 FROM properties p WHERE p.id = $2 AND p.org_id = $3 AND p.landlord_id = $5 \
+         ON CONFLICT (token_id, property_id) DO NOTHING",
+        )
+        .bind(token.id)
+        .bind(property.id)
+        .bind(token.org_id)
+        .bind(super::now())
+        .bind(token.landlord_id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected())
     })?;
     if added == 1 {
         audit::record(
@@ -316,8 +332,20 @@ pub async fn link_property(
             },
         )
         .await?;
+        return Ok(Linking::Added);
     }
-    Ok(added == 1)
+    let shown: i64 = on_tx!(tx, |conn| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM landlord_portal_properties WHERE token_id = $1 AND property_id = $2"
+    )
+    .bind(token.id)
+    .bind(property.id)
+    .fetch_one(conn)
+    .await)?;
+    Ok(if shown > 0 {
+        Linking::AlreadyShown
+    } else {
+        Linking::NotTheirs
+    })
 }
 
 /// Unlinks a property from a token; false when it was not linked.

@@ -216,6 +216,63 @@ pub async fn create(tx: &mut Tx, org_id: Uuid, f: &PropertyFields, actor: &Actor
 }
 
 /// Saves new fields; returns false (writing nothing) when nothing changed.
+/// A portal link of a property (which landlord portal shows it), before it goes.
+#[derive(sqlx::FromRow)]
+struct PortalShowing {
+    token_id: Uuid,
+    landlord_name: String,
+}
+
+/// A portal shows a property only while its landlord owns it: when the
+/// property moves to another landlord, every other landlord's portal stops
+/// showing it in the same transaction, each with an audit row on the property
+/// that says why.
+async fn unlink_from_other_landlords_portals(
+    tx: &mut Tx,
+    p: &Property,
+    new_landlord_id: Uuid,
+    actor: &Actor,
+) -> Result<(), sqlx::Error> {
+    let showing: Vec<PortalShowing> = on_tx!(tx, |conn| sqlx::query_as(
+        "SELECT t.id AS token_id, t.landlord_name FROM landlord_portal_properties lp \
+         JOIN landlord_portal_tokens t ON t.id = lp.token_id \
+         WHERE lp.property_id = $1 AND lp.org_id = $2 AND t.landlord_id <> $3"
+    )
+    .bind(p.id)
+    .bind(p.org_id)
+    .bind(new_landlord_id)
+    .fetch_all(conn)
+    .await)?;
+    for portal in showing {
+        on_tx!(tx, |conn| sqlx::query(
+            "DELETE FROM landlord_portal_properties WHERE token_id = $1 AND property_id = $2 AND org_id = $3"
+        )
+        .bind(portal.token_id)
+        .bind(p.id)
+        .bind(p.org_id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+        audit::record(
+            tx,
+            audit::Entry {
+                org_id: p.org_id,
+                actor,
+                action: "property.portal_unlinked",
+                entity_type: ENTITY,
+                entity_id: Some(p.id),
+                description: format!(
+                    "unlinked {} from {}'s portal: the property's landlord changed",
+                    p.address_line1, portal.landlord_name
+                ),
+                changes: Changes::new().field("landlord portal", Some(&portal.landlord_name), None),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 pub async fn update(tx: &mut Tx, p: &Property, f: &PropertyFields, actor: &Actor) -> Result<bool, sqlx::Error> {
     let changes = diff(Some(&p.fields()), f);
     if changes.is_empty() {
@@ -251,6 +308,9 @@ pub async fn update(tx: &mut Tx, p: &Property, f: &PropertyFields, actor: &Actor
         .map(|r| r.rows_affected())
     })?;
     compliance::refresh_property(tx, p.org_id, p.id).await?;
+    if f.landlord_id != p.landlord_id {
+        unlink_from_other_landlords_portals(tx, p, f.landlord_id, actor).await?;
+    }
     audit::record(
         tx,
         audit::Entry {

@@ -559,7 +559,8 @@ impl TestApp {
             &portico::domain::audit::Actor::system(),
         )
         .await
-        .expect("provision");
+        .expect("provision")
+        .expect("the property's own landlord");
         tx.commit().await.unwrap();
         let path = portico::web::paths::portal::home(&token.link_token(&self.state.settings.secret_key));
         (token.id, path)

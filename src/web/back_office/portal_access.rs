@@ -99,7 +99,10 @@ async fn grant(ctx: &Ctx, viewer: &Viewer, landlord: &Landlord, property: &Prope
         return Err(AppError::NotFound);
     }
     let mut tx = ctx.state.db.begin().await?;
-    let (token, outcome) = store::provision(&mut tx, &viewer.org, landlord, property, &viewer.user.actor()).await?;
+    // None: the property changed hands meanwhile; nothing is kept.
+    let (token, outcome) = store::provision(&mut tx, &viewer.org, landlord, property, &viewer.user.actor())
+        .await?
+        .ok_or(AppError::NotFound)?;
     tx.commit().await?;
     let message = match outcome {
         Provisioned::Created => "Portal access given. Copy the link below or email it to the landlord.",
@@ -361,7 +364,6 @@ pub async fn act(
             Uuid::parse_str(form.property_id.trim()).map_err(|_| AppError::BadRequest("property_id".into()))?;
         properties::get(&ctx.state.db, viewer.org.id, property_id)
             .await?
-            .filter(|p| p.landlord_id == token.landlord_id)
             .ok_or(AppError::NotFound)
     };
     let mut tx = ctx.state.db.begin().await?;
@@ -399,7 +401,10 @@ pub async fn act(
         }
         TokenAction::LinkProperty => {
             let property = chosen_property().await?;
-            store::link_property(&mut tx, &token, &property, &actor).await?;
+            if store::link_property(&mut tx, &token, &property, &actor).await? == store::Linking::NotTheirs {
+                // Not this landlord's property: the same answer as a missing one.
+                return Err(AppError::NotFound);
+            }
             "The property is now shown in the portal."
         }
         TokenAction::UnlinkProperty => {
