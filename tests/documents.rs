@@ -162,6 +162,13 @@ async fn every_bad_upload_gets_a_clear_message_and_leaves_nothing_behind() {
             pdf(),
             "must not contain folders",
         ),
+        (
+            "Direction override",
+            "landlord",
+            "report\u{202e}fdp.exe.pdf",
+            pdf(),
+            "contains unusual characters",
+        ),
         ("", "landlord", "lease.pdf", pdf(), "Enter a title"),
         (
             "No visibility",
@@ -229,4 +236,36 @@ async fn uploads_need_the_csrf_token_and_other_agencies_get_404() {
     assert_eq!(status, 404);
     assert_eq!(app.count("SELECT COUNT(*) FROM documents").await, 1);
     assert_eq!(stored_files(&app).len(), 1);
+}
+
+#[tokio::test]
+async fn a_legacy_word_file_is_served_as_msword_not_as_docx() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    let home = property(&app, agency.org.id).await;
+    let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    ole.extend(vec![0u8; 2048]);
+    for (name, expected) in [
+        ("inventory.doc", "application/msword"),
+        ("rent.xls", "application/vnd.ms-excel"),
+    ] {
+        let (status, body) = upload(&mut admin, &app, home, name, "landlord", name, ole.clone()).await;
+        assert_eq!(status, 303, "{body}");
+        let id: uuid::Uuid = portico::on_pool!(&app.db, |pool| sqlx::query_scalar(
+            "SELECT id FROM documents WHERE file_name = $1"
+        )
+        .bind(name)
+        .fetch_one(pool)
+        .await)
+        .unwrap();
+        let response = admin
+            .http
+            .get(app.url(&format!("/documents/{id}/download")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        assert_eq!(response.headers()["content-type"], expected, "{name}");
+    }
 }

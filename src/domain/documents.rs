@@ -117,10 +117,14 @@ pub enum FileKind {
     Png,
     /// WebP image.
     Webp,
-    /// Word (.docx, or legacy .doc).
+    /// Word (.docx).
     Word,
-    /// Excel (.xlsx, or legacy .xls).
+    /// Word 97–2003 (.doc), an OLE compound file.
+    LegacyWord,
+    /// Excel (.xlsx).
     Excel,
+    /// Excel 97–2003 (.xls), an OLE compound file.
+    LegacyExcel,
 }
 
 impl FileKind {
@@ -132,7 +136,9 @@ impl FileKind {
             FileKind::Png => "image/png",
             FileKind::Webp => "image/webp",
             FileKind::Word => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            FileKind::LegacyWord => "application/msword",
             FileKind::Excel => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            FileKind::LegacyExcel => "application/vnd.ms-excel",
         }
     }
 
@@ -143,8 +149,10 @@ impl FileKind {
             FileKind::Jpeg => &["jpg", "jpeg"],
             FileKind::Png => &["png"],
             FileKind::Webp => &["webp"],
-            FileKind::Word => &["docx", "doc"],
-            FileKind::Excel => &["xlsx", "xls"],
+            FileKind::Word => &["docx"],
+            FileKind::LegacyWord => &["doc"],
+            FileKind::Excel => &["xlsx"],
+            FileKind::LegacyExcel => &["xls"],
         }
     }
 }
@@ -170,10 +178,14 @@ pub fn sniff(head: &[u8], file_name: &str) -> Result<FileKind, String> {
         Some(FileKind::Png)
     } else if head.len() >= 12 && &head[0..4] == b"RIFF" && &head[8..12] == b"WEBP" {
         Some(FileKind::Webp)
-    } else if (zip && contains(b"word/")) || (ole && matches!(extension.as_str(), "doc")) {
+    } else if zip && contains(b"word/") {
         Some(FileKind::Word)
-    } else if (zip && contains(b"xl/")) || (ole && matches!(extension.as_str(), "xls")) {
+    } else if zip && contains(b"xl/") {
         Some(FileKind::Excel)
+    } else if ole && extension == "doc" {
+        Some(FileKind::LegacyWord)
+    } else if ole && extension == "xls" {
+        Some(FileKind::LegacyExcel)
     } else {
         None
     };
@@ -192,8 +204,10 @@ pub fn sniff(head: &[u8], file_name: &str) -> Result<FileKind, String> {
     Ok(kind)
 }
 
-/// Checks the name a browser sent for an upload: no folders, no control
-/// characters, not empty. Returns the name to show and to download as.
+/// Checks the name a browser sent for an upload: no folders, no control or
+/// text-direction characters (`report\u{202e}fdp.exe.pdf` would show in a list
+/// as `reportfdp.exe.pdf` read backwards), not empty. Returns the name to
+/// show and to download as.
 pub fn check_file_name(name: &str) -> Result<String, String> {
     let name = name.trim();
     if name.is_empty() {
@@ -202,7 +216,7 @@ pub fn check_file_name(name: &str) -> Result<String, String> {
     if name.contains('/') || name.contains('\\') || name == "." || name == ".." || name.starts_with("..") {
         return Err("The file name must not contain folders; rename the file and try again.".into());
     }
-    if name.chars().any(char::is_control) || name.chars().count() > 200 {
+    if name.chars().any(crate::domain::validation::is_hidden_control) || name.chars().count() > 200 {
         return Err("Rename the file: its name is too long or contains unusual characters.".into());
     }
     Ok(name.to_string())
@@ -297,6 +311,24 @@ mod tests {
                 .contains("not accepted")
         );
         assert!(sniff(b"PK\x03\x04 plain zip", "archive.zip").is_err());
+    }
+
+    #[test]
+    fn legacy_office_files_are_served_as_what_they_are() {
+        let ole = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0];
+        assert_eq!(sniff(&ole, "inventory.DOC"), Ok(FileKind::LegacyWord));
+        assert_eq!(FileKind::LegacyWord.content_type(), "application/msword");
+        assert_eq!(sniff(&ole, "rent.xls"), Ok(FileKind::LegacyExcel));
+        assert_eq!(FileKind::LegacyExcel.content_type(), "application/vnd.ms-excel");
+        assert!(sniff(&ole, "rent.xlsx").is_err(), "an OLE file is not an .xlsx");
+        assert!(sniff(b"PK\x03\x04 word/document.xml", "letter.doc").is_err());
+    }
+
+    #[test]
+    fn names_with_text_direction_overrides_are_refused() {
+        assert!(check_file_name("report\u{202e}fdp.exe.pdf").is_err());
+        assert!(check_file_name("report\u{2067}.pdf").is_err());
+        assert!(check_file_name("Zoë's lease.pdf").is_ok());
     }
 
     #[test]
