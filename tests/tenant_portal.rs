@@ -239,6 +239,23 @@ async fn tenants_sign_in_later_with_an_emailed_code_within_its_limits() {
         )
         .await;
     assert_eq!(again.status(), 422, "a code works once");
+    // An older code, sent before the one used and never tried, is dead too.
+    let older = codes[1].subject.rsplit(' ').next().unwrap().to_string();
+    if older != fresh {
+        let mut elsewhere = app.client();
+        elsewhere.get("/tenant-portal/login").await;
+        let refused = elsewhere
+            .post(
+                "/tenant-portal/login/code",
+                &[("email", "ben@example.com"), ("code", &older)],
+            )
+            .await;
+        assert_eq!(refused.status(), 422, "only the newest code signs in");
+        assert_eq!(
+            elsewhere.get("/tenant-portal").await.location(),
+            Some("/tenant-portal/login")
+        );
+    }
 }
 
 #[tokio::test]

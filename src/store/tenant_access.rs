@@ -90,22 +90,25 @@ pub async fn issue_code(db: &Db, email: &str, client_addr: &str) -> Result<Optio
     Ok(Some(code))
 }
 
-/// Checks a code against the newest live code for the email; each check uses
-/// one of its tries, and a right code works once.
+/// Checks a code against the newest code issued for the email: a newer code
+/// supersedes every older one, used or not, so once the newest was used (or
+/// used up) no older code signs in. Each check uses one of its tries, and a
+/// right code works once.
 pub async fn verify_code(db: &Db, email: &str, code: &str) -> Result<bool, sqlx::Error> {
     let email = email.trim().to_lowercase();
     let now = super::now();
-    let latest: Option<(Uuid, String, i32, DateTime<Utc>)> = on_pool!(db, |pool| sqlx::query_as(
-        "SELECT id, code_hash, attempts, expires_at FROM tenant_login_codes WHERE email = $1 AND used_at IS NULL \
-         ORDER BY created_at DESC LIMIT 1"
-    )
-    .bind(&email)
-    .fetch_optional(pool)
-    .await)?;
-    let Some((id, stored, attempts, expires_at)) = latest else {
+    let latest: Option<(Uuid, String, i32, DateTime<Utc>, Option<DateTime<Utc>>)> =
+        on_pool!(db, |pool| sqlx::query_as(
+            "SELECT id, code_hash, attempts, expires_at, used_at FROM tenant_login_codes WHERE email = $1 \
+             ORDER BY created_at DESC, id DESC LIMIT 1"
+        )
+        .bind(&email)
+        .fetch_optional(pool)
+        .await)?;
+    let Some((id, stored, attempts, expires_at, used_at)) = latest else {
         return Ok(false);
     };
-    if attempts >= CODE_TRIES || expires_at <= now {
+    if used_at.is_some() || attempts >= CODE_TRIES || expires_at <= now {
         return Ok(false);
     }
     let counted = on_pool!(db, |pool| sqlx::query(

@@ -203,7 +203,7 @@ fn login_page(ctx: &Ctx, form: &LoginForm, errors: &FieldErrors, code_step: bool
             h1 { "Sign in to your tenant portal" }
             (error_summary(errors, &["email", "code"]))
             @if code_step {
-                p { "If " strong { (form.email) } " has portal access, we have emailed it a 6-digit code. It works for 10 minutes." }
+                p { "If " strong { (form.email) } " has portal access, we have emailed it a 6-digit code. It works for 10 minutes; if you asked for more than one, use the newest." }
                 form class="stack" method="post" action=(paths::TENANT_LOGIN_CODE) novalidate {
                     (csrf_input(&ctx.csrf))
                     input type="hidden" name="email" value=(form.email);
