@@ -90,6 +90,16 @@ pub async fn issue_code(db: &Db, email: &str, client_addr: &str) -> Result<Optio
     Ok(Some(code))
 }
 
+/// A sign-in code as stored (its hash, never the code).
+#[derive(sqlx::FromRow)]
+struct IssuedCode {
+    id: Uuid,
+    code_hash: String,
+    attempts: i32,
+    expires_at: DateTime<Utc>,
+    used_at: Option<DateTime<Utc>>,
+}
+
 /// Checks a code against the newest code issued for the email: a newer code
 /// supersedes every older one, used or not, so once the newest was used (or
 /// used up) no older code signs in. Each check uses one of its tries, and a
@@ -97,15 +107,21 @@ pub async fn issue_code(db: &Db, email: &str, client_addr: &str) -> Result<Optio
 pub async fn verify_code(db: &Db, email: &str, code: &str) -> Result<bool, sqlx::Error> {
     let email = email.trim().to_lowercase();
     let now = super::now();
-    let latest: Option<(Uuid, String, i32, DateTime<Utc>, Option<DateTime<Utc>>)> =
-        on_pool!(db, |pool| sqlx::query_as(
-            "SELECT id, code_hash, attempts, expires_at, used_at FROM tenant_login_codes WHERE email = $1 \
+    let latest: Option<IssuedCode> = on_pool!(db, |pool| sqlx::query_as(
+        "SELECT id, code_hash, attempts, expires_at, used_at FROM tenant_login_codes WHERE email = $1 \
              ORDER BY created_at DESC, id DESC LIMIT 1"
-        )
-        .bind(&email)
-        .fetch_optional(pool)
-        .await)?;
-    let Some((id, stored, attempts, expires_at, used_at)) = latest else {
+    )
+    .bind(&email)
+    .fetch_optional(pool)
+    .await)?;
+    let Some(IssuedCode {
+        id,
+        code_hash: stored,
+        attempts,
+        expires_at,
+        used_at,
+    }) = latest
+    else {
         return Ok(false);
     };
     if used_at.is_some() || attempts >= CODE_TRIES || expires_at <= now {
