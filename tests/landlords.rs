@@ -688,3 +688,41 @@ async fn the_list_answers_htmx_with_just_the_results() {
         .await;
     assert!(empty.body.contains("No landlords match these filters."));
 }
+
+#[tokio::test]
+async fn anonymising_a_landlord_keeps_the_emails_of_another_landlord_with_the_same_address() {
+    let app = TestApp::spawn().await;
+    let (agency, mut admin) = admin_of(&app, "Acme Lettings", "ada@acme.example").await;
+    let jane = add(&mut admin, &person("Jane", "Hart", "home@hart.example")).await;
+    let mut second = person("Jon", "Hart", "home@hart.example");
+    second.push(("confirm_duplicate_email", "on"));
+    add(&mut admin, &second).await;
+    let mut tx = app.db.begin().await.unwrap();
+    portico::store::outbox::enqueue(
+        &mut tx,
+        Some(agency.org.id),
+        "test",
+        "home@hart.example",
+        &portico::store::outbox::EmailContent {
+            sender_name: Some("Acme Lettings".into()),
+            subject: "Your statement".into(),
+            text: "For Jon".into(),
+            html: "<p>For Jon</p>".into(),
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    admin.get(&format!("/landlords/{jane}/anonymise")).await;
+    let anonymised = admin
+        .post(&format!("/landlords/{jane}/anonymise"), &[("confirm", "on")])
+        .await;
+    assert_eq!(anonymised.status(), 303);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM email_outbox WHERE to_address = 'home@hart.example'")
+            .await,
+        1,
+        "Jon still has that address, so its emails are his history too"
+    );
+}

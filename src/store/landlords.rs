@@ -452,11 +452,16 @@ async fn erase_portal(tx: &mut Tx, landlord: &Landlord, email: &str, name: &str)
     .execute(conn)
     .await
     .map(|r| r.rows_affected()))?;
+    // Emails to the address go with it, unless another landlord record of the
+    // agency still has that address: those emails are that landlord's too.
     on_tx!(tx, |conn| sqlx::query(
-        "DELETE FROM email_outbox WHERE org_id = $1 AND LOWER(to_address) = LOWER($2)"
+        "DELETE FROM email_outbox WHERE org_id = $1 AND LOWER(to_address) = LOWER($2) \
+         AND NOT EXISTS (SELECT 1 FROM landlords o WHERE o.org_id = $1 AND o.id <> $3 \
+         AND LOWER(o.email) = LOWER($2))"
     )
     .bind(landlord.org_id)
     .bind(&landlord.email)
+    .bind(landlord.id)
     .execute(conn)
     .await
     .map(|r| r.rows_affected()))?;
