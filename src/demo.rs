@@ -164,7 +164,8 @@ pub async fn ensure(db: &Db, files: &dyn object_store::ObjectStore) -> anyhow::R
                         &tenancy_fields,
                         &system,
                     )
-                    .await?;
+                    .await?
+                    .map_err(|refused| anyhow::anyhow!("demo tenancy refused: {refused:?}"))?;
                 }
             }
         }

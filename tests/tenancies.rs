@@ -266,3 +266,59 @@ async fn another_agency_gets_404_on_every_tenancy_route_and_changes_nothing() {
     assert_eq!(app.count("SELECT COUNT(*) FROM audit_log").await, before);
     assert_eq!(app.count("SELECT COUNT(*) FROM tenancies").await, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_active_tenancies_saved_at_once_for_one_property_cannot_both_succeed() {
+    use portico::store::tenancies as store;
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let home = property(&app, agency.org.id, "house").await;
+    let posted: std::collections::HashMap<String, String> = tenancy("1,200", "2026-03-01", "active")
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let fields = portico::domain::tenancies::TenancyForm::from_fields(&posted)
+        .parse()
+        .expect("a valid tenancy");
+    let actor = portico::domain::audit::Actor::system();
+
+    // The first request has written its tenancy and not yet committed…
+    let mut first = app.db.begin().await.unwrap();
+    let created = store::create(
+        &mut first,
+        agency.org.id,
+        home,
+        "14 Royal York Crescent",
+        &fields,
+        &actor,
+    )
+    .await
+    .unwrap();
+    assert!(created.is_ok());
+    // …when the second one starts.
+    let second = {
+        let db = app.db.clone();
+        let fields = fields.clone();
+        let actor = actor.clone();
+        let org = agency.org.id;
+        tokio::spawn(async move {
+            let mut tx = db.begin().await.unwrap();
+            let outcome = store::create(&mut tx, org, home, "14 Royal York Crescent", &fields, &actor)
+                .await
+                .unwrap();
+            if outcome.is_ok() {
+                tx.commit().await.unwrap();
+            }
+            outcome
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    first.commit().await.unwrap();
+    let outcome = second.await.unwrap();
+    assert_eq!(outcome, Err(store::Refused::AnotherActive));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM tenancies WHERE status = 'active'")
+            .await,
+        1
+    );
+}

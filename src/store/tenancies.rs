@@ -8,6 +8,7 @@ use crate::db::{Db, Tx};
 use crate::domain::audit::{Actor, Changes};
 use crate::domain::choice::Choice;
 use crate::domain::money::money;
+use crate::domain::properties::PropertyType;
 use crate::domain::tenancies::{
     DepositScheme, MAX_TENANTS, RentFrequency, TenancyFields, TenancyForm, TenancyStatus, TenantFields, TenantRow,
     pounds_input,
@@ -239,22 +240,61 @@ async fn set_tenants(tx: &mut Tx, org_id: Uuid, tenancy_id: Uuid, f: &TenancyFie
     Ok(())
 }
 
-/// How many other active tenancies the property has (for the one-active rule).
-pub async fn other_active_count(
-    db: &Db,
+/// A tenancy write the rules refuse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// The property already has another active tenancy, and is not a room in
+    /// a shared house (where each room has its own).
+    AnotherActive,
+}
+
+/// The one-active-tenancy rule, inside the writing transaction: whether a
+/// tenancy with `status` may be saved on the property, `except` being the
+/// tenancy itself when it is edited. On PostgreSQL the property's row is
+/// locked first, so two requests for one property take turns and the second
+/// sees the first's tenancy; SQLite's writer already holds the database.
+async fn one_active_rule(
+    tx: &mut Tx,
     org_id: Uuid,
     property_id: Uuid,
+    status: TenancyStatus,
     except: Option<Uuid>,
-) -> Result<i64, sqlx::Error> {
-    on_pool!(db, |pool| {
-        sqlx::query_scalar(
-            "SELECT COUNT(*) FROM tenancies WHERE org_id = $1 AND property_id = $2 AND status = 'active' AND id <> $3",
-        )
-        .bind(org_id)
-        .bind(property_id)
-        .bind(except.unwrap_or_else(Uuid::nil))
-        .fetch_one(pool)
-        .await
+) -> Result<Result<(), Refused>, sqlx::Error> {
+    if status != TenancyStatus::Active {
+        return Ok(Ok(()));
+    }
+    let property_type: Option<String> = match tx {
+        Tx::Sqlite(conn, _) => {
+            sqlx::query_scalar("SELECT property_type FROM properties WHERE id = $1 AND org_id = $2")
+                .bind(property_id)
+                .bind(org_id)
+                .fetch_optional(&mut **conn)
+                .await?
+        }
+        Tx::Postgres(conn) => {
+            sqlx::query_scalar("SELECT property_type FROM properties WHERE id = $1 AND org_id = $2 FOR UPDATE")
+                .bind(property_id)
+                .bind(org_id)
+                .fetch_optional(&mut **conn)
+                .await?
+        }
+    };
+    if property_type.as_deref() == Some(PropertyType::Room.as_str()) {
+        return Ok(Ok(()));
+    }
+    let others: i64 = on_tx!(tx, |conn| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM tenancies WHERE org_id = $1 AND property_id = $2 AND status = $3 AND id <> $4",
+    )
+    .bind(org_id)
+    .bind(property_id)
+    .bind(TenancyStatus::Active.as_str())
+    .bind(except.unwrap_or_else(Uuid::nil))
+    .fetch_one(conn)
+    .await)?;
+    Ok(if others > 0 {
+        Err(Refused::AnotherActive)
+    } else {
+        Ok(())
     })
 }
 
@@ -266,7 +306,10 @@ pub async fn create(
     address: &str,
     f: &TenancyFields,
     actor: &Actor,
-) -> Result<Uuid, sqlx::Error> {
+) -> Result<Result<Uuid, Refused>, sqlx::Error> {
+    if let Err(refused) = one_active_rule(tx, org_id, property_id, f.status, None).await? {
+        return Ok(Err(refused));
+    }
     let id = super::new_id();
     on_tx!(tx, |conn| {
         sqlx::query(
@@ -310,7 +353,7 @@ pub async fn create(
         },
     )
     .await?;
-    Ok(id)
+    Ok(Ok(id))
 }
 
 /// Saves new fields and tenants; false (writing nothing) when nothing changed.
@@ -320,13 +363,16 @@ pub async fn update(
     address: &str,
     f: &TenancyFields,
     actor: &Actor,
-) -> Result<bool, sqlx::Error> {
+) -> Result<Result<bool, Refused>, sqlx::Error> {
     let before = current.to_form().parse().ok();
     let changes = diff(before.as_ref(), f);
     if changes.is_empty() {
-        return Ok(false);
+        return Ok(Ok(false));
     }
     let t = &current.tenancy;
+    if let Err(refused) = one_active_rule(tx, t.org_id, t.property_id, f.status, Some(t.id)).await? {
+        return Ok(Err(refused));
+    }
     on_tx!(tx, |conn| {
         sqlx::query(
             "UPDATE tenancies SET rent_pence = $1, rent_frequency = $2, start_date = $3, end_date = $4, status = $5, \
@@ -363,7 +409,7 @@ pub async fn update(
         },
     )
     .await?;
-    Ok(true)
+    Ok(Ok(true))
 }
 
 /// `SELECT <every Tenancy column> FROM tenancies <tail>`.

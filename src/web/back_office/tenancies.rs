@@ -13,10 +13,8 @@ use super::{see_other, with_status};
 use crate::domain::choice::Choice;
 use crate::domain::deposits::{LINE_FIELDS, ProposalForm};
 use crate::domain::money::money;
-use crate::domain::properties::PropertyType;
 use crate::domain::tenancies::{
-    DepositScheme, MAX_TENANTS, RentFrequency, TenancyFields, TenancyForm, TenancyStatus, protection_warning,
-    tenant_field,
+    DepositScheme, MAX_TENANTS, RentFrequency, TenancyForm, TenancyStatus, protection_warning, tenant_field,
 };
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
@@ -167,31 +165,17 @@ async fn find_property(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> Result<Property,
         .ok_or(AppError::NotFound)
 }
 
-/// Checks the form and the rules that need the database (one active tenancy per
-/// property unless it is a room in a shared house).
-async fn check(
-    ctx: &Ctx,
-    viewer: &Viewer,
-    property: &Property,
-    form: &TenancyForm,
-    except: Option<Uuid>,
-) -> Result<Result<TenancyFields, FieldErrors>, AppError> {
-    let fields = match form.parse() {
-        Ok(fields) => fields,
-        Err(errors) => return Ok(Err(errors)),
-    };
-    if fields.status == TenancyStatus::Active
-        && property.property_type() != PropertyType::Room
-        && store::other_active_count(&ctx.state.db, viewer.org.id, property.id, except).await? > 0
-    {
-        let mut errors = FieldErrors::new();
-        errors.add(
+/// The form's message when the store refuses a tenancy (the rule itself is
+/// checked inside the writing transaction, see [`store::Refused`]).
+fn refusal_errors(refused: store::Refused) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    match refused {
+        store::Refused::AnotherActive => errors.add(
             "status",
             "This property already has an active tenancy. End that one first, or save this one as a draft.",
-        );
-        return Ok(Err(errors));
+        ),
     }
-    Ok(Ok(fields))
+    errors
 }
 
 /// `GET /properties/{id}/tenancies/new`.
@@ -216,17 +200,18 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     let property = find_property(&ctx, &viewer, id).await?;
     let form = TenancyForm::from_fields(&fields);
-    let fields = match check(&ctx, &viewer, &property, &form, None).await? {
+    let refused = |errors: FieldErrors| {
+        with_status(
+            form_page(&ctx, &property, None, &form, &errors),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
+    let fields = match form.parse() {
         Ok(fields) => fields,
-        Err(errors) => {
-            return Ok(with_status(
-                form_page(&ctx, &property, None, &form, &errors),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ));
-        }
+        Err(errors) => return Ok(refused(errors)),
     };
     let mut tx = ctx.state.db.begin().await?;
-    let tenancy = store::create(
+    let created = store::create(
         &mut tx,
         viewer.org.id,
         property.id,
@@ -235,6 +220,10 @@ pub async fn create(
         &viewer.user.actor(),
     )
     .await?;
+    let tenancy = match created {
+        Ok(tenancy) => tenancy,
+        Err(rule) => return Ok(refused(refusal_errors(rule))),
+    };
     tx.commit().await?;
     ctx.set_flash("success", "The tenancy has been added.").await?;
     Ok(see_other(&paths::tenancy(tenancy)))
@@ -475,17 +464,21 @@ pub async fn update(
 ) -> Result<Response, AppError> {
     let (row, property) = find(&ctx, &viewer, id).await?;
     let form = TenancyForm::from_fields(&fields);
-    let fields = match check(&ctx, &viewer, &property, &form, Some(id)).await? {
+    let refused = |errors: FieldErrors| {
+        with_status(
+            form_page(&ctx, &property, Some(&row), &form, &errors),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
+    let fields = match form.parse() {
         Ok(fields) => fields,
-        Err(errors) => {
-            return Ok(with_status(
-                form_page(&ctx, &property, Some(&row), &form, &errors),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ));
-        }
+        Err(errors) => return Ok(refused(errors)),
     };
     let mut tx = ctx.state.db.begin().await?;
-    let changed = store::update(&mut tx, &row, &property.address_line1, &fields, &viewer.user.actor()).await?;
+    let changed = match store::update(&mut tx, &row, &property.address_line1, &fields, &viewer.user.actor()).await? {
+        Ok(changed) => changed,
+        Err(rule) => return Ok(refused(refusal_errors(rule))),
+    };
     tx.commit().await?;
     ctx.set_flash(
         "success",
