@@ -411,3 +411,122 @@ async fn a_landlord_proposes_a_release_from_their_portal_and_sees_the_answer() {
     assert_eq!(refused.status(), 404);
     assert_eq!(app.count("SELECT COUNT(*) FROM deposit_release_proposals").await, 1);
 }
+
+/// Uploads a PDF for the property, shared with tenants; returns its id.
+async fn shared_pdf(admin: &mut Client, app: &TestApp, property: Uuid, title: &str) -> Uuid {
+    admin.get(&format!("/properties/{property}")).await;
+    let token = admin.csrf.clone().expect("a CSRF token");
+    let pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n".to_vec();
+    let form = reqwest::multipart::Form::new()
+        .text("title", title.to_string())
+        .text("category", "certificate")
+        .text("visibility", "tenant")
+        .part("file", reqwest::multipart::Part::bytes(pdf).file_name("doc.pdf"));
+    let response = admin
+        .http
+        .post(app.url(&format!("/properties/{property}/documents?csrf_token={token}")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 303);
+    portico::on_pool!(&app.db, |pool| sqlx::query_scalar(
+        "SELECT id FROM documents WHERE title = $1"
+    )
+    .bind(title)
+    .fetch_one(pool)
+    .await)
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_former_tenant_sees_only_what_was_shared_during_their_tenancy_and_revoked_access_ends_at_once() {
+    let app = TestApp::spawn().await;
+    let (mut admin, tenancy, _) = deposit_tenancy(&app, "Acme Lettings", "ada@acme.example", "ben@example.com").await;
+    let (tenant_id, property): (Uuid, Uuid) = portico::on_pool!(&app.db, |pool| sqlx::query_as(
+        "SELECT tt.tenant_id, t.property_id FROM tenancy_tenants tt JOIN tenancies t ON t.id = tt.tenancy_id"
+    )
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    admin.get(&format!("/tenancies/{tenancy}")).await;
+    admin
+        .post(
+            &format!("/tenancies/{tenancy}/invites"),
+            &[("tenant_id", &tenant_id.to_string())],
+        )
+        .await;
+    app.deliver_mail().await;
+    let link = link_in(&app.mailbox.delivered()[0].text, "http://")
+        .trim_start_matches(&app.base_url)
+        .to_string();
+    let mut ben = app.client();
+    ben.get(&link).await;
+    ben.post(&link, &[]).await;
+    assert!(ben.get("/tenant-portal").await.body.contains("Welcome, Ben Okafor"));
+
+    // The tenancy ended on 31 January; one document was shared before, one after.
+    let inventory = shared_pdf(&mut admin, &app, property, "Check-out inventory").await;
+    let next = shared_pdf(&mut admin, &app, property, "Gas safety for the next tenant").await;
+    portico::on_pool!(&app.db, |pool| sqlx::query(
+        "UPDATE tenancies SET status = 'ended', end_date = $1 WHERE id = $2"
+    )
+    .bind(chrono::NaiveDate::from_ymd_opt(2026, 1, 31).unwrap())
+    .bind(tenancy)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))
+    .unwrap();
+    portico::on_pool!(&app.db, |pool| sqlx::query(
+        "UPDATE documents SET created_at = $1 WHERE id = $2"
+    )
+    .bind(
+        chrono::DateTime::parse_from_rfc3339("2026-01-20T10:00:00Z")
+            .unwrap()
+            .to_utc()
+    )
+    .bind(inventory)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))
+    .unwrap();
+    let home = ben.get("/tenant-portal").await.body;
+    assert!(home.contains("Check-out inventory"), "{home}");
+    assert!(!home.contains("Gas safety for the next tenant"), "{home}");
+    assert_eq!(
+        ben.get(&format!("/tenant-portal/documents/{inventory}")).await.status(),
+        200
+    );
+    assert_eq!(ben.get(&format!("/tenant-portal/documents/{next}")).await.status(), 404);
+
+    // Revoking the accepted invite ends the tenant's access at their next request.
+    let invite: Uuid = portico::on_pool!(&app.db, |pool| sqlx::query_scalar(
+        "SELECT id FROM tenant_portal_invites WHERE status = 'accepted'"
+    )
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    let page = admin.get(&format!("/tenancies/{tenancy}")).await.body;
+    assert!(page.contains("Revoke access"));
+    let revoked = admin
+        .post(&format!("/tenancies/{tenancy}/invites/{invite}/revoke"), &[])
+        .await;
+    assert_eq!(revoked.status(), 303);
+    assert!(
+        admin
+            .get(&format!("/tenancies/{tenancy}"))
+            .await
+            .body
+            .contains("Portal access revoked")
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM tenant_portal_invites WHERE status = 'revoked'")
+            .await,
+        1
+    );
+    assert_eq!(ben.get("/tenant-portal").await.location(), Some("/tenant-portal/login"));
+    assert_ne!(
+        ben.get(&format!("/tenant-portal/documents/{inventory}")).await.status(),
+        200
+    );
+}

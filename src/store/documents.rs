@@ -32,6 +32,19 @@ pub struct Document {
 }
 
 impl Document {
+    /// Whether a tenant of `tenancy` (at this document's property) may see it:
+    /// shared with tenants, and either filed on this tenancy, or property-wide
+    /// and uploaded before the tenancy ended — a former tenant does not see
+    /// what was uploaded for the next one.
+    pub fn tenant_may_see(&self, tenancy: &crate::store::tenancies::Tenancy) -> bool {
+        self.visibility().tenant_can_see()
+            && self.property_id == tenancy.property_id
+            && match self.tenancy_id {
+                Some(filed_on) => filed_on == tenancy.id,
+                None => tenancy.ended_at().is_none_or(|ended| self.created_at < ended),
+            }
+    }
+
     /// Who may see it.
     pub fn visibility(&self) -> Visibility {
         Visibility::parse(&self.visibility).unwrap_or_default()

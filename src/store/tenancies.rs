@@ -67,6 +67,20 @@ pub struct TenancyWithTenants {
 }
 
 impl Tenancy {
+    /// When the tenancy ended, if it has: the end of its end date, or (ended
+    /// early or without one) when it was marked ended, whichever came first.
+    pub fn ended_at(&self) -> Option<DateTime<Utc>> {
+        if self.status() != TenancyStatus::Ended {
+            return None;
+        }
+        let end_of_end_date = self
+            .end_date
+            .and_then(|d| d.succ_opt())
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| t.and_utc());
+        Some(end_of_end_date.map_or(self.updated_at, |end| end.min(self.updated_at)))
+    }
+
     /// The status as a value.
     pub fn status(&self) -> TenancyStatus {
         TenancyStatus::parse(&self.status).unwrap_or_default()
@@ -513,6 +527,17 @@ pub async fn active_count(db: &Db, org_id: Uuid) -> Result<i64, sqlx::Error> {
             .fetch_one(pool)
             .await
     })
+}
+
+/// The tenancies a tenant may open in the tenant portal: those they are on
+/// and hold an accepted invite for (revoking it ends that access), newest
+/// start first, with their tenants.
+pub async fn for_tenant_portal(db: &Db, org_id: Uuid, tenant_id: Uuid) -> Result<Vec<TenancyWithTenants>, sqlx::Error> {
+    let sql = select_with_tenants!(
+        "WHERE org_id = $1 AND id IN (SELECT tenancy_id FROM tenancy_tenants WHERE tenant_id = $2) \
+         AND id IN (SELECT tenancy_id FROM tenant_portal_invites WHERE tenant_id = $2 AND status = 'accepted')"
+    );
+    with_tenants(db, sql, org_id, tenant_id).await
 }
 
 /// The tenancies a tenant is on, newest start first, with their tenants.

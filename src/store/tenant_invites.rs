@@ -198,12 +198,14 @@ pub async fn ensure_active(
     }
 }
 
-/// Revokes a present invite; false when it was not present.
+/// Revokes an invite that is present (its link dies) or accepted (the
+/// tenant's access to the tenancy ends at their next request); false when it
+/// was neither.
 pub async fn revoke(tx: &mut Tx, invite: &Invite, actor: &Actor) -> Result<bool, sqlx::Error> {
     let now = super::now();
     let changed = on_tx!(tx, |conn| sqlx::query(
         "UPDATE tenant_portal_invites SET status = 'revoked', revoked_at = $1, updated_at = $1 \
-         WHERE id = $2 AND org_id = $3 AND status = 'present'"
+         WHERE id = $2 AND org_id = $3 AND status IN ('present', 'accepted')"
     )
     .bind(now)
     .bind(invite.id)
@@ -220,8 +222,12 @@ pub async fn revoke(tx: &mut Tx, invite: &Invite, actor: &Actor) -> Result<bool,
                 action: "tenant_invite.revoke",
                 entity_type: ENTITY,
                 entity_id: Some(invite.id),
-                description: "revoked a tenant portal invite".into(),
-                changes: Changes::new().field("status", Some("present"), Some("revoked")),
+                description: if invite.status() == InviteStatus::Accepted {
+                    "revoked a tenant's portal access".into()
+                } else {
+                    "revoked a tenant portal invite".into()
+                },
+                changes: Changes::new().field("status", Some(invite.status().as_str()), Some("revoked")),
             },
         )
         .await?;

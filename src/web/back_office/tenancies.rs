@@ -310,11 +310,13 @@ async fn render(
                             Some(invite) => {
                                 span class="badge" data-testid="invite-status" { (invite.status().label()) }
                                 @if invite.status() == InviteStatus::Present { " until " (format::date_time(invite.expires_at)) }
-                                @if invite.status() == InviteStatus::Present {
+                                @if matches!(invite.status(), InviteStatus::Present | InviteStatus::Accepted) {
                                     " "
                                     form class="inline-form" method="post" action=(paths::tenancy_invite_revoke(id, invite.id)) {
                                         (csrf_input(&ctx.csrf))
-                                        button type="submit" class="small secondary" { "Revoke" }
+                                        button type="submit" class="small secondary" {
+                                            @if invite.status() == InviteStatus::Accepted { "Revoke access" } @else { "Revoke" }
+                                        }
                                     }
                                 }
                             }
@@ -401,10 +403,28 @@ pub async fn revoke_invite(
         .find(|i| i.id == invite_id)
         .ok_or(AppError::NotFound)?;
     let mut tx = ctx.state.db.begin().await?;
-    tenant_invites::revoke(&mut tx, &invite, &viewer.user.actor()).await?;
+    let revoked = tenant_invites::revoke(&mut tx, &invite, &viewer.user.actor()).await?;
     tx.commit().await?;
-    ctx.set_flash("success", "The invite was revoked; its link no longer works.")
-        .await?;
+    match (revoked, invite.status()) {
+        (true, InviteStatus::Accepted) => {
+            ctx.set_flash(
+                "success",
+                "Portal access revoked: the tenant can no longer open this tenancy in the tenant portal.",
+            )
+            .await?
+        }
+        (true, _) => {
+            ctx.set_flash("success", "The invite was revoked; its link no longer works.")
+                .await?
+        }
+        (false, _) => {
+            ctx.set_flash(
+                "warning",
+                "Nothing to revoke: that invite was already revoked or expired.",
+            )
+            .await?
+        }
+    }
     Ok(see_other(&format!("{}#tenant-portal", paths::tenancy(id))))
 }
 

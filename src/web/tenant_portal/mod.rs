@@ -312,7 +312,7 @@ pub struct AnswerForm {
 
 async fn render_home(t: &TenantCtx, retry: Option<(Uuid, &AnswerForm, &FieldErrors)>) -> Result<Markup, AppError> {
     let db = &t.ctx.state.db;
-    let rows = tenancies::for_tenant(db, t.org.id, t.tenant.tenant_id).await?;
+    let rows = tenancies::for_tenant_portal(db, t.org.id, t.tenant.tenant_id).await?;
     let now = Utc::now();
     let mut sections = Vec::new();
     for row in &rows {
@@ -322,7 +322,7 @@ async fn render_home(t: &TenantCtx, retry: Option<(Uuid, &AnswerForm, &FieldErro
         let docs: Vec<_> = documents::for_property(db, t.org.id, tenancy.property_id)
             .await?
             .into_iter()
-            .filter(|d| d.visibility().tenant_can_see() && d.tenancy_id.is_none_or(|id| id == tenancy.id))
+            .filter(|d| d.tenant_may_see(tenancy))
             .collect();
         let proposals = deposits::for_tenancy(db, t.org.id, tenancy.id).await?;
         let mut cards = Vec::new();
@@ -401,7 +401,7 @@ async fn own_proposal(t: &TenantCtx, id: Uuid) -> Result<deposits::Proposal, App
     let proposal = deposits::get(&t.ctx.state.db, t.org.id, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let mine = tenancies::for_tenant(&t.ctx.state.db, t.org.id, t.tenant.tenant_id)
+    let mine = tenancies::for_tenant_portal(&t.ctx.state.db, t.org.id, t.tenant.tenant_id)
         .await?
         .iter()
         .any(|row| row.tenancy.id == proposal.tenancy_id);
@@ -449,17 +449,11 @@ pub async fn answer(t: TenantCtx, Path(id): Path<Uuid>, Form(form): Form<AnswerF
 #[handler]
 pub async fn download(t: TenantCtx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
     let db = &t.ctx.state.db;
-    let document = documents::get(db, t.org.id, id)
-        .await?
-        .filter(|d| d.visibility().tenant_can_see())
-        .ok_or(AppError::NotFound)?;
-    let mine = tenancies::for_tenant(db, t.org.id, t.tenant.tenant_id)
+    let document = documents::get(db, t.org.id, id).await?.ok_or(AppError::NotFound)?;
+    let mine = tenancies::for_tenant_portal(db, t.org.id, t.tenant.tenant_id)
         .await?
         .iter()
-        .any(|row| {
-            row.tenancy.property_id == document.property_id
-                && document.tenancy_id.is_none_or(|tid| tid == row.tenancy.id)
-        });
+        .any(|row| document.tenant_may_see(&row.tenancy));
     if !mine {
         return Err(AppError::NotFound);
     }
