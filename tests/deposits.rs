@@ -177,6 +177,28 @@ async fn an_accepted_invite_counts_as_active_and_the_email_links_to_sign_in() {
 }
 
 #[tokio::test]
+async fn an_older_accepted_invite_beside_a_newer_expired_one_still_counts_and_no_new_invite_is_made() {
+    let f = fixture(false).await;
+    let accepted = f.invite(f.primary.0, TimeDelta::days(14)).await;
+    let mut tx = f.app.db.begin().await.unwrap();
+    assert!(
+        tenant_invites::accept(&mut tx, &accepted, &Actor::system())
+            .await
+            .unwrap()
+    );
+    tx.commit().await.unwrap();
+    // A later invite, never used, that has expired since.
+    f.invite(f.primary.0, TimeDelta::milliseconds(-1)).await;
+    assert_eq!(f.invites().await, 2);
+    f.propose().await;
+    f.notify().await;
+    assert_eq!(f.invites().await, 2, "no third invite");
+    let mail = f.mail().await;
+    assert_eq!(mail.len(), 1);
+    assert!(mail[0].text.contains("/tenant-portal/login") && !mail[0].text.contains("/tenant-portal/invite/"));
+}
+
+#[tokio::test]
 async fn an_expired_invite_is_replaced_by_a_new_token_in_the_proposal_email() {
     let f = fixture(false).await;
     let old = f.invite(f.primary.0, TimeDelta::milliseconds(-1)).await;

@@ -160,19 +160,27 @@ pub async fn create(
         .await)
 }
 
-/// The tenant's newest invite for a tenancy, read inside a transaction.
-pub async fn latest_in_tx(
+/// The tenant's invite for a tenancy that still gives or offers access, read
+/// inside a transaction: an accepted one first (any of them, however many
+/// later invites expired or were revoked), else the newest present one that
+/// has not expired.
+pub async fn active_in_tx(
     tx: &mut Tx,
     org_id: Uuid,
     tenancy_id: Uuid,
     tenant_id: Uuid,
 ) -> Result<Option<Invite>, sqlx::Error> {
     on_tx!(tx, |conn| sqlx::query_as(select_invite!(
-        "WHERE org_id = $1 AND tenancy_id = $2 AND tenant_id = $3 ORDER BY created_at DESC, id DESC LIMIT 1"
+        "WHERE org_id = $1 AND tenancy_id = $2 AND tenant_id = $3 \
+         AND (status = $4 OR (status = $5 AND expires_at > $6)) \
+         ORDER BY CASE WHEN status = $4 THEN 0 ELSE 1 END, created_at DESC, id DESC LIMIT 1"
     ))
     .bind(org_id)
     .bind(tenancy_id)
     .bind(tenant_id)
+    .bind(InviteStatus::Accepted.as_str())
+    .bind(InviteStatus::Present.as_str())
+    .bind(super::now())
     .fetch_optional(conn)
     .await)
 }
@@ -188,10 +196,9 @@ pub async fn ensure_active(
     valid_for: TimeDelta,
     actor: &Actor,
 ) -> Result<(Invite, bool), sqlx::Error> {
-    let now = super::now();
-    match latest_in_tx(tx, org_id, tenancy_id, tenant_id).await? {
-        Some(invite) if invite.is_active(now) => Ok((invite, false)),
-        _ => Ok((
+    match active_in_tx(tx, org_id, tenancy_id, tenant_id).await? {
+        Some(invite) => Ok((invite, false)),
+        None => Ok((
             create(tx, org_id, tenancy_id, tenant_id, tenant_name, valid_for, actor).await?,
             true,
         )),
