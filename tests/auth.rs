@@ -38,11 +38,11 @@ async fn empty_fields_are_reported_next_to_each_field() {
 }
 
 #[tokio::test]
-async fn repeated_failures_throttle_the_account_even_with_the_right_password() {
+async fn repeated_failures_from_one_address_throttle_that_address_for_the_account_even_with_the_right_password() {
     let app = TestApp::spawn().await;
     let agency = app.agency("Acme Lettings", "ada@acme.example").await;
     let mut client = app.client();
-    for _ in 0..portico::store::throttle::ACCOUNT_LIMIT {
+    for _ in 0..portico::store::throttle::ACCOUNT_ADDRESS_LIMIT {
         assert_eq!(client.login(&agency.admin.email, "wrong password!").await.status(), 401);
     }
     let page = client.login(&agency.admin.email, ADMIN_PASSWORD).await;
@@ -57,6 +57,98 @@ async fn repeated_failures_throttle_the_account_even_with_the_right_password() {
         app.count("SELECT COUNT(*) FROM sessions WHERE user_id IS NOT NULL")
             .await,
         0
+    );
+}
+
+/// Signs in through a proxy that says the request came from `address`.
+async fn login_from(app: &TestApp, client: &mut Client, address: &str, email: &str, password: &str) -> Page {
+    client.get("/login").await;
+    let token = client.csrf.clone().expect("a CSRF token");
+    let response = client
+        .http
+        .post(app.url("/login"))
+        .header("X-Forwarded-For", address)
+        .form(&[("email", email), ("password", password), ("csrf_token", token.as_str())])
+        .send()
+        .await
+        .expect("post /login");
+    let status = response.status().as_u16();
+    assert!(status == 303 || status == 401 || status == 429, "{status}");
+    client.get("/").await
+}
+
+#[tokio::test]
+async fn failures_from_other_addresses_never_lock_the_owner_out_but_slow_the_guessing_down() {
+    use portico::store::throttle::{ACCOUNT_SLOW_AFTER, SLOW_ANSWER};
+    let app = TestApp::spawn_with(|settings| settings.trust_proxy = true).await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    // An attacker fails from many addresses, a few times each.
+    for n in 0..ACCOUNT_SLOW_AFTER {
+        let mut attacker = app.client();
+        let page = login_from(
+            &app,
+            &mut attacker,
+            &format!("203.0.113.{n}"),
+            &agency.admin.email,
+            "guess!guess!",
+        )
+        .await;
+        assert_eq!(page.status(), 303, "not signed in");
+    }
+    // A further wrong guess is answered only after a pause…
+    let mut attacker = app.client();
+    attacker.get("/login").await;
+    let token = attacker.csrf.clone().unwrap();
+    let started = std::time::Instant::now();
+    let response = attacker
+        .http
+        .post(app.url("/login"))
+        .header("X-Forwarded-For", "198.51.100.7")
+        .form(&[
+            ("email", agency.admin.email.as_str()),
+            ("password", "guess!guess!"),
+            ("csrf_token", token.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 401);
+    assert!(
+        started.elapsed() >= SLOW_ANSWER,
+        "answered after {:?}",
+        started.elapsed()
+    );
+    // …while the owner, from their own address, signs in with the right password.
+    let mut owner = app.client();
+    let home = login_from(&app, &mut owner, "192.0.2.10", &agency.admin.email, ADMIN_PASSWORD).await;
+    assert_eq!(home.status(), 200, "the owner is signed in");
+}
+
+#[tokio::test]
+async fn a_stolen_session_cannot_guess_the_current_password_without_limit() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let mut thief = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    thief.get("/account").await;
+    let attempt = |current: &'static str| {
+        [
+            ("current_password", current),
+            ("new_password", "a brand new passphrase"),
+            ("confirm_password", "a brand new passphrase"),
+        ]
+    };
+    for _ in 0..portico::store::throttle::ACCOUNT_ADDRESS_LIMIT {
+        let page = thief.post("/account/password", &attempt("not it at all")).await;
+        assert_eq!(page.status(), 422);
+    }
+    let page = thief.post("/account/password", &attempt(ADMIN_PASSWORD)).await;
+    assert_eq!(page.status(), 429, "{}", page.body);
+    assert!(page.body.contains("Too many wrong passwords"));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action LIKE '%password%'")
+            .await,
+        0,
+        "the password was not changed"
     );
 }
 

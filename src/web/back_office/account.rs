@@ -3,7 +3,7 @@
 use maud::{Markup, html};
 use poem::http::StatusCode;
 use poem::web::Form;
-use poem::{Response, handler};
+use poem::{Request, Response, handler};
 use serde::Deserialize;
 
 use super::{see_other, with_status};
@@ -12,7 +12,7 @@ use crate::domain::users::{MIN_PASSWORD_LEN, check_new_password};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::passwords;
-use crate::store::users;
+use crate::store::{throttle, users};
 use crate::web::ctx::{AccountCtx, Ctx, Viewer};
 use crate::web::ui::form::{Input, csrf_input, error_summary};
 use crate::web::{paths, ui};
@@ -63,14 +63,29 @@ pub struct PasswordForm {
 
 /// `POST /account/password`: needs the current password; ends the user's other sessions.
 #[handler]
+///
+/// The current password is throttled like sign-in (by address and by account
+/// and address), so a stolen session cannot guess it without limit.
 pub async fn change_password(
     AccountCtx { ctx, viewer }: AccountCtx,
+    req: &Request,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, AppError> {
+    let db = &ctx.state.db;
+    let client = crate::web::client_addr(req, &ctx.state.settings);
+    let email = viewer.user.email.to_lowercase();
     let mut errors = FieldErrors::new();
     if form.current_password.is_empty() {
         errors.add("current_password", "Enter your current password");
+    } else if throttle::throttled_until(db, &email, &client).await?.is_some() {
+        errors.add(
+            "current_password",
+            "Too many wrong passwords. Wait 15 minutes and try again, or sign out and reset your password.",
+        );
+        return Ok(with_status(view(&ctx, &viewer, &errors), StatusCode::TOO_MANY_REQUESTS));
     } else if !passwords::verify(&form.current_password, Some(viewer.user.password_hash.clone())).await? {
+        throttle::record_failure(db, &email, &client).await?;
+        tokio::time::sleep(throttle::wrong_password_pause(db, &email).await?).await;
         errors.add("current_password", "Your current password is incorrect");
     }
     errors.check("new_password", check_new_password(&form.new_password));

@@ -115,6 +115,7 @@ pub async fn login_submit(ctx: Ctx, req: &Request, Form(form): Form<LoginForm>) 
         }
         _ => {
             throttle::record_failure(db, &email, &client).await?;
+            tokio::time::sleep(throttle::wrong_password_pause(db, &email).await?).await;
             let view = login_view(
                 &ctx,
                 &form.email,
@@ -126,7 +127,7 @@ pub async fn login_submit(ctx: Ctx, req: &Request, Form(form): Form<LoginForm>) 
         }
     };
     ctx::sign_in(&ctx.session, &user).await?;
-    throttle::clear_account(db, &email).await?;
+    throttle::clear_account_at(db, &email, &client).await?;
     users::record_login(db, user.id).await?;
     tracing::info!(user_id = %user.id, "signed in");
     if user.must_change_password {
