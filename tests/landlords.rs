@@ -708,6 +708,7 @@ async fn anonymising_a_landlord_keeps_the_emails_of_another_landlord_with_the_sa
             subject: "Your statement".into(),
             text: "For Jon".into(),
             html: "<p>For Jon</p>".into(),
+            secrets: Vec::new(),
         },
     )
     .await

@@ -31,6 +31,7 @@ async fn enqueue(app: &TestApp, to: &str, subject: &str) {
             subject: subject.into(),
             text: format!("{subject} (text)"),
             html: format!("<p>{subject} (html)</p>"),
+            secrets: Vec::new(),
         },
     )
     .await
@@ -209,6 +210,7 @@ async fn an_email_that_cannot_be_built_fails_with_its_reason_and_the_worker_goes
                 subject: subject.into(),
                 text: "text".into(),
                 html: "<p>html</p>".into(),
+                secrets: Vec::new(),
             },
         )
         .await

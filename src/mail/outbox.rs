@@ -58,7 +58,7 @@ pub async fn deliver_due(db: &Db, mailer: &Mailer, settings: &OutboxSettings) ->
         let Some(claim_id) = email.claim_id else { continue };
         match mailer.send(&settings.from, &email).await {
             Ok(()) => {
-                if outbox::mark_sent(db, email.id, claim_id).await? {
+                if outbox::mark_sent(db, &email, claim_id).await? {
                     pass.sent += 1;
                     tracing::info!(outbox_id = %email.id, kind = %email.kind, attempt = email.attempts, "email sent");
                 }

@@ -107,6 +107,7 @@ pub fn portal_link(brand: &Brand, landlord_name: &str, url: &str) -> EmailConten
         subject: heading.clone(),
         text: text(brand, &heading, &paragraphs, url),
         html: layout(brand, &heading, &paragraphs, ("Open your portal", url)).into_string(),
+        secrets: vec![url.to_string()],
     }
 }
 
@@ -122,6 +123,7 @@ pub fn message_notification(brand: &Brand, landlord_name: &str, agent_name: &str
         subject: heading.clone(),
         text: text(brand, &heading, &paragraphs, url),
         html: layout(brand, &heading, &paragraphs, ("Read the message", url)).into_string(),
+        secrets: vec![url.to_string()],
     }
 }
 
@@ -167,6 +169,7 @@ pub fn deposit_proposal(brand: &Brand, tenant_name: &str, summary: &ProposalSumm
         subject: heading.clone(),
         text: text(brand, &heading, &paragraphs, url),
         html: layout(brand, &heading, &paragraphs, ("Review the proposal", url)).into_string(),
+        secrets: vec![url.to_string()],
     }
 }
 
@@ -186,12 +189,13 @@ pub fn tenant_invite(brand: &Brand, tenant_name: &str, url: &str, days: i64) -> 
         subject: heading.clone(),
         text: text(brand, &heading, &paragraphs, url),
         html: layout(brand, &heading, &paragraphs, ("Open your portal", url)).into_string(),
+        secrets: vec![url.to_string()],
     }
 }
 
 /// A one-time sign-in code for the tenant portal.
 pub fn tenant_login_code(brand: &Brand, code: &str, url: &str) -> EmailContent {
-    let heading = format!("Your sign-in code: {code}");
+    let heading = format!("Your sign-in code for {}", brand.name);
     let paragraphs = vec![
         format!("Enter {code} to sign in to your tenant portal at {}.", brand.name),
         "The code works for 10 minutes. If you did not ask for it, you can ignore this email.".to_string(),
@@ -201,5 +205,6 @@ pub fn tenant_login_code(brand: &Brand, code: &str, url: &str) -> EmailContent {
         subject: heading.clone(),
         text: text(brand, &heading, &paragraphs, url),
         html: layout(brand, &heading, &paragraphs, ("Go to the sign-in page", url)).into_string(),
+        secrets: vec![code.to_string()],
     }
 }

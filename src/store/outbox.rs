@@ -24,6 +24,22 @@ pub struct EmailContent {
     pub text: String,
     /// The HTML part.
     pub html: String,
+    /// What in it opens something (a portal or invite link, a sign-in code):
+    /// removed from the stored email once it is sent.
+    pub secrets: Vec<String>,
+}
+
+/// What a delivered email's secrets are replaced with in the stored copy.
+pub const REMOVED_AFTER_SENDING: &str = "[removed after sending]";
+
+/// `text` with every secret replaced by [`REMOVED_AFTER_SENDING`].
+pub fn redact(text: &str, secrets: &[String]) -> String {
+    secrets
+        .iter()
+        .filter(|secret| !secret.is_empty())
+        .fold(text.to_string(), |text, secret| {
+            text.replace(secret.as_str(), REMOVED_AFTER_SENDING)
+        })
 }
 
 /// Where an email is.
@@ -85,9 +101,20 @@ pub struct OutboxEmail {
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+    /// Newline-separated secrets of an email not sent yet (see [`EmailContent::secrets`]).
+    pub secrets: String,
 }
 
 impl OutboxEmail {
+    /// The secrets this email carries until it is sent.
+    pub fn secret_list(&self) -> Vec<String> {
+        self.secrets
+            .lines()
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
     /// The status as a value.
     pub fn status(&self) -> OutboxStatus {
         OutboxStatus::parse(&self.status).unwrap_or(OutboxStatus::Pending)
@@ -99,7 +126,7 @@ macro_rules! select_email {
     ($tail:literal) => {
         concat!(
             "SELECT id, org_id, kind, to_address, sender_name, subject, body_text, body_html, status, attempts, next_attempt_at, \
-             claim_id, last_error, created_at, sent_at FROM email_outbox ",
+             claim_id, last_error, created_at, sent_at, secrets FROM email_outbox ",
             $tail
         )
     };
@@ -118,7 +145,8 @@ pub async fn enqueue(
     on_tx!(tx, |conn| {
         sqlx::query(
             "INSERT INTO email_outbox (id, org_id, kind, to_address, sender_name, subject, body_text, body_html, status, \
-             attempts, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $9, $5, $6, $7, 'pending', 0, $8, $8)",
+             attempts, next_attempt_at, created_at, secrets) \
+             VALUES ($1, $2, $3, $4, $9, $5, $6, $7, 'pending', 0, $8, $8, $10)",
         )
         .bind(id)
         .bind(org_id)
@@ -129,6 +157,7 @@ pub async fn enqueue(
         .bind(&content.html)
         .bind(now)
         .bind(&content.sender_name)
+        .bind(content.secrets.join("\n"))
         .execute(conn)
         .await
         .map(|r| r.rows_affected())
@@ -149,7 +178,7 @@ pub async fn claim_due(db: &Db, lease: TimeDelta, limit: i64) -> Result<Vec<Outb
                  AND (locked_until IS NULL OR locked_until < $3) ORDER BY next_attempt_at LIMIT $4",
                 $lock,
                 ") RETURNING id, org_id, kind, to_address, sender_name, subject, body_text, body_html, status, \
-                 attempts, next_attempt_at, claim_id, last_error, created_at, sent_at"
+                 attempts, next_attempt_at, claim_id, last_error, created_at, sent_at, secrets"
             )
         };
     }
@@ -167,16 +196,23 @@ pub async fn claim_due(db: &Db, lease: TimeDelta, limit: i64) -> Result<Vec<Outb
         .await)
 }
 
-/// Records a delivery; false when the claim was lost (another worker took over).
-pub async fn mark_sent(db: &Db, id: Uuid, claim_id: Uuid) -> Result<bool, sqlx::Error> {
+/// Records a delivery, and in the same update removes the email's secrets
+/// from its stored subject and bodies; false when the claim was lost (another
+/// worker took over).
+pub async fn mark_sent(db: &Db, email: &OutboxEmail, claim_id: Uuid) -> Result<bool, sqlx::Error> {
     let now = super::now();
+    let secrets = email.secret_list();
     let rows = on_pool!(db, |pool| sqlx::query(
-        "UPDATE email_outbox SET status = 'sent', sent_at = $1, locked_until = NULL, last_error = NULL \
+        "UPDATE email_outbox SET status = 'sent', sent_at = $1, locked_until = NULL, last_error = NULL, \
+         subject = $4, body_text = $5, body_html = $6, secrets = '' \
          WHERE id = $2 AND claim_id = $3 AND status = 'pending'"
     )
     .bind(now)
-    .bind(id)
+    .bind(email.id)
     .bind(claim_id)
+    .bind(redact(&email.subject, &secrets))
+    .bind(redact(&email.body_text, &secrets))
+    .bind(redact(&email.body_html, &secrets))
     .execute(pool)
     .await
     .map(|r| r.rows_affected()))?;

@@ -608,3 +608,11 @@ pub async fn deposit_tenancy(
         .unwrap();
     (admin, id, agency.org.id)
 }
+
+/// The 6-digit code in a tenant sign-in email's text ("Enter 093295 to sign in …").
+pub fn code_in(text: &str) -> String {
+    let start = text.find("Enter ").expect("the code sentence") + "Enter ".len();
+    let code: String = text[start..].chars().take(6).collect();
+    assert!(code.chars().all(|c| c.is_ascii_digit()), "{code:?} in {text}");
+    code
+}
