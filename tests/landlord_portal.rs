@@ -1064,3 +1064,66 @@ async fn a_property_moved_to_another_landlord_leaves_the_old_landlords_portal_in
         "only 2 Clifton Down is still shown"
     );
 }
+
+#[tokio::test]
+async fn two_landlord_records_with_one_email_share_one_portal_that_either_record_manages() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    let home = app.property(agency.org.id, |_| {}).await;
+    let jane = landlord_of(&app, agency.org.id, home).await;
+    let shared: String = portico::on_pool!(&app.db, |pool| sqlx::query_scalar(
+        "SELECT email FROM landlords WHERE id = $1"
+    )
+    .bind(jane)
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    let (token, link) = app.portal_for(agency.org.id, home).await;
+    // A second record with the same address, confirmed as a different person.
+    admin.get("/landlords/new").await;
+    let made = admin
+        .post(
+            "/landlords",
+            &[
+                ("first_name", "John"),
+                ("last_name", "Smith"),
+                ("email", shared.as_str()),
+                ("confirm_duplicate_email", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status(), 303, "{}", made.body);
+    let john: Uuid = made.location().unwrap().rsplit('/').next().unwrap().parse().unwrap();
+    let flat = second_property(&app, agency.org.id, john, "2 Clifton Down").await;
+
+    // Giving John access to his flat reuses the email's one portal.
+    admin.get(&format!("/properties/{flat}")).await;
+    let granted = admin.post(&format!("/properties/{flat}/portal"), &[]).await;
+    assert_eq!(granted.status(), 303, "{}", granted.body);
+    assert_eq!(granted.location(), Some(format!("/portal-access/{token}").as_str()));
+    let mut portal = app.client();
+    let shown = portal.get(&link).await.body;
+    assert!(
+        shown.contains("14 Royal York Crescent") && shown.contains("2 Clifton Down"),
+        "{shown}"
+    );
+    let john_page = admin.get(&format!("/landlords/{john}")).await.body;
+    assert!(!john_page.contains("No portal access yet"), "{john_page}");
+    assert!(john_page.contains(&format!("/portal-access/{token}")));
+
+    // Either record's property can be taken out of it again.
+    admin.get(&format!("/portal-access/{token}")).await;
+    let unlinked = admin
+        .post(
+            &format!("/portal-access/{token}/unlink-property"),
+            &[("property_id", &flat.to_string())],
+        )
+        .await;
+    assert_eq!(unlinked.status(), 303);
+    let shown = portal.get(&link).await.body;
+    assert!(!shown.contains("2 Clifton Down") && shown.contains("14 Royal York Crescent"));
+    // And offered again on the token page.
+    let token_page = admin.get(&format!("/portal-access/{token}")).await.body;
+    assert!(token_page.contains("2 Clifton Down"), "John's flat can be shown again");
+}

@@ -288,8 +288,9 @@ pub enum Linking {
     Added,
     /// It already did.
     AlreadyShown,
-    /// The token's landlord does not own the property (as the transaction
-    /// sees it): a portal shows only its landlord's own properties.
+    /// Neither the token's landlord nor another landlord record with the
+    /// token's email owns the property (as the transaction sees it): a portal
+    /// shows only its landlords' own properties.
     NotTheirs,
 }
 
@@ -303,7 +304,8 @@ pub async fn link_property(
     let added = on_tx!(tx, |conn| {
         sqlx::query(
             "INSERT INTO landlord_portal_properties (token_id, property_id, org_id, created_at) \
-         SELECT $1, p.id, $3, $4 FROM properties p WHERE p.id = $2 AND p.org_id = $3 AND p.landlord_id = $5 \
+         SELECT $1, p.id, $3, $4 FROM properties p WHERE p.id = $2 AND p.org_id = $3 AND (p.landlord_id = $5 \
+         OR p.landlord_id IN (SELECT l.id FROM landlords l WHERE l.org_id = $3 AND LOWER(l.email) = $6)) \
          ON CONFLICT (token_id, property_id) DO NOTHING",
         )
         .bind(token.id)
@@ -311,6 +313,7 @@ pub async fn link_property(
         .bind(token.org_id)
         .bind(super::now())
         .bind(token.landlord_id)
+        .bind(token.landlord_email.to_lowercase())
         .execute(conn)
         .await
         .map(|r| r.rows_affected())
@@ -586,10 +589,14 @@ pub async fn get_for_poll(db: &Db, id: Uuid, after: Option<Uuid>) -> Result<Opti
     Ok(found.map(|row| (row.token, row.has_newer)))
 }
 
-/// A landlord's token in this agency, if they have one.
+/// The token that serves a landlord in this agency, if any: their own, or
+/// (one token per email, as the seed provisions) the token of another landlord
+/// record with the same email address.
 pub async fn for_landlord(db: &Db, org_id: Uuid, landlord_id: Uuid) -> Result<Option<PortalToken>, sqlx::Error> {
     on_pool!(db, |pool| sqlx::query_as(select_token!(
-        "WHERE org_id = $1 AND landlord_id = $2"
+        "WHERE org_id = $1 AND (landlord_id = $2 OR landlord_email = \
+         (SELECT LOWER(l.email) FROM landlords l WHERE l.id = $2 AND l.org_id = $1)) \
+         ORDER BY CASE WHEN landlord_id = $2 THEN 0 ELSE 1 END, created_at LIMIT 1"
     ))
     .bind(org_id)
     .bind(landlord_id)

@@ -224,9 +224,9 @@ struct PortalShowing {
 }
 
 /// A portal shows a property only while its landlord owns it: when the
-/// property moves to another landlord, every other landlord's portal stops
-/// showing it in the same transaction, each with an audit row on the property
-/// that says why.
+/// property moves to another landlord, every portal that does not serve the
+/// new landlord (their own, or one of their email address) stops showing it
+/// in the same transaction, each with an audit row on the property that says why.
 async fn unlink_from_other_landlords_portals(
     tx: &mut Tx,
     p: &Property,
@@ -236,7 +236,8 @@ async fn unlink_from_other_landlords_portals(
     let showing: Vec<PortalShowing> = on_tx!(tx, |conn| sqlx::query_as(
         "SELECT t.id AS token_id, t.landlord_name FROM landlord_portal_properties lp \
          JOIN landlord_portal_tokens t ON t.id = lp.token_id \
-         WHERE lp.property_id = $1 AND lp.org_id = $2 AND t.landlord_id <> $3"
+         WHERE lp.property_id = $1 AND lp.org_id = $2 AND t.landlord_id <> $3 AND t.landlord_email <> \
+         COALESCE((SELECT LOWER(l.email) FROM landlords l WHERE l.id = $3 AND l.org_id = $2), '')"
     )
     .bind(p.id)
     .bind(p.org_id)
@@ -362,6 +363,22 @@ pub async fn for_landlord(db: &Db, org_id: Uuid, landlord_id: Uuid) -> Result<Ve
         ))
         .bind(org_id)
         .bind(landlord_id)
+        .fetch_all(pool)
+        .await
+    })
+}
+
+/// The properties of every landlord record of the agency with this email
+/// address (those one portal token may show), by address.
+pub async fn for_landlord_email(db: &Db, org_id: Uuid, email: &str) -> Result<Vec<Property>, sqlx::Error> {
+    on_pool!(db, |pool| {
+        sqlx::query_as(select_property!(
+            "WHERE p.org_id = $1 AND p.landlord_id IN \
+             (SELECT l.id FROM landlords l WHERE l.org_id = $1 AND LOWER(l.email) = LOWER($2)) \
+             ORDER BY p.sort_key, p.id"
+        ))
+        .bind(org_id)
+        .bind(email)
         .fetch_all(pool)
         .await
     })

@@ -248,7 +248,7 @@ fn action_button(ctx: &Ctx, token: &PortalToken, action: TokenAction, label: &st
 pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> Result<Markup, AppError> {
     let token = find(&ctx, &viewer, id).await?;
     let shown = properties::for_portal(&ctx.state.db, viewer.org.id, token.id).await?;
-    let own = properties::for_landlord(&ctx.state.db, viewer.org.id, token.landlord_id).await?;
+    let own = properties::for_landlord_email(&ctx.state.db, viewer.org.id, &token.landlord_email).await?;
     let addable: Vec<&Property> = own.iter().filter(|p| !shown.iter().any(|s| s.id == p.id)).collect();
     let url = link_url(&ctx.state, &token);
     let content = html! {
