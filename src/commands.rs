@@ -65,7 +65,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 async fn seed_bench(args: SeedBenchArgs) -> anyhow::Result<ExitCode> {
     init_tracing(LogFormat::Text);
     crate::domain::users::check_new_password(&args.admin_password).map_err(anyhow::Error::msg)?;
-    let secret_key = secret::resolve(args.secret_key.as_deref(), &args.data_dir)?;
+    let secret_key = secret::resolve(args.secret_key.as_ref().map(secret::Redacted::expose), &args.data_dir)?;
     let db = open(&args.database).await?;
     let started = std::time::Instant::now();
     let scale = crate::seed_bench::Scale {
@@ -145,12 +145,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             "on PostgreSQL set PORTICO_SECRET_KEY (the same value on every node), e.g. the output of `openssl rand -hex 32`"
         );
     }
-    let secret_key = secret::resolve(args.secret_key.as_deref(), &args.data_dir)?;
+    let secret_key = secret::resolve(args.secret_key.as_ref().map(secret::Redacted::expose), &args.data_dir)?;
     let mail_from: lettre::message::Mailbox = args
         .mail_from
         .parse()
         .with_context(|| format!("PORTICO_MAIL_FROM is not a valid address: {}", args.mail_from))?;
-    let mailer = Mailer::from_config(args.smtp_url.as_deref(), &args.data_dir)?;
+    let mailer = Mailer::from_config(args.smtp_url.as_ref().map(secret::Redacted::expose), &args.data_dir)?;
     let db = open(&args.database).await?;
     let base_url = args.effective_base_url();
     let mut settings = Settings::new(&base_url, args.trust_proxy, secret_key);

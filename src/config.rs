@@ -109,15 +109,23 @@ pub struct SeedBenchArgs {
     pub data_dir: PathBuf,
     /// Server secret, as for `serve`; links are signed with it.
     #[arg(long, env = "PORTICO_SECRET_KEY", hide_env_values = true)]
-    pub secret_key: Option<String>,
+    pub secret_key: Option<crate::secret::Redacted>,
 }
 
 /// Where the database lives.
-#[derive(Debug, Clone, Args)]
+#[derive(Clone, Args)]
 pub struct DatabaseArgs {
     /// `sqlite://path` (the folder and file are created) or `postgres://…`.
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/portico.db")]
     pub database_url: String,
+}
+
+impl std::fmt::Debug for DatabaseArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatabaseArgs")
+            .field("database_url", &crate::secret::without_password(&self.database_url))
+            .finish()
+    }
 }
 
 /// Options of `portico serve`.
@@ -138,7 +146,7 @@ pub struct ServeArgs {
     /// Server secret (at least 32 characters). Generated once into DATA_DIR/secret.key when absent;
     /// set it explicitly when several nodes share one PostgreSQL database.
     #[arg(long, env = "PORTICO_SECRET_KEY", hide_env_values = true)]
-    pub secret_key: Option<String>,
+    pub secret_key: Option<crate::secret::Redacted>,
     /// Create (or refresh the password of) a demo agency and print its admin login.
     #[arg(long, env = "PORTICO_DEMO")]
     pub demo: bool,
@@ -155,7 +163,7 @@ pub struct ServeArgs {
     /// server without TLS) or `smtps://user:pass@host:465`. Unset: emails are written as .eml
     /// files to DATA_DIR/mail.
     #[arg(long, env = "PORTICO_SMTP_URL", hide_env_values = true)]
-    pub smtp_url: Option<String>,
+    pub smtp_url: Option<crate::secret::Redacted>,
     /// How many days a tenant portal invite stays usable.
     #[arg(long, env = "PORTICO_TENANT_INVITE_DAYS", default_value_t = 14)]
     pub tenant_invite_days: i64,

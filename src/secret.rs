@@ -82,3 +82,88 @@ mod tests {
         assert!(!dir.path().join(FILE_NAME).exists());
     }
 }
+
+/// A secret given on the command line or in the environment (the server key,
+/// an SMTP URL with its password): parsed like a string, but its `Debug`
+/// output never shows it, so no log line or panic message can leak it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Redacted(String);
+
+impl Redacted {
+    /// The secret itself, for the one place that uses it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for Redacted {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Redacted(value.to_string()))
+    }
+}
+
+impl std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// The server key as the app holds it: usable wherever bytes are wanted
+/// (it dereferences to `[u8]`), shown as `[redacted]` by `Debug`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretKey(Vec<u8>);
+
+impl SecretKey {
+    /// Wraps key bytes.
+    pub fn new(bytes: Vec<u8>) -> SecretKey {
+        SecretKey(bytes)
+    }
+}
+
+impl std::ops::Deref for SecretKey {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// A database URL with any password in it replaced, for `Debug` output.
+pub fn without_password(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:[redacted]{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod redaction_tests {
+    use super::*;
+
+    #[test]
+    fn secrets_never_show_in_debug_output() {
+        let smtp: Redacted = "smtp://mailer:hunter2hunter2@mail.example:587".parse().unwrap();
+        assert_eq!(format!("{smtp:?}"), "[redacted]");
+        assert_eq!(smtp.expose(), "smtp://mailer:hunter2hunter2@mail.example:587");
+        let key = SecretKey::new(b"0123456789abcdef0123456789abcdef".to_vec());
+        assert_eq!(format!("{key:?}"), "[redacted]");
+        assert_eq!(&key[..4], b"0123");
+        assert_eq!(
+            without_password("postgres://portico:s3cret@db:5432/portico"),
+            "postgres://portico:[redacted]@db:5432/portico"
+        );
+        assert_eq!(without_password("sqlite://data/portico.db"), "sqlite://data/portico.db");
+    }
+}

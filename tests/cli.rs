@@ -481,3 +481,31 @@ async fn seed_bench_fills_an_empty_database_whose_printed_links_and_admin_work_i
     );
     assert!(page.body.contains(email.as_str()), "{}", page.body);
 }
+
+#[tokio::test]
+async fn secrets_never_appear_in_debug_output() {
+    use clap::Parser;
+    let cli = portico::config::Cli::try_parse_from([
+        "portico",
+        "serve",
+        "--secret-key",
+        "a-very-secret-server-key-0123456789abcdef",
+        "--smtp-url",
+        "smtp://mailer:hunter2hunter2@mail.example:587",
+        "--database-url",
+        "postgres://portico:s3cretpass@db.example:5432/portico",
+    ])
+    .expect("valid arguments");
+    let shown = format!("{cli:?}");
+    for secret in ["a-very-secret-server-key", "hunter2hunter2", "s3cretpass"] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
+    assert!(shown.contains("db.example"), "the rest is still shown: {shown}");
+    let app = TestApp::spawn().await;
+    let state = format!("{:?}", app.state);
+    assert!(!state.contains("test-secret-key"), "{state}");
+    assert!(
+        !state.contains(&format!("{:?}", b"test-secret-key".to_vec())[1..20]),
+        "{state}"
+    );
+}

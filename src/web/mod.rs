@@ -28,8 +28,9 @@ pub struct Settings {
     pub https: bool,
     /// Take the client address from X-Forwarded-For (behind a reverse proxy).
     pub trust_proxy: bool,
-    /// The server secret (HMAC key for portal links and the like).
-    pub secret_key: Vec<u8>,
+    /// The server secret (HMAC key for portal links and the like); `Debug`
+    /// shows it as `[redacted]`.
+    pub secret_key: crate::secret::SecretKey,
     /// Where uploaded documents are kept (`DATA_DIR/documents`).
     pub documents_dir: std::path::PathBuf,
     /// Largest upload accepted, in bytes.
@@ -50,7 +51,7 @@ impl Settings {
             https: base_url.starts_with("https://"),
             base_url,
             trust_proxy,
-            secret_key,
+            secret_key: crate::secret::SecretKey::new(secret_key),
             documents_dir: std::path::PathBuf::from("data").join("documents"),
             max_upload_bytes: 20 * 1024 * 1024,
             portal_failure_limit: 20,
