@@ -378,9 +378,11 @@ async fn seed_agency(
             bank_sort_code: Some(format!("{:02}-{:02}-{:02}", i % 100, (i / 100) % 100, 40)),
             bank_account_number: Some(format!("{:08}", 30_000_000 + i)),
             tax_reference: None,
-            status: match i % 25 {
-                0 => LandlordStatus::Inactive,
-                1 => LandlordStatus::Archived,
+            // One in 25 inactive and one in 25 archived, all among the landlords
+            // without a portal (odd indexes): a portal opens only for an active landlord.
+            status: match i % 50 {
+                1 | 27 => LandlordStatus::Inactive,
+                3 | 29 => LandlordStatus::Archived,
                 _ => LandlordStatus::Active,
             },
             notes: (i % 10 == 0).then(|| "Prefers contact after 6pm.".to_string()),

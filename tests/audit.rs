@@ -84,6 +84,15 @@ async fn the_audit_row_is_part_of_the_changes_transaction() {
     users::create(&mut tx, agency.org.id, &new, "$argon2id$x", false, &Actor::system())
         .await
         .unwrap();
+    // Inside the transaction the audit row is there…
+    let inside: i64 = portico::on_tx!(&mut tx, |conn| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'user.create' AND summary LIKE '%Rolled Back%'"
+    )
+    .fetch_one(conn)
+    .await)
+    .unwrap();
+    assert_eq!(inside, 1, "the change wrote its audit row in its own transaction");
+    // …and it goes with the change.
     drop(tx); // not committed
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, users_before);
     assert_eq!(app.count("SELECT COUNT(*) FROM audit_log").await, audit_before);

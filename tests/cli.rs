@@ -341,28 +341,43 @@ async fn serve_generates_a_private_secret_key_file_once() {
         return;
     }
     let database = TestDatabase::new().await;
-    let mut command = Command::new(BIN);
-    command
-        .args(["serve", "--bind", &format!("127.0.0.1:{}", free_port())])
-        .env("DATABASE_URL", &database.url)
-        .env("PORTICO_DATA_DIR", database.dir.path())
-        .env_remove("PORTICO_SECRET_KEY")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    let mut child = command.spawn().unwrap();
     let key = database.dir.path().join("secret.key");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !key.exists() && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
+    // Starts `portico serve` without a key, waits until it answers, stops it.
+    let serve_once = || {
+        let port = free_port();
+        let mut child = Command::new(BIN)
+            .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+            .env("DATABASE_URL", &database.url)
+            .env("PORTICO_DATA_DIR", database.dir.path())
+            .env_remove("PORTICO_SECRET_KEY")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let healthy = loop {
+            let (ok, _, _) = run(Command::new(BIN).args(["healthcheck", "--bind", &format!("127.0.0.1:{port}")]));
+            if ok || Instant::now() > deadline {
+                break ok;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(healthy, "portico serve answered /healthz");
+    };
+    serve_once();
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(&key)
         .expect("secret.key written")
         .permissions()
         .mode();
     assert_eq!(mode & 0o777, 0o600);
+    let first = std::fs::read_to_string(&key).expect("secret.key");
+    assert!(first.trim().len() >= portico::secret::MIN_LEN);
+    // A restart keeps the key (links signed with it keep working).
+    serve_once();
+    assert_eq!(std::fs::read_to_string(&key).expect("secret.key"), first);
 }
 
 /// `key: value` lines of `seed-bench`'s output, with the repeated `refresh target` lines apart.
