@@ -269,7 +269,7 @@ async fn ensure_portal(db: &Db, files: &dyn object_store::ObjectStore, org: &org
         token = Some(provisioned);
     }
     let Some(token) = token else { return Ok(()) };
-    let today = crate::store::now().date_naive();
+    let today = crate::clock::local_date(crate::store::now());
     for (title, done) in [
         ("Confirm the gas safety check date", false),
         ("Return the signed management agreement", true),
@@ -707,7 +707,7 @@ fn demo_tenancies(counter: &mut usize, status: PropertyStatus) -> Vec<TenancyFor
     const LAST: &[&str] = &[
         "Lee", "Okafor", "Brown", "Sharma", "Jones", "Murphy", "Taylor", "Evans", "Wilson", "Ahmed", "Clarke", "Novak",
     ];
-    let today = crate::store::now().date_naive();
+    let today = crate::clock::local_date(crate::store::now());
     let k = *counter;
     let mut person = |n: usize| {
         *counter += 1;
@@ -788,7 +788,7 @@ fn demo_certificates(seed: usize, property: &crate::domain::properties::Property
     ) {
         return Vec::new();
     }
-    let today = crate::store::now().date_naive();
+    let today = crate::clock::local_date(crate::store::now());
     let issued = |days_ago: i64| (today - chrono::TimeDelta::days(days_ago)).to_string();
     let situation = seed % 7;
     let mut list = Vec::new();
@@ -864,7 +864,7 @@ fn demo_tasks(seed: usize, agent: uuid::Uuid) -> Vec<(TaskForm, bool)> {
     if seed % 3 == 2 {
         return Vec::new();
     }
-    let today = crate::store::now().date_naive();
+    let today = crate::clock::local_date(crate::store::now());
     (0..=(seed % 2))
         .map(|n| {
             let (title, description) = TITLES[(seed + n * 2) % TITLES.len()];
@@ -915,7 +915,7 @@ fn demo_offer(seed: usize, status: PropertyStatus) -> Option<(OfferForm, &'stati
         return None;
     }
     let name = APPLICANTS[seed % APPLICANTS.len()];
-    let today = crate::store::now().date_naive();
+    let today = crate::clock::local_date(crate::store::now());
     Some((
         OfferForm {
             applicant_name: name.into(),

@@ -4,6 +4,7 @@
 //! `main` parses the command line and calls [`commands::run`]; tests build the same
 //! app with [`web::app`] over a real database.
 
+pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod db;

@@ -237,3 +237,33 @@ async fn another_agency_gets_404_on_tasks_and_offers_and_changes_nothing() {
         1
     );
 }
+
+#[tokio::test]
+async fn today_is_londons_day_so_a_task_due_yesterday_is_overdue_at_half_past_midnight_in_summer() {
+    // 23:30 UTC on 1 July is 00:30 BST on 2 July.
+    let at = chrono::DateTime::parse_from_rfc3339("2026-07-01T23:30:00Z")
+        .unwrap()
+        .to_utc();
+    let app = TestApp::spawn_with(|settings| settings.clock = portico::clock::Clock::Fixed(at)).await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    let home = property(&app, agency.org.id).await;
+    let new = format!("/properties/{home}/tasks/new");
+    admin.get(&new).await;
+    let created = admin
+        .post(
+            &new,
+            &[
+                ("title", "Sign the renewal"),
+                ("assignee_kind", "landlord"),
+                ("due_on", "2026-07-01"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), 303);
+    let dashboard = admin.get("/").await.body;
+    assert!(
+        dashboard.contains(r#"<span class="number">1</span><span>overdue tasks</span>"#),
+        "{dashboard}"
+    );
+}

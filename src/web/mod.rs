@@ -41,6 +41,8 @@ pub struct Settings {
     pub portal_failure_window: std::time::Duration,
     /// How long a tenant portal invite stays usable, in days.
     pub tenant_invite_days: i64,
+    /// Where "now" and "today" (in London) come from; tests fix it.
+    pub clock: crate::clock::Clock,
 }
 
 impl Settings {
@@ -57,6 +59,7 @@ impl Settings {
             portal_failure_limit: 20,
             portal_failure_window: std::time::Duration::from_secs(600),
             tenant_invite_days: 14,
+            clock: crate::clock::Clock::System,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! actor, kind of record and date range. With JavaScript the filters update the
 //! results in place and the URL follows; without it the form submits as a GET.
 
-use chrono::{NaiveDate, TimeDelta};
+use chrono::NaiveDate;
 use maud::{Markup, html};
 use poem::handler;
 use poem::web::Query;
@@ -82,10 +82,8 @@ impl AuditQuery {
             actor_id: Uuid::parse_str(&self.actor).ok(),
             system_only: self.actor == SYSTEM_ACTOR,
             entity_type: (!self.entity.is_empty()).then(|| self.entity.clone()),
-            from: from.and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc()),
-            until: to
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-                .map(|t| t.and_utc() + TimeDelta::days(1)),
+            from: from.and_then(crate::clock::start_of_local_day),
+            until: to.and_then(|d| d.succ_opt()).and_then(crate::clock::start_of_local_day),
             before: Uuid::parse_str(&self.before).ok(),
         }
     }
@@ -191,7 +189,7 @@ pub async fn page(AdminCtx { ctx, viewer }: AdminCtx, Query(query): Query<AuditQ
     let filters = filters(&ctx, viewer.org.id, &query, &errors).await?;
     let content = html! {
         h1 { "Audit trail" }
-        p class="lede" { "Every change made in " (viewer.org.name) ", newest first. Times are UTC." }
+        p class="lede" { "Every change made in " (viewer.org.name) ", newest first. Times are UK time." }
         (filters)
         (results)
     };

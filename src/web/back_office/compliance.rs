@@ -29,13 +29,9 @@ pub fn badge(indicator: Indicator) -> Markup {
     html! { span class=(indicator.badge_class()) { (indicator.label()) } }
 }
 
-fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
-}
-
 /// A property's compliance: its current certificates and what is missing.
-pub fn property_section(property: &Property, certificates: &[Certificate]) -> Markup {
-    let today = today();
+pub fn property_section(ctx: &Ctx, property: &Property, certificates: &[Certificate]) -> Markup {
+    let today = ctx.state.settings.clock.today();
     let missing = store::missing(property.status(), property.has_gas, certificates);
     let current = store::current(certificates);
     html! {
@@ -297,7 +293,7 @@ pub async fn page(
 ) -> Result<Markup, AppError> {
     let lookups = Lookups::load(&ctx, viewer.org.id).await?;
     let filter = query.filter();
-    let today = today();
+    let today = ctx.state.settings.clock.today();
     let after = Cursor::decode(&query.after);
     let counts = compliance::counts(&ctx.state.db, viewer.org.id, &filter, today).await?;
     let (items, next) =

@@ -105,7 +105,7 @@ pub fn property_section(
                                     td { (Category::parse(&d.category).map_or("Other", |c| c.label())) }
                                     td { (d.visibility().label()) }
                                     td class="nowrap" { (size_label(d.size_bytes)) }
-                                    td class="nowrap" { (format::date(d.created_at.date_naive())) }
+                                    td class="nowrap" { (format::date(crate::clock::local_date(d.created_at))) }
                                     td { a href=(paths::document_delete(d.id)) { "Delete…" } }
                                 }
                             }

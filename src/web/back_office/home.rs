@@ -24,11 +24,11 @@ pub async fn page(AgentCtx { ctx, viewer }: AgentCtx) -> Result<maud::Markup, Ap
         .sum::<i64>();
     let property_count = properties::count(db, org).await?;
     let active_tenancies = tenancies::active_count(db, org).await?;
-    let today = chrono::Utc::now().date_naive();
+    let today = ctx.state.settings.clock.today();
     let filter = compliance::Filter::default();
     let counts = compliance::counts(db, org, &filter, today).await?;
     let (urgent, _) = compliance::page(db, org, &filter, today, None, URGENT_SHOWN).await?;
-    let overdue = crate::store::tasks::overdue_count(db, org, chrono::Utc::now().date_naive()).await?;
+    let overdue = crate::store::tasks::overdue_count(db, org, today).await?;
     let awaiting = crate::store::offers::awaiting_landlord_count(db, org).await?;
     let content = html! {
         h1 { "Welcome, " (viewer.user.name) }

@@ -215,7 +215,7 @@ pub async fn list(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<ListQu
                                     @for (i, l) in shown.iter().enumerate() { @if i > 0 { br; } (l.address_line1) ", " (l.postcode) }
                                 }
                                 td { (active_badge(t.is_active)) }
-                                td class="nowrap" { (format::date(t.created_at.date_naive())) }
+                                td class="nowrap" { (format::date(crate::clock::local_date(t.created_at))) }
                                 td class="nowrap" { @match t.last_accessed_at { Some(at) => (format::date_time(at)), None => "Never" } }
                             }
                         }

@@ -534,7 +534,7 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
             }
         }
         (super::portal_access::property_section(&ctx, &property, portal_token.as_ref(), shown_in_portal))
-        (super::compliance::property_section(&property, &certificates))
+        (super::compliance::property_section(&ctx, &property, &certificates))
         section class="card" id="tenancies" {
             div class="actions" {
                 h2 { "Tenancies (" (tenancies.len()) ")" }

@@ -255,14 +255,14 @@ async fn render(
     let invites = tenant_invites::for_tenancy(&ctx.state.db, viewer.org.id, id).await?;
     let proposals = deposits::for_tenancy(&ctx.state.db, viewer.org.id, id).await?;
     let mut proposal_cards = Vec::new();
-    let now = chrono::Utc::now();
+    let now = ctx.state.settings.clock.now();
     for proposal in &proposals {
         let lines = deposits::deductions(&ctx.state.db, proposal.id).await?;
         proposal_cards.push(deposit_ui::card(proposal, &lines, now));
     }
     let t = &row.tenancy;
     let entries = audit::for_entity(&ctx.state.db, viewer.org.id, store::ENTITY, id, 50).await?;
-    let today = chrono::Utc::now().date_naive();
+    let today = ctx.state.settings.clock.today();
     let warning = protection_warning(t.deposit_pence, t.scheme(), t.start_date, t.deposit_protected_on, today);
     let content = html! {
         p { a href=(paths::property(property.id)) { "← " (property.address()) } }

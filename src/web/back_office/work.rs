@@ -24,10 +24,6 @@ use crate::web::ui::format;
 use crate::web::ui::list::history;
 use crate::web::{paths, ui};
 
-fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
-}
-
 /// The badge of an offer status; offers awaiting the landlord stand out.
 pub fn offer_badge(status: OfferStatus) -> Markup {
     let class = match status {
@@ -47,7 +43,7 @@ pub fn property_sections(
     offer_list: &[Offer],
     lookups: &Lookups,
 ) -> Markup {
-    let today = today();
+    let today = ctx.state.settings.clock.today();
     html! {
         section class="card" id="tasks" {
             div class="actions" {

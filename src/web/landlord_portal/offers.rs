@@ -77,7 +77,7 @@ fn offer_facts(offer: &Offer, address: &str) -> Markup {
         }
         @if let Some(notes) = &offer.notes { p class="hint" { (notes) } }
         @if let Some(decision) = offer.landlord_decision() {
-            p { strong { (decision.label()) } @if let Some(at) = offer.landlord_reviewed_at { " on " (format::date(at.date_naive())) } }
+            p { strong { (decision.label()) } @if let Some(at) = offer.landlord_reviewed_at { " on " (format::date(crate::clock::local_date(at))) } }
             @if let Some(comment) = &offer.landlord_comment { p class="hint" { "Your comment: " (comment) } }
         }
     }

@@ -122,11 +122,11 @@ async fn drill_down_with(ctx: &PortalCtx, id: Uuid, view: View, retry: Retry<'_>
     let property = linked_property(ctx, id).await?;
     let db = &ctx.state.db;
     let org_id = ctx.token.org_id;
-    let today = chrono::Utc::now().date_naive();
+    let today = ctx.state.settings.clock.today();
     let body = match view {
         View::Tenancies => {
             let rows = tenancies::for_property(db, org_id, property.id).await?;
-            let now = chrono::Utc::now();
+            let now = ctx.state.settings.clock.now();
             let proposals = deposits::for_property(db, org_id, property.id).await?;
             let release: Vec<Vec<Markup>> = rows
                 .iter()
@@ -211,7 +211,7 @@ async fn drill_down_with(ctx: &PortalCtx, id: Uuid, view: View, retry: Retry<'_>
                         @for d in &docs {
                             li class="card" {
                                 a href=(paths::portal::document(&ctx.link, d.id)) hx-boost="false" download { (d.title) }
-                                ul class="facts" { li { (d.file_name) } li { (size_label(d.size_bytes)) } li { (format::date(d.created_at.date_naive())) } }
+                                ul class="facts" { li { (d.file_name) } li { (size_label(d.size_bytes)) } li { (format::date(crate::clock::local_date(d.created_at))) } }
                             }
                         }
                     }

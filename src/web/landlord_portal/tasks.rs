@@ -28,7 +28,7 @@ async fn render(ctx: &PortalCtx) -> Result<Response, AppError> {
             .find(|p| p.id == id)
             .map_or(String::new(), |p| p.address_line1.clone())
     };
-    let today = chrono::Utc::now().date_naive();
+    let today = ctx.state.settings.clock.today();
     let (pending, done): (Vec<_>, Vec<_>) = rows.iter().partition(|t| t.status == "pending");
     let (completed, total, percent) = completion(done.len(), rows.len());
     let item = |task: &tasks::Task, action: Markup| {
@@ -40,7 +40,7 @@ async fn render(ctx: &PortalCtx) -> Result<Response, AppError> {
                     li { (address(task.property_id)) }
                     @if let Some(due) = task.due_on { li { "Due " (format::date(due)) } }
                     @if task.overdue(today) { li { span class="badge danger" { "Overdue" } } }
-                    @if let Some(at) = task.completed_at { li { "Completed " (format::date(at.date_naive())) } }
+                    @if let Some(at) = task.completed_at { li { "Completed " (format::date(crate::clock::local_date(at))) } }
                 }
                 (action)
             }

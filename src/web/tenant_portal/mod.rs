@@ -313,7 +313,7 @@ pub struct AnswerForm {
 async fn render_home(t: &TenantCtx, retry: Option<(Uuid, &AnswerForm, &FieldErrors)>) -> Result<Markup, AppError> {
     let db = &t.ctx.state.db;
     let rows = tenancies::for_tenant_portal(db, t.org.id, t.tenant.tenant_id).await?;
-    let now = Utc::now();
+    let now = t.ctx.state.settings.clock.now();
     let mut sections = Vec::new();
     for row in &rows {
         let tenancy = &row.tenancy;

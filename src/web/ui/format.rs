@@ -7,9 +7,9 @@ pub fn date(value: NaiveDate) -> String {
     value.format("%-d %b %Y").to_string()
 }
 
-/// A time as `3 Mar 2026, 14:05 UTC`.
+/// A time as London reads it: `3 Mar 2026, 14:05` (BST in summer, GMT in winter).
 pub fn date_time(value: DateTime<Utc>) -> String {
-    value.format("%-d %b %Y, %H:%M UTC").to_string()
+    crate::clock::local(value).format("%-d %b %Y, %H:%M").to_string()
 }
 
 pub use crate::domain::money::money;
