@@ -534,3 +534,49 @@ async fn a_former_tenant_sees_only_what_was_shared_during_their_tenancy_and_revo
         200
     );
 }
+
+#[tokio::test]
+async fn inviting_a_tenant_again_leaves_one_live_link_and_keeps_an_accepted_invite() {
+    let app = TestApp::spawn().await;
+    let (mut admin, tenancy, _) = deposit_tenancy(&app, "Acme Lettings", "ada@acme.example", "ben@example.com").await;
+    let tenant_id: Uuid = portico::on_pool!(&app.db, |pool| sqlx::query_scalar("SELECT id FROM tenants")
+        .fetch_one(pool)
+        .await)
+    .unwrap();
+    let invite = async |admin: &mut Client| {
+        admin.get(&format!("/tenancies/{tenancy}")).await;
+        let sent = admin
+            .post(
+                &format!("/tenancies/{tenancy}/invites"),
+                &[("tenant_id", &tenant_id.to_string())],
+            )
+            .await;
+        assert_eq!(sent.status(), 303);
+        app.deliver_mail().await;
+        let mail = app.mailbox.delivered();
+        link_in(&mail.last().unwrap().text, "http://")
+            .trim_start_matches(&app.base_url)
+            .to_string()
+    };
+    let first = invite(&mut admin).await;
+    let second = invite(&mut admin).await;
+    assert_ne!(first, second);
+    let mut ben = app.client();
+    assert_eq!(ben.get(&first).await.status(), 404, "the first link died");
+    assert_eq!(ben.get(&second).await.status(), 200);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM tenant_portal_invites WHERE status = 'present'")
+            .await,
+        1
+    );
+    ben.post(&second, &[]).await;
+    assert!(ben.get("/tenant-portal").await.body.contains("Welcome, Ben Okafor"));
+    // A third invite does not take the accepted one's access away.
+    invite(&mut admin).await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM tenant_portal_invites WHERE status = 'accepted'")
+            .await,
+        1
+    );
+    assert!(ben.get("/tenant-portal").await.body.contains("Welcome, Ben Okafor"));
+}

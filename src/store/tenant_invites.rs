@@ -205,6 +205,34 @@ pub async fn ensure_active(
     }
 }
 
+/// Sends a tenant a fresh invite for a tenancy (the agent's manual invite):
+/// inside one transaction, every present invite of theirs for it is revoked
+/// (so one link is live) and a new one is made. An accepted invite is left
+/// alone: the tenant keeps their access.
+pub async fn reissue(
+    tx: &mut Tx,
+    org_id: Uuid,
+    tenancy_id: Uuid,
+    tenant_id: Uuid,
+    tenant_name: &str,
+    valid_for: TimeDelta,
+    actor: &Actor,
+) -> Result<Invite, sqlx::Error> {
+    let present: Vec<Invite> = on_tx!(tx, |conn| sqlx::query_as(select_invite!(
+        "WHERE org_id = $1 AND tenancy_id = $2 AND tenant_id = $3 AND status = $4"
+    ))
+    .bind(org_id)
+    .bind(tenancy_id)
+    .bind(tenant_id)
+    .bind(InviteStatus::Present.as_str())
+    .fetch_all(conn)
+    .await)?;
+    for old in &present {
+        revoke(tx, old, actor).await?;
+    }
+    create(tx, org_id, tenancy_id, tenant_id, tenant_name, valid_for, actor).await
+}
+
 /// Revokes an invite that is present (its link dies) or accepted (the
 /// tenant's access to the tenancy ends at their next request); false when it
 /// was neither.

@@ -470,13 +470,8 @@ pub async fn invite_tenant(
     actor: &Actor,
 ) -> Result<Invite, AppError> {
     let mut tx = state.db.begin().await?;
-    for old in tenant_invites::for_tenancy(&state.db, org.id, tenancy_id).await? {
-        if old.tenant_id == tenant.tenant_id && old.status() == InviteStatus::Present {
-            tenant_invites::revoke(&mut tx, &old, actor).await?;
-        }
-    }
     let days = state.settings.tenant_invite_days;
-    let invite = tenant_invites::create(
+    let invite = tenant_invites::reissue(
         &mut tx,
         org.id,
         tenancy_id,
