@@ -134,7 +134,7 @@ pub fn init_tracing(format: LogFormat) {
 
 async fn open(database: &DatabaseArgs) -> anyhow::Result<Db> {
     let db = Db::connect(&database.database_url).await?;
-    db.migrate().await.context("could not apply migrations")?;
+    crate::store::prepare(&db).await.context("could not apply migrations")?;
     Ok(db)
 }
 

@@ -110,15 +110,13 @@ impl Db {
         }
     }
 
-    /// Applies the embedded migrations of this database, then rebuilds derived
-    /// tables built under other rules than this build's (the compliance list), so
-    /// every caller that migrates — serve, the CLI, tests — reads current rows.
+    /// Applies the embedded migrations of this database (the schema only;
+    /// `store::prepare` also brings derived tables up to this build's rules).
     pub async fn migrate(&self) -> anyhow::Result<()> {
         match self {
             Db::Sqlite(pool, _) => sqlx::migrate!("migrations/sqlite").run(pool).await?,
             Db::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
         }
-        crate::store::compliance::ensure_current(self).await?;
         Ok(())
     }
 

@@ -21,6 +21,17 @@ pub mod tenant_invites;
 pub mod throttle;
 pub mod users;
 
+/// Makes a database ready for this build: applies the migrations, then
+/// rebuilds derived tables built under other rules than this build's (the
+/// compliance list), so every caller — serve, the CLI, tests — reads current
+/// rows. (The database layer migrates the schema; what derives rows from rows
+/// lives here, above it.)
+pub async fn prepare(db: &crate::db::Db) -> anyhow::Result<()> {
+    db.migrate().await?;
+    compliance::ensure_current(db).await?;
+    Ok(())
+}
+
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use uuid::Uuid;
 

@@ -4,6 +4,7 @@ pub mod assets;
 pub mod back_office;
 pub mod ctx;
 pub mod health;
+pub mod invites;
 pub mod landlord_portal;
 pub mod limiter;
 pub mod middleware;

@@ -156,7 +156,7 @@ impl TestApp {
     /// Starts the app over a database the caller made (migrated here).
     pub async fn spawn_on(database: TestDatabase, adjust: impl FnOnce(&mut Settings)) -> TestApp {
         let db = Db::connect(&database.url).await.expect("connect to the test database");
-        db.migrate().await.expect("migrate");
+        portico::store::prepare(&db).await.expect("migrate");
         let acceptor = TcpListener::bind("127.0.0.1:0").into_acceptor().await.expect("bind");
         let addr: SocketAddr = acceptor
             .local_addr()

@@ -19,15 +19,11 @@ use crate::store::certificates::{self as store, Certificate};
 use crate::store::compliance::{self, ComplianceItem};
 use crate::store::properties::{self, Property};
 use crate::web::ctx::{AgentCtx, Ctx, Viewer};
+use crate::web::ui::badges::indicator as badge;
 use crate::web::ui::form::{Input, choice_options, csrf_input, error_summary, select};
 use crate::web::ui::format;
 use crate::web::ui::list::pager;
 use crate::web::{paths, ui};
-
-/// An indicator's badge.
-pub fn badge(indicator: Indicator) -> Markup {
-    html! { span class=(indicator.badge_class()) { (indicator.label()) } }
-}
 
 /// A property's compliance: its current certificates and what is missing.
 pub fn property_section(ctx: &Ctx, property: &Property, certificates: &[Certificate]) -> Markup {

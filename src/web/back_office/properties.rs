@@ -17,6 +17,7 @@ use crate::store::landlords::{self, Landlord};
 use crate::store::properties::{self as store, ListFilter, Property};
 use crate::store::{Cursor, audit};
 use crate::web::ctx::{AgentCtx, Ctx, Viewer};
+use crate::web::ui::badges::property_status as status_badge;
 use crate::web::ui::form::{Input, checkbox, choice_options, csrf_input, error_summary, select};
 use crate::web::ui::list::{history, pager};
 use crate::web::{paths, ui};
@@ -70,17 +71,6 @@ impl ListQuery {
         }
         query.finish()
     }
-}
-
-/// The badge of a property status.
-pub fn status_badge(status: &str) -> Markup {
-    let status = PropertyStatus::parse(status).unwrap_or_default();
-    let class = match status {
-        PropertyStatus::Let | PropertyStatus::LetAgreed => "badge ok",
-        PropertyStatus::Available | PropertyStatus::UnderOffer => "badge warn",
-        PropertyStatus::Withdrawn | PropertyStatus::Archived => "badge muted",
-    };
-    html! { span class=(class) { (status.label()) } }
 }
 
 /// A table of properties (also on the landlord page, without the landlord column).

@@ -24,22 +24,12 @@ use crate::store::properties::{self, Property};
 use crate::store::tenancies::{self as store, TenancyWithTenants};
 use crate::store::tenant_invites::{self, InviteStatus};
 use crate::web::ctx::{AgentCtx, Ctx, Viewer};
+use crate::web::ui::badges::tenancy_status as status_badge;
 use crate::web::ui::deposits as deposit_ui;
 use crate::web::ui::form::{Input, choice_options, csrf_input, error_summary, select, textarea};
 use crate::web::ui::format;
 use crate::web::ui::list::history;
 use crate::web::{paths, ui};
-
-/// The badge of a tenancy status.
-pub fn status_badge(status: &str) -> Markup {
-    let status = TenancyStatus::parse(status).unwrap_or_default();
-    let class = match status {
-        TenancyStatus::Active => "badge ok",
-        TenancyStatus::Draft => "badge warn",
-        TenancyStatus::Ended => "badge muted",
-    };
-    html! { span class=(class) { (status.label()) } }
-}
 
 /// A property's tenancies as a table (on the property page).
 pub fn table(rows: &[TenancyWithTenants]) -> Markup {
@@ -381,7 +371,7 @@ pub async fn invite_tenant(
         .iter()
         .find(|t| t.tenant_id.to_string() == form.tenant_id.trim())
         .ok_or(AppError::NotFound)?;
-    crate::web::tenant_portal::invite_tenant(&ctx.state, &viewer.org, id, tenant, &viewer.user.actor()).await?;
+    crate::web::invites::invite_tenant(&ctx.state, &viewer.org, id, tenant, &viewer.user.actor()).await?;
     ctx.set_flash(
         "success",
         format!("{} has been emailed an invite to the tenant portal.", tenant.name()),

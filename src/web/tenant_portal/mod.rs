@@ -4,7 +4,7 @@
 //! one-time code. The portal shows the tenant's own tenancies, their documents
 //! and deposit release proposals to accept or dispute.
 
-use chrono::{TimeDelta, Utc};
+use chrono::Utc;
 use maud::{DOCTYPE, Markup, html};
 use poem::http::StatusCode;
 use poem::web::{Form, Path};
@@ -28,7 +28,7 @@ use crate::store::tenant_access::{self, TenantLogin};
 use crate::store::tenant_invites::{self, Invite, InviteStatus};
 use crate::store::{deposits, documents, outbox, properties, tenancies};
 use crate::web::back_office::documents::stream;
-use crate::web::back_office::tenancies::status_badge;
+use crate::web::ui::badges::tenancy_status as status_badge;
 use crate::web::ui::form::{Input, csrf_input, error_summary};
 use crate::web::ui::{deposits as proposal_ui, format};
 
@@ -458,36 +458,4 @@ pub async fn download(t: TenantCtx, Path(id): Path<Uuid>) -> Result<Response, Ap
         return Err(AppError::NotFound);
     }
     stream(&t.ctx.state, &document).await
-}
-
-/// Creates an invite for a tenant of a tenancy and queues its email (the manual
-/// flow); earlier unused invites for them are revoked so one link is live.
-pub async fn invite_tenant(
-    state: &crate::web::AppState,
-    org: &Organisation,
-    tenancy_id: Uuid,
-    tenant: &crate::store::tenancies::TenancyTenant,
-    actor: &Actor,
-) -> Result<Invite, AppError> {
-    let mut tx = state.db.begin().await?;
-    let days = state.settings.tenant_invite_days;
-    let invite = tenant_invites::reissue(
-        &mut tx,
-        org.id,
-        tenancy_id,
-        tenant.tenant_id,
-        &tenant.name(),
-        TimeDelta::days(days),
-        actor,
-    )
-    .await?;
-    let url = format!(
-        "{}{}",
-        state.settings.base_url,
-        paths::tenant_invite(&invite.link_token(&state.settings.secret_key))
-    );
-    let content = templates::tenant_invite(&Brand::of_org(org), &tenant.name(), &url, days);
-    outbox::enqueue(&mut tx, Some(org.id), "tenant_invite", &tenant.email, &content).await?;
-    tx.commit().await?;
-    Ok(invite)
 }

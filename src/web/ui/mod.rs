@@ -1,6 +1,7 @@
 //! maud components shared by every page: the layout, form fields, tables,
 //! badges, flash messages and error pages.
 
+pub mod badges;
 pub mod deposits;
 pub mod form;
 pub mod format;

@@ -1,0 +1,36 @@
+//! Status badges shown by more than one door: a property's and a tenancy's
+//! status, and a certificate's compliance indicator.
+
+use maud::{Markup, html};
+
+use crate::domain::choice::Choice;
+use crate::domain::compliance::Indicator;
+use crate::domain::properties::PropertyStatus;
+use crate::domain::tenancies::TenancyStatus;
+
+/// The badge of a property status.
+pub fn property_status(status: &str) -> Markup {
+    let status = PropertyStatus::parse(status).unwrap_or_default();
+    let class = match status {
+        PropertyStatus::Let | PropertyStatus::LetAgreed => "badge ok",
+        PropertyStatus::Available | PropertyStatus::UnderOffer => "badge warn",
+        PropertyStatus::Withdrawn | PropertyStatus::Archived => "badge muted",
+    };
+    html! { span class=(class) { (status.label()) } }
+}
+
+/// The badge of a tenancy status.
+pub fn tenancy_status(status: &str) -> Markup {
+    let status = TenancyStatus::parse(status).unwrap_or_default();
+    let class = match status {
+        TenancyStatus::Active => "badge ok",
+        TenancyStatus::Draft => "badge warn",
+        TenancyStatus::Ended => "badge muted",
+    };
+    html! { span class=(class) { (status.label()) } }
+}
+
+/// A compliance indicator's badge.
+pub fn indicator(indicator: Indicator) -> Markup {
+    html! { span class=(indicator.badge_class()) { (indicator.label()) } }
+}
