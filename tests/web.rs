@@ -9,7 +9,7 @@ use portico::on_pool;
 fn assert_security_headers(page: &Page) {
     assert_eq!(
         page.header("content-security-policy"),
-        Some(portico::web::middleware::CONTENT_SECURITY_POLICY)
+        Some(portico::web::security::CONTENT_SECURITY_POLICY)
     );
     let csp = page.header("content-security-policy").unwrap();
     assert!(csp.contains("default-src 'self'") && csp.contains("object-src 'none'"));

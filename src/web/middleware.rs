@@ -20,9 +20,7 @@ use crate::error::AppError;
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
 
-/// The Content-Security-Policy of every response: nothing inline, nothing from elsewhere.
-pub const CONTENT_SECURITY_POLICY: &str =
-    "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+use super::security::CONTENT_SECURITY_POLICY;
 
 /// The name of the session cookie (`__Host-` prefixed over https).
 pub fn session_cookie_name(settings: &Settings) -> &'static str {
@@ -311,7 +309,7 @@ fn too_many(page: impl Fn(StatusCode, &str, &str) -> Response, seconds: u64) -> 
 /// Errors inside a landlord portal: plain pages with no agency branding and no
 /// back-office links; an unknown, rotated or deactivated link all look the same.
 fn portal_error_response(err: poem::Error, request_id: &str, htmx: bool) -> Response {
-    use super::landlord_portal::error_page as page;
+    use super::ui::layout::portal_error_page as page;
     let page = |status: StatusCode, title: &str, message: &str| page(status, title, message, request_id, htmx);
     let app = err.downcast_ref::<AppError>();
     match app {

@@ -9,6 +9,7 @@ pub mod landlord_portal;
 pub mod limiter;
 pub mod middleware;
 pub mod paths;
+pub mod security;
 pub mod tenant_portal;
 pub mod ui;
 

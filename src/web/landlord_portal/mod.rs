@@ -242,10 +242,7 @@ pub fn page(ctx: &PortalCtx, current: Tab, title: &str, content: Markup) -> Resp
     };
     let mut response = markup.into_response();
     if let Some(origin) = token.brand_logo_url.as_deref().and_then(logo_origin) {
-        let csp = format!(
-            "{}; img-src 'self' {origin}",
-            super::middleware::CONTENT_SECURITY_POLICY
-        );
+        let csp = format!("{}; img-src 'self' {origin}", super::security::CONTENT_SECURITY_POLICY);
         if let Ok(value) = HeaderValue::from_str(&csp) {
             response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, value);
         }
@@ -262,46 +259,6 @@ pub fn page_with_status(ctx: &PortalCtx, current: Tab, title: &str, content: Mar
 
 /// After a form post without JavaScript: back to a tab with a 303.
 pub use super::back_office::see_other;
-
-/// A plain error page for portal URLs: no agency branding, no back-office links.
-pub fn error_page(status: StatusCode, title: &str, message: &str, request_id: &str, htmx: bool) -> Response {
-    let content = html! {
-        div class="error-page" {
-            p class="code" { (status.as_u16()) }
-            h1 { (title) }
-            p { (message) }
-            @if status.is_server_error() { p { "Reference: " span class="reference" { (request_id) } } }
-        }
-    };
-    let body = if htmx {
-        content
-    } else {
-        html! {
-            (DOCTYPE)
-            html lang="en-GB" {
-                head {
-                    meta charset="utf-8";
-                    meta name="viewport" content="width=device-width, initial-scale=1";
-                    meta name="robots" content="noindex, nofollow";
-                    title { (title) }
-                    link rel="stylesheet" href=(assets::url("app.css"));
-                }
-                body { main id="main" { (content) } }
-            }
-        }
-    };
-    let mut response = body.into_response();
-    response.set_status(status);
-    if htmx {
-        response
-            .headers_mut()
-            .insert("HX-Retarget", HeaderValue::from_static("#portal-content"));
-        response
-            .headers_mut()
-            .insert("HX-Reswap", HeaderValue::from_static("innerHTML"));
-    }
-    response
-}
 
 /// `/robots.txt`: keep crawlers out of both portals.
 #[handler]

@@ -2,7 +2,7 @@
 //! content, and the error pages.
 
 use maud::{DOCTYPE, Markup, html};
-use poem::http::StatusCode;
+use poem::http::{HeaderValue, StatusCode};
 use poem::{IntoResponse, Response};
 
 use crate::web::assets;
@@ -143,6 +143,46 @@ pub fn error_page(status: StatusCode, title: &str, message: &str, request_id: &s
         response
             .headers_mut()
             .insert("HX-Reswap", poem::http::HeaderValue::from_static("innerHTML"));
+    }
+    response
+}
+
+/// A plain error page for portal URLs: no agency branding, no back-office links.
+pub fn portal_error_page(status: StatusCode, title: &str, message: &str, request_id: &str, htmx: bool) -> Response {
+    let content = html! {
+        div class="error-page" {
+            p class="code" { (status.as_u16()) }
+            h1 { (title) }
+            p { (message) }
+            @if status.is_server_error() { p { "Reference: " span class="reference" { (request_id) } } }
+        }
+    };
+    let body = if htmx {
+        content
+    } else {
+        html! {
+            (DOCTYPE)
+            html lang="en-GB" {
+                head {
+                    meta charset="utf-8";
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    meta name="robots" content="noindex, nofollow";
+                    title { (title) }
+                    link rel="stylesheet" href=(assets::url("app.css"));
+                }
+                body { main id="main" { (content) } }
+            }
+        }
+    };
+    let mut response = body.into_response();
+    response.set_status(status);
+    if htmx {
+        response
+            .headers_mut()
+            .insert("HX-Retarget", HeaderValue::from_static("#portal-content"));
+        response
+            .headers_mut()
+            .insert("HX-Reswap", HeaderValue::from_static("innerHTML"));
     }
     response
 }
