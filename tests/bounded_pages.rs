@@ -126,10 +126,10 @@ async fn expected(
             continue;
         }
         let own = certificates::for_property(&app.db, org_id, p.id).await.unwrap();
-        for kind in certificates::missing(p.status(), p.has_gas, &own) {
+        for kind in portico::domain::compliance::missing(p.status(), p.has_gas, &own) {
             items.push((Indicator::Missing, kind.as_str().to_string(), p.id, None));
         }
-        for c in certificates::current(&own) {
+        for c in portico::domain::compliance::current(&own) {
             let state = c.indicator(today);
             if state.needs_attention() {
                 items.push((state, c.kind.clone(), p.id, Some(c.expires_on)));

@@ -201,6 +201,41 @@ pub fn rules_fingerprint() -> String {
     parts.join(";")
 }
 
+/// What the compliance rules need to know of a stored certificate.
+pub trait CertificateOnRecord {
+    /// Its kind, if the stored value is one.
+    fn kind(&self) -> Option<CertificateKind>;
+    /// When it expires.
+    fn expires_on(&self) -> NaiveDate;
+}
+
+/// The current certificate of each kind (latest expiry) among a property's
+/// certificates, in the order of [`CertificateKind::ALL`].
+pub fn current<C: CertificateOnRecord>(certificates: &[C]) -> Vec<&C> {
+    let mut latest: Vec<&C> = Vec::new();
+    for c in certificates {
+        match latest.iter_mut().find(|l| l.kind() == c.kind()) {
+            Some(l) if c.expires_on() > l.expires_on() => *l = c,
+            Some(_) => {}
+            None => latest.push(c),
+        }
+    }
+    latest.sort_by_key(|c| c.kind().map(|k| CertificateKind::ALL.iter().position(|x| *x == k)));
+    latest
+}
+
+/// The kinds a property must have but has no certificate of.
+pub fn missing<C: CertificateOnRecord>(
+    status: PropertyStatus,
+    has_gas: bool,
+    certificates: &[C],
+) -> Vec<CertificateKind> {
+    required_kinds(status, has_gas)
+        .into_iter()
+        .filter(|kind| !certificates.iter().any(|c| c.kind() == Some(*kind)))
+        .collect()
+}
+
 /// The certificates a property must have on record: a let property needs an
 /// EICR and an EPC, and a Gas Safety record while it has gas.
 pub fn required_kinds(status: PropertyStatus, has_gas: bool) -> Vec<CertificateKind> {

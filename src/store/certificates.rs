@@ -1,7 +1,5 @@
 //! Compliance certificates of properties, and the agency-wide compliance view.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
@@ -9,9 +7,9 @@ use crate::db::{Db, Tx};
 use crate::domain::audit::{Actor, Changes};
 use crate::domain::choice::Choice;
 use crate::domain::compliance::{
-    CertificateFields, CertificateForm, CertificateKind, Indicator, indicator, required_kinds,
+    CertificateFields, CertificateForm, CertificateKind, CertificateOnRecord, Indicator, indicator,
 };
-use crate::domain::properties::{EpcRating, PropertyStatus};
+use crate::domain::properties::EpcRating;
 use crate::store::{audit, compliance};
 use crate::{on_pool, on_tx};
 
@@ -205,28 +203,11 @@ pub async fn for_property(db: &Db, org_id: Uuid, property_id: Uuid) -> Result<Ve
     })
 }
 
-/// The current certificate of each kind (latest expiry) among a property's certificates.
-pub fn current(certificates: &[Certificate]) -> Vec<&Certificate> {
-    let mut latest: HashMap<&str, &Certificate> = HashMap::new();
-    for c in certificates {
-        latest
-            .entry(c.kind.as_str())
-            .and_modify(|l| {
-                if c.expires_on > l.expires_on {
-                    *l = c
-                }
-            })
-            .or_insert(c);
+impl CertificateOnRecord for Certificate {
+    fn kind(&self) -> Option<CertificateKind> {
+        Certificate::kind(self)
     }
-    let mut list: Vec<&Certificate> = latest.into_values().collect();
-    list.sort_by_key(|c| c.kind().map(|k| CertificateKind::ALL.iter().position(|x| *x == k)));
-    list
-}
-
-/// The kinds a property must have but has no certificate of.
-pub fn missing(status: PropertyStatus, has_gas: bool, certificates: &[Certificate]) -> Vec<CertificateKind> {
-    required_kinds(status, has_gas)
-        .into_iter()
-        .filter(|kind| !certificates.iter().any(|c| c.kind() == Some(*kind)))
-        .collect()
+    fn expires_on(&self) -> NaiveDate {
+        self.expires_on
+    }
 }

@@ -16,11 +16,11 @@ use uuid::Uuid;
 use crate::db::{Db, Tx};
 use crate::domain::choice::Choice;
 use crate::domain::compliance::{
-    CertificateKind, Indicator, below_minimum, expiring_soon_from, longest_warning_days, rules_fingerprint,
+    CertificateKind, CertificateOnRecord, Indicator, below_minimum, current, expiring_soon_from, longest_warning_days,
+    missing, rules_fingerprint,
 };
-use crate::domain::properties::PropertyStatus;
+use crate::domain::properties::{EpcRating, PropertyStatus};
 use crate::store::Cursor;
-use crate::store::certificates::{self, Certificate};
 use crate::{on_pool, on_tx};
 
 /// The name of the compliance list in `derived_state`.
@@ -63,6 +63,31 @@ struct Row {
     soon_from: Option<NaiveDate>,
 }
 
+/// What of a certificate the compliance list needs.
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct Certificate {
+    id: Uuid,
+    property_id: Uuid,
+    kind: String,
+    expires_on: NaiveDate,
+    epc_rating: Option<String>,
+}
+
+impl CertificateOnRecord for Certificate {
+    fn kind(&self) -> Option<CertificateKind> {
+        CertificateKind::parse(&self.kind).ok()
+    }
+    fn expires_on(&self) -> NaiveDate {
+        self.expires_on
+    }
+}
+
+impl Certificate {
+    fn rating(&self) -> Option<EpcRating> {
+        self.epc_rating.as_deref().and_then(|r| EpcRating::parse(r).ok())
+    }
+}
+
 /// What of a property the compliance list needs.
 #[derive(Debug, Clone, sqlx::FromRow)]
 struct PropertyFacts {
@@ -92,7 +117,7 @@ fn derive(p: &PropertyFacts, own: &[Certificate]) -> Vec<Row> {
     }
     let address = format!("{}, {} {}", p.address_line1, p.city, p.postcode);
     let mut rows = Vec::new();
-    for kind in certificates::missing(status, p.has_gas, own) {
+    for kind in missing(status, p.has_gas, own) {
         rows.push(Row {
             property_id: p.id,
             kind: kind.as_str().into(),
@@ -105,7 +130,7 @@ fn derive(p: &PropertyFacts, own: &[Certificate]) -> Vec<Row> {
             soon_from: None,
         });
     }
-    for c in certificates::current(own) {
+    for c in current(own) {
         let Some(kind) = c.kind() else { continue };
         rows.push(Row {
             property_id: p.id,
@@ -169,8 +194,7 @@ pub async fn refresh_property(tx: &mut Tx, org_id: Uuid, property_id: Uuid) -> R
     let Some(facts) = facts else { return Ok(()) };
     let own: Vec<Certificate> = on_tx!(tx, |conn| {
         sqlx::query_as(
-        "SELECT id, org_id, property_id, kind, issued_on, expires_on, reference, epc_rating, created_at, updated_at \
-         FROM certificates WHERE org_id = $1 AND property_id = $2"
+        "SELECT id, property_id, kind, expires_on, epc_rating FROM certificates WHERE org_id = $1 AND property_id = $2"
     )
     .bind(org_id)
     .bind(property_id)
@@ -190,13 +214,10 @@ async fn derive_org(tx: &mut Tx, org_id: Uuid) -> Result<Vec<Row>, sqlx::Error> 
     .fetch_all(conn)
     .await)?;
     let all: Vec<Certificate> = on_tx!(tx, |conn| {
-        sqlx::query_as(
-        "SELECT id, org_id, property_id, kind, issued_on, expires_on, reference, epc_rating, created_at, updated_at \
-         FROM certificates WHERE org_id = $1"
-    )
-    .bind(org_id)
-    .fetch_all(conn)
-    .await
+        sqlx::query_as("SELECT id, property_id, kind, expires_on, epc_rating FROM certificates WHERE org_id = $1")
+            .bind(org_id)
+            .fetch_all(conn)
+            .await
     })?;
     let mut by_property: HashMap<Uuid, Vec<Certificate>> = HashMap::new();
     for c in all {

@@ -28,8 +28,8 @@ use crate::web::{paths, ui};
 /// A property's compliance: its current certificates and what is missing.
 pub fn property_section(ctx: &Ctx, property: &Property, certificates: &[Certificate]) -> Markup {
     let today = ctx.state.settings.clock.today();
-    let missing = store::missing(property.status(), property.has_gas, certificates);
-    let current = store::current(certificates);
+    let missing = crate::domain::compliance::missing(property.status(), property.has_gas, certificates);
+    let current = crate::domain::compliance::current(certificates);
     html! {
         section class="card" id="compliance" {
             div class="actions" {

@@ -178,8 +178,8 @@ async fn drill_down_with(ctx: &PortalCtx, id: Uuid, view: View, retry: Retry<'_>
         }
         View::Compliance => {
             let all = certificates::for_property(db, org_id, property.id).await?;
-            let missing = certificates::missing(property.status(), property.has_gas, &all);
-            let current = certificates::current(&all);
+            let missing = crate::domain::compliance::missing(property.status(), property.has_gas, &all);
+            let current = crate::domain::compliance::current(&all);
             html! {
                 @if current.is_empty() && missing.is_empty() { p class="empty" { "No certificates on record." } } @else {
                     ul class="cards" {
