@@ -1111,7 +1111,7 @@ async fn ensure_deposit_releases(db: &Db, org: &orgs::Organisation) -> anyhow::R
 /// tenant with an open proposal who was never invited; earlier unused demo
 /// links for them are revoked.
 pub async fn tenant_invite_link(db: &Db, settings: &crate::web::Settings) -> anyhow::Result<Option<String>> {
-    use crate::store::tenant_invites::{self, InviteStatus};
+    use crate::store::tenant_invites;
     let Some(org) = orgs::find_demo(db).await? else {
         return Ok(None);
     };
@@ -1130,12 +1130,7 @@ pub async fn tenant_invite_link(db: &Db, settings: &crate::web::Settings) -> any
     };
     let system = Actor::system();
     let mut tx = db.begin().await?;
-    for old in tenant_invites::for_tenancy(db, org.id, tenancy_id).await? {
-        if old.tenant_id == tenant_id && old.status() == InviteStatus::Present {
-            tenant_invites::revoke(&mut tx, &old, &system).await?;
-        }
-    }
-    let invite = tenant_invites::create(
+    let invite = tenant_invites::reissue(
         &mut tx,
         org.id,
         tenancy_id,

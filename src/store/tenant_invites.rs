@@ -85,15 +85,6 @@ impl Invite {
         InviteStatus::parse(&self.status).unwrap_or(InviteStatus::Revoked)
     }
 
-    /// Active: present and not past its expiry, or already accepted.
-    pub fn is_active(&self, now: DateTime<Utc>) -> bool {
-        match self.status() {
-            InviteStatus::Accepted => true,
-            InviteStatus::Present => self.expires_at > now,
-            InviteStatus::Revoked | InviteStatus::Expired => false,
-        }
-    }
-
     /// The secret part of the invite's URL.
     pub fn link_token(&self, key: &[u8]) -> String {
         link_token_for(LinkPurpose::TenantInvite, key, self.id, &self.link_nonce)
