@@ -305,6 +305,17 @@ pub async fn differences(db: &Db, org_id: Uuid) -> Result<usize, sqlx::Error> {
     Ok(differences)
 }
 
+/// Rebuilds every agency's compliance list, one agency at a time.
+pub async fn rebuild_all(db: &Db) -> Result<(), sqlx::Error> {
+    let orgs: Vec<Uuid> = on_pool!(db, |pool| sqlx::query_scalar("SELECT id FROM organisations")
+        .fetch_all(pool)
+        .await)?;
+    for org in orgs {
+        rebuild_org(db, org).await?;
+    }
+    Ok(())
+}
+
 /// At start-up (after migrations): rebuilds every agency's list when it was
 /// derived under other rules than this build's, or never (a new table); true
 /// when it rebuilt. Cheap when nothing changed: one row is read.
@@ -319,12 +330,7 @@ pub async fn ensure_current(db: &Db) -> Result<bool, sqlx::Error> {
     if stored.as_deref() == Some(fingerprint.as_str()) {
         return Ok(false);
     }
-    let orgs: Vec<Uuid> = on_pool!(db, |pool| sqlx::query_scalar("SELECT id FROM organisations")
-        .fetch_all(pool)
-        .await)?;
-    for org in orgs {
-        rebuild_org(db, org).await?;
-    }
+    rebuild_all(db).await?;
     on_pool!(db, |pool| sqlx::query(
         "INSERT INTO derived_state (name, fingerprint) VALUES ($1, $2) \
          ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint"

@@ -170,15 +170,7 @@ pub async fn repair(db: &Db, occasion: &str) -> Result<Report, sqlx::Error> {
 pub async fn rebuild(db: &Db, structure: Structure) -> Result<(), sqlx::Error> {
     match structure {
         Structure::LandlordSearch => rebuild_landlord_search(db).await,
-        Structure::ComplianceList => {
-            let orgs: Vec<Uuid> = on_pool!(db, |pool| sqlx::query_scalar("SELECT id FROM organisations")
-                .fetch_all(pool)
-                .await)?;
-            for org in orgs {
-                compliance::rebuild_org(db, org).await?;
-            }
-            Ok(())
-        }
+        Structure::ComplianceList => compliance::rebuild_all(db).await,
         Structure::PortalInbox => {
             let mut tx = db.begin().await?;
             on_tx!(&mut tx, |conn| sqlx::query(
