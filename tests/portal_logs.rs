@@ -66,7 +66,7 @@ async fn no_portal_link_appears_in_any_log_line() {
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(
-        logs.contains("/landlord-portal/:token"),
+        logs.contains("/landlord-portal/:link"),
         "requests are logged by route pattern"
     );
     assert!(logs.lines().count() > 20, "the capture works");

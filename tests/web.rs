@@ -272,7 +272,7 @@ async fn a_form_body_over_the_limit_is_refused_before_it_is_read_whole() {
         .map(|v| v.split(';').next().unwrap_or_default().to_string())
         .collect::<Vec<_>>()
         .join("; ");
-    let limit = portico::web::middleware::MAX_FORM_BYTES;
+    let limit = portico::web::body_limit::MAX_FORM_BYTES;
 
     // Declared too large: refused from the header.
     let big = format!("email=ada%40harbour.example&password={}", "a".repeat(limit));

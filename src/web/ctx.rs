@@ -3,7 +3,6 @@
 //! [`AccountCtx`] are the only way a handler gets a signed-in user, so forgetting
 //! an authorisation check does not compile.
 
-use chrono::Utc;
 use poem::{FromRequest, Request, RequestBody};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -125,10 +124,10 @@ pub fn random_token() -> String {
 }
 
 /// Signs `user` in on `session`: a new session id (so a planted id is useless), a
-/// new CSRF token, and the timestamps the timeouts use.
-pub async fn sign_in(session: &Session, user: &User) -> Result<(), AppError> {
+/// new CSRF token, and the timestamps the timeouts use (by the app's clock).
+pub async fn sign_in(state: &AppState, session: &Session, user: &User) -> Result<(), AppError> {
     session.cycle_id().await?;
-    let now = Utc::now().timestamp();
+    let now = state.settings.clock.now().timestamp();
     session.insert(USER_ID_KEY, user.id).await?;
     session.insert(LOGIN_AT_KEY, now).await?;
     session.insert(SEEN_AT_KEY, now).await?;
@@ -146,7 +145,7 @@ async fn load_viewer(state: &AppState, session: &Session) -> Result<Option<Viewe
     let Some(user_id) = session.get::<Uuid>(USER_ID_KEY).await? else {
         return Ok(None);
     };
-    let now = Utc::now().timestamp();
+    let now = state.settings.clock.now().timestamp();
     let login_at = session.get::<i64>(LOGIN_AT_KEY).await?.unwrap_or(0);
     if now - login_at > ABSOLUTE_TIMEOUT_HOURS * 3600 {
         sign_out(session).await?;

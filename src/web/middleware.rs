@@ -1,6 +1,10 @@
-//! The middleware every request passes through, outermost first:
-//! [`observe`] (request id, session load/save and cookie, error pages, security
-//! headers, one log line) and [`csrf`] (refuses state changes without the token).
+//! The middleware every request passes through, outermost first: [`observe`]
+//! (request id, session load/save and cookie, error pages, security headers,
+//! one log line) and [`compress_html`]. Inside the router each declared route
+//! also passes its door's checks ([`super::access`]): the body limit and, for
+//! doors with sessions, the CSRF token. Error pages and headers follow the door
+//! the router stamped on the answer; an unknown URL outside every door gets
+//! the back office's.
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -12,7 +16,9 @@ use poem::{Endpoint, IntoResponse, Request, Response};
 use tower_sessions::Session;
 use tower_sessions::session::{Expiry, Id};
 
-use super::ctx::{CSRF_KEY, IDLE_TIMEOUT_MINUTES, session_of};
+use super::access::{Door, ErrorPages};
+use super::csrf::is_state_changing;
+use super::ctx::IDLE_TIMEOUT_MINUTES;
 use super::{AppState, Settings, paths, ui};
 use crate::error::AppError;
 
@@ -82,8 +88,6 @@ pub async fn observe<E: Endpoint>(state: AppState, ep: Arc<E>, mut req: Request)
     let request_id = new_request_id();
     let method = req.method().clone();
     let htmx = super::is_htmx(&req);
-    let portal = req.uri().path().starts_with(paths::LANDLORD_PORTAL_PREFIX)
-        || req.uri().path().starts_with(paths::TENANT_PORTAL);
     let return_to = (method == Method::GET)
         .then(|| req.uri().path_and_query().map(|pq| pq.to_string()))
         .flatten();
@@ -94,17 +98,20 @@ pub async fn observe<E: Endpoint>(state: AppState, ep: Arc<E>, mut req: Request)
     req.extensions_mut().insert(session.clone());
     req.extensions_mut().insert(RequestId(request_id.clone()));
 
-    let (mut response, route) = match ep.call(req).await {
+    let (mut response, route, door) = match ep.call(req).await {
         Ok(output) => {
             let response = output.into_response();
             let route = response.data::<PathPattern>().map(|p| p.0.to_string());
-            (response, route)
+            let door = response.data::<Door>().copied();
+            (response, route, door)
         }
         Err(err) => {
             let route = err.data::<PathPattern>().map(|p| p.0.to_string());
+            let door = err.data::<Door>().copied();
             (
-                error_response(err, &request_id, htmx, portal, return_to.as_deref()),
+                error_response(err, &request_id, htmx, door, return_to.as_deref()),
                 route,
+                door,
             )
         }
     };
@@ -120,12 +127,12 @@ pub async fn observe<E: Endpoint>(state: AppState, ep: Arc<E>, mut req: Request)
         Err(AppError::StorageFull(reason)) if !is_state_changing(&method) && response.status().is_success() => {
             tracing::warn!(request_id = %request_id, reason = %reason, "session not saved: storage full");
         }
-        Err(err) => response = error_response(err.into(), &request_id, htmx, portal, None),
+        Err(err) => response = error_response(err.into(), &request_id, htmx, door, None),
     }
     if response.status() == StatusCode::INSUFFICIENT_STORAGE {
         state.storage_full_events.record();
     }
-    security_headers(&mut response, &state.settings, portal);
+    security_headers(&mut response, &state.settings, door.is_some_and(|door| door.private));
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("X-Request-Id", value);
     }
@@ -140,13 +147,13 @@ pub async fn observe<E: Endpoint>(state: AppState, ep: Arc<E>, mut req: Request)
     Ok(response)
 }
 
-fn security_headers(response: &mut Response, settings: &Settings, portal: bool) {
+fn security_headers(response: &mut Response, settings: &Settings, private: bool) {
     let headers = response.headers_mut();
     // A portal page may widen img-src for the agency's own logo; nothing else may.
     headers
         .entry(header::CONTENT_SECURITY_POLICY)
         .or_insert(HeaderValue::from_static(CONTENT_SECURITY_POLICY));
-    if portal {
+    if private {
         // A link is a bearer secret: never send it on as a referrer, never cache or index it.
         headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -184,9 +191,17 @@ fn redirect(location: &str, htmx: bool) -> Response {
 }
 
 /// Turns any error into the page the visitor should see, logging what needs it.
-fn error_response(err: poem::Error, request_id: &str, htmx: bool, portal: bool, return_to: Option<&str>) -> Response {
-    if portal {
-        return portal_error_response(err, request_id, htmx);
+fn error_response(
+    err: poem::Error,
+    request_id: &str,
+    htmx: bool,
+    door: Option<Door>,
+    return_to: Option<&str>,
+) -> Response {
+    if let Some(door) = door
+        && door.error_pages == ErrorPages::Portal
+    {
+        return portal_error_response(err, door, request_id, htmx);
     }
     let page =
         |status: StatusCode, title: &str, message: &str| ui::error_page(status, title, message, request_id, htmx);
@@ -308,10 +323,14 @@ fn too_many(page: impl Fn(StatusCode, &str, &str) -> Response, seconds: u64) -> 
 
 /// Errors inside a landlord portal: plain pages with no agency branding and no
 /// back-office links; an unknown, rotated or deactivated link all look the same.
-fn portal_error_response(err: poem::Error, request_id: &str, htmx: bool) -> Response {
+fn portal_error_response(err: poem::Error, door: Door, request_id: &str, htmx: bool) -> Response {
     use super::ui::layout::portal_error_page as page;
     let page = |status: StatusCode, title: &str, message: &str| page(status, title, message, request_id, htmx);
     let app = err.downcast_ref::<AppError>();
+    // A portal with sign-in sends visitors to its own sign-in page.
+    if let (Some(AppError::Unauthenticated), Some(sign_in)) = (app, door.sign_in) {
+        return redirect(sign_in, htmx);
+    }
     match app {
         Some(AppError::PortalLinkInvalid) => page(
             StatusCode::NOT_FOUND,
@@ -319,8 +338,6 @@ fn portal_error_response(err: poem::Error, request_id: &str, htmx: bool) -> Resp
             "The link may have been replaced or switched off. Please contact your letting agency for a new link.",
         ),
         Some(AppError::TooManyRequests(seconds)) => too_many(page, *seconds),
-        // Only the tenant portal has sign-in; its pages send visitors to its own sign-in page.
-        Some(AppError::Unauthenticated) => redirect(paths::TENANT_LOGIN, htmx),
         Some(AppError::NotFound) => page(
             StatusCode::NOT_FOUND,
             "Not found",
@@ -387,98 +404,6 @@ fn internal(request_id: &str, htmx: bool, detail: &str) -> Response {
         request_id,
         htmx,
     )
-}
-
-fn is_state_changing(method: &Method) -> bool {
-    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE)
-}
-
-/// Compares two tokens in time that does not depend on where they differ.
-fn tokens_match(expected: &str, given: &str) -> bool {
-    expected.len() == given.len()
-        && expected
-            .bytes()
-            .zip(given.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
-}
-
-/// Largest request body Portico reads into memory: every form but an upload
-/// (whose file is streamed to storage under its own limit). The longest form,
-/// 5,000 characters of notes written in a script of 4-byte characters and
-/// percent-encoded, is about 60 KB.
-pub const MAX_FORM_BYTES: usize = 256 * 1024;
-
-/// Refuses with 413 any request body other than a multipart upload that is
-/// larger than [`MAX_FORM_BYTES`], before a handler or the CSRF check reads
-/// it: by its `Content-Length` when it says, otherwise by reading no further
-/// than the limit. A sign-in form with an 800 MB body no longer reaches memory.
-pub async fn bounded_body<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem::Result<Response> {
-    let multipart = req
-        .header(header::CONTENT_TYPE)
-        .is_some_and(|ct| ct.starts_with("multipart/form-data"));
-    if !multipart && !matches!(*req.method(), Method::GET | Method::HEAD) {
-        let too_large = || poem::Error::from_status(StatusCode::PAYLOAD_TOO_LARGE);
-        let declared = req
-            .header(header::CONTENT_LENGTH)
-            .and_then(|length| length.parse::<u64>().ok());
-        if declared.is_some_and(|length| length > MAX_FORM_BYTES as u64) {
-            return Err(too_large());
-        }
-        let body = req
-            .take_body()
-            .into_bytes_limit(MAX_FORM_BYTES)
-            .await
-            .map_err(|err| match err {
-                poem::error::ReadBodyError::PayloadTooLarge => too_large(),
-                other => AppError::BadRequest(other.to_string()).into(),
-            })?;
-        req.set_body(body);
-    }
-    ep.call(req).await.map(IntoResponse::into_response)
-}
-
-/// Refuses a state-changing request unless it carries the session's CSRF token in
-/// the `X-CSRF-Token` header, the `csrf_token` form field, or (for uploads) the
-/// `csrf_token` query parameter. Nothing runs otherwise.
-pub async fn csrf<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem::Result<Response> {
-    // A portal URL carries a 256-bit secret that another site cannot know, so a
-    // forged cross-site request cannot name a portal; portals have no session.
-    if !is_state_changing(req.method()) || req.uri().path().starts_with(paths::LANDLORD_PORTAL_PREFIX) {
-        return ep.call(req).await.map(IntoResponse::into_response);
-    }
-    let session = session_of(&req)?;
-    let expected: Option<String> = session.get(CSRF_KEY).await.map_err(AppError::from)?;
-    let Some(expected) = expected else {
-        return Err(AppError::CsrfRejected.into());
-    };
-    // Multipart forms (uploads) carry the token in their action URL, as their
-    // body is streamed to storage rather than read here.
-    let in_query = req.uri().query().is_some_and(|query| {
-        form_urlencoded::parse(query.as_bytes())
-            .any(|(key, value)| key == "csrf_token" && tokens_match(&expected, &value))
-    });
-    let mut valid = in_query
-        || req
-            .header("X-CSRF-Token")
-            .is_some_and(|given| tokens_match(&expected, given));
-    let is_form = req
-        .header(header::CONTENT_TYPE)
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if !valid && is_form {
-        let body = req
-            .take_body()
-            .into_bytes_limit(MAX_FORM_BYTES)
-            .await
-            .map_err(|e| AppError::BadRequest(e.to_string()))?;
-        valid =
-            form_urlencoded::parse(&body).any(|(key, value)| key == "csrf_token" && tokens_match(&expected, &value));
-        req.set_body(body);
-    }
-    if !valid {
-        return Err(AppError::CsrfRejected.into());
-    }
-    ep.call(req).await.map(IntoResponse::into_response)
 }
 
 /// Compresses HTML responses (pages and fragments) for clients that accept it:

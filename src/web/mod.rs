@@ -1,7 +1,10 @@
 //! The HTTP layer: state, the route table, middleware, pages.
 
+pub mod access;
 pub mod assets;
 pub mod back_office;
+pub mod body_limit;
+pub mod csrf;
 pub mod ctx;
 pub mod health;
 pub mod invites;
@@ -16,7 +19,7 @@ pub mod ui;
 use std::ops::Deref;
 use std::sync::Arc;
 
-use poem::{Endpoint, EndpointExt, Route, get, post};
+use poem::{Endpoint, EndpointExt};
 
 use crate::db::Db;
 use crate::db::session_store::SqlSessionStore;
@@ -123,140 +126,38 @@ pub fn is_htmx(req: &poem::Request) -> bool {
     req.header("HX-Request") == Some("true") && req.header("HX-History-Restore-Request").is_none()
 }
 
+/// What every door shares at the root: probes, assets, the favicon and robots.txt.
+pub const SITE: access::Door = access::Door {
+    name: "site",
+    mount: None,
+    sign_in: None,
+    error_pages: access::ErrorPages::Staff,
+    secret_in_url: false,
+    private: false,
+};
+
+/// The access table: every route of every door, with the caller it serves.
+pub fn routes() -> Vec<access::Declared> {
+    use access::Caller::Anyone;
+    let site = access::DoorRoutes::new(SITE)
+        .get(paths::HEALTHZ, Anyone, health::healthz)
+        .get(paths::READYZ, Anyone, health::readyz)
+        .get(paths::pattern::ASSET, Anyone, assets::serve)
+        .get(paths::FAVICON, Anyone, assets::favicon)
+        .get(paths::ROBOTS, Anyone, landlord_portal::robots)
+        .into_routes();
+    let mut table = site;
+    table.extend(back_office::routes());
+    table.extend(landlord_portal::routes());
+    table.extend(tenant_portal::routes());
+    table
+}
+
 /// The whole application as one endpoint; `main` serves it and tests drive it.
 pub fn app(state: AppState) -> impl Endpoint {
-    use back_office::{
-        account, audit, auth, compliance, documents, home, landlords, messages, outbox, portal_access, properties,
-        settings, tenancies, users, work,
-    };
-    use landlord_portal as portal;
-    use paths::pattern;
-
-    let routes = Route::new()
-        .at(paths::HOME, get(home::page))
-        .at(paths::LOGIN, get(auth::login_page).post(auth::login_submit))
-        .at(paths::LOGOUT, post(auth::logout))
-        .at(paths::ACCOUNT, get(account::page))
-        .at(paths::ACCOUNT_PASSWORD, post(account::change_password))
-        .at(paths::USERS, get(users::page).post(users::create))
-        .at(pattern::USER_ROLE, post(users::change_role))
-        .at(
-            pattern::USER_DEACTIVATE,
-            get(users::confirm_deactivate).post(users::deactivate),
-        )
-        .at(pattern::USER_REACTIVATE, post(users::reactivate))
-        .at(paths::AUDIT, get(audit::page))
-        .at(paths::LANDLORDS, get(landlords::list).post(landlords::create))
-        .at(paths::LANDLORD_NEW, get(landlords::new_form))
-        .at(pattern::LANDLORD, get(landlords::show))
-        .at(
-            pattern::LANDLORD_EDIT,
-            get(landlords::edit_form).post(landlords::update),
-        )
-        .at(
-            pattern::LANDLORD_ARCHIVE,
-            get(landlords::confirm_archive).post(landlords::archive),
-        )
-        .at(pattern::LANDLORD_RESTORE, post(landlords::restore))
-        .at(
-            pattern::LANDLORD_ANONYMISE,
-            get(landlords::confirm_anonymise).post(landlords::anonymise),
-        )
-        .at(paths::PROPERTIES, get(properties::list).post(properties::create))
-        .at(paths::PROPERTY_NEW, get(properties::new_form))
-        .at(paths::LANDLORD_PICKER, get(properties::landlord_picker))
-        .at(pattern::PROPERTY, get(properties::show))
-        .at(
-            pattern::PROPERTY_EDIT,
-            get(properties::edit_form).post(properties::update),
-        )
-        .at(
-            pattern::PROPERTY_TENANCY_NEW,
-            get(tenancies::new_form).post(tenancies::create),
-        )
-        .at(pattern::TENANCY, get(tenancies::show))
-        .at(pattern::TENANCY_EDIT, get(tenancies::edit_form).post(tenancies::update))
-        .at(
-            pattern::PROPERTY_CERTIFICATE_NEW,
-            get(compliance::new_form).post(compliance::create),
-        )
-        .at(
-            pattern::CERTIFICATE_EDIT,
-            get(compliance::edit_form).post(compliance::update),
-        )
-        .at(paths::COMPLIANCE, get(compliance::page))
-        .at(pattern::PROPERTY_TASK_NEW, get(work::new_task).post(work::create_task))
-        .at(pattern::TASK_COMPLETE, post(work::complete_task))
-        .at(
-            pattern::PROPERTY_OFFER_NEW,
-            get(work::new_offer).post(work::create_offer),
-        )
-        .at(pattern::OFFER, get(work::show_offer))
-        .at(pattern::OFFER_STATUS, post(work::move_offer))
-        .at(pattern::PROPERTY_DOCUMENTS, post(documents::upload))
-        .at(pattern::DOCUMENT_DOWNLOAD, get(documents::download))
-        .at(
-            pattern::DOCUMENT_DELETE,
-            get(documents::confirm_delete).post(documents::delete),
-        )
-        .at(paths::SETTINGS, get(settings::page).post(settings::save))
-        .at(paths::SETTINGS_PREVIEW, get(settings::preview_fragment))
-        .at(paths::BRAND_CSS, get(settings::brand_css))
-        .at(paths::HEALTHZ, get(health::healthz))
-        .at(paths::READYZ, get(health::readyz))
-        .at(pattern::ASSET, get(assets::serve))
-        .at(paths::FAVICON, get(assets::favicon))
-        .at(paths::ROBOTS, get(portal::robots))
-        .at(pattern::LANDLORD_PORTAL_GRANT, post(portal_access::grant_from_landlord))
-        .at(pattern::PROPERTY_PORTAL_GRANT, post(portal_access::grant_from_property))
-        .at(paths::PORTAL_ACCESS, get(portal_access::list))
-        .at(pattern::PORTAL_TOKEN, get(portal_access::show))
-        .at(pattern::PORTAL_TOKEN_ACTION, post(portal_access::act))
-        .at(paths::MESSAGES, get(messages::inbox))
-        .at(pattern::MESSAGE_THREAD, get(messages::show).post(messages::send))
-        .at(pattern::MESSAGE_THREAD_POLL, get(messages::poll))
-        .at(paths::OUTBOX, get(outbox::page))
-        .at(pattern::OUTBOX_RETRY, post(outbox::retry))
-        .at(pattern::PORTAL_HOME, get(portal::properties::home))
-        .at(pattern::PORTAL_PROPERTIES, get(portal::properties::list))
-        .at(pattern::PORTAL_PROPERTY, get(portal::properties::show))
-        .at(pattern::PORTAL_PROPERTY_VIEW, get(portal::properties::show_view))
-        .at(pattern::PORTAL_DOCUMENT, get(portal::properties::download))
-        .at(
-            pattern::PORTAL_DEPOSIT_RELEASE,
-            post(portal::properties::propose_release),
-        )
-        .at(pattern::PORTAL_TASKS, get(portal::tasks::list))
-        .at(pattern::PORTAL_TASK_COMPLETE, post(portal::tasks::complete))
-        .at(pattern::PORTAL_OFFERS, get(portal::offers::list))
-        .at(pattern::PORTAL_OFFER_REVIEW, post(portal::offers::review))
-        .at(
-            pattern::PORTAL_MESSAGES,
-            get(portal::messages::list).post(portal::messages::send),
-        )
-        .at(pattern::PORTAL_MESSAGES_POLL, get(portal::messages::poll))
-        .at(paths::TENANT_PORTAL, get(tenant_portal::home))
-        .at(
-            paths::TENANT_LOGIN,
-            get(tenant_portal::login).post(tenant_portal::login_request),
-        )
-        .at(paths::TENANT_LOGIN_CODE, post(tenant_portal::login_code))
-        .at(paths::TENANT_LOGOUT, post(tenant_portal::logout))
-        .at(
-            pattern::TENANT_INVITE,
-            get(tenant_portal::invite_page).post(tenant_portal::invite_accept),
-        )
-        .at(pattern::TENANT_PROPOSAL_ANSWER, post(tenant_portal::answer))
-        .at(pattern::TENANT_DOCUMENT, get(tenant_portal::download))
-        .at(pattern::TENANCY_INVITE, post(tenancies::invite_tenant))
-        .at(pattern::TENANCY_INVITE_REVOKE, post(tenancies::revoke_invite))
-        .at(pattern::TENANCY_DEPOSIT_RELEASE, post(tenancies::propose_release));
-
     let observe_state = state.clone();
-    routes
+    access::router(routes())
         .data(state)
-        .around(middleware::csrf)
-        .around(middleware::bounded_body)
         .around(middleware::compress_html)
         .around(move |ep, req| middleware::observe(observe_state.clone(), ep, req))
 }

@@ -65,106 +65,108 @@ pub const TENANT_INVITE_PREFIX: &str = "/tenant-portal/invite/";
 /// Prefix of the content-hashed static assets.
 pub const ASSETS_PREFIX: &str = "/assets/";
 
-/// Route patterns for per-user actions.
+/// Route patterns with parameters. Each parameter is named after what it
+/// identifies (`:landlord`, `:link` for a landlord portal link, …):
+/// `tests/access.rs` fills them in by name.
 pub mod pattern {
     /// Change a user's role (POST).
-    pub const USER_ROLE: &str = "/users/:id/role";
+    pub const USER_ROLE: &str = "/users/:user/role";
     /// Confirm / perform deactivation.
-    pub const USER_DEACTIVATE: &str = "/users/:id/deactivate";
+    pub const USER_DEACTIVATE: &str = "/users/:user/deactivate";
     /// Reactivate (POST).
-    pub const USER_REACTIVATE: &str = "/users/:id/reactivate";
+    pub const USER_REACTIVATE: &str = "/users/:user/reactivate";
     /// A landlord's record.
-    pub const LANDLORD: &str = "/landlords/:id";
+    pub const LANDLORD: &str = "/landlords/:landlord";
     /// Edit a landlord.
-    pub const LANDLORD_EDIT: &str = "/landlords/:id/edit";
+    pub const LANDLORD_EDIT: &str = "/landlords/:landlord/edit";
     /// Confirm / archive a landlord.
-    pub const LANDLORD_ARCHIVE: &str = "/landlords/:id/archive";
+    pub const LANDLORD_ARCHIVE: &str = "/landlords/:landlord/archive";
     /// Restore an archived landlord (POST).
-    pub const LANDLORD_RESTORE: &str = "/landlords/:id/restore";
+    pub const LANDLORD_RESTORE: &str = "/landlords/:landlord/restore";
     /// Confirm / anonymise a landlord (admins).
-    pub const LANDLORD_ANONYMISE: &str = "/landlords/:id/anonymise";
+    pub const LANDLORD_ANONYMISE: &str = "/landlords/:landlord/anonymise";
     /// A property's page.
-    pub const PROPERTY: &str = "/properties/:id";
+    pub const PROPERTY: &str = "/properties/:property";
     /// Edit a property.
-    pub const PROPERTY_EDIT: &str = "/properties/:id/edit";
+    pub const PROPERTY_EDIT: &str = "/properties/:property/edit";
     /// Add a tenancy to a property.
-    pub const PROPERTY_TENANCY_NEW: &str = "/properties/:id/tenancies/new";
+    pub const PROPERTY_TENANCY_NEW: &str = "/properties/:property/tenancies/new";
     /// A tenancy's page.
-    pub const TENANCY: &str = "/tenancies/:id";
+    pub const TENANCY: &str = "/tenancies/:tenancy";
     /// Edit a tenancy.
-    pub const TENANCY_EDIT: &str = "/tenancies/:id/edit";
+    pub const TENANCY_EDIT: &str = "/tenancies/:tenancy/edit";
     /// Add a certificate to a property.
-    pub const PROPERTY_CERTIFICATE_NEW: &str = "/properties/:id/certificates/new";
+    pub const PROPERTY_CERTIFICATE_NEW: &str = "/properties/:property/certificates/new";
     /// Edit a certificate.
-    pub const CERTIFICATE_EDIT: &str = "/certificates/:id/edit";
+    pub const CERTIFICATE_EDIT: &str = "/certificates/:certificate/edit";
     /// Add a task to a property.
-    pub const PROPERTY_TASK_NEW: &str = "/properties/:id/tasks/new";
+    pub const PROPERTY_TASK_NEW: &str = "/properties/:property/tasks/new";
     /// Complete a task (POST).
-    pub const TASK_COMPLETE: &str = "/tasks/:id/complete";
+    pub const TASK_COMPLETE: &str = "/tasks/:task/complete";
     /// Record an offer on a property.
-    pub const PROPERTY_OFFER_NEW: &str = "/properties/:id/offers/new";
+    pub const PROPERTY_OFFER_NEW: &str = "/properties/:property/offers/new";
     /// An offer's page.
-    pub const OFFER: &str = "/offers/:id";
+    pub const OFFER: &str = "/offers/:offer";
     /// Move an offer to another status (POST).
-    pub const OFFER_STATUS: &str = "/offers/:id/status";
+    pub const OFFER_STATUS: &str = "/offers/:offer/status";
     /// Upload a document to a property (multipart POST).
-    pub const PROPERTY_DOCUMENTS: &str = "/properties/:id/documents";
+    pub const PROPERTY_DOCUMENTS: &str = "/properties/:property/documents";
     /// Download a document.
-    pub const DOCUMENT_DOWNLOAD: &str = "/documents/:id/download";
+    pub const DOCUMENT_DOWNLOAD: &str = "/documents/:document/download";
     /// Confirm / delete a document.
-    pub const DOCUMENT_DELETE: &str = "/documents/:id/delete";
+    pub const DOCUMENT_DELETE: &str = "/documents/:document/delete";
     /// A static asset.
     pub const ASSET: &str = "/assets/:name";
     /// A tenant invite link: GET shows a button, POST accepts.
-    pub const TENANT_INVITE: &str = "/tenant-portal/invite/:token";
+    pub const TENANT_INVITE: &str = "/tenant-portal/invite/:invite_link";
     /// The tenant's answer to a deposit release proposal (POST).
-    pub const TENANT_PROPOSAL_ANSWER: &str = "/tenant-portal/proposals/:id/answer";
+    pub const TENANT_PROPOSAL_ANSWER: &str = "/tenant-portal/proposals/:proposal/answer";
     /// A document download in the tenant portal.
-    pub const TENANT_DOCUMENT: &str = "/tenant-portal/documents/:id";
+    pub const TENANT_DOCUMENT: &str = "/tenant-portal/documents/:document";
     /// Invite a tenant of a tenancy to the portal (POST, `tenant_id`).
-    pub const TENANCY_INVITE: &str = "/tenancies/:id/invites";
+    pub const TENANCY_INVITE: &str = "/tenancies/:tenancy/invites";
     /// Revoke a tenant portal invite (POST).
-    pub const TENANCY_INVITE_REVOKE: &str = "/tenancies/:id/invites/:invite/revoke";
+    pub const TENANCY_INVITE_REVOKE: &str = "/tenancies/:tenancy/invites/:invite/revoke";
     /// Propose a deposit release for a tenancy (POST).
-    pub const TENANCY_DEPOSIT_RELEASE: &str = "/tenancies/:id/deposit-release";
+    pub const TENANCY_DEPOSIT_RELEASE: &str = "/tenancies/:tenancy/deposit-release";
     /// Give a landlord portal access to one of their properties (POST, `property_id`).
-    pub const LANDLORD_PORTAL_GRANT: &str = "/landlords/:id/portal";
+    pub const LANDLORD_PORTAL_GRANT: &str = "/landlords/:landlord/portal";
     /// Give a property's landlord portal access to it (POST).
-    pub const PROPERTY_PORTAL_GRANT: &str = "/properties/:id/portal";
+    pub const PROPERTY_PORTAL_GRANT: &str = "/properties/:property/portal";
     /// A portal token's page (`getToken`).
-    pub const PORTAL_TOKEN: &str = "/portal-access/:id";
+    pub const PORTAL_TOKEN: &str = "/portal-access/:portal_token";
     /// An action on a portal token (POST; see `TokenAction`).
-    pub const PORTAL_TOKEN_ACTION: &str = "/portal-access/:id/:action";
+    pub const PORTAL_TOKEN_ACTION: &str = "/portal-access/:portal_token/:action";
     /// A landlord's message thread (GET shows, POST sends).
-    pub const MESSAGE_THREAD: &str = "/messages/:id";
+    pub const MESSAGE_THREAD: &str = "/messages/:portal_token";
     /// New messages in a thread since `?after=ID` (204 when none).
-    pub const MESSAGE_THREAD_POLL: &str = "/messages/:id/poll";
+    pub const MESSAGE_THREAD_POLL: &str = "/messages/:portal_token/poll";
     /// Put a failed email back in the queue (POST, admins).
-    pub const OUTBOX_RETRY: &str = "/outbox/:id/retry";
+    pub const OUTBOX_RETRY: &str = "/outbox/:email/retry";
     /// The landlord portal's home (the Properties tab).
-    pub const PORTAL_HOME: &str = "/landlord-portal/:token";
+    pub const PORTAL_HOME: &str = "/landlord-portal/:link";
     /// The Properties tab.
-    pub const PORTAL_PROPERTIES: &str = "/landlord-portal/:token/properties";
+    pub const PORTAL_PROPERTIES: &str = "/landlord-portal/:link/properties";
     /// A property's drill-down (its tenancies).
-    pub const PORTAL_PROPERTY: &str = "/landlord-portal/:token/properties/:id";
+    pub const PORTAL_PROPERTY: &str = "/landlord-portal/:link/properties/:property";
     /// A property's drill-down, one sub-view (`tenancies`, `compliance`, `documents`).
-    pub const PORTAL_PROPERTY_VIEW: &str = "/landlord-portal/:token/properties/:id/:view";
+    pub const PORTAL_PROPERTY_VIEW: &str = "/landlord-portal/:link/properties/:property/:view";
     /// The Tasks tab.
-    pub const PORTAL_TASKS: &str = "/landlord-portal/:token/tasks";
+    pub const PORTAL_TASKS: &str = "/landlord-portal/:link/tasks";
     /// Mark a task complete (POST).
-    pub const PORTAL_TASK_COMPLETE: &str = "/landlord-portal/:token/tasks/:id/complete";
+    pub const PORTAL_TASK_COMPLETE: &str = "/landlord-portal/:link/tasks/:task/complete";
     /// The Offers tab.
-    pub const PORTAL_OFFERS: &str = "/landlord-portal/:token/offers";
+    pub const PORTAL_OFFERS: &str = "/landlord-portal/:link/offers";
     /// Accept or decline an offer awaiting review (POST).
-    pub const PORTAL_OFFER_REVIEW: &str = "/landlord-portal/:token/offers/:id/review";
+    pub const PORTAL_OFFER_REVIEW: &str = "/landlord-portal/:link/offers/:offer/review";
     /// The Messages tab (GET), and sending a message (POST).
-    pub const PORTAL_MESSAGES: &str = "/landlord-portal/:token/messages";
+    pub const PORTAL_MESSAGES: &str = "/landlord-portal/:link/messages";
     /// New messages since `?after=ID` (204 when none).
-    pub const PORTAL_MESSAGES_POLL: &str = "/landlord-portal/:token/messages/poll";
+    pub const PORTAL_MESSAGES_POLL: &str = "/landlord-portal/:link/messages/poll";
     /// A landlord proposes a deposit release on a tenancy (POST).
-    pub const PORTAL_DEPOSIT_RELEASE: &str = "/landlord-portal/:token/tenancies/:id/deposit-release";
+    pub const PORTAL_DEPOSIT_RELEASE: &str = "/landlord-portal/:link/tenancies/:tenancy/deposit-release";
     /// Download a document the landlord may see.
-    pub const PORTAL_DOCUMENT: &str = "/landlord-portal/:token/documents/:id";
+    pub const PORTAL_DOCUMENT: &str = "/landlord-portal/:link/documents/:document";
 }
 
 /// Change a user's role (POST).

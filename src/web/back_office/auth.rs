@@ -126,7 +126,7 @@ pub async fn login_submit(ctx: Ctx, req: &Request, Form(form): Form<LoginForm>) 
             return Ok(with_status(view, StatusCode::UNAUTHORIZED));
         }
     };
-    ctx::sign_in(&ctx.session, &user).await?;
+    ctx::sign_in(&ctx.state, &ctx.session, &user).await?;
     throttle::clear_account_at(db, &email, &client).await?;
     users::record_login(db, user.id).await?;
     tracing::info!(user_id = %user.id, "signed in");

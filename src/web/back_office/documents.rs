@@ -4,17 +4,15 @@
 
 use maud::{Markup, html};
 use object_store::{ObjectStoreExt, WriteMultipart};
-use poem::http::{StatusCode, header};
+use poem::http::StatusCode;
 use poem::web::{Multipart, Path};
-use poem::{Body, Response, handler};
+use poem::{Response, handler};
 use tokio::io::AsyncReadExt;
 use uuid::Uuid;
 
 use super::{see_other, with_status};
 use crate::domain::choice::Choice;
-use crate::domain::documents::{
-    Category, DocumentForm, SNIFF_BYTES, Visibility, check_file_name, download_name, sniff,
-};
+use crate::domain::documents::{Category, DocumentForm, SNIFF_BYTES, Visibility, check_file_name, sniff};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::store::certificates::Certificate;
@@ -22,18 +20,10 @@ use crate::store::documents::{self as store, Document, Upload, storage_path};
 use crate::store::properties::{self, Property};
 use crate::store::tenancies::TenancyWithTenants;
 use crate::web::ctx::{AgentCtx, Ctx, Viewer};
+use crate::web::ui::files::{size_label, stream};
 use crate::web::ui::form::{Input, choice_options, csrf_input, error_summary, select};
 use crate::web::ui::format;
 use crate::web::{paths, ui};
-
-/// "1.2 MB", "340 KB".
-pub fn size_label(bytes: i64) -> String {
-    if bytes >= 1024 * 1024 {
-        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
-    } else {
-        format!("{} KB", (bytes + 1023) / 1024)
-    }
-}
 
 fn upload_form(
     ctx: &Ctx,
@@ -212,9 +202,11 @@ async fn store_file(ctx: &Ctx, org_id: Uuid, id: Uuid, field: poem::web::Field) 
 pub async fn upload(
     AgentCtx { ctx, viewer }: AgentCtx,
     Path(id): Path<Uuid>,
-    mut multipart: Multipart,
+    multipart: poem::Result<Multipart>,
 ) -> Result<Response, AppError> {
+    // The property first: another agency's id is the plain 404 whatever the body.
     let property = find_property(&ctx, &viewer, id).await?;
+    let mut multipart = multipart.map_err(|err| AppError::BadRequest(err.to_string()))?;
     let document_id = crate::store::new_id();
     let mut form = DocumentForm::default();
     let mut stored: Option<Stored> = None;
@@ -346,22 +338,6 @@ async fn find(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> Result<Document, AppError
 pub async fn download(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
     let document = find(&ctx, &viewer, id).await?;
     stream(&ctx.state, &document).await
-}
-
-/// Streams a document's bytes as an attachment (also used by the portals).
-pub async fn stream(state: &crate::web::AppState, document: &Document) -> Result<Response, AppError> {
-    let file = match state.files.get(&document.storage_path()).await {
-        Ok(file) => file,
-        Err(object_store::Error::NotFound { .. }) => return Err(AppError::NotFound),
-        Err(err) => return Err(AppError::internal(err)),
-    };
-    let name = download_name(&document.file_name);
-    Ok(Response::builder()
-        .header(header::CONTENT_TYPE, document.content_type.as_str())
-        .header(header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""))
-        .header(header::CACHE_CONTROL, "private, no-store")
-        .header(header::CONTENT_LENGTH, document.size_bytes.to_string())
-        .body(Body::from_bytes_stream(file.into_stream())))
 }
 
 /// `GET /documents/{id}/delete`: asks for confirmation.

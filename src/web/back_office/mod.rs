@@ -16,28 +16,109 @@ pub mod tenancies;
 pub mod users;
 pub mod work;
 
-use poem::http::{StatusCode, header};
-use poem::{IntoResponse, Response};
 use uuid::Uuid;
 
 use crate::error::AppError;
 use crate::store::orgs::{self, Branch};
 use crate::store::users::User;
+use crate::web::access::{Caller, Declared, Door, DoorRoutes, ErrorPages};
 use crate::web::ctx::Ctx;
+use crate::web::paths::{self, pattern};
+pub use crate::web::ui::respond::{see_other, with_status};
 
-/// A 303 redirect after a successful form post.
-pub fn see_other(location: &str) -> Response {
-    Response::builder()
-        .status(StatusCode::SEE_OTHER)
-        .header(header::LOCATION, location)
-        .finish()
-}
+/// The back office: agents and admins signed in with a session.
+pub const DOOR: Door = Door {
+    name: "back-office",
+    mount: None,
+    sign_in: Some(paths::LOGIN),
+    error_pages: ErrorPages::Staff,
+    secret_in_url: false,
+    private: false,
+};
 
-/// A page answered with a given status (e.g. 422 for a form with errors).
-pub fn with_status(markup: maud::Markup, status: StatusCode) -> Response {
-    let mut response = markup.into_response();
-    response.set_status(status);
-    response
+/// Every back-office route, with the caller it serves.
+pub fn routes() -> Vec<Declared> {
+    use Caller::{Account, Admin, Agent, Anyone};
+    DoorRoutes::new(DOOR)
+        .get(paths::HOME, Agent, home::page)
+        .get(paths::LOGIN, Anyone, auth::login_page)
+        .post(paths::LOGIN, Anyone, auth::login_submit)
+        .post(paths::LOGOUT, Anyone, auth::logout)
+        .get(paths::ACCOUNT, Account, account::page)
+        .post(paths::ACCOUNT_PASSWORD, Account, account::change_password)
+        .get(paths::USERS, Admin, users::page)
+        .post(paths::USERS, Admin, users::create)
+        .post(pattern::USER_ROLE, Admin, users::change_role)
+        .get(pattern::USER_DEACTIVATE, Admin, users::confirm_deactivate)
+        .post(pattern::USER_DEACTIVATE, Admin, users::deactivate)
+        .post(pattern::USER_REACTIVATE, Admin, users::reactivate)
+        .get(paths::AUDIT, Admin, audit::page)
+        .get(paths::LANDLORDS, Agent, landlords::list)
+        .post(paths::LANDLORDS, Agent, landlords::create)
+        .get(paths::LANDLORD_NEW, Agent, landlords::new_form)
+        .get(pattern::LANDLORD, Agent, landlords::show)
+        .get(pattern::LANDLORD_EDIT, Agent, landlords::edit_form)
+        .post(pattern::LANDLORD_EDIT, Agent, landlords::update)
+        .get(pattern::LANDLORD_ARCHIVE, Agent, landlords::confirm_archive)
+        .post(pattern::LANDLORD_ARCHIVE, Agent, landlords::archive)
+        .post(pattern::LANDLORD_RESTORE, Agent, landlords::restore)
+        .get(pattern::LANDLORD_ANONYMISE, Admin, landlords::confirm_anonymise)
+        .post(pattern::LANDLORD_ANONYMISE, Admin, landlords::anonymise)
+        .post(
+            pattern::LANDLORD_PORTAL_GRANT,
+            Agent,
+            portal_access::grant_from_landlord,
+        )
+        .get(paths::PROPERTIES, Agent, properties::list)
+        .post(paths::PROPERTIES, Agent, properties::create)
+        .get(paths::PROPERTY_NEW, Agent, properties::new_form)
+        .get(paths::LANDLORD_PICKER, Agent, properties::landlord_picker)
+        .get(pattern::PROPERTY, Agent, properties::show)
+        .get(pattern::PROPERTY_EDIT, Agent, properties::edit_form)
+        .post(pattern::PROPERTY_EDIT, Agent, properties::update)
+        .post(
+            pattern::PROPERTY_PORTAL_GRANT,
+            Agent,
+            portal_access::grant_from_property,
+        )
+        .get(pattern::PROPERTY_TENANCY_NEW, Agent, tenancies::new_form)
+        .post(pattern::PROPERTY_TENANCY_NEW, Agent, tenancies::create)
+        .get(pattern::TENANCY, Agent, tenancies::show)
+        .get(pattern::TENANCY_EDIT, Agent, tenancies::edit_form)
+        .post(pattern::TENANCY_EDIT, Agent, tenancies::update)
+        .post(pattern::TENANCY_INVITE, Agent, tenancies::invite_tenant)
+        .post(pattern::TENANCY_INVITE_REVOKE, Agent, tenancies::revoke_invite)
+        .post(pattern::TENANCY_DEPOSIT_RELEASE, Agent, tenancies::propose_release)
+        .get(pattern::PROPERTY_CERTIFICATE_NEW, Agent, compliance::new_form)
+        .post(pattern::PROPERTY_CERTIFICATE_NEW, Agent, compliance::create)
+        .get(pattern::CERTIFICATE_EDIT, Agent, compliance::edit_form)
+        .post(pattern::CERTIFICATE_EDIT, Agent, compliance::update)
+        .get(paths::COMPLIANCE, Agent, compliance::page)
+        .get(pattern::PROPERTY_TASK_NEW, Agent, work::new_task)
+        .post(pattern::PROPERTY_TASK_NEW, Agent, work::create_task)
+        .post(pattern::TASK_COMPLETE, Agent, work::complete_task)
+        .get(pattern::PROPERTY_OFFER_NEW, Agent, work::new_offer)
+        .post(pattern::PROPERTY_OFFER_NEW, Agent, work::create_offer)
+        .get(pattern::OFFER, Agent, work::show_offer)
+        .post(pattern::OFFER_STATUS, Agent, work::move_offer)
+        .post(pattern::PROPERTY_DOCUMENTS, Agent, documents::upload)
+        .get(pattern::DOCUMENT_DOWNLOAD, Agent, documents::download)
+        .get(pattern::DOCUMENT_DELETE, Agent, documents::confirm_delete)
+        .post(pattern::DOCUMENT_DELETE, Agent, documents::delete)
+        .get(paths::SETTINGS, Admin, settings::page)
+        .post(paths::SETTINGS, Admin, settings::save)
+        .get(paths::SETTINGS_PREVIEW, Admin, settings::preview_fragment)
+        .get(paths::BRAND_CSS, Anyone, settings::brand_css)
+        .get(paths::PORTAL_ACCESS, Agent, portal_access::list)
+        .get(pattern::PORTAL_TOKEN, Agent, portal_access::show)
+        .post(pattern::PORTAL_TOKEN_ACTION, Agent, portal_access::act)
+        .get(paths::MESSAGES, Agent, messages::inbox)
+        .get(pattern::MESSAGE_THREAD, Agent, messages::show)
+        .post(pattern::MESSAGE_THREAD, Agent, messages::send)
+        .get(pattern::MESSAGE_THREAD_POLL, Agent, messages::poll)
+        .get(paths::OUTBOX, Admin, outbox::page)
+        .post(pattern::OUTBOX_RETRY, Admin, outbox::retry)
+        .into_routes()
 }
 
 /// Names of the agency's users and branches, for filters, forms and display.

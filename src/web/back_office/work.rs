@@ -19,21 +19,11 @@ use crate::store::offers::{self, MoveError, Offer};
 use crate::store::properties::{self, Property};
 use crate::store::tasks::{self, Task};
 use crate::web::ctx::{AgentCtx, Ctx, Viewer};
+use crate::web::ui::badges::offer_badge;
 use crate::web::ui::form::{Input, choice_options, csrf_input, error_summary, select, textarea};
 use crate::web::ui::format;
 use crate::web::ui::list::history;
 use crate::web::{paths, ui};
-
-/// The badge of an offer status; offers awaiting the landlord stand out.
-pub fn offer_badge(status: OfferStatus) -> Markup {
-    let class = match status {
-        OfferStatus::SentToLandlord => "badge warn",
-        OfferStatus::Accepted => "badge ok",
-        OfferStatus::Rejected | OfferStatus::Cancelled => "badge muted",
-        _ => "badge",
-    };
-    html! { span class=(class) { (status.label()) } }
-}
 
 /// A property's tasks and offers (on the property page).
 pub fn property_sections(

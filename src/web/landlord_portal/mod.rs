@@ -11,6 +11,8 @@ use maud::{DOCTYPE, Markup, html};
 use poem::http::{HeaderValue, StatusCode, header};
 use poem::{FromRequest, IntoResponse, Request, RequestBody, Response, handler};
 
+use super::access::{Caller, Declared, Door, DoorRoutes, ErrorPages};
+use super::paths::pattern;
 use super::{AppState, assets, client_addr, paths};
 use uuid::Uuid;
 
@@ -18,6 +20,36 @@ use crate::db::Db;
 use crate::domain::portal::ParsedToken;
 use crate::error::AppError;
 use crate::store::portal::{self as store, PortalToken};
+
+/// The landlord portal: the link in the URL is the landlord's key.
+pub const DOOR: Door = Door {
+    name: "landlord-portal",
+    mount: Some(paths::LANDLORD_PORTAL_PREFIX),
+    sign_in: None,
+    error_pages: ErrorPages::Portal,
+    secret_in_url: true,
+    private: true,
+};
+
+/// Every landlord portal route: each serves the holder of a live link.
+pub fn routes() -> Vec<Declared> {
+    use Caller::LandlordLink as Link;
+    DoorRoutes::new(DOOR)
+        .get(pattern::PORTAL_HOME, Link, properties::home)
+        .get(pattern::PORTAL_PROPERTIES, Link, properties::list)
+        .get(pattern::PORTAL_PROPERTY, Link, properties::show)
+        .get(pattern::PORTAL_PROPERTY_VIEW, Link, properties::show_view)
+        .get(pattern::PORTAL_DOCUMENT, Link, properties::download)
+        .post(pattern::PORTAL_DEPOSIT_RELEASE, Link, properties::propose_release)
+        .get(pattern::PORTAL_TASKS, Link, tasks::list)
+        .post(pattern::PORTAL_TASK_COMPLETE, Link, tasks::complete)
+        .get(pattern::PORTAL_OFFERS, Link, offers::list)
+        .post(pattern::PORTAL_OFFER_REVIEW, Link, offers::review)
+        .get(pattern::PORTAL_MESSAGES, Link, messages::list)
+        .post(pattern::PORTAL_MESSAGES, Link, messages::send)
+        .get(pattern::PORTAL_MESSAGES_POLL, Link, messages::poll)
+        .into_routes()
+}
 
 /// A checked portal request: the token row and the link it was opened with.
 pub struct PortalCtx {
@@ -83,7 +115,7 @@ impl PortalCtx {
             .data::<AppState>()
             .cloned()
             .ok_or_else(|| AppError::internal(anyhow::anyhow!("app state missing")))?;
-        let link = req.raw_path_param("token").unwrap_or_default().to_string();
+        let link = req.raw_path_param("link").unwrap_or_default().to_string();
         let addr = client_addr(req, &state.settings);
         let (token, extra) = check_link(&state, &link, &addr, lookup).await?;
         // Recording the visit must not stop a landlord reading their portal
@@ -258,7 +290,7 @@ pub fn page_with_status(ctx: &PortalCtx, current: Tab, title: &str, content: Mar
 }
 
 /// After a form post without JavaScript: back to a tab with a 303.
-pub use super::back_office::see_other;
+pub use super::ui::respond::see_other;
 
 /// `/robots.txt`: keep crawlers out of both portals.
 #[handler]

@@ -18,8 +18,8 @@ use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::store::offers::{self, MoveError, Offer};
 use crate::store::{portal, properties};
-use crate::web::back_office::work::offer_badge;
 use crate::web::paths;
+use crate::web::ui::badges::offer_badge;
 use crate::web::ui::format;
 
 /// The review form as typed.

@@ -19,12 +19,12 @@ use crate::store::certificates;
 use crate::store::deposits;
 use crate::store::properties::{self, Property};
 use crate::store::{documents, portal, tenancies};
-use crate::web::back_office::documents::{size_label, stream};
 use crate::web::paths;
 use crate::web::ui::badges::indicator as indicator_badge;
 use crate::web::ui::badges::property_status as status_badge;
 use crate::web::ui::badges::tenancy_status as tenancy_badge;
 use crate::web::ui::deposits as deposit_ui;
+use crate::web::ui::files::{size_label, stream};
 use crate::web::ui::form::{Input, error_summary, textarea};
 use crate::web::ui::format;
 

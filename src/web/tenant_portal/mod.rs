@@ -12,8 +12,9 @@ use poem::{FromRequest, IntoResponse, Request, RequestBody, Response, handler};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::back_office::see_other;
+use super::access::{Caller, Declared, Door, DoorRoutes, ErrorPages};
 use super::ctx::{CSRF_KEY, Ctx, random_token};
+use super::paths::pattern;
 use super::{assets, client_addr, paths};
 use crate::domain::audit::{Actor, ActorType};
 use crate::domain::choice::Choice;
@@ -27,10 +28,38 @@ use crate::store::orgs::{self, Organisation};
 use crate::store::tenant_access::{self, TenantLogin};
 use crate::store::tenant_invites::{self, Invite, InviteStatus};
 use crate::store::{deposits, documents, outbox, properties, tenancies};
-use crate::web::back_office::documents::stream;
 use crate::web::ui::badges::tenancy_status as status_badge;
+use crate::web::ui::files::stream;
 use crate::web::ui::form::{Input, csrf_input, error_summary};
+use crate::web::ui::respond::see_other;
 use crate::web::ui::{deposits as proposal_ui, format};
+
+/// The tenant portal: tenants signed in with a session (an invite link or a
+/// one-time code by email).
+pub const DOOR: Door = Door {
+    name: "tenant-portal",
+    mount: Some(paths::TENANT_PORTAL),
+    sign_in: Some(paths::TENANT_LOGIN),
+    error_pages: ErrorPages::Portal,
+    secret_in_url: false,
+    private: true,
+};
+
+/// Every tenant portal route, with the caller it serves.
+pub fn routes() -> Vec<Declared> {
+    use Caller::{Anyone, Tenant, TenantInvite};
+    DoorRoutes::new(DOOR)
+        .get(paths::TENANT_PORTAL, Tenant, home)
+        .get(paths::TENANT_LOGIN, Anyone, login)
+        .post(paths::TENANT_LOGIN, Anyone, login_request)
+        .post(paths::TENANT_LOGIN_CODE, Anyone, login_code)
+        .post(paths::TENANT_LOGOUT, Anyone, logout)
+        .get(pattern::TENANT_INVITE, TenantInvite, invite_page)
+        .post(pattern::TENANT_INVITE, TenantInvite, invite_accept)
+        .post(pattern::TENANT_PROPOSAL_ANSWER, Tenant, answer)
+        .get(pattern::TENANT_DOCUMENT, Tenant, download)
+        .into_routes()
+}
 
 /// Session key of the signed-in tenant.
 const TENANT_KEY: &str = "tenant_id";
@@ -124,7 +153,9 @@ pub async fn invite_page(ctx: Ctx, req: &Request, Path(token): Path<String>) -> 
 async fn sign_in_tenant(ctx: &Ctx, tenant_id: Uuid) -> Result<(), AppError> {
     ctx.session.cycle_id().await?;
     ctx.session.insert(TENANT_KEY, tenant_id).await?;
-    ctx.session.insert(TENANT_LOGIN_AT_KEY, Utc::now().timestamp()).await?;
+    ctx.session
+        .insert(TENANT_LOGIN_AT_KEY, ctx.state.settings.clock.now().timestamp())
+        .await?;
     ctx.session.insert(CSRF_KEY, random_token()).await?;
     Ok(())
 }
@@ -170,7 +201,7 @@ impl<'a> FromRequest<'a> for TenantCtx {
             .await
             .map_err(AppError::from)?
             .unwrap_or(0);
-        let fresh = Utc::now().timestamp() - login_at <= super::ctx::ABSOLUTE_TIMEOUT_HOURS * 3600;
+        let fresh = ctx.state.settings.clock.now().timestamp() - login_at <= super::ctx::ABSOLUTE_TIMEOUT_HOURS * 3600;
         let tenant = match tenant_id.filter(|_| fresh) {
             Some(id) => tenant_access::tenant(&ctx.state.db, id).await.map_err(AppError::from)?,
             None => None,

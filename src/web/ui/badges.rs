@@ -1,10 +1,11 @@
-//! Status badges shown by more than one door: a property's and a tenancy's
-//! status, and a certificate's compliance indicator.
+//! Status badges shown by more than one door: a property's, a tenancy's and
+//! an offer's status, and a certificate's compliance indicator.
 
 use maud::{Markup, html};
 
 use crate::domain::choice::Choice;
 use crate::domain::compliance::Indicator;
+use crate::domain::offers::OfferStatus;
 use crate::domain::properties::PropertyStatus;
 use crate::domain::tenancies::TenancyStatus;
 
@@ -33,4 +34,15 @@ pub fn tenancy_status(status: &str) -> Markup {
 /// A compliance indicator's badge.
 pub fn indicator(indicator: Indicator) -> Markup {
     html! { span class=(indicator.badge_class()) { (indicator.label()) } }
+}
+
+/// The badge of an offer status; offers awaiting the landlord stand out.
+pub fn offer_badge(status: OfferStatus) -> Markup {
+    let class = match status {
+        OfferStatus::SentToLandlord => "badge warn",
+        OfferStatus::Accepted => "badge ok",
+        OfferStatus::Rejected | OfferStatus::Cancelled => "badge muted",
+        _ => "badge",
+    };
+    html! { span class=(class) { (status.label()) } }
 }

@@ -3,10 +3,12 @@
 
 pub mod badges;
 pub mod deposits;
+pub mod files;
 pub mod form;
 pub mod format;
 pub mod layout;
 pub mod list;
+pub mod respond;
 pub mod thread;
 
 pub use layout::{BAD_REQUEST_MESSAGE, NOT_FOUND_MESSAGE, error_page, page};
