@@ -111,6 +111,42 @@ impl TestDatabase {
         }
     }
 
+    /// A new database holding a copy of this one, which nothing may be
+    /// connected to (close its app's pool first): a copy of the SQLite file, or
+    /// a PostgreSQL database made from this one as its template.
+    pub async fn copy(&self) -> TestDatabase {
+        match &self.pg_cleanup {
+            Some((admin_url, template)) => {
+                let name = format!("portico_test_{}", uuid::Uuid::new_v4().simple());
+                let admin = sqlx::PgPool::connect(admin_url)
+                    .await
+                    .expect("connect to PORTICO_TEST_POSTGRES_URL");
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "CREATE DATABASE {name} TEMPLATE {template}"
+                )))
+                .execute(&admin)
+                .await
+                .expect("copy the test database");
+                admin.close().await;
+                let url = match admin_url.rsplit_once('/') {
+                    Some((server, _)) => format!("{server}/{name}"),
+                    None => panic!("PORTICO_TEST_POSTGRES_URL must name a database"),
+                };
+                TestDatabase {
+                    url,
+                    dir: tempfile::tempdir().expect("temp dir"),
+                    pg_cleanup: Some((admin_url.clone(), name)),
+                }
+            }
+            None => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                std::fs::copy(self.dir.path().join("portico.db"), dir.path().join("portico.db"))
+                    .expect("copy the SQLite file");
+                TestDatabase::sqlite_in(dir)
+            }
+        }
+    }
+
     /// Whether it is PostgreSQL.
     pub fn is_postgres(&self) -> bool {
         is_postgres_url(&self.url)
@@ -191,13 +227,15 @@ impl TestApp {
 
     /// A browser-like client: keeps cookies, does not follow redirects.
     pub fn client(&self) -> Client {
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
         let http = reqwest::Client::builder()
-            .cookie_store(true)
+            .cookie_provider(jar.clone())
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
         Client {
             http,
+            jar,
             base_url: self.base_url.clone(),
             csrf: None,
         }
@@ -236,6 +274,8 @@ impl TestApp {
 pub struct Client {
     /// The underlying client.
     pub http: reqwest::Client,
+    /// Its cookies.
+    pub jar: std::sync::Arc<reqwest::cookie::Jar>,
     base_url: String,
     /// The CSRF token of the last page fetched.
     pub csrf: Option<String>,
@@ -280,17 +320,26 @@ impl Client {
     /// A browser-like client (keeps cookies, does not follow redirects) for
     /// a server at `base_url`, such as a `portico` process.
     pub fn new(base_url: &str) -> Client {
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
         let http = reqwest::Client::builder()
-            .cookie_store(true)
+            .cookie_provider(jar.clone())
             .redirect(reqwest::redirect::Policy::none())
             .timeout(std::time::Duration::from_secs(20))
             .build()
             .expect("client");
         Client {
             http,
+            jar,
             base_url: base_url.trim_end_matches('/').to_string(),
             csrf: None,
         }
+    }
+
+    /// The `Cookie` header this client sends now (its session), if any.
+    pub fn cookie_header(&self) -> Option<String> {
+        use reqwest::cookie::CookieStore;
+        let url = self.base_url.parse().ok()?;
+        self.jar.cookies(&url)?.to_str().ok().map(str::to_string)
     }
 
     /// GET a path; remembers the page's CSRF token.
