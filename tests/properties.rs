@@ -209,3 +209,37 @@ async fn editing_records_only_what_changed_and_other_agencies_get_404() {
     assert_eq!(app.count("SELECT COUNT(*) FROM audit_log").await, audit);
     assert!(!olga.get("/properties?status=all").await.body.contains("Royal York"));
 }
+
+#[tokio::test]
+async fn a_stored_status_that_is_no_status_fails_the_read_instead_of_becoming_a_default() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let home = app.property(agency.org.id, |_| {}).await;
+    let read = portico::store::properties::get(&app.db, agency.org.id, home).await;
+    assert!(read.is_ok_and(|p| p.is_some()), "a good row reads");
+    // As a newer version with one more status might have written it: past
+    // the CHECK constraint this version's schema has.
+    match &app.db {
+        portico::db::Db::Sqlite(pool, _) => {
+            let mut conn = pool.acquire().await.unwrap();
+            for sql in [
+                "PRAGMA ignore_check_constraints = ON",
+                "UPDATE properties SET status = 'sold-ish'",
+                "PRAGMA ignore_check_constraints = OFF",
+            ] {
+                sqlx::query(sql).execute(&mut *conn).await.unwrap();
+            }
+        }
+        portico::db::Db::Postgres(pool) => {
+            for sql in [
+                "ALTER TABLE properties DROP CONSTRAINT properties_status_check",
+                "UPDATE properties SET status = 'sold-ish'",
+            ] {
+                sqlx::query(sql).execute(pool).await.unwrap();
+            }
+        }
+    }
+    let read = portico::store::properties::get(&app.db, agency.org.id, home).await;
+    let err = read.expect_err("an unknown status is an error");
+    assert!(err.to_string().contains("decoding column status"), "{err}");
+}

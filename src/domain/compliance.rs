@@ -203,8 +203,8 @@ pub fn rules_fingerprint() -> String {
 
 /// What the compliance rules need to know of a stored certificate.
 pub trait CertificateOnRecord {
-    /// Its kind, if the stored value is one.
-    fn kind(&self) -> Option<CertificateKind>;
+    /// Its kind.
+    fn kind(&self) -> CertificateKind;
     /// When it expires.
     fn expires_on(&self) -> NaiveDate;
 }
@@ -220,7 +220,7 @@ pub fn current<C: CertificateOnRecord>(certificates: &[C]) -> Vec<&C> {
             None => latest.push(c),
         }
     }
-    latest.sort_by_key(|c| c.kind().map(|k| CertificateKind::ALL.iter().position(|x| *x == k)));
+    latest.sort_by_key(|c| CertificateKind::ALL.iter().position(|x| *x == c.kind()));
     latest
 }
 
@@ -232,7 +232,7 @@ pub fn missing<C: CertificateOnRecord>(
 ) -> Vec<CertificateKind> {
     required_kinds(status, has_gas)
         .into_iter()
-        .filter(|kind| !certificates.iter().any(|c| c.kind() == Some(*kind)))
+        .filter(|kind| !certificates.iter().any(|c| c.kind() == *kind))
         .collect()
 }
 
@@ -335,6 +335,8 @@ impl CertificateForm {
         }
     }
 }
+
+crate::stored_as_text!(CertificateKind, |value| <CertificateKind as Choice>::parse(value).ok());
 
 #[cfg(test)]
 mod tests {

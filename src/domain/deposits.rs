@@ -248,6 +248,8 @@ pub fn parse_answer(answer: &str, overall: &str, line_reasons: &[(usize, String)
     }
 }
 
+crate::stored_as_text!(ProposalStatus, ProposalStatus::parse);
+
 #[cfg(test)]
 mod tests {
     use super::*;

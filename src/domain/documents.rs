@@ -348,3 +348,7 @@ mod tests {
         assert!(Visibility::Tenant.tenant_can_see() && !Visibility::Landlord.tenant_can_see());
     }
 }
+
+crate::stored_as_text!(Visibility, |value| {
+    <Visibility as crate::domain::choice::Choice>::parse(value).ok()
+});

@@ -410,3 +410,13 @@ mod tests {
         assert_eq!(mask("12"), "••••12");
     }
 }
+
+crate::stored_as_text!(LandlordType, |value| {
+    <LandlordType as crate::domain::choice::Choice>::parse(value).ok()
+});
+crate::stored_as_text!(ContactMethod, |value| {
+    <ContactMethod as crate::domain::choice::Choice>::parse(value).ok()
+});
+crate::stored_as_text!(LandlordStatus, |value| {
+    <LandlordStatus as crate::domain::choice::Choice>::parse(value).ok()
+});

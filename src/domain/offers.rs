@@ -226,3 +226,7 @@ mod tests {
         assert!(errors.get("term_months").is_some());
     }
 }
+
+crate::stored_as_text!(OfferStatus, |value| {
+    <OfferStatus as crate::domain::choice::Choice>::parse(value).ok()
+});

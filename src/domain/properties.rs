@@ -358,3 +358,10 @@ mod tests {
         assert!(EpcRating::A.meets_minimum());
     }
 }
+
+crate::stored_as_text!(PropertyType, |value| {
+    <PropertyType as crate::domain::choice::Choice>::parse(value).ok()
+});
+crate::stored_as_text!(PropertyStatus, |value| {
+    <PropertyStatus as crate::domain::choice::Choice>::parse(value).ok()
+});

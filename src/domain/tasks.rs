@@ -159,3 +159,10 @@ mod tests {
         assert_eq!(landlord.parse().unwrap().assignee_kind, AssigneeKind::Landlord);
     }
 }
+
+crate::stored_as_text!(AssigneeKind, |value| {
+    <AssigneeKind as crate::domain::choice::Choice>::parse(value).ok()
+});
+crate::stored_as_text!(TaskStatus, |value| {
+    <TaskStatus as crate::domain::choice::Choice>::parse(value).ok()
+});

@@ -626,3 +626,13 @@ mod tests {
         );
     }
 }
+
+crate::stored_as_text!(RentFrequency, |value| {
+    <RentFrequency as crate::domain::choice::Choice>::parse(value).ok()
+});
+crate::stored_as_text!(TenancyStatus, |value| {
+    <TenancyStatus as crate::domain::choice::Choice>::parse(value).ok()
+});
+crate::stored_as_text!(DepositScheme, |value| {
+    <DepositScheme as crate::domain::choice::Choice>::parse(value).ok()
+});

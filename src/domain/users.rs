@@ -59,6 +59,8 @@ pub fn check_new_password(password: &str) -> Result<(), String> {
     Ok(())
 }
 
+crate::stored_as_text!(Role, |value| Role::parse(value).ok());
+
 #[cfg(test)]
 mod tests {
     use super::*;

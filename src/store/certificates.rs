@@ -22,7 +22,8 @@ pub struct Certificate {
     pub id: Uuid,
     pub org_id: Uuid,
     pub property_id: Uuid,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: CertificateKind,
     pub issued_on: NaiveDate,
     pub expires_on: NaiveDate,
     pub reference: Option<String>,
@@ -33,8 +34,8 @@ pub struct Certificate {
 
 impl Certificate {
     /// The kind as a value.
-    pub fn kind(&self) -> Option<CertificateKind> {
-        CertificateKind::parse(&self.kind).ok()
+    pub fn kind(&self) -> CertificateKind {
+        self.kind
     }
 
     /// The EPC rating as a value.
@@ -44,16 +45,13 @@ impl Certificate {
 
     /// Its indicator as of `today`.
     pub fn indicator(&self, today: NaiveDate) -> Indicator {
-        match self.kind() {
-            Some(kind) => indicator(kind, self.expires_on, self.rating(), today),
-            None => Indicator::Expired,
-        }
+        indicator(self.kind, self.expires_on, self.rating(), today)
     }
 
     /// The record as an edit form.
     pub fn to_form(&self) -> CertificateForm {
         CertificateForm {
-            kind: self.kind.clone(),
+            kind: self.kind.as_str().to_string(),
             issued_on: self.issued_on.to_string(),
             expires_on: self.expires_on.to_string(),
             reference: self.reference.clone().unwrap_or_default(),
@@ -204,7 +202,7 @@ pub async fn for_property(db: &Db, org_id: Uuid, property_id: Uuid) -> Result<Ve
 }
 
 impl CertificateOnRecord for Certificate {
-    fn kind(&self) -> Option<CertificateKind> {
+    fn kind(&self) -> CertificateKind {
         Certificate::kind(self)
     }
     fn expires_on(&self) -> NaiveDate {

@@ -68,14 +68,15 @@ struct Row {
 struct Certificate {
     id: Uuid,
     property_id: Uuid,
-    kind: String,
+    #[sqlx(try_from = "String")]
+    kind: CertificateKind,
     expires_on: NaiveDate,
     epc_rating: Option<String>,
 }
 
 impl CertificateOnRecord for Certificate {
-    fn kind(&self) -> Option<CertificateKind> {
-        CertificateKind::parse(&self.kind).ok()
+    fn kind(&self) -> CertificateKind {
+        self.kind
     }
     fn expires_on(&self) -> NaiveDate {
         self.expires_on
@@ -96,7 +97,8 @@ struct PropertyFacts {
     address_line1: String,
     city: String,
     postcode: String,
-    status: String,
+    #[sqlx(try_from = "String")]
+    status: PropertyStatus,
     has_gas: bool,
 }
 
@@ -111,7 +113,7 @@ fn kind_rank(kind: CertificateKind) -> i32 {
 /// The rows of one property: its missing required kinds and its current
 /// certificates (archived properties have none).
 fn derive(p: &PropertyFacts, own: &[Certificate]) -> Vec<Row> {
-    let status = PropertyStatus::parse(&p.status).unwrap_or_default();
+    let status = p.status;
     if status == PropertyStatus::Archived {
         return Vec::new();
     }
@@ -131,7 +133,7 @@ fn derive(p: &PropertyFacts, own: &[Certificate]) -> Vec<Row> {
         });
     }
     for c in current(own) {
-        let Some(kind) = c.kind() else { continue };
+        let kind = c.kind();
         rows.push(Row {
             property_id: p.id,
             kind: kind.as_str().into(),

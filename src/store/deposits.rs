@@ -24,7 +24,8 @@ pub struct Proposal {
     pub id: Uuid,
     pub org_id: Uuid,
     pub tenancy_id: Uuid,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ProposalStatus,
     pub deposit_pence: i64,
     pub to_tenant_pence: i64,
     pub to_landlord_pence: i64,
@@ -42,7 +43,7 @@ pub struct Proposal {
 impl Proposal {
     /// The status as a value.
     pub fn status(&self) -> ProposalStatus {
-        ProposalStatus::parse(&self.status).unwrap_or(ProposalStatus::Withdrawn)
+        self.status
     }
 
     /// Whole days an open proposal has waited for the tenant.

@@ -24,7 +24,8 @@ pub struct Document {
     pub certificate_id: Option<Uuid>,
     pub title: String,
     pub category: String,
-    pub visibility: String,
+    #[sqlx(try_from = "String")]
+    pub visibility: Visibility,
     pub file_name: String,
     pub content_type: String,
     pub size_bytes: i64,
@@ -47,7 +48,7 @@ impl Document {
 
     /// Who may see it.
     pub fn visibility(&self) -> Visibility {
-        Visibility::parse(&self.visibility).unwrap_or_default()
+        self.visibility
     }
 
     /// Where its bytes are in the object store.

@@ -29,7 +29,8 @@ pub struct Landlord {
     pub email: String,
     pub phone: Option<String>,
     pub alt_phone: Option<String>,
-    pub landlord_type: String,
+    #[sqlx(try_from = "String")]
+    pub landlord_type: LandlordType,
     pub company_name: Option<String>,
     pub company_registration_number: Option<String>,
     pub address_line1: Option<String>,
@@ -38,7 +39,8 @@ pub struct Landlord {
     pub county: Option<String>,
     pub postcode: Option<String>,
     pub country: String,
-    pub preferred_contact_method: String,
+    #[sqlx(try_from = "String")]
+    pub preferred_contact_method: ContactMethod,
     pub email_notifications_enabled: bool,
     pub sms_notifications_enabled: bool,
     pub portal_access_enabled: bool,
@@ -48,7 +50,8 @@ pub struct Landlord {
     pub bank_account_number: Option<String>,
     pub tax_reference: Option<String>,
     pub is_overseas: bool,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: LandlordStatus,
     pub notes: Option<String>,
     pub managed_by_user_id: Option<Uuid>,
     pub created_by_user_id: Option<Uuid>,
@@ -155,13 +158,13 @@ impl Landlord {
             &self.first_name,
             &self.last_name,
             self.company_name.as_deref(),
-            self.landlord_type == LandlordType::Company.as_str(),
+            self.landlord_type == LandlordType::Company,
         )
     }
 
     /// The status as a value.
     pub fn status(&self) -> LandlordStatus {
-        LandlordStatus::parse(&self.status).unwrap_or_default()
+        self.status
     }
 
     /// The record as an edit form, pre-filled.
@@ -175,7 +178,7 @@ impl Landlord {
             email: self.email.clone(),
             phone: text(&self.phone),
             alt_phone: text(&self.alt_phone),
-            landlord_type: self.landlord_type.clone(),
+            landlord_type: self.landlord_type.as_str().to_string(),
             company_name: text(&self.company_name),
             company_registration_number: text(&self.company_registration_number),
             address_line1: text(&self.address_line1),
@@ -184,7 +187,7 @@ impl Landlord {
             county: text(&self.county),
             postcode: text(&self.postcode),
             country: self.country.clone(),
-            preferred_contact_method: self.preferred_contact_method.clone(),
+            preferred_contact_method: self.preferred_contact_method.as_str().to_string(),
             email_notifications_enabled: flag(self.email_notifications_enabled),
             sms_notifications_enabled: flag(self.sms_notifications_enabled),
             portal_access_enabled: flag(self.portal_access_enabled),
@@ -193,7 +196,7 @@ impl Landlord {
             bank_sort_code: text(&self.bank_sort_code),
             bank_account_number: text(&self.bank_account_number),
             tax_reference: text(&self.tax_reference),
-            status: self.status.clone(),
+            status: self.status.as_str().to_string(),
             notes: text(&self.notes),
             managed_by_user_id: self.managed_by_user_id.map(|id| id.to_string()).unwrap_or_default(),
             branch_id: self.branch_id.map(|id| id.to_string()).unwrap_or_default(),
@@ -211,7 +214,7 @@ impl Landlord {
                 .unwrap_or_else(|_| Email::parse("redacted@invalid.example").expect("valid")),
             phone: self.phone.clone(),
             alt_phone: self.alt_phone.clone(),
-            landlord_type: LandlordType::parse(&self.landlord_type).unwrap_or_default(),
+            landlord_type: self.landlord_type,
             company_name: self.company_name.clone(),
             company_registration_number: self.company_registration_number.clone(),
             address_line1: self.address_line1.clone(),
@@ -220,7 +223,7 @@ impl Landlord {
             county: self.county.clone(),
             postcode: self.postcode.clone(),
             country: self.country.clone(),
-            preferred_contact_method: ContactMethod::parse(&self.preferred_contact_method).unwrap_or_default(),
+            preferred_contact_method: self.preferred_contact_method,
             email_notifications_enabled: self.email_notifications_enabled,
             sms_notifications_enabled: self.sms_notifications_enabled,
             portal_access_enabled: self.portal_access_enabled,
@@ -429,7 +432,7 @@ pub async fn set_status(
             entity_type: ENTITY,
             entity_id: Some(landlord.id),
             description: format!("{verb} landlord {} {}", landlord.first_name, landlord.last_name),
-            changes: Changes::new().field("status", Some(&landlord.status), Some(status.as_str())),
+            changes: Changes::new().field("status", Some(landlord.status.as_str()), Some(status.as_str())),
         },
     )
     .await
@@ -505,7 +508,7 @@ async fn erase_portal(tx: &mut Tx, landlord: &Landlord, email: &str, name: &str)
 pub async fn anonymise(tx: &mut Tx, landlord: &Landlord, actor: &Actor) -> Result<(), sqlx::Error> {
     let short = landlord.id.simple().to_string()[..8].to_string();
     let email = format!("redacted-{short}@redacted.invalid");
-    let company = (landlord.landlord_type == "company").then(|| format!("{REDACTED} company"));
+    let company = (landlord.landlord_type == LandlordType::Company).then(|| format!("{REDACTED} company"));
     let search = format!("{}\n{}\n{email}", REDACTED.to_lowercase(), short);
     on_tx!(tx, |conn| {
         sqlx::query(

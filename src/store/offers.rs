@@ -29,7 +29,8 @@ pub struct Offer {
     pub move_in_on: Option<NaiveDate>,
     pub term_months: Option<i32>,
     pub notes: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: OfferStatus,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// The landlord's decision from their portal (`accept` / `decline`).
@@ -43,7 +44,7 @@ pub struct Offer {
 impl Offer {
     /// The status as a value.
     pub fn status(&self) -> OfferStatus {
-        OfferStatus::parse(&self.status).unwrap_or_default()
+        self.status
     }
 
     /// The landlord's decision, once they have reviewed it in their portal.

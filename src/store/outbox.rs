@@ -94,7 +94,8 @@ pub struct OutboxEmail {
     pub subject: String,
     pub body_text: String,
     pub body_html: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: OutboxStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTime<Utc>,
     pub claim_id: Option<Uuid>,
@@ -117,7 +118,7 @@ impl OutboxEmail {
 
     /// The status as a value.
     pub fn status(&self) -> OutboxStatus {
-        OutboxStatus::parse(&self.status).unwrap_or(OutboxStatus::Pending)
+        self.status
     }
 }
 
@@ -300,6 +301,8 @@ pub async fn count_by_status(db: &Db, org_id: Uuid) -> Result<Vec<(String, i64)>
     .fetch_all(pool)
     .await)
 }
+
+crate::stored_as_text!(OutboxStatus, OutboxStatus::parse);
 
 #[cfg(test)]
 mod tests {

@@ -25,12 +25,14 @@ pub struct Property {
     pub city: String,
     pub county: Option<String>,
     pub postcode: String,
-    pub property_type: String,
+    #[sqlx(try_from = "String")]
+    pub property_type: PropertyType,
     pub bedrooms: i32,
     pub bathrooms: i32,
     pub epc_rating: Option<String>,
     pub has_gas: bool,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: PropertyStatus,
     pub sort_key: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -62,12 +64,12 @@ impl Property {
 
     /// The status as a value.
     pub fn status(&self) -> PropertyStatus {
-        PropertyStatus::parse(&self.status).unwrap_or_default()
+        self.status
     }
 
     /// The type as a value.
     pub fn property_type(&self) -> PropertyType {
-        PropertyType::parse(&self.property_type).unwrap_or_default()
+        self.property_type
     }
 
     /// The EPC rating as a value.
@@ -85,12 +87,12 @@ impl Property {
             city: self.city.clone(),
             county: self.county.clone().unwrap_or_default(),
             postcode: self.postcode.clone(),
-            property_type: self.property_type.clone(),
+            property_type: self.property_type.as_str().to_string(),
             bedrooms: self.bedrooms.to_string(),
             bathrooms: self.bathrooms.to_string(),
             epc_rating: self.epc_rating.clone().unwrap_or_default(),
             has_gas: self.has_gas.then(|| "on".to_string()),
-            status: self.status.clone(),
+            status: self.status.as_str().to_string(),
             landlord_q: String::new(),
         }
     }

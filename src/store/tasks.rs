@@ -21,10 +21,12 @@ pub struct Task {
     pub property_id: Uuid,
     pub title: String,
     pub description: Option<String>,
-    pub assignee_kind: String,
+    #[sqlx(try_from = "String")]
+    pub assignee_kind: AssigneeKind,
     pub assignee_user_id: Option<Uuid>,
     pub due_on: Option<NaiveDate>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: TaskStatus,
     pub completed_at: Option<DateTime<Utc>>,
     pub completed_by_type: Option<String>,
     pub completed_by_name: Option<String>,
@@ -34,7 +36,7 @@ pub struct Task {
 impl Task {
     /// The status as a value.
     pub fn status(&self) -> TaskStatus {
-        TaskStatus::parse(&self.status).unwrap_or_default()
+        self.status
     }
 
     /// Whether it is pending and past its due date.
@@ -44,7 +46,7 @@ impl Task {
 
     /// Who it is for.
     pub fn assignee(&self) -> AssigneeKind {
-        AssigneeKind::parse(&self.assignee_kind).unwrap_or_default()
+        self.assignee_kind
     }
 }
 

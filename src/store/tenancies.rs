@@ -26,12 +26,15 @@ pub struct Tenancy {
     pub org_id: Uuid,
     pub property_id: Uuid,
     pub rent_pence: i64,
-    pub rent_frequency: String,
+    #[sqlx(try_from = "String")]
+    pub rent_frequency: RentFrequency,
     pub start_date: NaiveDate,
     pub end_date: Option<NaiveDate>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: TenancyStatus,
     pub deposit_pence: i64,
-    pub deposit_scheme: String,
+    #[sqlx(try_from = "String")]
+    pub deposit_scheme: DepositScheme,
     pub deposit_reference: Option<String>,
     pub deposit_protected_on: Option<NaiveDate>,
     pub created_at: DateTime<Utc>,
@@ -83,17 +86,17 @@ impl Tenancy {
 
     /// The status as a value.
     pub fn status(&self) -> TenancyStatus {
-        TenancyStatus::parse(&self.status).unwrap_or_default()
+        self.status
     }
 
     /// The rent frequency as a value.
     pub fn frequency(&self) -> RentFrequency {
-        RentFrequency::parse(&self.rent_frequency).unwrap_or_default()
+        self.rent_frequency
     }
 
     /// The deposit scheme as a value.
     pub fn scheme(&self) -> DepositScheme {
-        DepositScheme::parse(&self.deposit_scheme).unwrap_or_default()
+        self.deposit_scheme
     }
 
     /// "£1,200.00 per month".
@@ -120,16 +123,16 @@ impl TenancyWithTenants {
         tenants.resize(MAX_TENANTS.max(tenants.len()), TenantRow::default());
         TenancyForm {
             rent: pounds_input(t.rent_pence),
-            rent_frequency: t.rent_frequency.clone(),
+            rent_frequency: t.rent_frequency.as_str().to_string(),
             start_date: t.start_date.to_string(),
             end_date: date(t.end_date),
-            status: t.status.clone(),
+            status: t.status.as_str().to_string(),
             deposit: if t.deposit_pence > 0 {
                 pounds_input(t.deposit_pence)
             } else {
                 String::new()
             },
-            deposit_scheme: t.deposit_scheme.clone(),
+            deposit_scheme: t.deposit_scheme.as_str().to_string(),
             deposit_reference: t.deposit_reference.clone().unwrap_or_default(),
             deposit_protected_on: date(t.deposit_protected_on),
             tenants,

@@ -69,7 +69,8 @@ pub struct Invite {
     pub tenancy_id: Uuid,
     pub tenant_id: Uuid,
     pub link_nonce: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: InviteStatus,
     pub expires_at: DateTime<Utc>,
     pub accepted_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
@@ -82,7 +83,7 @@ pub struct Invite {
 impl Invite {
     /// The status as a value.
     pub fn status(&self) -> InviteStatus {
-        InviteStatus::parse(&self.status).unwrap_or(InviteStatus::Revoked)
+        self.status
     }
 
     /// The secret part of the invite's URL.
@@ -344,3 +345,5 @@ pub async fn sweep_expired(db: &Db) -> Result<u64, sqlx::Error> {
     tx.commit().await?;
     Ok(expired.len() as u64)
 }
+
+crate::stored_as_text!(InviteStatus, InviteStatus::parse);

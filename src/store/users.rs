@@ -26,7 +26,8 @@ pub struct User {
     /// Sign-in email (lower case, unique across all agencies).
     pub email: String,
     /// `admin` or `agent`.
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     /// Deactivated users cannot sign in and lose their sessions.
     pub is_active: bool,
     /// argon2id hash.
@@ -42,7 +43,7 @@ pub struct User {
 impl User {
     /// The user's role (an unknown stored value counts as the lesser role).
     pub fn role(&self) -> Role {
-        Role::parse(&self.role).unwrap_or(Role::Agent)
+        self.role
     }
 
     /// This user as the actor of audit rows.
@@ -215,7 +216,7 @@ pub async fn set_role(tx: &mut Tx, user: &User, role: Role, actor: &Actor) -> Re
             entity_type: ENTITY,
             entity_id: Some(user.id),
             description: format!("changed the role of {} to {}", user.name, role.label().to_lowercase()),
-            changes: Changes::new().field("role", Some(&user.role), Some(role.as_str())),
+            changes: Changes::new().field("role", Some(user.role.as_str()), Some(role.as_str())),
         },
     )
     .await

@@ -48,7 +48,7 @@ pub fn property_section(ctx: &Ctx, property: &Property, certificates: &[Certific
                             }
                             @for c in &current {
                                 tr {
-                                    td { a href=(paths::certificate_edit(c.id)) { (c.kind().map_or("Unknown", |k| k.label())) }
+                                    td { a href=(paths::certificate_edit(c.id)) { (c.kind().label()) }
                                         @if let Some(rating) = &c.epc_rating { " (" (rating) ")" } }
                                     td class="nowrap" { (format::date(c.expires_on)) }
                                     td { (c.reference.as_deref().unwrap_or("—")) }

@@ -49,11 +49,7 @@ fn upload_form(
     certificate_options.extend(certificates.iter().map(|c| {
         (
             c.id.to_string(),
-            format!(
-                "{} to {}",
-                c.kind().map_or("Certificate", |k| k.label()),
-                format::date(c.expires_on)
-            ),
+            format!("{} to {}", c.kind().label(), format::date(c.expires_on)),
         )
     }));
     let visibility = choice_options::<Visibility>(Some(("", "Choose…")));

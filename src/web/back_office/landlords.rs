@@ -94,14 +94,13 @@ impl ListQuery {
 }
 
 /// The badge of a status.
-pub fn status_badge(status: &str) -> Markup {
+pub fn status_badge(status: LandlordStatus) -> Markup {
     let class = match status {
-        "active" => "badge ok",
-        "inactive" => "badge warn",
-        _ => "badge muted",
+        LandlordStatus::Active => "badge ok",
+        LandlordStatus::Inactive => "badge warn",
+        LandlordStatus::Archived => "badge muted",
     };
-    let label = LandlordStatus::parse(status).map(|s| s.label()).unwrap_or("Unknown");
-    html! { span class=(class) { (label) } }
+    html! { span class=(class) { (status.label()) } }
 }
 
 fn results(query: &ListQuery, rows: &[Landlord], next: Option<&Cursor>, lookups: &Lookups) -> Markup {
@@ -128,7 +127,7 @@ fn results(query: &ListQuery, rows: &[Landlord], next: Option<&Cursor>, lookups:
                                     td { a href=(paths::landlord(landlord.id)) { (landlord.display_name()) } }
                                     td class="hide-small" { (landlord.email) }
                                     td class="nowrap" { (landlord.postcode.as_deref().unwrap_or("—")) }
-                                    td { (status_badge(&landlord.status)) }
+                                    td { (status_badge(landlord.status)) }
                                     td class="hide-small" { (lookups.agent_name(landlord.managed_by_user_id).unwrap_or("—")) }
                                 }
                             }
@@ -443,7 +442,7 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
         p { a href=(paths::LANDLORDS) { "← All landlords" } }
         div class="actions" {
             h1 { (landlord.display_name()) }
-            (status_badge(&landlord.status))
+            (status_badge(landlord.status))
         }
         @if landlord.anonymised_at.is_some() {
             div class="flash warning" { "This landlord was anonymised. Their personal data has been erased; the record is kept for its links." }
@@ -480,7 +479,7 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
                     dt { "Email" } dd { a href={ "mailto:" (landlord.email) } { (landlord.email) } }
                     (row("Phone", landlord.phone.as_deref()))
                     (row("Alternative phone", landlord.alt_phone.as_deref()))
-                    (row("Type", LandlordType::parse(&landlord.landlord_type).ok().map(|t| t.label())))
+                    (row("Type", Some(landlord.landlord_type.label())))
                     (row("Company name", landlord.company_name.as_deref()))
                     (row("Companies House number", landlord.company_registration_number.as_deref()))
                 }
@@ -499,7 +498,7 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
             section class="card" {
                 h2 { "Communication" }
                 dl class="details" {
-                    (row("Preferred contact", ContactMethod::parse(&landlord.preferred_contact_method).ok().map(|c| c.label())))
+                    (row("Preferred contact", Some(landlord.preferred_contact_method.label())))
                     (row("Email notifications", Some(yes_no(landlord.email_notifications_enabled))))
                     (row("SMS notifications", Some(yes_no(landlord.sms_notifications_enabled))))
                 }

@@ -92,7 +92,7 @@ pub fn table(rows: &[Property], show_landlord: bool) -> Markup {
                             td class="hide-small" { (p.property_type().label()) }
                             td class="hide-small" { (p.bedrooms) }
                             @if show_landlord { td class="hide-small" { a href=(paths::landlord(p.landlord_id)) { (p.landlord_name) } } }
-                            td { (status_badge(&p.status)) }
+                            td { (status_badge(p.status)) }
                         }
                     }
                 }
@@ -477,7 +477,7 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
         p { a href=(paths::PROPERTIES) { "← All properties" } }
         div class="actions" {
             h1 { (property.address()) }
-            (status_badge(&property.status))
+            (status_badge(property.status))
         }
         div class="actions card" {
             a class="button" href=(paths::property_edit(id)) { "Edit" }

@@ -50,7 +50,7 @@ pub fn table(rows: &[TenancyWithTenants]) -> Markup {
                             td class="nowrap" { (t.rent_label()) }
                             td class="nowrap" { (format::date(t.start_date)) }
                             td class="nowrap" { @match t.end_date { Some(d) => (format::date(d)), None => "Periodic" } }
-                            td { (status_badge(&t.status)) }
+                            td { (status_badge(t.status)) }
                         }
                     }
                 }
@@ -258,7 +258,7 @@ async fn render(
         p { a href=(paths::property(property.id)) { "← " (property.address()) } }
         div class="actions" {
             h1 { "Tenancy at " (property.address_line1) }
-            (status_badge(&t.status))
+            (status_badge(t.status))
         }
         @if let Some(warning) = warning { div class="flash warning" role="status" { (warning) } }
         div class="actions card" { a class="button" href=(paths::tenancy_edit(id)) { "Edit" } }

@@ -12,7 +12,7 @@ use super::{Lookups, see_other, with_status};
 use crate::domain::choice::Choice;
 use crate::domain::money::money;
 use crate::domain::offers::{OfferForm, OfferStatus};
-use crate::domain::tasks::{AssigneeKind, TaskForm};
+use crate::domain::tasks::{AssigneeKind, TaskForm, TaskStatus};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::store::offers::{self, MoveError, Offer};
@@ -37,7 +37,7 @@ pub fn property_sections(
     html! {
         section class="card" id="tasks" {
             div class="actions" {
-                h2 { "Tasks (" (task_list.iter().filter(|t| t.status == "pending").count()) " pending)" }
+                h2 { "Tasks (" (task_list.iter().filter(|t| t.status == TaskStatus::Pending).count()) " pending)" }
                 a class="button secondary" href=(paths::property_task_new(property.id)) { "Add a task" }
             }
             @if task_list.is_empty() { p class="empty" { "No tasks." } } @else {
@@ -57,7 +57,7 @@ pub fn property_sections(
                                         @if task.overdue(today) { " " span class="badge danger" { "Overdue" } }
                                     }
                                     td {
-                                        @if task.status == "pending" {
+                                        @if task.status == TaskStatus::Pending {
                                             form class="inline-form" method="post" action=(paths::task_complete(task.id)) {
                                                 (csrf_input(&ctx.csrf))
                                                 button type="submit" class="small secondary" { "Mark complete" }

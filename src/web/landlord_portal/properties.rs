@@ -73,7 +73,7 @@ fn card(ctx: &PortalCtx, p: &Property) -> Markup {
                 li { (p.bedrooms) " bed" }
                 li { (p.bathrooms) " bath" }
                 li { "EPC " (p.epc().map_or("not recorded", |r| r.label())) }
-                li { (status_badge(&p.status)) }
+                li { (status_badge(p.status)) }
             }
         }
     }
@@ -149,7 +149,7 @@ async fn drill_down_with(ctx: &PortalCtx, id: Uuid, view: View, retry: Retry<'_>
                                 ul class="facts" {
                                     li { (t.rent_label()) }
                                     li { (format::date(t.start_date)) " to " @match t.end_date { Some(d) => (format::date(d)), None => "periodic" } }
-                                    li { (tenancy_badge(&t.status)) }
+                                    li { (tenancy_badge(t.status)) }
                                     li { "Deposit " (money(t.deposit_pence)) }
                                 }
                                 @for card in cards { div class="card" { (card) } }
@@ -188,7 +188,7 @@ async fn drill_down_with(ctx: &PortalCtx, id: Uuid, view: View, retry: Retry<'_>
                         }
                         @for c in &current {
                             li class="card" {
-                                strong { (c.kind().map_or("Certificate", |k| k.label())) @if let Some(r) = &c.epc_rating { " (" (r) ")" } }
+                                strong { (c.kind().label()) @if let Some(r) = &c.epc_rating { " (" (r) ")" } }
                                 ul class="facts" {
                                     li { "Expires " (format::date(c.expires_on)) }
                                     li { (indicator_badge(c.indicator(today))) }
@@ -227,7 +227,7 @@ async fn drill_down_with(ctx: &PortalCtx, id: Uuid, view: View, retry: Retry<'_>
             li { (property.bedrooms) " bed" }
             li { (property.bathrooms) " bath" }
             li { "EPC " (property.epc().map_or("not recorded", |r| r.label())) }
-            li { (status_badge(&property.status)) }
+            li { (status_badge(property.status)) }
         }
         nav class="tabs" aria-label="Property" {
             @for v in View::ALL {

@@ -29,7 +29,9 @@ async fn render(ctx: &PortalCtx) -> Result<Response, AppError> {
             .map_or(String::new(), |p| p.address_line1.clone())
     };
     let today = ctx.state.settings.clock.today();
-    let (pending, done): (Vec<_>, Vec<_>) = rows.iter().partition(|t| t.status == "pending");
+    let (pending, done): (Vec<_>, Vec<_>) = rows
+        .iter()
+        .partition(|t| t.status == crate::domain::tasks::TaskStatus::Pending);
     let (completed, total, percent) = completion(done.len(), rows.len());
     let item = |task: &tasks::Task, action: Markup| {
         html! {

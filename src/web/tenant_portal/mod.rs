@@ -398,7 +398,7 @@ async fn render_home(t: &TenantCtx, retry: Option<(Uuid, &AnswerForm, &FieldErro
         }
         sections.push(html! {
             section class="card" {
-                h2 { (address) " " (status_badge(&tenancy.status)) }
+                h2 { (address) " " (status_badge(tenancy.status)) }
                 ul class="facts" {
                     li { (tenancy.rent_label()) }
                     li { (format::date(tenancy.start_date)) " to " @match tenancy.end_date { Some(d) => (format::date(d)), None => "periodic" } }

@@ -10,8 +10,7 @@ use crate::domain::properties::PropertyStatus;
 use crate::domain::tenancies::TenancyStatus;
 
 /// The badge of a property status.
-pub fn property_status(status: &str) -> Markup {
-    let status = PropertyStatus::parse(status).unwrap_or_default();
+pub fn property_status(status: PropertyStatus) -> Markup {
     let class = match status {
         PropertyStatus::Let | PropertyStatus::LetAgreed => "badge ok",
         PropertyStatus::Available | PropertyStatus::UnderOffer => "badge warn",
@@ -21,8 +20,7 @@ pub fn property_status(status: &str) -> Markup {
 }
 
 /// The badge of a tenancy status.
-pub fn tenancy_status(status: &str) -> Markup {
-    let status = TenancyStatus::parse(status).unwrap_or_default();
+pub fn tenancy_status(status: TenancyStatus) -> Markup {
     let class = match status {
         TenancyStatus::Active => "badge ok",
         TenancyStatus::Draft => "badge warn",
