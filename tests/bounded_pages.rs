@@ -132,7 +132,7 @@ async fn expected(
         for c in portico::domain::compliance::current(&own) {
             let state = c.indicator(today);
             if state.needs_attention() {
-                items.push((state, c.kind.clone(), p.id, Some(c.expires_on)));
+                items.push((state, c.kind.as_str().to_string(), p.id, Some(c.expires_on)));
             }
         }
     }

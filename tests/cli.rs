@@ -240,8 +240,20 @@ async fn serve_demo_prints_one_login_line_that_works_and_a_fresh_password_on_eve
         .expect("demo agency");
     assert_eq!(portico::store::orgs::branches(&db, org.id).await.unwrap().len(), 2);
     let staff = portico::store::users::list_in_org(&db, org.id).await.unwrap();
-    assert_eq!(staff.iter().filter(|u| u.role == "admin").count(), 1);
-    assert_eq!(staff.iter().filter(|u| u.role == "agent").count(), 2);
+    assert_eq!(
+        staff
+            .iter()
+            .filter(|u| u.role == portico::domain::users::Role::Admin)
+            .count(),
+        1
+    );
+    assert_eq!(
+        staff
+            .iter()
+            .filter(|u| u.role == portico::domain::users::Role::Agent)
+            .count(),
+        2
+    );
     let by_status = portico::store::landlords::count_by_status(&db, org.id).await.unwrap();
     let total: i64 = by_status.iter().map(|(_, n)| n).sum();
     assert!((35..=45).contains(&total), "about forty landlords, got {total}");

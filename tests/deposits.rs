@@ -9,7 +9,7 @@ use chrono::TimeDelta;
 use common::*;
 use portico::deposit_notify;
 use portico::domain::audit::Actor;
-use portico::domain::deposits::{Answer, ProposalForm};
+use portico::domain::deposits::{Answer, ProposalForm, ProposalStatus};
 use portico::store::{deposits, tenant_invites};
 use uuid::Uuid;
 
@@ -275,7 +275,7 @@ async fn a_new_proposal_withdraws_the_open_one_and_the_tenant_is_told() {
     f.notify().await;
     let second = f.propose().await;
     let first_row = deposits::get(&f.app.db, f.org_id, first).await.unwrap().unwrap();
-    assert_eq!(first_row.status, "withdrawn");
+    assert_eq!(first_row.status, ProposalStatus::Withdrawn);
     assert!(first_row.withdrawn_at.is_some());
     f.notify().await;
     let mail = f.mail().await;
@@ -297,7 +297,7 @@ async fn a_new_proposal_withdraws_the_open_one_and_the_tenant_is_told() {
             .unwrap()
             .unwrap()
             .status,
-        "open"
+        ProposalStatus::Open
     );
 }
 
@@ -339,7 +339,7 @@ async fn the_tenant_accepts_or_disputes_with_reasons_audited_as_the_tenant() {
     );
     tx.commit().await.unwrap();
     let after = deposits::get(&f.app.db, f.org_id, id).await.unwrap().unwrap();
-    assert_eq!(after.status, "disputed");
+    assert_eq!(after.status, ProposalStatus::Disputed);
     assert_eq!(after.days_waiting(chrono::Utc::now()), None);
     let audited = f
         .app
@@ -362,7 +362,7 @@ async fn the_tenant_accepts_or_disputes_with_reasons_audited_as_the_tenant() {
             .unwrap()
             .unwrap()
             .status,
-        "accepted"
+        ProposalStatus::Accepted
     );
 }
 

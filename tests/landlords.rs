@@ -3,6 +3,7 @@
 mod common;
 
 use common::*;
+use portico::domain::choice::Choice;
 use portico::store::landlords as store;
 
 /// The minimum valid landlord form.
@@ -40,15 +41,15 @@ async fn a_new_landlord_gets_the_seeds_defaults() {
     let (agency, mut admin) = admin_of(&app, "Acme Lettings", "ada@acme.example").await;
     let id = add(&mut admin, &person("Jane", "Smith", "jane@example.com")).await;
     let landlord = store::get(&app.db, agency.org.id, id).await.unwrap().unwrap();
-    assert_eq!(landlord.landlord_type, "individual");
+    assert_eq!(landlord.landlord_type.as_str(), "individual");
     assert_eq!(landlord.country, "GB");
-    assert_eq!(landlord.preferred_contact_method, "email");
+    assert_eq!(landlord.preferred_contact_method.as_str(), "email");
     assert!(
         !landlord.email_notifications_enabled,
         "an unticked box on a posted form means off"
     );
     assert!(!landlord.sms_notifications_enabled && !landlord.portal_access_enabled && !landlord.is_overseas);
-    assert_eq!(landlord.status, "active");
+    assert_eq!(landlord.status.as_str(), "active");
     assert_eq!(landlord.created_by_user_id, Some(agency.admin.id));
     // The form itself starts with the defaults ticked and chosen.
     let form = admin.get("/landlords/new").await;
@@ -438,26 +439,26 @@ async fn archive_and_restore_move_through_the_lifecycle_with_audit_rows() {
         admin.post(&format!("/landlords/{id}/edit"), &fields).await.status(),
         303
     );
-    assert_eq!(status().await, "inactive");
+    assert_eq!(status().await.as_str(), "inactive");
     // inactive → archived with a confirmation.
     let confirm = admin.get(&format!("/landlords/{id}/archive")).await;
     assert!(confirm.body.contains("Archive Jane Smith?"));
     assert_eq!(admin.post(&format!("/landlords/{id}/archive"), &[]).await.status(), 303);
-    assert_eq!(status().await, "archived");
+    assert_eq!(status().await.as_str(), "archived");
     assert!(!admin.get("/landlords").await.body.contains(">Jane Smith</a>"));
     // archived → active.
     admin.get(&format!("/landlords/{id}")).await;
     admin
         .post(&format!("/landlords/{id}/restore"), &[("status", "active")])
         .await;
-    assert_eq!(status().await, "active");
+    assert_eq!(status().await.as_str(), "active");
     // active → archived directly, then restored as inactive.
     admin.post(&format!("/landlords/{id}/archive"), &[]).await;
-    assert_eq!(status().await, "archived");
+    assert_eq!(status().await.as_str(), "archived");
     admin
         .post(&format!("/landlords/{id}/restore"), &[("status", "inactive")])
         .await;
-    assert_eq!(status().await, "inactive");
+    assert_eq!(status().await.as_str(), "inactive");
     assert_eq!(audit_rows().await, 6);
     let bad = admin
         .post(&format!("/landlords/{id}/restore"), &[("status", "archived")])

@@ -33,7 +33,7 @@ async fn an_admin_adds_an_agent_who_gets_a_one_time_password_shown_once() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(ben.role, "agent");
+    assert_eq!(ben.role, portico::domain::users::Role::Agent);
     assert!(ben.must_change_password);
     assert!(ben.password_hash.starts_with("$argon2id$"));
 }
