@@ -26,7 +26,6 @@ use crate::error::AppError;
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
 
-use super::security::CONTENT_SECURITY_POLICY;
 
 /// The name of the session cookie (`__Host-` prefixed over https).
 pub fn session_cookie_name(settings: &Settings) -> &'static str {
@@ -132,7 +131,7 @@ pub async fn observe<E: Endpoint>(state: AppState, ep: Arc<E>, mut req: Request)
     if response.status() == StatusCode::INSUFFICIENT_STORAGE {
         state.storage_full_events.record();
     }
-    security_headers(&mut response, &state.settings, door.is_some_and(|door| door.private));
+    super::security::headers(&mut response, &state.settings, door.is_some_and(|door| door.private));
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("X-Request-Id", value);
     }
@@ -145,34 +144,6 @@ pub async fn observe<E: Endpoint>(state: AppState, ep: Arc<E>, mut req: Request)
         "request"
     );
     Ok(response)
-}
-
-fn security_headers(response: &mut Response, settings: &Settings, private: bool) {
-    let headers = response.headers_mut();
-    // A portal page may widen img-src for the agency's own logo; nothing else may.
-    headers
-        .entry(header::CONTENT_SECURITY_POLICY)
-        .or_insert(HeaderValue::from_static(CONTENT_SECURITY_POLICY));
-    if private {
-        // A link is a bearer secret: never send it on as a referrer, never cache or index it.
-        headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        headers.insert("X-Robots-Tag", HeaderValue::from_static("noindex, nofollow"));
-    }
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers
-        .entry(header::REFERRER_POLICY)
-        .or_insert(HeaderValue::from_static("same-origin"));
-    headers
-        .entry(header::CACHE_CONTROL)
-        .or_insert(HeaderValue::from_static("no-store"));
-    if settings.https {
-        headers.insert(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
-        );
-    }
 }
 
 fn redirect(location: &str, htmx: bool) -> Response {
