@@ -731,3 +731,26 @@ async fn every_route_answers_every_kind_of_caller_as_the_access_table_declares()
         failures.join("\n")
     );
 }
+
+#[tokio::test]
+async fn an_unknown_url_inside_a_door_gets_that_doors_own_404_page() {
+    let app = TestApp::spawn().await;
+    let mut visitor = app.client();
+    let staff = visitor.get("/no-such-page").await;
+    assert_eq!(staff.status(), 404);
+    assert!(staff.body.contains("Page not found"), "{}", staff.body);
+    for path in ["/landlord-portal/abc/no/such/page", "/tenant-portal/no/such/page"] {
+        let portal = visitor.get(path).await;
+        assert_eq!(portal.status(), 404, "{path}");
+        assert!(
+            portal.body.contains("That page is not in your portal") && !portal.body.contains("Page not found"),
+            "{path}: {}",
+            portal.body
+        );
+        assert_eq!(portal.header("referrer-policy"), Some("no-referrer"), "{path}");
+        assert_eq!(portal.header("x-robots-tag"), Some("noindex, nofollow"), "{path}");
+    }
+    // A form posted to an unknown portal URL is the same 404, not a CSRF refusal.
+    let posted = visitor.post_raw("/tenant-portal/no/such/page", &[]).await;
+    assert_eq!(posted.status(), 404);
+}

@@ -26,7 +26,6 @@ use crate::error::AppError;
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
 
-
 /// The name of the session cookie (`__Host-` prefixed over https).
 pub fn session_cookie_name(settings: &Settings) -> &'static str {
     if settings.https {
