@@ -111,6 +111,10 @@ pub fn parse_message(body: &str) -> Result<String, FieldErrors> {
         errors.add("body", "Write a message before sending");
     } else if trimmed.chars().count() > MESSAGE_MAX_CHARS {
         errors.add("body", format!("Keep a message under {MESSAGE_MAX_CHARS} characters"));
+    } else if let Err(message) =
+        crate::domain::validation::optional_multiline_text("the message", trimmed, MESSAGE_MAX_CHARS)
+    {
+        errors.add("body", message);
     }
     if errors.is_empty() {
         Ok(trimmed.to_string())
