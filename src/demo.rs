@@ -16,7 +16,7 @@ use crate::passwords;
 use crate::provision;
 use crate::store::orgs;
 use crate::store::users::{self, NewUser};
-use crate::store::{certificates, landlords, offers, portal, properties, tasks, tenancies};
+use crate::store::{certificates, landlords, offers, portal, portal_messages, properties, tasks, tenancies};
 
 /// The demo admin's sign-in email.
 pub const ADMIN_EMAIL: &str = "admin@harbourandhearth.example";
@@ -326,14 +326,14 @@ async fn ensure_portal(db: &Db, files: &dyn object_store::ObjectStore, org: &org
     for document in documents {
         upload_document(&mut tx, files, org.id, first.id, &first.address_line1, document).await?;
     }
-    portal::send_from_landlord(
+    portal_messages::send_from_landlord(
         &mut tx,
         &token,
         "Hello, could you let me know when the next inspection is booked?",
     )
     .await?;
     let agent_actor = agent.map_or_else(Actor::system, |a| a.actor());
-    portal::send_from_agent(
+    portal_messages::send_from_agent(
         &mut tx,
         &token,
         &agent_actor,

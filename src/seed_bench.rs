@@ -773,7 +773,7 @@ async fn seed_agency(
     }
     shown.finish(&mut tx).await?;
     messages.finish(&mut tx).await?;
-    store::portal::refresh_last_message_at(&mut tx, org.id).await?;
+    store::portal_messages::refresh_last_message_at(&mut tx, org.id).await?;
     tx.commit().await?;
     // The rows went in without the store, so derive the compliance list once.
     store::compliance::rebuild_org(db, org.id).await?;

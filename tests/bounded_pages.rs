@@ -15,7 +15,7 @@ use portico::domain::choice::Choice;
 use portico::domain::compliance::{CertificateFields, CertificateKind, Indicator};
 use portico::domain::properties::{EpcRating, PropertyForm, PropertyStatus};
 use portico::store::compliance::{self, ComplianceItem, Filter};
-use portico::store::{Cursor, certificates, landlords, portal, properties};
+use portico::store::{Cursor, certificates, landlords, portal, portal_messages, properties};
 use uuid::Uuid;
 
 fn d(s: &str) -> NaiveDate {
@@ -328,7 +328,7 @@ async fn threads(app: &TestApp, org_id: Uuid, made: &[(Uuid, Uuid)], messages: u
         let token = portal::get(&app.db, org_id, token_id).await.unwrap().unwrap();
         let mut tx = app.db.begin().await.unwrap();
         for m in 0..messages {
-            portal::send_from_landlord(&mut tx, &token, &format!("Message {m}"))
+            portal_messages::send_from_landlord(&mut tx, &token, &format!("Message {m}"))
                 .await
                 .unwrap();
         }
@@ -362,7 +362,7 @@ async fn the_inbox_pages_newest_first_with_correct_unread_counts() {
     // The oldest thread gets a new message: it moves to the top.
     let oldest = portal::get(&app.db, agency.org.id, ids[0]).await.unwrap().unwrap();
     let mut tx = app.db.begin().await.unwrap();
-    portal::send_from_landlord(&mut tx, &oldest, "Anyone there?")
+    portal_messages::send_from_landlord(&mut tx, &oldest, "Anyone there?")
         .await
         .unwrap();
     tx.commit().await.unwrap();

@@ -161,9 +161,15 @@ async fn portal_journey(js: bool) {
     browser.wait_for_text(mine).await;
     let reply = format!("Agent reply to: {mine}");
     let mut tx = app.db.begin().await.unwrap();
-    portico::store::portal::send_from_agent(&mut tx, &token, &portico::domain::audit::Actor::system(), &reply, None)
-        .await
-        .unwrap();
+    portico::store::portal_messages::send_from_agent(
+        &mut tx,
+        &token,
+        &portico::domain::audit::Actor::system(),
+        &reply,
+        None,
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     if js {
         // The 15-second refresh brings it in without a page load.

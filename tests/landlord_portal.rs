@@ -626,11 +626,16 @@ async fn messages_flow_both_ways_refreshes_send_only_what_is_new_and_notificatio
         let refused = portal.post_raw(&format!("{link}/messages"), &[("body", hidden)]).await;
         assert_eq!(refused.status(), 422, "{hidden:?}");
         assert!(
-            refused.body.contains("must not contain control or text-direction characters"),
+            refused
+                .body
+                .contains("must not contain control or text-direction characters"),
             "{}",
             refused.body
         );
-        assert!(refused.body.contains("Call me") || refused.body.contains("Refund"), "the text is kept");
+        assert!(
+            refused.body.contains("Call me") || refused.body.contains("Refund"),
+            "the text is kept"
+        );
     }
     let sent = portal
         .post_raw(&format!("{link}/messages"), &[("body", "Is the boiler fixed?")])

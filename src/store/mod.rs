@@ -13,6 +13,8 @@ pub mod offers;
 pub mod orgs;
 pub mod outbox;
 pub mod portal;
+/// The landlord–agency message thread, apart from the portal tokens in [`portal`]: one concept per file.
+pub mod portal_messages;
 pub mod properties;
 pub mod tasks;
 pub mod tenancies;

@@ -14,7 +14,8 @@ use crate::domain::portal::parse_message;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::mail::templates::{self, Brand};
-use crate::store::portal::{self as store, PortalToken, SenderType};
+use crate::store::portal::{self as store, PortalToken};
+use crate::store::portal_messages::{self, SenderType};
 use crate::store::{Cursor, landlords};
 use crate::web::ctx::{AgentCtx, Ctx, Viewer};
 use crate::web::landlord_portal::messages::{MessageForm, PollQuery, parse_after};
@@ -47,7 +48,7 @@ fn page_query(after: Option<&Cursor>) -> String {
 #[handler]
 pub async fn inbox(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<InboxQuery>) -> Result<Markup, AppError> {
     let after = Cursor::decode(&query.after);
-    let (threads, next) = store::inbox(&ctx.state.db, viewer.org.id, after.as_ref(), PAGE_SIZE).await?;
+    let (threads, next) = portal_messages::inbox(&ctx.state.db, viewer.org.id, after.as_ref(), PAGE_SIZE).await?;
     let content = html! {
         h1 { "Messages" }
         @if threads.is_empty() {
@@ -84,7 +85,7 @@ async fn find(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> Result<PortalToken, AppEr
 }
 
 async fn render(ctx: &Ctx, token: &PortalToken, form: &MessageForm, errors: &FieldErrors) -> Result<Markup, AppError> {
-    let messages = store::thread(&ctx.state.db, token.id, None).await?;
+    let messages = portal_messages::thread(&ctx.state.db, token.id, None).await?;
     let last = messages.last().map(|m| m.id);
     let action = paths::message_thread(token.id);
     let content = html! {
@@ -99,7 +100,7 @@ async fn render(ctx: &Ctx, token: &PortalToken, form: &MessageForm, errors: &Fie
             button type="submit" { "Send message" }
         }
     };
-    store::mark_read(&ctx.state.db, token.id, SenderType::Landlord, &messages).await?;
+    portal_messages::mark_read(&ctx.state.db, token.id, SenderType::Landlord, &messages).await?;
     Ok(ui::page(
         ctx,
         &format!("Messages with {}", token.landlord_name),
@@ -142,7 +143,7 @@ pub async fn send(
         )
     });
     let mut tx = ctx.state.db.begin().await?;
-    store::send_from_agent(&mut tx, &token, &viewer.user.actor(), &body, notification.as_ref()).await?;
+    portal_messages::send_from_agent(&mut tx, &token, &viewer.user.actor(), &body, notification.as_ref()).await?;
     tx.commit().await?;
     Ok(see_other(&paths::message_thread(token.id)))
 }
@@ -156,7 +157,7 @@ pub async fn poll(
 ) -> Result<Response, AppError> {
     let token = find(&ctx, &viewer, id).await?;
     let after = parse_after(&query)?;
-    let messages = store::thread(&ctx.state.db, token.id, after).await?;
+    let messages = portal_messages::thread(&ctx.state.db, token.id, after).await?;
     let Some(last) = messages.last().map(|m| m.id) else {
         return Ok(StatusCode::NO_CONTENT.into_response());
     };
@@ -167,6 +168,6 @@ pub async fn poll(
         (thread::items(&messages, SenderType::Agent))
         (thread::poller(&paths::message_thread_poll(token.id, Some(last)), true))
     };
-    store::mark_read(&ctx.state.db, token.id, SenderType::Landlord, &messages).await?;
+    portal_messages::mark_read(&ctx.state.db, token.id, SenderType::Landlord, &messages).await?;
     Ok(fragment.into_response())
 }

@@ -8,10 +8,12 @@ pub mod documents;
 pub mod home;
 pub mod landlords;
 pub mod messages;
+pub mod offers;
 pub mod outbox;
 pub mod portal_access;
 pub mod properties;
 pub mod settings;
+pub mod tasks;
 pub mod tenancies;
 pub mod users;
 pub mod work;
@@ -94,13 +96,13 @@ pub fn routes() -> Vec<Declared> {
         .get(pattern::CERTIFICATE_EDIT, Agent, compliance::edit_form)
         .post(pattern::CERTIFICATE_EDIT, Agent, compliance::update)
         .get(paths::COMPLIANCE, Agent, compliance::page)
-        .get(pattern::PROPERTY_TASK_NEW, Agent, work::new_task)
-        .post(pattern::PROPERTY_TASK_NEW, Agent, work::create_task)
-        .post(pattern::TASK_COMPLETE, Agent, work::complete_task)
-        .get(pattern::PROPERTY_OFFER_NEW, Agent, work::new_offer)
-        .post(pattern::PROPERTY_OFFER_NEW, Agent, work::create_offer)
-        .get(pattern::OFFER, Agent, work::show_offer)
-        .post(pattern::OFFER_STATUS, Agent, work::move_offer)
+        .get(pattern::PROPERTY_TASK_NEW, Agent, tasks::new_task)
+        .post(pattern::PROPERTY_TASK_NEW, Agent, tasks::create_task)
+        .post(pattern::TASK_COMPLETE, Agent, tasks::complete_task)
+        .get(pattern::PROPERTY_OFFER_NEW, Agent, offers::new_offer)
+        .post(pattern::PROPERTY_OFFER_NEW, Agent, offers::create_offer)
+        .get(pattern::OFFER, Agent, offers::show_offer)
+        .post(pattern::OFFER_STATUS, Agent, offers::move_offer)
         .post(pattern::PROPERTY_DOCUMENTS, Agent, documents::upload)
         .get(pattern::DOCUMENT_DOWNLOAD, Agent, documents::download)
         .get(pattern::DOCUMENT_DELETE, Agent, documents::confirm_delete)

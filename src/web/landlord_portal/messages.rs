@@ -13,7 +13,7 @@ use super::{PortalCtx, Tab, page_with_status, see_other};
 use crate::domain::portal::parse_message;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
-use crate::store::portal::{self, SenderType};
+use crate::store::portal_messages::{self, SenderType};
 use crate::web::paths;
 use crate::web::ui::form::textarea;
 use crate::web::ui::thread;
@@ -49,7 +49,7 @@ async fn render(
     errors: &FieldErrors,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let messages = portal::thread(&ctx.state.db, ctx.token.id, None).await?;
+    let messages = portal_messages::thread(&ctx.state.db, ctx.token.id, None).await?;
     let last = messages.last().map(|m| m.id);
     let action = paths::portal::messages(&ctx.link);
     let content = html! {
@@ -62,7 +62,7 @@ async fn render(
             button type="submit" { "Send message" }
         }
     };
-    portal::mark_read(&ctx.state.db, ctx.token.id, SenderType::Agent, &messages).await?;
+    portal_messages::mark_read(&ctx.state.db, ctx.token.id, SenderType::Agent, &messages).await?;
     Ok(page_with_status(ctx, Tab::Messages, "Messages", content, status))
 }
 
@@ -80,7 +80,7 @@ pub async fn send(ctx: PortalCtx, Form(form): Form<MessageForm>) -> Result<Respo
         Err(errors) => return render(&ctx, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY).await,
     };
     let mut tx = ctx.state.db.begin().await?;
-    portal::send_from_landlord(&mut tx, &ctx.token, &body).await?;
+    portal_messages::send_from_landlord(&mut tx, &ctx.token, &body).await?;
     tx.commit().await?;
     if ctx.htmx {
         render(&ctx, &MessageForm::default(), &FieldErrors::new(), StatusCode::OK).await
@@ -90,7 +90,7 @@ pub async fn send(ctx: PortalCtx, Form(form): Form<MessageForm>) -> Result<Respo
 }
 
 /// A message refresh: the checked link and whether the thread has anything newer
-/// than `?after=`, both from one query (see [`portal::get_for_poll`]).
+/// than `?after=`, both from one query (see [`portal_messages::get_for_poll`]).
 pub struct PollCtx {
     ctx: PortalCtx,
     after: Option<Uuid>,
@@ -109,7 +109,8 @@ impl<'a> FromRequest<'a> for PollCtx {
             }
         };
         let (ctx, has_newer) =
-            PortalCtx::from_request_with(req, async |db, id| portal::get_for_poll(db, id, after).await).await?;
+            PortalCtx::from_request_with(req, async |db, id| portal_messages::get_for_poll(db, id, after).await)
+                .await?;
         Ok(PollCtx { ctx, after, has_newer })
     }
 }
@@ -124,7 +125,7 @@ pub async fn poll(PollCtx { ctx, after, has_newer }: PollCtx) -> Result<Response
     if !ctx.htmx {
         return Ok(see_other(&paths::portal::messages(&ctx.link)));
     }
-    let messages = portal::thread(&ctx.state.db, ctx.token.id, after).await?;
+    let messages = portal_messages::thread(&ctx.state.db, ctx.token.id, after).await?;
     let Some(last) = messages.last().map(|m| m.id) else {
         return Ok(StatusCode::NO_CONTENT.into_response());
     };
@@ -132,7 +133,7 @@ pub async fn poll(PollCtx { ctx, after, has_newer }: PollCtx) -> Result<Response
         (thread::items(&messages, SenderType::Landlord))
         (thread::poller(&paths::portal::messages_poll(&ctx.link, Some(last)), true))
     };
-    portal::mark_read(&ctx.state.db, ctx.token.id, SenderType::Agent, &messages).await?;
+    portal_messages::mark_read(&ctx.state.db, ctx.token.id, SenderType::Agent, &messages).await?;
     Ok(fragment.into_response())
 }
 

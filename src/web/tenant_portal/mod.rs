@@ -3,36 +3,31 @@
 //! invite and signs the tenant in; later visits sign in with email and a
 //! one-time code. The portal shows the tenant's own tenancies, their documents
 //! and deposit release proposals to accept or dispute.
+//!
+//! One file per screen: [`invite`] (the invite link), [`sign_in`] (email and
+//! one-time code, sign out), [`home`] (the tenant's tenancies), [`proposals`]
+//! (answering a deposit release proposal) and [`documents`] (downloads). This
+//! file keeps what they share: the door, its routes, the page layout and the
+//! signed-in tenant ([`TenantCtx`]).
 
-use chrono::Utc;
+pub mod documents;
+pub mod home;
+pub mod invite;
+pub mod proposals;
+pub mod sign_in;
+
 use maud::{DOCTYPE, Markup, html};
-use poem::http::StatusCode;
-use poem::web::{Form, Path};
-use poem::{FromRequest, IntoResponse, Request, RequestBody, Response, handler};
-use serde::Deserialize;
+use poem::{FromRequest, Request, RequestBody};
 use uuid::Uuid;
 
 use super::access::{Caller, Declared, Door, DoorRoutes, ErrorPages};
-use super::ctx::{CSRF_KEY, Ctx, random_token};
+use super::ctx::Ctx;
 use super::paths::pattern;
-use super::{assets, client_addr, paths};
-use crate::domain::audit::{Actor, ActorType};
-use crate::domain::choice::Choice;
-use crate::domain::deposits::{ProposalStatus, parse_answer};
-use crate::domain::money::money;
-use crate::domain::portal::{LinkPurpose, ParsedToken};
-use crate::domain::validation::{Email, FieldErrors};
+use super::{assets, paths};
 use crate::error::AppError;
-use crate::mail::templates::{self, Brand};
 use crate::store::orgs::{self, Organisation};
 use crate::store::tenant_access::{self, TenantLogin};
-use crate::store::tenant_invites::{self, Invite, InviteStatus};
-use crate::store::{deposits, documents, outbox, properties, tenancies};
-use crate::web::ui::badges::tenancy_status as status_badge;
-use crate::web::ui::files::stream;
-use crate::web::ui::form::{Input, csrf_input, error_summary};
-use crate::web::ui::respond::see_other;
-use crate::web::ui::{deposits as proposal_ui, format};
+use crate::web::ui::form::csrf_input;
 
 /// The tenant portal: tenants signed in with a session (an invite link or a
 /// one-time code by email).
@@ -49,15 +44,15 @@ pub const DOOR: Door = Door {
 pub fn routes() -> Vec<Declared> {
     use Caller::{Anyone, Tenant, TenantInvite};
     DoorRoutes::new(DOOR)
-        .get(paths::TENANT_PORTAL, Tenant, home)
-        .get(paths::TENANT_LOGIN, Anyone, login)
-        .post(paths::TENANT_LOGIN, Anyone, login_request)
-        .post(paths::TENANT_LOGIN_CODE, Anyone, login_code)
-        .post(paths::TENANT_LOGOUT, Anyone, logout)
-        .get(pattern::TENANT_INVITE, TenantInvite, invite_page)
-        .post(pattern::TENANT_INVITE, TenantInvite, invite_accept)
-        .post(pattern::TENANT_PROPOSAL_ANSWER, Tenant, answer)
-        .get(pattern::TENANT_DOCUMENT, Tenant, download)
+        .get(paths::TENANT_PORTAL, Tenant, home::home)
+        .get(paths::TENANT_LOGIN, Anyone, sign_in::login)
+        .post(paths::TENANT_LOGIN, Anyone, sign_in::login_request)
+        .post(paths::TENANT_LOGIN_CODE, Anyone, sign_in::login_code)
+        .post(paths::TENANT_LOGOUT, Anyone, sign_in::logout)
+        .get(pattern::TENANT_INVITE, TenantInvite, invite::invite_page)
+        .post(pattern::TENANT_INVITE, TenantInvite, invite::invite_accept)
+        .post(pattern::TENANT_PROPOSAL_ANSWER, Tenant, proposals::answer)
+        .get(pattern::TENANT_DOCUMENT, Tenant, documents::download)
         .into_routes()
 }
 
@@ -66,6 +61,9 @@ const TENANT_KEY: &str = "tenant_id";
 /// Session key of the tenant's sign-in time (absolute timeout).
 const TENANT_LOGIN_AT_KEY: &str = "tenant_login_at";
 
+/// The page around every tenant portal screen: the agency's name and colour
+/// (when known), a sign-out button when `signed_in`, and the agency's contact
+/// details.
 fn layout(org: Option<&Organisation>, title: &str, ctx: &Ctx, signed_in: bool, content: Markup) -> Markup {
     let name = org.map_or("Tenant portal", |o| o.name.as_str());
     let color = org.map_or("1f5f8b", |o| o.primary_color.trim_start_matches('#'));
@@ -106,81 +104,6 @@ fn layout(org: Option<&Organisation>, title: &str, ctx: &Ctx, signed_in: bool, c
     }
 }
 
-/// An invite from its link, if it is present and not expired (else the plain 404).
-async fn live_invite(ctx: &Ctx, req_addr: &str, token: &str) -> Result<Invite, AppError> {
-    let state = &ctx.state;
-    if let Some(seconds) = state.portal_failures.blocked_for(req_addr) {
-        return Err(AppError::TooManyRequests(seconds));
-    }
-    let now = Utc::now();
-    let found = match ParsedToken::parse(token) {
-        Some(parsed) => tenant_invites::get_for_link(&state.db, parsed.id)
-            .await?
-            .filter(|invite| {
-                parsed.verifies_for(
-                    LinkPurpose::TenantInvite,
-                    &state.settings.secret_key,
-                    &invite.link_nonce,
-                ) && invite.status() == InviteStatus::Present
-                    && invite.expires_at > now
-            }),
-        None => None,
-    };
-    found.ok_or_else(|| {
-        state.portal_failures.record(req_addr);
-        AppError::PortalLinkInvalid
-    })
-}
-
-/// `GET /tenant-portal/invite/{token}`: a page with a button; nothing is spent.
-#[handler]
-pub async fn invite_page(ctx: Ctx, req: &Request, Path(token): Path<String>) -> Result<Markup, AppError> {
-    let invite = live_invite(&ctx, &client_addr(req, &ctx.state.settings), &token).await?;
-    let org = orgs::get(&ctx.state.db, invite.org_id).await?;
-    let content = html! {
-        div class="card narrow" {
-            h1 { "Your tenant portal" }
-            p { "See your tenancy and documents, and answer anything waiting for you." }
-            form method="post" action=(paths::tenant_invite(&token)) {
-                (csrf_input(&ctx.csrf))
-                button type="submit" { "Continue to your portal" }
-            }
-        }
-    };
-    Ok(layout(org.as_ref(), "Your tenant portal", &ctx, false, content))
-}
-
-async fn sign_in_tenant(ctx: &Ctx, tenant_id: Uuid) -> Result<(), AppError> {
-    ctx.session.cycle_id().await?;
-    ctx.session.insert(TENANT_KEY, tenant_id).await?;
-    ctx.session
-        .insert(TENANT_LOGIN_AT_KEY, ctx.state.settings.clock.now().timestamp())
-        .await?;
-    ctx.session.insert(CSRF_KEY, random_token()).await?;
-    Ok(())
-}
-
-/// `POST /tenant-portal/invite/{token}`: accepts the invite and signs the tenant in.
-#[handler]
-pub async fn invite_accept(ctx: Ctx, req: &Request, Path(token): Path<String>) -> Result<Response, AppError> {
-    let invite = live_invite(&ctx, &client_addr(req, &ctx.state.settings), &token).await?;
-    let name = tenant_access::name_of(&ctx.state.db, invite.tenant_id)
-        .await?
-        .unwrap_or_else(|| "Tenant".into());
-    let actor = Actor {
-        kind: ActorType::Tenant,
-        id: Some(invite.tenant_id),
-        name,
-    };
-    let mut tx = ctx.state.db.begin().await?;
-    if !tenant_invites::accept(&mut tx, &invite, &actor).await? {
-        return Err(AppError::PortalLinkInvalid);
-    }
-    tx.commit().await?;
-    sign_in_tenant(&ctx, invite.tenant_id).await?;
-    Ok(see_other(paths::TENANT_PORTAL))
-}
-
 /// A signed-in tenant.
 pub struct TenantCtx {
     /// The request context.
@@ -215,278 +138,4 @@ impl<'a> FromRequest<'a> for TenantCtx {
             _ => Err(AppError::Unauthenticated.into()),
         }
     }
-}
-
-/// The sign-in forms as typed.
-#[derive(Debug, Default, Deserialize)]
-pub struct LoginForm {
-    /// Email address.
-    #[serde(default)]
-    pub email: String,
-    /// The 6-digit code (second step).
-    #[serde(default)]
-    pub code: String,
-}
-
-fn login_page(ctx: &Ctx, form: &LoginForm, errors: &FieldErrors, code_step: bool, status: StatusCode) -> Response {
-    let content = html! {
-        div class="card narrow" {
-            h1 { "Sign in to your tenant portal" }
-            (error_summary(errors, &["email", "code"]))
-            @if code_step {
-                p { "If " strong { (form.email) } " has portal access, we have emailed it a 6-digit code. It works for 10 minutes; if you asked for more than one, use the newest." }
-                form class="stack" method="post" action=(paths::TENANT_LOGIN_CODE) novalidate {
-                    (csrf_input(&ctx.csrf))
-                    input type="hidden" name="email" value=(form.email);
-                    (Input::text("code", "Code", &form.code).autocomplete("one-time-code").required().render(errors))
-                    button type="submit" { "Sign in" }
-                }
-                p { a href=(paths::TENANT_LOGIN) { "Use another email or send a new code" } }
-            } @else {
-                form class="stack" method="post" action=(paths::TENANT_LOGIN) novalidate {
-                    (csrf_input(&ctx.csrf))
-                    (Input::text("email", "Email address", &form.email).kind("email").autocomplete("email").required().render(errors))
-                    button type="submit" { "Email me a code" }
-                }
-            }
-        }
-    };
-    let mut response = layout(None, "Sign in", ctx, false, content).into_response();
-    response.set_status(status);
-    response
-}
-
-/// `GET /tenant-portal/login`.
-#[handler]
-pub async fn login(ctx: Ctx) -> Response {
-    login_page(&ctx, &LoginForm::default(), &FieldErrors::new(), false, StatusCode::OK)
-}
-
-/// `POST /tenant-portal/login`: emails a code if the address may sign in; the
-/// answer is the same either way.
-#[handler]
-pub async fn login_request(ctx: Ctx, req: &Request, Form(form): Form<LoginForm>) -> Result<Response, AppError> {
-    let email = match Email::parse(&form.email) {
-        Ok(email) => email,
-        Err(message) => {
-            let mut errors = FieldErrors::new();
-            errors.add("email", message);
-            return Ok(login_page(
-                &ctx,
-                &form,
-                &errors,
-                false,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ));
-        }
-    };
-    if let Some(tenant) = tenant_access::tenant_for_email(&ctx.state.db, email.as_str()).await?
-        && let Some(code) =
-            tenant_access::issue_code(&ctx.state.db, email.as_str(), &client_addr(req, &ctx.state.settings)).await?
-    {
-        let org = orgs::get(&ctx.state.db, tenant.org_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let url = format!("{}{}", ctx.state.settings.base_url, paths::TENANT_LOGIN);
-        let content = templates::tenant_login_code(&Brand::of_org(&org), &code, &url);
-        let mut tx = ctx.state.db.begin().await?;
-        outbox::enqueue(&mut tx, Some(org.id), "tenant_login_code", &tenant.email, &content).await?;
-        tx.commit().await?;
-    }
-    let form = LoginForm {
-        email: email.as_str().to_string(),
-        code: String::new(),
-    };
-    Ok(login_page(&ctx, &form, &FieldErrors::new(), true, StatusCode::OK))
-}
-
-/// `POST /tenant-portal/login/code`.
-#[handler]
-pub async fn login_code(ctx: Ctx, Form(form): Form<LoginForm>) -> Result<Response, AppError> {
-    let tenant = if tenant_access::verify_code(&ctx.state.db, &form.email, &form.code).await? {
-        tenant_access::tenant_for_email(&ctx.state.db, &form.email).await?
-    } else {
-        None
-    };
-    let Some(tenant) = tenant else {
-        let mut errors = FieldErrors::new();
-        errors.add(
-            "code",
-            "That code is not right or has expired. Check the email, or ask for a new code.",
-        );
-        return Ok(login_page(&ctx, &form, &errors, true, StatusCode::UNPROCESSABLE_ENTITY));
-    };
-    sign_in_tenant(&ctx, tenant.tenant_id).await?;
-    Ok(see_other(paths::TENANT_PORTAL))
-}
-
-/// `POST /tenant-portal/logout`.
-#[handler]
-pub async fn logout(ctx: Ctx) -> Result<Response, AppError> {
-    super::ctx::sign_out(&ctx.session).await?;
-    Ok(see_other(paths::TENANT_LOGIN))
-}
-
-/// The answer form as typed: `answer`, an overall `reason`, and `dispute_N` per line.
-#[derive(Debug, Default, Deserialize)]
-pub struct AnswerForm {
-    /// `accept` or `dispute`.
-    #[serde(default)]
-    pub answer: String,
-    /// Overall reason.
-    #[serde(default)]
-    pub reason: String,
-    /// Per-line reasons.
-    #[serde(flatten)]
-    pub lines: std::collections::BTreeMap<String, String>,
-}
-
-async fn render_home(t: &TenantCtx, retry: Option<(Uuid, &AnswerForm, &FieldErrors)>) -> Result<Markup, AppError> {
-    let db = &t.ctx.state.db;
-    let rows = tenancies::for_tenant_portal(db, t.org.id, t.tenant.tenant_id).await?;
-    let now = t.ctx.state.settings.clock.now();
-    let mut sections = Vec::new();
-    for row in &rows {
-        let tenancy = &row.tenancy;
-        let property = properties::get(db, t.org.id, tenancy.property_id).await?;
-        let address = property.as_ref().map_or(String::new(), |p| p.address());
-        let docs: Vec<_> = documents::for_property(db, t.org.id, tenancy.property_id)
-            .await?
-            .into_iter()
-            .filter(|d| d.tenant_may_see(tenancy))
-            .collect();
-        let proposals = deposits::for_tenancy(db, t.org.id, tenancy.id).await?;
-        let mut cards = Vec::new();
-        for proposal in proposals.iter().filter(|p| p.status() != ProposalStatus::Withdrawn) {
-            let lines = deposits::deductions(db, proposal.id).await?;
-            let mine = retry.filter(|(id, _, _)| *id == proposal.id);
-            let empty = FieldErrors::new();
-            let (form, errors) = match mine {
-                Some((_, form, errors)) => (Some(form), errors),
-                None => (None, &empty),
-            };
-            cards.push(html! {
-                div class="card" id={ "proposal-" (proposal.id.simple()) } {
-                    h3 { "Deposit release proposal" }
-                    (proposal_ui::card(proposal, &lines, now))
-                    @if proposal.status() == ProposalStatus::Open {
-                        form class="stack" method="post" action=(paths::tenant_proposal_answer(proposal.id)) {
-                            (csrf_input(&t.ctx.csrf))
-                            (error_summary(errors, &["answer", "reason"]))
-                            fieldset class="field" {
-                                legend { "Your answer" }
-                                label { input type="radio" name="answer" value="accept" checked[form.is_some_and(|f| f.answer == "accept")]; " I accept this proposal" }
-                                br;
-                                label { input type="radio" name="answer" value="dispute" checked[form.is_some_and(|f| f.answer == "dispute")]; " I dispute it" }
-                            }
-                            @for line in &lines {
-                                @let name = format!("dispute_{}", line.position);
-                                div class="field" {
-                                    label for=(name) { "If you dispute \"" (line.reason) "\" (" (money(line.amount_pence)) "), why? (optional)" }
-                                    textarea id=(name) name=(name) rows="2" { (form.and_then(|f| f.lines.get(&name)).map_or("", String::as_str)) }
-                                }
-                            }
-                            div class="field" {
-                                label for="reason" { "Anything else you disagree with (optional)" }
-                                textarea id="reason" name="reason" rows="3" { (form.map_or("", |f| f.reason.as_str())) }
-                            }
-                            button type="submit" { "Send my answer" }
-                        }
-                    }
-                }
-            });
-        }
-        sections.push(html! {
-            section class="card" {
-                h2 { (address) " " (status_badge(tenancy.status)) }
-                ul class="facts" {
-                    li { (tenancy.rent_label()) }
-                    li { (format::date(tenancy.start_date)) " to " @match tenancy.end_date { Some(d) => (format::date(d)), None => "periodic" } }
-                    li { "Deposit " (money(tenancy.deposit_pence)) " (" (tenancy.scheme().label()) @if let Some(r) = &tenancy.deposit_reference { ", " (r) } ")" }
-                }
-                @for card in &cards { (card) }
-                h3 { "Documents" }
-                @if docs.is_empty() { p class="empty" { "No documents shared with you yet." } } @else {
-                    ul { @for d in &docs { li { a href=(paths::tenant_document(d.id)) download { (d.title) } } } }
-                }
-            }
-        });
-    }
-    let content = html! {
-        p class="welcome" { "Welcome, " (t.tenant.first_name) " " (t.tenant.last_name) }
-        @if let Some(flash) = &t.ctx.flash { div class={ "flash " (flash.kind) } role="status" { (flash.message) } }
-        @if sections.is_empty() { p class="empty" { "No tenancies to show." } }
-        @for s in &sections { (s) }
-    };
-    Ok(layout(Some(&t.org), "Your tenancy", &t.ctx, true, content))
-}
-
-/// `GET /tenant-portal`.
-#[handler]
-pub async fn home(t: TenantCtx) -> Result<Markup, AppError> {
-    render_home(&t, None).await
-}
-
-/// A proposal on one of this tenant's tenancies, else 404.
-async fn own_proposal(t: &TenantCtx, id: Uuid) -> Result<deposits::Proposal, AppError> {
-    let proposal = deposits::get(&t.ctx.state.db, t.org.id, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let mine = tenancies::for_tenant_portal(&t.ctx.state.db, t.org.id, t.tenant.tenant_id)
-        .await?
-        .iter()
-        .any(|row| row.tenancy.id == proposal.tenancy_id);
-    if mine { Ok(proposal) } else { Err(AppError::NotFound) }
-}
-
-/// `POST /tenant-portal/proposals/{id}/answer`.
-#[handler]
-pub async fn answer(t: TenantCtx, Path(id): Path<Uuid>, Form(form): Form<AnswerForm>) -> Result<Response, AppError> {
-    let proposal = own_proposal(&t, id).await?;
-    let lines: Vec<(usize, String)> = form
-        .lines
-        .iter()
-        .filter_map(|(k, v)| Some((k.strip_prefix("dispute_")?.parse().ok()?, v.clone())))
-        .collect();
-    let parsed = match parse_answer(&form.answer, &form.reason, &lines) {
-        Ok(parsed) => parsed,
-        Err(errors) => {
-            let page = render_home(&t, Some((id, &form, &errors))).await?;
-            let mut response = page.into_response();
-            response.set_status(StatusCode::UNPROCESSABLE_ENTITY);
-            return Ok(response);
-        }
-    };
-    let actor = Actor {
-        kind: ActorType::Tenant,
-        id: Some(t.tenant.tenant_id),
-        name: format!("{} {}", t.tenant.first_name, t.tenant.last_name),
-    };
-    let mut tx = t.ctx.state.db.begin().await?;
-    let answered = deposits::respond(&mut tx, &proposal, &parsed, &actor).await?;
-    tx.commit().await?;
-    let message = if answered {
-        "Thank you. Your answer has been sent to the agency."
-    } else {
-        "This proposal was already answered or replaced."
-    };
-    t.ctx
-        .set_flash(if answered { "success" } else { "warning" }, message)
-        .await?;
-    Ok(see_other(paths::TENANT_PORTAL))
-}
-
-/// `GET /tenant-portal/documents/{id}`: `tenant` and `all` documents of the tenant's tenancies' properties.
-#[handler]
-pub async fn download(t: TenantCtx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
-    let db = &t.ctx.state.db;
-    let document = documents::get(db, t.org.id, id).await?.ok_or(AppError::NotFound)?;
-    let mine = tenancies::for_tenant_portal(db, t.org.id, t.tenant.tenant_id)
-        .await?
-        .iter()
-        .any(|row| document.tenant_may_see(&row.tenancy));
-    if !mine {
-        return Err(AppError::NotFound);
-    }
-    stream(&t.ctx.state, &document).await
 }

@@ -3,7 +3,7 @@
 
 use maud::{Markup, html};
 
-use crate::store::portal::{Message, SenderType};
+use crate::store::portal_messages::{Message, SenderType};
 use crate::web::ui::format;
 
 /// How often an open thread asks for new messages.
