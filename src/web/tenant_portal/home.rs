@@ -5,9 +5,9 @@
 
 use maud::{Markup, html};
 use poem::handler;
+use serde::Deserialize;
 use uuid::Uuid;
 
-use super::proposals::AnswerForm;
 use super::{TenantCtx, layout};
 use crate::domain::choice::Choice;
 use crate::domain::deposits::ProposalStatus;
@@ -19,6 +19,21 @@ use crate::web::paths;
 use crate::web::ui::badges::tenancy_status as status_badge;
 use crate::web::ui::form::{csrf_input, error_summary};
 use crate::web::ui::{deposits as proposal_ui, format};
+
+/// The answer form of a proposal on the home page, as typed (the answer
+/// itself is posted to [`super::proposals`]): `answer`, an overall `reason`, and `dispute_N` per line.
+#[derive(Debug, Default, Deserialize)]
+pub struct AnswerForm {
+    /// `accept` or `dispute`.
+    #[serde(default)]
+    pub answer: String,
+    /// Overall reason.
+    #[serde(default)]
+    pub reason: String,
+    /// Per-line reasons.
+    #[serde(flatten)]
+    pub lines: std::collections::BTreeMap<String, String>,
+}
 
 /// The home page; with `retry`, the proposal it names shows the answer as
 /// typed and its errors.

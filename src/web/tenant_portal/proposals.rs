@@ -5,31 +5,16 @@
 use poem::http::StatusCode;
 use poem::web::{Form, Path};
 use poem::{IntoResponse, Response, handler};
-use serde::Deserialize;
 use uuid::Uuid;
 
 use super::TenantCtx;
-use super::home::render_home;
+use super::home::{AnswerForm, render_home};
 use crate::domain::audit::{Actor, ActorType};
 use crate::domain::deposits::parse_answer;
 use crate::error::AppError;
 use crate::store::{deposits, tenancies};
 use crate::web::paths;
 use crate::web::ui::respond::see_other;
-
-/// The answer form as typed: `answer`, an overall `reason`, and `dispute_N` per line.
-#[derive(Debug, Default, Deserialize)]
-pub struct AnswerForm {
-    /// `accept` or `dispute`.
-    #[serde(default)]
-    pub answer: String,
-    /// Overall reason.
-    #[serde(default)]
-    pub reason: String,
-    /// Per-line reasons.
-    #[serde(flatten)]
-    pub lines: std::collections::BTreeMap<String, String>,
-}
 
 /// A proposal on one of this tenant's tenancies, else 404.
 async fn own_proposal(t: &TenantCtx, id: Uuid) -> Result<deposits::Proposal, AppError> {
