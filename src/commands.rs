@@ -166,10 +166,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         let login = demo::ensure(&db, state.files.as_ref()).await?;
         println!("Demo admin login: {base_url}/login {} {}", login.email, login.password);
         if let Some(token) = demo::portal_token(&db).await? {
-            println!(
-                "Demo landlord portal: {}",
-                crate::web::landlord_portal::link_url(&state, &token)
-            );
+            println!("Demo landlord portal: {}", crate::web::links::link_url(&state, &token));
         }
         if let Some(url) = demo::tenant_invite_link(&db, &state.settings).await? {
             println!("Demo tenant portal: {url}");

@@ -66,7 +66,7 @@ async fn portal_journey(js: bool) {
         .await
         .unwrap()
         .expect("demo portal");
-    let url = portico::web::landlord_portal::link_url(&app.state, &token);
+    let url = portico::web::links::link_url(&app.state, &token);
     let link = url.trim_start_matches(&app.base_url).to_string();
     let Some(browser) = launch_phone(&app.base_url, js).await else {
         return;

@@ -10,6 +10,7 @@ pub mod health;
 pub mod invites;
 pub mod landlord_portal;
 pub mod limiter;
+pub mod links;
 pub mod middleware;
 pub mod paths;
 pub mod security;

@@ -18,11 +18,11 @@ use crate::store::portal::{self as store, PortalToken};
 use crate::store::portal_messages::{self, SenderType};
 use crate::store::{Cursor, landlords};
 use crate::web::ctx::{AgentCtx, Ctx, Viewer};
-use crate::web::landlord_portal::messages::{MessageForm, PollQuery, parse_after};
-use crate::web::landlord_portal::messages_url;
+use crate::web::links::messages_url;
 use crate::web::paths;
 use crate::web::ui::form::{csrf_input, textarea};
 use crate::web::ui::list::pager;
+use crate::web::ui::thread::{MessageForm, PollQuery, parse_after};
 use crate::web::ui::{self, format, thread};
 
 /// Threads per page of the inbox.

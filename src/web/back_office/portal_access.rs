@@ -16,7 +16,7 @@ use crate::store::landlords::{self, Landlord};
 use crate::store::portal::{self as store, PortalToken, Provisioned};
 use crate::store::properties::{self, Property};
 use crate::web::ctx::{AgentCtx, Ctx, Viewer};
-use crate::web::landlord_portal::link_url;
+use crate::web::links::link_url;
 use crate::web::paths::{self, TokenAction};
 use crate::web::ui;
 use crate::web::ui::form::csrf_input;

@@ -6,7 +6,6 @@ use maud::html;
 use poem::http::StatusCode;
 use poem::web::{Form, Query};
 use poem::{FromRequest, IntoResponse, Request, RequestBody, Response, handler};
-use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{PortalCtx, Tab, page_with_status, see_other};
@@ -17,31 +16,7 @@ use crate::store::portal_messages::{self, SenderType};
 use crate::web::paths;
 use crate::web::ui::form::textarea;
 use crate::web::ui::thread;
-
-/// The send form as typed.
-#[derive(Debug, Default, Clone, Deserialize)]
-pub struct MessageForm {
-    /// The message.
-    #[serde(default)]
-    pub body: String,
-}
-
-/// `?after=ID` of a refresh.
-#[derive(Debug, Default, Deserialize)]
-pub struct PollQuery {
-    /// The newest message already shown.
-    pub after: Option<String>,
-}
-
-/// Reads `?after=`: absent means from the start; anything but an id is a bad request.
-pub fn parse_after(query: &PollQuery) -> Result<Option<Uuid>, AppError> {
-    match query.after.as_deref().filter(|a| !a.is_empty()) {
-        Some(after) => Uuid::parse_str(after)
-            .map(Some)
-            .map_err(|_| AppError::BadRequest("after is not a message id".into())),
-        None => Ok(None),
-    }
-}
+use crate::web::ui::thread::{MessageForm, PollQuery, parse_after};
 
 async fn render(
     ctx: &PortalCtx,

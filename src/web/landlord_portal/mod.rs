@@ -305,24 +305,6 @@ pub fn robots() -> Response {
         ))
 }
 
-/// The live absolute URL of a token's portal (derived, so it can be shown again).
-pub fn link_url(state: &AppState, token: &PortalToken) -> String {
-    format!(
-        "{}{}",
-        state.settings.base_url,
-        paths::portal::home(&token.link_token(&state.settings.secret_key))
-    )
-}
-
-/// The absolute URL of a token's Messages tab (for notification emails).
-pub fn messages_url(state: &AppState, token: &PortalToken) -> String {
-    format!(
-        "{}{}",
-        state.settings.base_url,
-        paths::portal::messages(&token.link_token(&state.settings.secret_key))
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

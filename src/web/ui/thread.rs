@@ -1,7 +1,12 @@
-//! A landlord message thread as both sides see it: the messages, and the
-//! poller that asks every 15 seconds for what is new since the last one shown.
+//! A landlord message thread as both sides see it: the messages, the poller
+//! that asks every 15 seconds for what is new since the last one shown, and
+//! the send form and refresh query both sides read.
 
 use maud::{Markup, html};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::error::AppError;
 
 use crate::store::portal_messages::{Message, SenderType};
 use crate::web::ui::format;
@@ -44,5 +49,30 @@ pub fn thread(messages: &[Message], mine: SenderType, poll_url: &str, empty: &st
         ol class="thread" id="thread" aria-live="polite" { (items(messages, mine)) }
         p class="empty thread-empty" { (empty) }
         (poller(poll_url, false))
+    }
+}
+
+/// The send form as typed.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct MessageForm {
+    /// The message.
+    #[serde(default)]
+    pub body: String,
+}
+
+/// `?after=ID` of a refresh.
+#[derive(Debug, Default, Deserialize)]
+pub struct PollQuery {
+    /// The newest message already shown.
+    pub after: Option<String>,
+}
+
+/// Reads `?after=`: absent means from the start; anything but an id is a bad request.
+pub fn parse_after(query: &PollQuery) -> Result<Option<Uuid>, AppError> {
+    match query.after.as_deref().filter(|a| !a.is_empty()) {
+        Some(after) => Uuid::parse_str(after)
+            .map(Some)
+            .map_err(|_| AppError::BadRequest("after is not a message id".into())),
+        None => Ok(None),
     }
 }
