@@ -53,7 +53,8 @@ pub struct ComplianceItem {
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 struct Row {
     property_id: Uuid,
-    kind: String,
+    #[sqlx(try_from = "String")]
+    kind: CertificateKind,
     kind_rank: i32,
     branch_id: Option<Uuid>,
     address: String,
@@ -122,7 +123,7 @@ fn derive(p: &PropertyFacts, own: &[Certificate]) -> Vec<Row> {
     for kind in missing(status, p.has_gas, own) {
         rows.push(Row {
             property_id: p.id,
-            kind: kind.as_str().into(),
+            kind,
             kind_rank: kind_rank(kind),
             branch_id: p.branch_id,
             address: address.clone(),
@@ -136,7 +137,7 @@ fn derive(p: &PropertyFacts, own: &[Certificate]) -> Vec<Row> {
         let kind = c.kind();
         rows.push(Row {
             property_id: p.id,
-            kind: kind.as_str().into(),
+            kind,
             kind_rank: kind_rank(kind),
             branch_id: p.branch_id,
             address: address.clone(),
@@ -160,7 +161,7 @@ async fn insert(tx: &mut Tx, org_id: Uuid, rows: &[Row]) -> Result<(), sqlx::Err
             );
             query.push_values(chunk, |mut b, r| {
                 b.push_bind(r.property_id)
-                    .push_bind(r.kind.clone())
+                    .push_bind(r.kind.as_str())
                     .push_bind(org_id)
                     .push_bind(r.kind_rank)
                     .push_bind(r.branch_id)
@@ -229,7 +230,7 @@ async fn derive_org(tx: &mut Tx, org_id: Uuid) -> Result<Vec<Row>, sqlx::Error> 
         .iter()
         .flat_map(|p| derive(p, by_property.get(&p.id).map_or(&[][..], Vec::as_slice)))
         .collect();
-    rows.sort_by(|a, b| (a.property_id, &a.kind).cmp(&(b.property_id, &b.kind)));
+    rows.sort_by(|a, b| (a.property_id, a.kind.as_str()).cmp(&(b.property_id, b.kind.as_str())));
     Ok(rows)
 }
 
@@ -276,21 +277,21 @@ pub async fn differences(db: &Db, org_id: Uuid) -> Result<usize, sqlx::Error> {
     .await)?;
     tx.rollback().await?;
     let mut stored = stored;
-    stored.sort_by(|a, b| (a.property_id, &a.kind).cmp(&(b.property_id, &b.kind)));
+    stored.sort_by(|a, b| (a.property_id, a.kind.as_str()).cmp(&(b.property_id, b.kind.as_str())));
     let mut expected_iter = expected.iter().peekable();
     let mut stored_iter = stored.iter().peekable();
     let mut differences = 0;
     loop {
         match (expected_iter.peek(), stored_iter.peek()) {
             (None, None) => break,
-            (Some(e), Some(s)) if (e.property_id, &e.kind) == (s.property_id, &s.kind) => {
+            (Some(e), Some(s)) if (e.property_id, e.kind) == (s.property_id, s.kind) => {
                 if e != s {
                     differences += 1;
                 }
                 expected_iter.next();
                 stored_iter.next();
             }
-            (Some(e), Some(s)) if (e.property_id, &e.kind) < (s.property_id, &s.kind) => {
+            (Some(e), Some(s)) if (e.property_id, e.kind.as_str()) < (s.property_id, s.kind.as_str()) => {
                 differences += 1;
                 expected_iter.next();
             }
@@ -482,17 +483,17 @@ impl Position {
     }
 }
 
-fn item(row: Row, indicator: Indicator) -> Option<ComplianceItem> {
-    Some(ComplianceItem {
+fn item(row: Row, indicator: Indicator) -> ComplianceItem {
+    ComplianceItem {
         indicator,
-        kind: CertificateKind::parse(&row.kind).ok()?,
+        kind: row.kind,
         property_id: row.property_id,
         address: row.address,
         branch_id: row.branch_id,
         certificate_id: row.certificate_id,
         expires_on: row.expires_on,
         kind_rank: row.kind_rank,
-    })
+    }
 }
 
 /// One page of everything needing attention — missing, expired, below minimum,
@@ -559,7 +560,7 @@ pub async fn page(
             query.push_bind(i64::try_from(need).unwrap_or(i64::MAX));
             query.build_query_as::<Row>().fetch_all(pool).await
         })?;
-        items.extend(rows.into_iter().filter_map(|row| item(row, group)));
+        items.extend(rows.into_iter().map(|row| item(row, group)));
     }
     Ok(super::page_of(items, limit, |last| Position::of(last).to_cursor()))
 }
