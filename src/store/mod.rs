@@ -113,6 +113,111 @@ macro_rules! push_keyset {
     }};
 }
 
+/// Which page of a keyset-paged list is asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageAt {
+    /// The first page.
+    First,
+    /// The page after this row.
+    After(Cursor),
+    /// The page before this row.
+    Before(Cursor),
+}
+
+impl PageAt {
+    /// From a list URL's `after` and `before` (a cursor that does not decode
+    /// is the first page).
+    pub fn from_query(after: &str, before: &str) -> PageAt {
+        match (Cursor::decode(after), Cursor::decode(before)) {
+            (Some(after), _) => PageAt::After(after),
+            (None, Some(before)) => PageAt::Before(before),
+            (None, None) => PageAt::First,
+        }
+    }
+}
+
+/// One page of a keyset-paged list, and where the pages beside it start.
+#[derive(Debug)]
+pub struct Paged<T> {
+    /// The rows, in list order.
+    pub rows: Vec<T>,
+    /// The page before, if there is one.
+    pub previous: Option<PageAt>,
+    /// The page after, if there is one (it starts after this row).
+    pub next: Option<Cursor>,
+}
+
+/// Appends the keyset condition of `at` (after or before a row), the ordering
+/// (reversed for a page before, so the rows nearest the cursor come first)
+/// and the limit (one extra row, to know whether there is more) to a list
+/// query whose rows have `sort_key` and `id` columns under `$prefix`.
+#[macro_export]
+macro_rules! push_page_at {
+    ($query:expr, $prefix:literal, $at:expr, $limit:expr) => {{
+        let descending = match $at {
+            $crate::store::PageAt::First => false,
+            $crate::store::PageAt::After(after) => {
+                $query
+                    .push(concat!(" AND (", $prefix, "sort_key, ", $prefix, "id) > ("))
+                    .push_bind(after.sort_key.clone())
+                    .push(", ")
+                    .push_bind(after.id)
+                    .push(")");
+                false
+            }
+            $crate::store::PageAt::Before(before) => {
+                $query
+                    .push(concat!(" AND (", $prefix, "sort_key, ", $prefix, "id) < ("))
+                    .push_bind(before.sort_key.clone())
+                    .push(", ")
+                    .push_bind(before.id)
+                    .push(")");
+                true
+            }
+        };
+        $query.push(if descending {
+            concat!(" ORDER BY ", $prefix, "sort_key DESC, ", $prefix, "id DESC LIMIT ")
+        } else {
+            concat!(" ORDER BY ", $prefix, "sort_key, ", $prefix, "id LIMIT ")
+        });
+        $query.push_bind(i64::from($limit) + 1);
+    }};
+}
+
+/// Turns the rows a [`push_page_at!`] query fetched (one extra, reversed for
+/// a page before) into the page and the links beside it.
+pub fn paged<T>(mut rows: Vec<T>, limit: u32, at: &PageAt, cursor_of: impl Fn(&T) -> Cursor) -> Paged<T> {
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    match at {
+        PageAt::First => Paged {
+            next: more.then(|| rows.last().map(&cursor_of)).flatten(),
+            previous: None,
+            rows,
+        },
+        PageAt::After(_) => Paged {
+            next: more.then(|| rows.last().map(&cursor_of)).flatten(),
+            // The rows before this page start at its first row; an empty page
+            // (everything after the cursor went) goes back to the start.
+            previous: Some(
+                rows.first()
+                    .map_or(PageAt::First, |first| PageAt::Before(cursor_of(first))),
+            ),
+            rows,
+        },
+        PageAt::Before(before) => {
+            rows.reverse();
+            Paged {
+                previous: more
+                    .then(|| rows.first().map(|first| PageAt::Before(cursor_of(first))))
+                    .flatten(),
+                next: Some(rows.last().map_or_else(|| before.clone(), &cursor_of)),
+                rows,
+            }
+        }
+    }
+}
+
 /// Cuts a list fetched with one extra row down to `limit` and says where the
 /// next page starts, if there is one.
 pub fn page_of<T>(mut rows: Vec<T>, limit: u32, cursor_of: impl Fn(&T) -> Cursor) -> (Vec<T>, Option<Cursor>) {

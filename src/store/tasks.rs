@@ -199,3 +199,136 @@ pub async fn for_portal(db: &Db, org_id: Uuid, token_id: Uuid) -> Result<Vec<Tas
     .fetch_all(pool)
     .await)
 }
+
+/// What the agency's task list is narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct QueueFilter {
+    /// Words that must each appear in the title or the property's address.
+    pub search: Vec<String>,
+    /// Only this status; `None` means every status.
+    pub status: Option<TaskStatus>,
+    /// Only pending tasks past their due date (as of `today`).
+    pub overdue: bool,
+    /// Only tasks on properties of this branch.
+    pub branch_id: Option<Uuid>,
+    /// Only tasks for the landlord (`Some(None)`) or for this agent.
+    pub assignee: Option<Option<Uuid>>,
+    /// Only tasks on this landlord's properties.
+    pub landlord_id: Option<Uuid>,
+    /// The day "overdue" is measured from.
+    pub today: Option<NaiveDate>,
+}
+
+/// A task in the agency's list, with where it is and whose property it is.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct QueuedTask {
+    /// The task.
+    #[sqlx(flatten)]
+    pub task: Task,
+    /// The property's first address line and town.
+    pub address: String,
+    /// The landlord who owns the property.
+    pub landlord_id: Uuid,
+    /// Their name.
+    pub landlord_name: String,
+    /// The keyset sort key: the due date, undated tasks last.
+    pub sort_key: String,
+}
+
+/// The list query's rows (every Task column, the property and landlord, the
+/// sort key), over which filters and the page condition are added.
+macro_rules! queue_rows {
+    () => {
+        "SELECT * FROM (SELECT t.id, t.org_id, t.property_id, t.title, t.description, t.assignee_kind, \
+         t.assignee_user_id, t.due_on, t.status, t.completed_at, t.completed_by_type, t.completed_by_name, \
+         t.created_at, p.address_line1 || ', ' || p.city AS address, p.landlord_id, \
+         l.first_name || ' ' || l.last_name AS landlord_name, \
+         COALESCE(CAST(t.due_on AS TEXT), '9999-12-31') AS sort_key, \
+         p.branch_id AS property_branch_id, LOWER(t.title) || ' ' || p.search_text AS search_text \
+         FROM tasks t JOIN properties p ON p.id = t.property_id AND p.org_id = t.org_id \
+         JOIN landlords l ON l.id = p.landlord_id AND l.org_id = p.org_id WHERE t.org_id = "
+    };
+}
+
+/// Appends the filters of a [`QueueFilter`] to a query over [`queue_rows!`].
+macro_rules! push_queue_filters {
+    ($query:expr, $filter:expr) => {{
+        let filter: &QueueFilter = $filter;
+        for term in &filter.search {
+            $query
+                .push(" AND search_text LIKE ")
+                .push_bind(super::like_pattern(term))
+                .push(" ESCAPE '\\'");
+        }
+        if let Some(status) = filter.status {
+            $query.push(" AND status = ").push_bind(status.as_str());
+        }
+        if filter.overdue {
+            $query
+                .push(" AND status = 'pending' AND due_on < ")
+                .push_bind(filter.today.unwrap_or_else(|| super::now().date_naive()));
+        }
+        if let Some(branch) = filter.branch_id {
+            $query.push(" AND property_branch_id = ").push_bind(branch);
+        }
+        match filter.assignee {
+            Some(None) => {
+                $query.push(" AND assignee_kind = 'landlord'");
+            }
+            Some(Some(agent)) => {
+                $query.push(" AND assignee_user_id = ").push_bind(agent);
+            }
+            None => {}
+        }
+        if let Some(landlord) = filter.landlord_id {
+            $query.push(" AND landlord_id = ").push_bind(landlord);
+        }
+    }};
+}
+
+/// One page of the agency's tasks (soonest due first, undated last).
+pub async fn queue(
+    db: &Db,
+    org_id: Uuid,
+    filter: &QueueFilter,
+    at: &super::PageAt,
+    limit: u32,
+) -> Result<super::Paged<QueuedTask>, sqlx::Error> {
+    let rows: Vec<QueuedTask> = on_pool!(db, |pool| {
+        let mut query = sqlx::QueryBuilder::new(queue_rows!());
+        query.push_bind(org_id).push(") q WHERE 1 = 1");
+        push_queue_filters!(query, filter);
+        crate::push_page_at!(query, "", at, limit);
+        query.build_query_as::<QueuedTask>().fetch_all(pool).await
+    })?;
+    Ok(super::paged(rows, limit, at, |row| super::Cursor {
+        sort_key: row.sort_key.clone(),
+        id: row.task.id,
+    }))
+}
+
+/// How many tasks the filter finds, and how many of them come before `first`
+/// (the first row of a page) in list order: "26–50 of 73".
+pub async fn queue_count(
+    db: &Db,
+    org_id: Uuid,
+    filter: &QueueFilter,
+    first: Option<&super::Cursor>,
+) -> Result<(i64, i64), sqlx::Error> {
+    let (sort_key, id) = match first {
+        Some(first) => (first.sort_key.clone(), first.id),
+        None => (String::new(), Uuid::nil()),
+    };
+    on_pool!(db, |pool| {
+        let mut query = sqlx::QueryBuilder::new("SELECT COUNT(*), COALESCE(SUM(CASE WHEN (sort_key, id) < (");
+        query
+            .push_bind(sort_key.clone())
+            .push(", ")
+            .push_bind(id)
+            .push(concat!(") THEN 1 ELSE 0 END), 0) FROM (", queue_rows!()));
+        query.push_bind(org_id).push(") q WHERE 1 = 1");
+        push_queue_filters!(query, filter);
+        query.push(") counted");
+        query.build_query_as::<(i64, i64)>().fetch_one(pool).await
+    })
+}

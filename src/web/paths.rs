@@ -23,6 +23,8 @@ pub const LANDLORDS: &str = "/landlords";
 pub const LANDLORD_NEW: &str = "/landlords/new";
 /// The property list.
 pub const PROPERTIES: &str = "/properties";
+/// The agency's tasks across every property (`?overdue=1`, `?landlord=ID`, …).
+pub const TASKS: &str = "/tasks";
 /// The landlord picker of the property form: `?landlord_q=` lists matching
 /// landlords (as `<option>`s for htmx, as a page of links otherwise).
 pub const LANDLORD_PICKER: &str = "/landlord-picker";
@@ -470,4 +472,14 @@ pub fn tenancy_invite_revoke(id: Uuid, invite: Uuid) -> String {
 /// Propose a deposit release (POST).
 pub fn tenancy_deposit_release(id: Uuid) -> String {
     format!("/tenancies/{id}/deposit-release")
+}
+
+/// The agency's overdue tasks.
+pub fn overdue_tasks() -> String {
+    format!("{TASKS}?overdue=1")
+}
+
+/// The tasks on one landlord's properties.
+pub fn landlord_tasks(landlord: Uuid) -> String {
+    format!("{TASKS}?landlord={landlord}&status=any")
 }

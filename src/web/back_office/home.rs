@@ -37,7 +37,7 @@ pub async fn page(AgentCtx { ctx, viewer }: AgentCtx) -> Result<maud::Markup, Ap
             a class="stat card" href=(paths::LANDLORDS) { span class="number" { (active_landlords) } span { "landlords" } }
             a class="stat card" href=(paths::PROPERTIES) { span class="number" { (property_count) } span { "properties" } }
             div class="stat card" { span class="number" { (active_tenancies) } span { "active tenancies" } }
-            div class="stat card" { span class="number" { (overdue) } span { "overdue tasks" } }
+            a class="stat card" href=(paths::overdue_tasks()) { span class="number" { (overdue) } span { "overdue tasks" } }
             div class="stat card" { span class="number" { (awaiting) } span { "offers awaiting landlords" } }
         }
         section class="card" {

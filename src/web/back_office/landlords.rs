@@ -19,11 +19,9 @@ use crate::store::landlords::{self as store, Cursor, Landlord, ListFilter};
 use crate::web::ctx::{AdminCtx, AgentCtx, Ctx, Viewer};
 use crate::web::ui::form::{Input, checkbox, choice_options, csrf_input, error_summary, select, textarea};
 use crate::web::ui::format;
-use crate::web::ui::list::{history, pager};
+use crate::web::ui::list::{PAGE_SIZES, history, pager};
 use crate::web::{paths, ui};
 
-/// Page sizes offered; the first is the default.
-pub const PAGE_SIZES: [u32; 3] = [25, 50, 100];
 /// The id of the results region htmx swaps.
 const RESULTS_ID: &str = "landlord-results";
 /// The status filter value that shows every status.
@@ -532,6 +530,7 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
         section class="card" {
             div class="actions" {
                 h2 { "Properties (" (properties.len()) ")" }
+                a href=(paths::landlord_tasks(id)) { "Tasks on these properties" }
                 a class="button secondary" href={ (paths::PROPERTY_NEW) "?landlord=" (id) } { "Add a property" }
             }
             @if properties.is_empty() {

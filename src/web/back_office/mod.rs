@@ -96,6 +96,7 @@ pub fn routes() -> Vec<Declared> {
         .get(pattern::CERTIFICATE_EDIT, Agent, compliance::edit_form)
         .post(pattern::CERTIFICATE_EDIT, Agent, compliance::update)
         .get(paths::COMPLIANCE, Agent, compliance::page)
+        .get(paths::TASKS, Agent, tasks::list)
         .get(pattern::PROPERTY_TASK_NEW, Agent, tasks::new_task)
         .post(pattern::PROPERTY_TASK_NEW, Agent, tasks::create_task)
         .post(pattern::TASK_COMPLETE, Agent, tasks::complete_task)

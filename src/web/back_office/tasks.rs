@@ -1,23 +1,242 @@
-//! Tasks on a property in the back-office: add one, mark one complete. (The
-//! property page's task list is in [`super::work`], with its offers.)
+//! Tasks in the back-office: the agency's list across every property (the
+//! work queue: filters, search, counts, pages both ways), and on a property
+//! add one or mark one complete. (The property page's task list is in
+//! [`super::work`], with its offers.)
 
 use maud::{Markup, html};
 use poem::http::StatusCode;
-use poem::web::{Form, Path};
+use poem::web::{Form, Path, Query};
 use poem::{Response, handler};
+use serde::Deserialize;
 use uuid::Uuid;
 
 use super::work::find_property;
 use super::{Lookups, see_other, with_status};
 use crate::domain::choice::Choice;
-use crate::domain::tasks::{AssigneeKind, TaskForm};
+use crate::domain::tasks::{AssigneeKind, TaskForm, TaskStatus};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::store::properties::Property;
-use crate::store::tasks;
+use crate::store::tasks::{self, QueueFilter, QueuedTask};
+use crate::store::{PageAt, Paged};
 use crate::web::ctx::{AgentCtx, Ctx};
 use crate::web::ui::form::{Input, choice_options, csrf_input, error_summary, select, textarea};
+use crate::web::ui::list::{PAGE_SIZES, counted_pager};
 use crate::web::{paths, ui};
+
+/// The id of the results region htmx swaps.
+const RESULTS_ID: &str = "task-results";
+/// The status filter value that shows every status.
+const ANY_STATUS: &str = "any";
+/// The assignee filter value for "the landlord".
+const FOR_LANDLORD: &str = "landlord";
+
+/// The list's filters as they appear in the URL.
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct ListQuery {
+    q: String,
+    /// Absent: pending; `any`: every status.
+    status: Option<String>,
+    overdue: String,
+    branch: String,
+    assignee: String,
+    landlord: String,
+    per_page: String,
+    after: String,
+    before: String,
+}
+
+impl ListQuery {
+    fn page_size(&self) -> u32 {
+        self.per_page
+            .parse()
+            .ok()
+            .filter(|n| PAGE_SIZES.contains(n))
+            .unwrap_or(PAGE_SIZES[0])
+    }
+
+    fn status(&self) -> &str {
+        self.status.as_deref().unwrap_or(TaskStatus::Pending.as_str())
+    }
+
+    fn filter(&self, today: chrono::NaiveDate) -> QueueFilter {
+        QueueFilter {
+            search: self.q.split_whitespace().map(str::to_string).take(8).collect(),
+            status: TaskStatus::parse(self.status()).ok(),
+            overdue: !self.overdue.is_empty(),
+            branch_id: Uuid::parse_str(&self.branch).ok(),
+            assignee: match self.assignee.as_str() {
+                FOR_LANDLORD => Some(None),
+                other => Uuid::parse_str(other).ok().map(Some),
+            },
+            landlord_id: Uuid::parse_str(&self.landlord).ok(),
+            today: Some(today),
+        }
+    }
+
+    /// The query string of these filters at a page.
+    fn to_query(&self, at: &PageAt) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        let status = self
+            .status
+            .clone()
+            .unwrap_or_else(|| TaskStatus::Pending.as_str().to_string());
+        for (key, value) in [
+            ("q", &self.q),
+            ("overdue", &self.overdue),
+            ("branch", &self.branch),
+            ("assignee", &self.assignee),
+            ("landlord", &self.landlord),
+            ("per_page", &self.per_page),
+        ] {
+            if !value.is_empty() {
+                query.append_pair(key, value);
+            }
+        }
+        query.append_pair("status", &status);
+        match at {
+            PageAt::First => {}
+            PageAt::After(cursor) => {
+                query.append_pair("after", &cursor.encode());
+            }
+            PageAt::Before(cursor) => {
+                query.append_pair("before", &cursor.encode());
+            }
+        }
+        query.finish()
+    }
+
+    fn is_filtered(&self) -> bool {
+        !(self.q.trim().is_empty()
+            && self.status() == TaskStatus::Pending.as_str()
+            && self.overdue.is_empty()
+            && self.branch.is_empty()
+            && self.assignee.is_empty()
+            && self.landlord.is_empty())
+    }
+}
+
+fn results(ctx: &Ctx, query: &ListQuery, page: &Paged<QueuedTask>, counts: (i64, i64), lookups: &Lookups) -> Markup {
+    let today = ctx.state.settings.clock.today();
+    let (total, before) = counts;
+    html! {
+        div id=(RESULTS_ID) class="results" aria-live="polite" {
+            @if page.rows.is_empty() {
+                div class="table-wrap" {
+                    @if query.is_filtered() {
+                        p class="empty" { "No tasks match these filters. " a href=(paths::TASKS) { "Clear the filters" } }
+                    } @else {
+                        p class="empty" { "No pending tasks. Tasks are added from a property's page." }
+                    }
+                }
+            } @else {
+                div class="table-wrap" {
+                    table {
+                        thead { tr {
+                            th { "Task" } th { "Property" } th class="hide-small" { "Landlord" }
+                            th class="hide-small" { "For" } th { "Due" } th { "Status" }
+                        } }
+                        tbody {
+                            @for row in &page.rows {
+                                @let task = &row.task;
+                                tr {
+                                    td { (task.title) }
+                                    td { a href=(paths::property(task.property_id)) { (row.address) } }
+                                    td class="hide-small" { a href=(paths::landlord(row.landlord_id)) { (row.landlord_name) } }
+                                    td class="hide-small" {
+                                        @match task.assignee() {
+                                            AssigneeKind::Landlord => "The landlord",
+                                            AssigneeKind::Agent => (lookups.agent_name(task.assignee_user_id).unwrap_or("An agent")),
+                                        }
+                                    }
+                                    td class="nowrap" { @match task.due_on { Some(d) => (ui::format::date(d)), None => "—" } }
+                                    td {
+                                        @if task.overdue(today) { span class="badge danger" { "Overdue" } }
+                                        @else if task.status() == TaskStatus::Completed { span class="badge muted" { (task.status().label()) } }
+                                        @else { span class="badge" { (task.status().label()) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            (counted_pager(
+                paths::TASKS,
+                before,
+                page.rows.len(),
+                total,
+                page.previous.as_ref().map(|at| query.to_query(at)),
+                page.next.as_ref().map(|next| query.to_query(&PageAt::After(next.clone()))),
+            ))
+        }
+    }
+}
+
+fn filters(query: &ListQuery, lookups: &Lookups) -> Markup {
+    let none = FieldErrors::new();
+    let statuses: Vec<(String, String)> = choice_options::<TaskStatus>(None)
+        .into_iter()
+        .chain([(ANY_STATUS.to_string(), "Any status".to_string())])
+        .collect();
+    let mut assignees = lookups.agent_options("Anyone");
+    assignees.insert(1, (FOR_LANDLORD.to_string(), "The landlord".to_string()));
+    let per_page: Vec<(String, String)> = PAGE_SIZES
+        .iter()
+        .map(|n| (n.to_string(), format!("{n} per page")))
+        .collect();
+    html! {
+        form class="filters card" method="get" action=(paths::TASKS) role="search"
+            hx-get=(paths::TASKS) hx-target={ "#" (RESULTS_ID) } hx-swap="outerHTML" hx-push-url="true"
+            hx-trigger="input changed delay:300ms from:#q, change, submit" hx-indicator="#task-loading" {
+            @if !query.landlord.is_empty() { input type="hidden" name="landlord" value=(query.landlord); }
+            div class="field" {
+                label for="q" { "Search" }
+                input type="search" id="q" name="q" value=(query.q) autocomplete="off" aria-describedby="q-hint";
+                span class="hint" id="q-hint" { "Title or address" }
+            }
+            (select("status", "Status", &statuses, query.status(), &none))
+            (select("assignee", "For", &assignees, &query.assignee, &none))
+            (select("branch", "Branch", &lookups.branch_options("Any branch"), &query.branch, &none))
+            (select("per_page", "Show", &per_page, &query.page_size().to_string(), &none))
+            div class="field checkbox" {
+                input type="checkbox" id="overdue" name="overdue" value="1" checked[!query.overdue.is_empty()];
+                label for="overdue" { "Overdue only" }
+            }
+            div class="field" {
+                button type="submit" { "Search" }
+                span id="task-loading" class="htmx-indicator hint" { "Loading…" }
+            }
+        }
+    }
+}
+
+/// `GET /tasks`: the agency's tasks, pending and soonest due first.
+#[handler]
+pub async fn list(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<ListQuery>) -> Result<Markup, AppError> {
+    let lookups = Lookups::load(&ctx, viewer.org.id).await?;
+    let today = ctx.state.settings.clock.today();
+    let filter = query.filter(today);
+    let at = PageAt::from_query(&query.after, &query.before);
+    let db = &ctx.state.db;
+    let page = tasks::queue(db, viewer.org.id, &filter, &at, query.page_size()).await?;
+    let first = page.rows.first().map(|row| crate::store::Cursor {
+        sort_key: row.sort_key.clone(),
+        id: row.task.id,
+    });
+    let counts = tasks::queue_count(db, viewer.org.id, &filter, first.as_ref()).await?;
+    let results = results(&ctx, &query, &page, counts, &lookups);
+    if ctx.wants_fragment(RESULTS_ID) {
+        return Ok(results);
+    }
+    let content = html! {
+        h1 { "Tasks" }
+        (filters(&query, &lookups))
+        (results)
+    };
+    Ok(ui::page(&ctx, "Tasks", content))
+}
 
 fn task_page(ctx: &Ctx, property: &Property, form: &TaskForm, errors: &FieldErrors, lookups: &Lookups) -> Markup {
     let content = html! {

@@ -1,9 +1,34 @@
-//! Pieces of list pages: the cursor pager and the history of a record.
+//! Pieces of list pages: page sizes, the cursor pagers and the history of a record.
 
 use maud::{Markup, html};
 
 use crate::store::audit::AuditRow;
 use crate::web::ui::format;
+
+/// Page sizes a list offers; the first is the default.
+pub const PAGE_SIZES: [u32; 3] = [25, 50, 100];
+
+/// Where the page sits in the whole list ("26–50 of 73"), and "Previous page"
+/// and "Next page" links; each query is the list's query string for that page.
+pub fn counted_pager(
+    path: &str,
+    before: i64,
+    shown: usize,
+    total: i64,
+    previous: Option<String>,
+    next: Option<String>,
+) -> Markup {
+    let shown = i64::try_from(shown).unwrap_or(i64::MAX);
+    html! {
+        nav class="pager" aria-label="Pages" {
+            @match previous { Some(query) => a href={ (path) "?" (query) } rel="prev" { "← Previous page" }, None => span {} }
+            @if total > 0 && shown > 0 {
+                span class="hint" data-testid="page-position" { (before + 1) "–" (before + shown) " of " (total) }
+            }
+            @match next { Some(query) => a href={ (path) "?" (query) } rel="next" { "Next page →" }, None => span {} }
+        }
+    }
+}
 
 /// "First page" (when not on it) and "Next page" links; each query is the list's
 /// query string for that page.
