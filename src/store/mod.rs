@@ -150,32 +150,23 @@ pub struct Paged<T> {
 /// Appends the keyset condition of `at` (after or before a row), the ordering
 /// (reversed for a page before, so the rows nearest the cursor come first)
 /// and the limit (one extra row, to know whether there is more) to a list
-/// query whose rows have `sort_key` and `id` columns under `$prefix`.
+/// query whose rows have `sort_key` and `id` columns under `$prefix`; with
+/// `$descending` the list runs from the highest key down.
 #[macro_export]
 macro_rules! push_page_at {
-    ($query:expr, $prefix:literal, $at:expr, $limit:expr) => {{
-        let descending = match $at {
-            $crate::store::PageAt::First => false,
-            $crate::store::PageAt::After(after) => {
-                $query
-                    .push(concat!(" AND (", $prefix, "sort_key, ", $prefix, "id) > ("))
-                    .push_bind(after.sort_key.clone())
-                    .push(", ")
-                    .push_bind(after.id)
-                    .push(")");
-                false
-            }
-            $crate::store::PageAt::Before(before) => {
-                $query
-                    .push(concat!(" AND (", $prefix, "sort_key, ", $prefix, "id) < ("))
-                    .push_bind(before.sort_key.clone())
-                    .push(", ")
-                    .push_bind(before.id)
-                    .push(")");
-                true
-            }
-        };
-        $query.push(if descending {
+    ($query:expr, $prefix:literal, $at:expr, $limit:expr, $descending:expr) => {{
+        let backwards = matches!($at, $crate::store::PageAt::Before(_));
+        let downwards = backwards != $descending;
+        if let $crate::store::PageAt::After(cursor) | $crate::store::PageAt::Before(cursor) = $at {
+            $query
+                .push(concat!(" AND (", $prefix, "sort_key, ", $prefix, "id) "))
+                .push(if downwards { "< (" } else { "> (" })
+                .push_bind(cursor.sort_key.clone())
+                .push(", ")
+                .push_bind(cursor.id)
+                .push(")");
+        }
+        $query.push(if downwards {
             concat!(" ORDER BY ", $prefix, "sort_key DESC, ", $prefix, "id DESC LIMIT ")
         } else {
             concat!(" ORDER BY ", $prefix, "sort_key, ", $prefix, "id LIMIT ")

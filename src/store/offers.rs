@@ -298,3 +298,121 @@ pub async fn for_portal(db: &Db, org_id: Uuid, token_id: Uuid) -> Result<Vec<Off
     .fetch_all(pool)
     .await)
 }
+
+/// What the agency's offer list is narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    /// Words that must each appear in the applicant's name or email or the
+    /// property's address.
+    pub search: Vec<String>,
+    /// Only these statuses (none: no offer); `None` means every status.
+    pub statuses: Option<Vec<OfferStatus>>,
+    /// Only offers on properties of this branch.
+    pub branch_id: Option<Uuid>,
+    /// Only offers on this landlord's properties.
+    pub landlord_id: Option<Uuid>,
+}
+
+/// An offer in the agency's list, with its property and landlord.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ListedOffer {
+    /// The offer.
+    #[sqlx(flatten)]
+    pub offer: Offer,
+    /// The property's first address line and town.
+    pub address: String,
+    /// The landlord who owns the property.
+    pub landlord_id: Uuid,
+    /// Their name.
+    pub landlord_name: String,
+    /// The keyset sort key (empty: the list runs by id, newest first).
+    pub sort_key: String,
+}
+
+/// The list query's rows, over which filters and the page condition are added.
+macro_rules! listed_rows {
+    () => {
+        "SELECT * FROM (SELECT o.id, o.org_id, o.property_id, o.applicant_name, o.applicant_email, \
+         o.applicant_phone, o.rent_pence, o.move_in_on, o.term_months, o.notes, o.status, o.created_at, \
+         o.updated_at, o.landlord_decision, o.landlord_comment, o.landlord_reviewed_at, \
+         p.address_line1 || ', ' || p.city AS address, p.landlord_id, \
+         l.first_name || ' ' || l.last_name AS landlord_name, '' AS sort_key, p.branch_id AS property_branch_id, \
+         LOWER(o.applicant_name || ' ' || o.applicant_email) || ' ' || p.search_text AS search_text \
+         FROM offers o JOIN properties p ON p.id = o.property_id AND p.org_id = o.org_id \
+         JOIN landlords l ON l.id = p.landlord_id AND l.org_id = p.org_id WHERE o.org_id = "
+    };
+}
+
+/// Appends the filters of a [`ListFilter`] to a query over [`listed_rows!`].
+macro_rules! push_list_filters {
+    ($query:expr, $filter:expr) => {{
+        let filter: &ListFilter = $filter;
+        for term in &filter.search {
+            $query
+                .push(" AND search_text LIKE ")
+                .push_bind(super::like_pattern(term))
+                .push(" ESCAPE '\\'");
+        }
+        match &filter.statuses {
+            None => {}
+            Some(statuses) if statuses.is_empty() => {
+                $query.push(" AND 1 = 0");
+            }
+            Some(statuses) => {
+                let mut listed = $query.push(" AND status IN (").separated(", ");
+                for status in statuses {
+                    listed.push_bind(status.as_str());
+                }
+                $query.push(")");
+            }
+        }
+        if let Some(branch) = filter.branch_id {
+            $query.push(" AND property_branch_id = ").push_bind(branch);
+        }
+        if let Some(landlord) = filter.landlord_id {
+            $query.push(" AND landlord_id = ").push_bind(landlord);
+        }
+    }};
+}
+
+/// One page of the agency's offers, newest first.
+pub async fn list(
+    db: &Db,
+    org_id: Uuid,
+    filter: &ListFilter,
+    at: &super::PageAt,
+    limit: u32,
+) -> Result<super::Paged<ListedOffer>, sqlx::Error> {
+    let rows: Vec<ListedOffer> = on_pool!(db, |pool| {
+        let mut query = sqlx::QueryBuilder::new(listed_rows!());
+        query.push_bind(org_id).push(") q WHERE 1 = 1");
+        push_list_filters!(query, filter);
+        crate::push_page_at!(query, "", at, limit, true);
+        query.build_query_as::<ListedOffer>().fetch_all(pool).await
+    })?;
+    Ok(super::paged(rows, limit, at, |row| super::Cursor {
+        sort_key: row.sort_key.clone(),
+        id: row.offer.id,
+    }))
+}
+
+/// How many offers the filter finds, and how many of them come before
+/// `first` (the first row of a page) in list order (newest first).
+pub async fn list_count(
+    db: &Db,
+    org_id: Uuid,
+    filter: &ListFilter,
+    first: Option<&super::Cursor>,
+) -> Result<(i64, i64), sqlx::Error> {
+    let after = first.map_or_else(Uuid::max, |first| first.id);
+    on_pool!(db, |pool| {
+        let mut query = sqlx::QueryBuilder::new("SELECT COUNT(*), COALESCE(SUM(CASE WHEN id > ");
+        query
+            .push_bind(after)
+            .push(concat!(" THEN 1 ELSE 0 END), 0) FROM (", listed_rows!()));
+        query.push_bind(org_id).push(") q WHERE 1 = 1");
+        push_list_filters!(query, filter);
+        query.push(") counted");
+        query.build_query_as::<(i64, i64)>().fetch_one(pool).await
+    })
+}

@@ -298,7 +298,7 @@ pub async fn queue(
         let mut query = sqlx::QueryBuilder::new(queue_rows!());
         query.push_bind(org_id).push(") q WHERE 1 = 1");
         push_queue_filters!(query, filter);
-        crate::push_page_at!(query, "", at, limit);
+        crate::push_page_at!(query, "", at, limit, false);
         query.build_query_as::<QueuedTask>().fetch_all(pool).await
     })?;
     Ok(super::paged(rows, limit, at, |row| super::Cursor {

@@ -23,6 +23,8 @@ pub const LANDLORDS: &str = "/landlords";
 pub const LANDLORD_NEW: &str = "/landlords/new";
 /// The property list.
 pub const PROPERTIES: &str = "/properties";
+/// The agency's offers across every property (`?status=sent_to_landlord`, …).
+pub const OFFERS: &str = "/offers";
 /// The agency's tasks across every property (`?overdue=1`, `?landlord=ID`, …).
 pub const TASKS: &str = "/tasks";
 /// The landlord picker of the property form: `?landlord_q=` lists matching
@@ -482,4 +484,9 @@ pub fn overdue_tasks() -> String {
 /// The tasks on one landlord's properties.
 pub fn landlord_tasks(landlord: Uuid) -> String {
     format!("{TASKS}?landlord={landlord}&status=any")
+}
+
+/// The agency's offers in one status.
+pub fn offers_in(status: &str) -> String {
+    format!("{OFFERS}?status={status}")
 }

@@ -3,6 +3,7 @@
 use maud::html;
 use poem::handler;
 
+use crate::domain::choice::Choice;
 use crate::error::AppError;
 use crate::store::{compliance, landlords, properties, tenancies};
 use crate::web::ctx::AgentCtx;
@@ -38,7 +39,7 @@ pub async fn page(AgentCtx { ctx, viewer }: AgentCtx) -> Result<maud::Markup, Ap
             a class="stat card" href=(paths::PROPERTIES) { span class="number" { (property_count) } span { "properties" } }
             div class="stat card" { span class="number" { (active_tenancies) } span { "active tenancies" } }
             a class="stat card" href=(paths::overdue_tasks()) { span class="number" { (overdue) } span { "overdue tasks" } }
-            div class="stat card" { span class="number" { (awaiting) } span { "offers awaiting landlords" } }
+            a class="stat card" href=(paths::offers_in(crate::domain::offers::OfferStatus::SentToLandlord.as_str())) { span class="number" { (awaiting) } span { "offers awaiting landlords" } }
         }
         section class="card" {
             div class="actions" {

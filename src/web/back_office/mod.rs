@@ -100,6 +100,7 @@ pub fn routes() -> Vec<Declared> {
         .get(pattern::PROPERTY_TASK_NEW, Agent, tasks::new_task)
         .post(pattern::PROPERTY_TASK_NEW, Agent, tasks::create_task)
         .post(pattern::TASK_COMPLETE, Agent, tasks::complete_task)
+        .get(paths::OFFERS, Agent, offers::list)
         .get(pattern::PROPERTY_OFFER_NEW, Agent, offers::new_offer)
         .post(pattern::PROPERTY_OFFER_NEW, Agent, offers::create_offer)
         .get(pattern::OFFER, Agent, offers::show_offer)

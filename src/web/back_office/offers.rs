@@ -1,29 +1,192 @@
-//! Offers on a property in the back-office: record one, show it, and move it
-//! through its statuses ("Send to landlord" and the rest). (The property
+//! Offers in the back-office: the agency's list across every property
+//! (filters, search, counts, pages both ways), and on a property record one,
+//! show it, and move it through its statuses ("Send to landlord" and the rest). (The property
 //! page's offer list is in [`super::work`], with its tasks.)
 
 use maud::{Markup, html};
 use poem::http::StatusCode;
-use poem::web::{Form, Path};
+use poem::web::{Form, Path, Query};
 use poem::{Response, handler};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::work::find_property;
-use super::{see_other, with_status};
+use super::{Lookups, see_other, with_status};
 use crate::domain::choice::Choice;
 use crate::domain::money::money;
 use crate::domain::offers::{OfferForm, OfferStatus};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
-use crate::store::offers::{self, MoveError};
+use crate::store::offers::{self, ListFilter, ListedOffer, MoveError};
 use crate::store::properties::Property;
+use crate::store::{PageAt, Paged};
 use crate::web::ctx::{AgentCtx, Ctx};
 use crate::web::ui::badges::offer_badge;
-use crate::web::ui::form::{Input, csrf_input, error_summary, textarea};
+use crate::web::ui::form::{Input, choice_options, csrf_input, error_summary, select, textarea};
 use crate::web::ui::format;
-use crate::web::ui::list::history;
+use crate::web::ui::list::{PageQuery, counted_pager, history};
 use crate::web::{paths, ui};
+
+/// The id of the results region htmx swaps.
+const RESULTS_ID: &str = "offer-results";
+/// The status filter value for offers still open (the default).
+const OPEN: &str = "open";
+/// The status filter value that shows every status.
+const ANY_STATUS: &str = "any";
+
+/// The list's filters as they appear in the URL.
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct ListQuery {
+    q: String,
+    status: String,
+    branch: String,
+    landlord: String,
+    #[serde(flatten)]
+    page: PageQuery,
+}
+
+impl ListQuery {
+    fn status(&self) -> &str {
+        if self.status.is_empty() { OPEN } else { &self.status }
+    }
+
+    fn filter(&self) -> ListFilter {
+        let statuses = match self.status() {
+            ANY_STATUS => None,
+            OPEN => Some(
+                OfferStatus::ALL
+                    .iter()
+                    .copied()
+                    .filter(|s| !s.next().is_empty())
+                    .collect(),
+            ),
+            other => Some(OfferStatus::parse(other).map(|s| vec![s]).unwrap_or_default()),
+        };
+        ListFilter {
+            search: self.q.split_whitespace().map(str::to_string).take(8).collect(),
+            statuses,
+            branch_id: Uuid::parse_str(&self.branch).ok(),
+            landlord_id: Uuid::parse_str(&self.landlord).ok(),
+        }
+    }
+
+    fn to_query(&self, at: &PageAt) -> String {
+        self.page.link(
+            &[
+                ("q", &self.q),
+                ("status", self.status()),
+                ("branch", &self.branch),
+                ("landlord", &self.landlord),
+            ],
+            at,
+        )
+    }
+
+    fn is_filtered(&self) -> bool {
+        !(self.q.trim().is_empty() && self.status() == OPEN && self.branch.is_empty() && self.landlord.is_empty())
+    }
+}
+
+fn results(query: &ListQuery, page: &Paged<ListedOffer>, counts: (i64, i64)) -> Markup {
+    let (total, before) = counts;
+    html! {
+        div id=(RESULTS_ID) class="results" aria-live="polite" {
+            @if page.rows.is_empty() {
+                div class="table-wrap" {
+                    @if query.is_filtered() {
+                        p class="empty" { "No offers match these filters. " a href=(paths::OFFERS) { "Clear the filters" } }
+                    } @else {
+                        p class="empty" { "No open offers. Offers are recorded from a property's page." }
+                    }
+                }
+            } @else {
+                div class="table-wrap" {
+                    table {
+                        thead { tr {
+                            th { "Applicant" } th { "Property" } th class="hide-small" { "Landlord" }
+                            th { "Rent" } th class="hide-small" { "Received" } th { "Status" }
+                        } }
+                        tbody {
+                            @for row in &page.rows {
+                                @let offer = &row.offer;
+                                tr {
+                                    td { a href=(paths::offer(offer.id)) { (offer.applicant_name) } }
+                                    td { a href=(paths::property(offer.property_id)) { (row.address) } }
+                                    td class="hide-small" { a href=(paths::landlord(row.landlord_id)) { (row.landlord_name) } }
+                                    td class="nowrap" { (money(offer.rent_pence)) }
+                                    td class="hide-small nowrap" { (format::date(crate::clock::local_date(offer.created_at))) }
+                                    td { (offer_badge(offer.status())) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            (counted_pager(
+                paths::OFFERS,
+                before,
+                page.rows.len(),
+                total,
+                page.previous.as_ref().map(|at| query.to_query(at)),
+                page.next.as_ref().map(|next| query.to_query(&PageAt::After(next.clone()))),
+            ))
+        }
+    }
+}
+
+fn filters(query: &ListQuery, lookups: &Lookups) -> Markup {
+    let none = FieldErrors::new();
+    let statuses: Vec<(String, String)> = [(OPEN.to_string(), "Open".to_string())]
+        .into_iter()
+        .chain(choice_options::<OfferStatus>(None))
+        .chain([(ANY_STATUS.to_string(), "Any status".to_string())])
+        .collect();
+    html! {
+        form class="filters card" method="get" action=(paths::OFFERS) role="search"
+            hx-get=(paths::OFFERS) hx-target={ "#" (RESULTS_ID) } hx-swap="outerHTML" hx-push-url="true"
+            hx-trigger="input changed delay:300ms from:#q, change, submit" hx-indicator="#offer-loading" {
+            @if !query.landlord.is_empty() { input type="hidden" name="landlord" value=(query.landlord); }
+            div class="field" {
+                label for="q" { "Search" }
+                input type="search" id="q" name="q" value=(query.q) autocomplete="off" aria-describedby="q-hint";
+                span class="hint" id="q-hint" { "Applicant or address" }
+            }
+            (select("status", "Status", &statuses, query.status(), &none))
+            (select("branch", "Branch", &lookups.branch_options("Any branch"), &query.branch, &none))
+            (select("per_page", "Show", &PageQuery::size_options(), &query.page.size().to_string(), &none))
+            div class="field" {
+                button type="submit" { "Search" }
+                span id="offer-loading" class="htmx-indicator hint" { "Loading…" }
+            }
+        }
+    }
+}
+
+/// `GET /offers`: the agency's offers, newest first, open ones by default.
+#[handler]
+pub async fn list(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<ListQuery>) -> Result<Markup, AppError> {
+    let lookups = Lookups::load(&ctx, viewer.org.id).await?;
+    let filter = query.filter();
+    let at = query.page.at();
+    let db = &ctx.state.db;
+    let page = offers::list(db, viewer.org.id, &filter, &at, query.page.size()).await?;
+    let first = page.rows.first().map(|row| crate::store::Cursor {
+        sort_key: row.sort_key.clone(),
+        id: row.offer.id,
+    });
+    let counts = offers::list_count(db, viewer.org.id, &filter, first.as_ref()).await?;
+    let results = results(&query, &page, counts);
+    if ctx.wants_fragment(RESULTS_ID) {
+        return Ok(results);
+    }
+    let content = html! {
+        h1 { "Offers" }
+        (filters(&query, &lookups))
+        (results)
+    };
+    Ok(ui::page(&ctx, "Offers", content))
+}
 
 fn offer_form_page(ctx: &Ctx, property: &Property, form: &OfferForm, errors: &FieldErrors) -> Markup {
     let content = html! {

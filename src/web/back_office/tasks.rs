@@ -21,7 +21,7 @@ use crate::store::tasks::{self, QueueFilter, QueuedTask};
 use crate::store::{PageAt, Paged};
 use crate::web::ctx::{AgentCtx, Ctx};
 use crate::web::ui::form::{Input, choice_options, csrf_input, error_summary, select, textarea};
-use crate::web::ui::list::{PAGE_SIZES, counted_pager};
+use crate::web::ui::list::{PageQuery, counted_pager};
 use crate::web::{paths, ui};
 
 /// The id of the results region htmx swaps.
@@ -42,20 +42,11 @@ pub struct ListQuery {
     branch: String,
     assignee: String,
     landlord: String,
-    per_page: String,
-    after: String,
-    before: String,
+    #[serde(flatten)]
+    page: PageQuery,
 }
 
 impl ListQuery {
-    fn page_size(&self) -> u32 {
-        self.per_page
-            .parse()
-            .ok()
-            .filter(|n| PAGE_SIZES.contains(n))
-            .unwrap_or(PAGE_SIZES[0])
-    }
-
     fn status(&self) -> &str {
         self.status.as_deref().unwrap_or(TaskStatus::Pending.as_str())
     }
@@ -77,34 +68,17 @@ impl ListQuery {
 
     /// The query string of these filters at a page.
     fn to_query(&self, at: &PageAt) -> String {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        let status = self
-            .status
-            .clone()
-            .unwrap_or_else(|| TaskStatus::Pending.as_str().to_string());
-        for (key, value) in [
-            ("q", &self.q),
-            ("overdue", &self.overdue),
-            ("branch", &self.branch),
-            ("assignee", &self.assignee),
-            ("landlord", &self.landlord),
-            ("per_page", &self.per_page),
-        ] {
-            if !value.is_empty() {
-                query.append_pair(key, value);
-            }
-        }
-        query.append_pair("status", &status);
-        match at {
-            PageAt::First => {}
-            PageAt::After(cursor) => {
-                query.append_pair("after", &cursor.encode());
-            }
-            PageAt::Before(cursor) => {
-                query.append_pair("before", &cursor.encode());
-            }
-        }
-        query.finish()
+        self.page.link(
+            &[
+                ("q", &self.q),
+                ("status", self.status()),
+                ("overdue", &self.overdue),
+                ("branch", &self.branch),
+                ("assignee", &self.assignee),
+                ("landlord", &self.landlord),
+            ],
+            at,
+        )
     }
 
     fn is_filtered(&self) -> bool {
@@ -182,10 +156,6 @@ fn filters(query: &ListQuery, lookups: &Lookups) -> Markup {
         .collect();
     let mut assignees = lookups.agent_options("Anyone");
     assignees.insert(1, (FOR_LANDLORD.to_string(), "The landlord".to_string()));
-    let per_page: Vec<(String, String)> = PAGE_SIZES
-        .iter()
-        .map(|n| (n.to_string(), format!("{n} per page")))
-        .collect();
     html! {
         form class="filters card" method="get" action=(paths::TASKS) role="search"
             hx-get=(paths::TASKS) hx-target={ "#" (RESULTS_ID) } hx-swap="outerHTML" hx-push-url="true"
@@ -199,7 +169,7 @@ fn filters(query: &ListQuery, lookups: &Lookups) -> Markup {
             (select("status", "Status", &statuses, query.status(), &none))
             (select("assignee", "For", &assignees, &query.assignee, &none))
             (select("branch", "Branch", &lookups.branch_options("Any branch"), &query.branch, &none))
-            (select("per_page", "Show", &per_page, &query.page_size().to_string(), &none))
+            (select("per_page", "Show", &PageQuery::size_options(), &query.page.size().to_string(), &none))
             div class="field checkbox" {
                 input type="checkbox" id="overdue" name="overdue" value="1" checked[!query.overdue.is_empty()];
                 label for="overdue" { "Overdue only" }
@@ -218,9 +188,9 @@ pub async fn list(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<ListQu
     let lookups = Lookups::load(&ctx, viewer.org.id).await?;
     let today = ctx.state.settings.clock.today();
     let filter = query.filter(today);
-    let at = PageAt::from_query(&query.after, &query.before);
+    let at = query.page.at();
     let db = &ctx.state.db;
-    let page = tasks::queue(db, viewer.org.id, &filter, &at, query.page_size()).await?;
+    let page = tasks::queue(db, viewer.org.id, &filter, &at, query.page.size()).await?;
     let first = page.rows.first().map(|row| crate::store::Cursor {
         sort_key: row.sort_key.clone(),
         id: row.task.id,

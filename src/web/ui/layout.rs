@@ -76,6 +76,7 @@ pub fn page(ctx: &Ctx, title: &str, content: Markup) -> Markup {
                                     (nav_link(ctx, paths::LANDLORDS, "Landlords"))
                                     (nav_link(ctx, paths::PROPERTIES, "Properties"))
                                     (nav_link(ctx, paths::TASKS, "Tasks"))
+                                    (nav_link(ctx, paths::OFFERS, "Offers"))
                                     (nav_link(ctx, paths::COMPLIANCE, "Compliance"))
                                     (nav_link(ctx, paths::MESSAGES, "Messages"))
                                     (nav_link(ctx, paths::PORTAL_ACCESS, "Portal access"))

@@ -1,12 +1,74 @@
 //! Pieces of list pages: page sizes, the cursor pagers and the history of a record.
 
 use maud::{Markup, html};
+use serde::Deserialize;
 
+use crate::store::PageAt;
 use crate::store::audit::AuditRow;
 use crate::web::ui::format;
 
 /// Page sizes a list offers; the first is the default.
 pub const PAGE_SIZES: [u32; 3] = [25, 50, 100];
+
+/// The page part of a list's URL: how many rows, and after or before which.
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct PageQuery {
+    /// One of [`PAGE_SIZES`]; anything else is the default.
+    pub per_page: String,
+    /// The cursor the page starts after.
+    pub after: String,
+    /// The cursor the page ends before.
+    pub before: String,
+}
+
+impl PageQuery {
+    /// The page size asked for, if offered, else the default.
+    pub fn size(&self) -> u32 {
+        self.per_page
+            .parse()
+            .ok()
+            .filter(|n| PAGE_SIZES.contains(n))
+            .unwrap_or(PAGE_SIZES[0])
+    }
+
+    /// Which page (a cursor that does not decode is the first page).
+    pub fn at(&self) -> PageAt {
+        PageAt::from_query(&self.after, &self.before)
+    }
+
+    /// The query string of a list's filters (the non-empty ones), this page
+    /// size, and a page.
+    pub fn link(&self, filters: &[(&str, &str)], at: &PageAt) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        for (key, value) in filters {
+            if !value.is_empty() {
+                query.append_pair(key, value);
+            }
+        }
+        if !self.per_page.is_empty() {
+            query.append_pair("per_page", &self.per_page);
+        }
+        match at {
+            PageAt::First => {}
+            PageAt::After(cursor) => {
+                query.append_pair("after", &cursor.encode());
+            }
+            PageAt::Before(cursor) => {
+                query.append_pair("before", &cursor.encode());
+            }
+        }
+        query.finish()
+    }
+
+    /// The page-size choices of a filter form.
+    pub fn size_options() -> Vec<(String, String)> {
+        PAGE_SIZES
+            .iter()
+            .map(|n| (n.to_string(), format!("{n} per page")))
+            .collect()
+    }
+}
 
 /// Where the page sits in the whole list ("26–50 of 73"), and "Previous page"
 /// and "Next page" links; each query is the list's query string for that page.
