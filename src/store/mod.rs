@@ -20,6 +20,7 @@ pub mod tasks;
 pub mod tenancies;
 pub mod tenant_access;
 pub mod tenant_invites;
+pub mod tenants;
 pub mod throttle;
 pub mod users;
 
@@ -172,6 +173,36 @@ macro_rules! push_page_at {
             concat!(" ORDER BY ", $prefix, "sort_key, ", $prefix, "id LIMIT ")
         });
         $query.push_bind(i64::from($limit) + 1);
+    }};
+}
+
+/// Counts a filtered list: how many rows the filter finds, and how many of
+/// them come before `$first` (the first row of a page, a `&Cursor`) in list
+/// order, for "26–50 of 73". `$rows` is the list's row query ending in
+/// `org_id = ` (its rows aliased `q`), `$push_filters` the macro that appends
+/// its filters.
+#[macro_export]
+macro_rules! count_listed {
+    ($db:expr, $rows:expr, $org_id:expr, $push_filters:ident, $filter:expr, $first:expr, $descending:expr) => {{
+        let (sort_key, id) = match $first {
+            Some(first) => (first.sort_key.clone(), first.id),
+            None if $descending => (String::new(), uuid::Uuid::max()),
+            None => (String::new(), uuid::Uuid::nil()),
+        };
+        $crate::on_pool!($db, |pool| {
+            let mut query = sqlx::QueryBuilder::new("SELECT COUNT(*), COALESCE(SUM(CASE WHEN (sort_key, id) ");
+            query
+                .push(if $descending { "> (" } else { "< (" })
+                .push_bind(sort_key.clone())
+                .push(", ")
+                .push_bind(id)
+                .push(") THEN 1 ELSE 0 END), 0) FROM (")
+                .push($rows);
+            query.push_bind($org_id).push(") q WHERE 1 = 1");
+            $push_filters!(query, $filter);
+            query.push(") counted");
+            query.build_query_as::<(i64, i64)>().fetch_one(pool).await
+        })
     }};
 }
 

@@ -404,15 +404,5 @@ pub async fn list_count(
     filter: &ListFilter,
     first: Option<&super::Cursor>,
 ) -> Result<(i64, i64), sqlx::Error> {
-    let after = first.map_or_else(Uuid::max, |first| first.id);
-    on_pool!(db, |pool| {
-        let mut query = sqlx::QueryBuilder::new("SELECT COUNT(*), COALESCE(SUM(CASE WHEN id > ");
-        query
-            .push_bind(after)
-            .push(concat!(" THEN 1 ELSE 0 END), 0) FROM (", listed_rows!()));
-        query.push_bind(org_id).push(") q WHERE 1 = 1");
-        push_list_filters!(query, filter);
-        query.push(") counted");
-        query.build_query_as::<(i64, i64)>().fetch_one(pool).await
-    })
+    crate::count_listed!(db, listed_rows!(), org_id, push_list_filters, filter, first, true)
 }

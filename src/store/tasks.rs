@@ -315,20 +315,5 @@ pub async fn queue_count(
     filter: &QueueFilter,
     first: Option<&super::Cursor>,
 ) -> Result<(i64, i64), sqlx::Error> {
-    let (sort_key, id) = match first {
-        Some(first) => (first.sort_key.clone(), first.id),
-        None => (String::new(), Uuid::nil()),
-    };
-    on_pool!(db, |pool| {
-        let mut query = sqlx::QueryBuilder::new("SELECT COUNT(*), COALESCE(SUM(CASE WHEN (sort_key, id) < (");
-        query
-            .push_bind(sort_key.clone())
-            .push(", ")
-            .push_bind(id)
-            .push(concat!(") THEN 1 ELSE 0 END), 0) FROM (", queue_rows!()));
-        query.push_bind(org_id).push(") q WHERE 1 = 1");
-        push_queue_filters!(query, filter);
-        query.push(") counted");
-        query.build_query_as::<(i64, i64)>().fetch_one(pool).await
-    })
+    crate::count_listed!(db, queue_rows!(), org_id, push_queue_filters, filter, first, false)
 }

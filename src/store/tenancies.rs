@@ -550,3 +550,116 @@ pub async fn for_tenant(db: &Db, org_id: Uuid, tenant_id: Uuid) -> Result<Vec<Te
     );
     with_tenants(db, sql, org_id, tenant_id).await
 }
+
+/// What the agency's tenancy list is narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    /// Words that must each appear in the address or a tenant's name or email.
+    pub search: Vec<String>,
+    /// Only this status; `None` means every status.
+    pub status: Option<TenancyStatus>,
+    /// Only tenancies of properties of this branch.
+    pub branch_id: Option<Uuid>,
+    /// Only tenancies of this landlord's properties.
+    pub landlord_id: Option<Uuid>,
+}
+
+/// A tenancy in the agency's list, with its property, landlord and first tenant.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ListedTenancy {
+    /// The tenancy.
+    #[sqlx(flatten)]
+    pub tenancy: Tenancy,
+    /// The property's first address line and town.
+    pub address: String,
+    /// The landlord who owns the property.
+    pub landlord_id: Uuid,
+    /// Their name.
+    pub landlord_name: String,
+    /// The primary tenant's name (else the first tenant's).
+    pub tenant_name: Option<String>,
+    /// The keyset sort key: the property's address order.
+    pub sort_key: String,
+}
+
+/// The list query's rows, over which filters and the page condition are added.
+macro_rules! listed_tenancy_rows {
+    () => {
+        "SELECT * FROM (SELECT t.id, t.org_id, t.property_id, t.rent_pence, t.rent_frequency, t.start_date, \
+         t.end_date, t.status, t.deposit_pence, t.deposit_scheme, t.deposit_reference, t.deposit_protected_on, \
+         t.created_at, t.updated_at, p.address_line1 || ', ' || p.city AS address, p.landlord_id, \
+         l.first_name || ' ' || l.last_name AS landlord_name, \
+         (SELECT n.first_name || ' ' || n.last_name FROM tenancy_tenants tt JOIN tenants n ON n.id = tt.tenant_id \
+          WHERE tt.tenancy_id = t.id ORDER BY tt.is_primary DESC, tt.position LIMIT 1) AS tenant_name, \
+         p.sort_key, p.branch_id AS property_branch_id, p.search_text \
+         FROM tenancies t JOIN properties p ON p.id = t.property_id AND p.org_id = t.org_id \
+         JOIN landlords l ON l.id = p.landlord_id AND l.org_id = p.org_id WHERE t.org_id = "
+    };
+}
+
+/// Appends the filters of a [`ListFilter`] to a query over [`listed_tenancy_rows!`].
+macro_rules! push_tenancy_filters {
+    ($query:expr, $filter:expr) => {{
+        let filter: &ListFilter = $filter;
+        for term in &filter.search {
+            let pattern = super::like_pattern(term);
+            $query
+                .push(" AND (search_text LIKE ")
+                .push_bind(pattern.clone())
+                .push(
+                    " ESCAPE '\\' OR EXISTS (SELECT 1 FROM tenancy_tenants tt JOIN tenants n ON n.id = tt.tenant_id \
+                     WHERE tt.tenancy_id = q.id AND LOWER(n.first_name || ' ' || n.last_name || ' ' || n.email) LIKE ",
+                )
+                .push_bind(pattern)
+                .push(" ESCAPE '\\'))");
+        }
+        if let Some(status) = filter.status {
+            $query.push(" AND status = ").push_bind(status.as_str());
+        }
+        if let Some(branch) = filter.branch_id {
+            $query.push(" AND property_branch_id = ").push_bind(branch);
+        }
+        if let Some(landlord) = filter.landlord_id {
+            $query.push(" AND landlord_id = ").push_bind(landlord);
+        }
+    }};
+}
+
+/// One page of the agency's tenancies, in address order.
+pub async fn list(
+    db: &Db,
+    org_id: Uuid,
+    filter: &ListFilter,
+    at: &super::PageAt,
+    limit: u32,
+) -> Result<super::Paged<ListedTenancy>, sqlx::Error> {
+    let rows: Vec<ListedTenancy> = on_pool!(db, |pool| {
+        let mut query = sqlx::QueryBuilder::new(listed_tenancy_rows!());
+        query.push_bind(org_id).push(") q WHERE 1 = 1");
+        push_tenancy_filters!(query, filter);
+        crate::push_page_at!(query, "", at, limit, false);
+        query.build_query_as::<ListedTenancy>().fetch_all(pool).await
+    })?;
+    Ok(super::paged(rows, limit, at, |row| super::Cursor {
+        sort_key: row.sort_key.clone(),
+        id: row.tenancy.id,
+    }))
+}
+
+/// How many tenancies the filter finds, and how many come before `first`.
+pub async fn list_count(
+    db: &Db,
+    org_id: Uuid,
+    filter: &ListFilter,
+    first: Option<&super::Cursor>,
+) -> Result<(i64, i64), sqlx::Error> {
+    crate::count_listed!(
+        db,
+        listed_tenancy_rows!(),
+        org_id,
+        push_tenancy_filters,
+        filter,
+        first,
+        false
+    )
+}

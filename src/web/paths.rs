@@ -23,6 +23,10 @@ pub const LANDLORDS: &str = "/landlords";
 pub const LANDLORD_NEW: &str = "/landlords/new";
 /// The property list.
 pub const PROPERTIES: &str = "/properties";
+/// The agency's tenancies across every property (`?status=active`, …).
+pub const TENANCIES: &str = "/tenancies";
+/// The agency's tenants, each once.
+pub const TENANTS: &str = "/tenants";
 /// The agency's offers across every property (`?status=sent_to_landlord`, …).
 pub const OFFERS: &str = "/offers";
 /// The agency's tasks across every property (`?overdue=1`, `?landlord=ID`, …).

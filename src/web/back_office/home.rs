@@ -37,7 +37,7 @@ pub async fn page(AgentCtx { ctx, viewer }: AgentCtx) -> Result<maud::Markup, Ap
         div class="stats" {
             a class="stat card" href=(paths::LANDLORDS) { span class="number" { (active_landlords) } span { "landlords" } }
             a class="stat card" href=(paths::PROPERTIES) { span class="number" { (property_count) } span { "properties" } }
-            div class="stat card" { span class="number" { (active_tenancies) } span { "active tenancies" } }
+            a class="stat card" href={ (paths::TENANCIES) "?status=active" } { span class="number" { (active_tenancies) } span { "active tenancies" } }
             a class="stat card" href=(paths::overdue_tasks()) { span class="number" { (overdue) } span { "overdue tasks" } }
             a class="stat card" href=(paths::offers_in(crate::domain::offers::OfferStatus::SentToLandlord.as_str())) { span class="number" { (awaiting) } span { "offers awaiting landlords" } }
         }

@@ -15,6 +15,8 @@ pub mod properties;
 pub mod settings;
 pub mod tasks;
 pub mod tenancies;
+pub mod tenancy_list;
+pub mod tenants;
 pub mod users;
 pub mod work;
 
@@ -85,6 +87,8 @@ pub fn routes() -> Vec<Declared> {
         )
         .get(pattern::PROPERTY_TENANCY_NEW, Agent, tenancies::new_form)
         .post(pattern::PROPERTY_TENANCY_NEW, Agent, tenancies::create)
+        .get(paths::TENANCIES, Agent, tenancy_list::list)
+        .get(paths::TENANTS, Agent, tenants::list)
         .get(pattern::TENANCY, Agent, tenancies::show)
         .get(pattern::TENANCY_EDIT, Agent, tenancies::edit_form)
         .post(pattern::TENANCY_EDIT, Agent, tenancies::update)

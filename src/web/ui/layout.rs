@@ -75,6 +75,8 @@ pub fn page(ctx: &Ctx, title: &str, content: Markup) -> Markup {
                                     (nav_link(ctx, paths::HOME, "Home"))
                                     (nav_link(ctx, paths::LANDLORDS, "Landlords"))
                                     (nav_link(ctx, paths::PROPERTIES, "Properties"))
+                                    (nav_link(ctx, paths::TENANCIES, "Tenancies"))
+                                    (nav_link(ctx, paths::TENANTS, "Tenants"))
                                     (nav_link(ctx, paths::TASKS, "Tasks"))
                                     (nav_link(ctx, paths::OFFERS, "Offers"))
                                     (nav_link(ctx, paths::COMPLIANCE, "Compliance"))
