@@ -643,12 +643,15 @@ async fn messages_flow_both_ways_refreshes_send_only_what_is_new_and_notificatio
     assert_eq!(sent.status(), 303);
     let inbox = admin.get("/messages").await.body;
     assert!(inbox.contains("Jane Smith") && inbox.contains("1 new"));
+    assert!(
+        admin.get("/").await.body.contains(r#"data-testid="unread-count">1<"#),
+        "every back-office page shows the unread count beside Messages"
+    );
     let thread = admin.get(&format!("/messages/{token}")).await.body;
     assert!(thread.contains("Is the boiler fixed?"));
-    assert!(
-        !admin.get("/messages").await.body.contains("1 new"),
-        "opening the thread marks it read"
-    );
+    let after = admin.get("/messages").await.body;
+    assert!(!after.contains("1 new"), "opening the thread marks it read");
+    assert!(!after.contains("unread-count"), "and the count goes");
 
     // The landlord's page polls after its newest message: nothing new is an empty 204.
     let tab = portal.get(&format!("{link}/messages")).await.body;

@@ -49,6 +49,8 @@ pub struct Viewer {
     pub user: User,
     /// Their agency.
     pub org: Organisation,
+    /// Landlord messages no agent has opened yet (the count beside Messages).
+    pub unread_messages: i64,
 }
 
 impl Viewer {
@@ -166,7 +168,12 @@ async fn load_viewer(state: &AppState, session: &Session) -> Result<Option<Viewe
     if now - seen_at >= TOUCH_EVERY_SECONDS {
         session.insert(SEEN_AT_KEY, now).await?;
     }
-    Ok(Some(Viewer { user, org }))
+    let unread_messages = crate::store::portal_messages::unread_count(&state.db, org.id).await?;
+    Ok(Some(Viewer {
+        user,
+        org,
+        unread_messages,
+    }))
 }
 
 impl<'a> FromRequest<'a> for Ctx {

@@ -36,12 +36,22 @@ fn head(title: &str) -> Markup {
 }
 
 fn nav_link(ctx: &Ctx, href: &str, label: &str) -> Markup {
+    nav_link_counted(ctx, href, label, 0)
+}
+
+/// A navigation link with a count beside it (unread messages) when there is one.
+fn nav_link_counted(ctx: &Ctx, href: &str, label: &str, count: i64) -> Markup {
     let current = if href == paths::HOME {
         ctx.path == href
     } else {
         ctx.path.starts_with(href)
     };
-    html! { li { a href=(href) aria-current=[current.then_some("page")] { (label) } } }
+    html! {
+        li { a href=(href) aria-current=[current.then_some("page")] {
+            (label)
+            @if count > 0 { " " span class="nav-count" data-testid="unread-count" { (count) span class="visually-hidden" { " unread" } } }
+        } }
+    }
 }
 
 fn flash(flash: &Option<Flash>) -> Markup {
@@ -80,7 +90,7 @@ pub fn page(ctx: &Ctx, title: &str, content: Markup) -> Markup {
                                     (nav_link(ctx, paths::TASKS, "Tasks"))
                                     (nav_link(ctx, paths::OFFERS, "Offers"))
                                     (nav_link(ctx, paths::COMPLIANCE, "Compliance"))
-                                    (nav_link(ctx, paths::MESSAGES, "Messages"))
+                                    (nav_link_counted(ctx, paths::MESSAGES, "Messages", viewer.unread_messages))
                                     (nav_link(ctx, paths::PORTAL_ACCESS, "Portal access"))
                                     @if viewer.is_admin() {
                                         (nav_link(ctx, paths::USERS, "Users"))
