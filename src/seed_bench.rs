@@ -498,6 +498,7 @@ async fn seed_agency(
                 ],
                 j,
             ),
+            asking_rent_pence: None,
         };
         rows.push(vec![
             V::Id(id),

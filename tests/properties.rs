@@ -243,3 +243,50 @@ async fn a_stored_status_that_is_no_status_fails_the_read_instead_of_becoming_a_
     let err = read.expect_err("an unknown status is an error");
     assert!(err.to_string().contains("decoding column status"), "{err}");
 }
+
+#[tokio::test]
+async fn a_property_carries_an_asking_rent_checked_shown_and_audited() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let owner = landlord(&app, agency.org.id, "Jane", "Smith").await.to_string();
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    let mut fields = property(&owner, "14 Royal York Crescent", "BS8 4JX");
+    fields.push(("status", "under_offer"));
+    fields.push(("asking_rent", "£1,175"));
+    let id = add(&mut admin, &fields).await;
+    let page = admin.get(&format!("/properties/{id}")).await;
+    assert!(page.body.contains("£1,175.00 a month"), "{}", page.body);
+
+    let edit = format!("/properties/{id}/edit");
+    for (typed, message) in [
+        ("0", "Enter an asking rent above £0, or leave it empty"),
+        ("lots", "Enter an amount in pounds"),
+    ] {
+        admin.get(&edit).await;
+        let mut bad = property(&owner, "14 Royal York Crescent", "BS8 4JX");
+        bad.push(("asking_rent", typed));
+        let refused = admin.post(&edit, &bad).await;
+        assert_eq!(refused.status(), 422, "{typed}");
+        assert!(refused.body.contains(message), "{typed}: {}", refused.body);
+        assert!(
+            refused.body.contains(&format!(r#"value="{typed}""#)),
+            "what was typed is kept"
+        );
+    }
+    admin.get(&edit).await;
+    let cleared = admin
+        .post(&edit, &property(&owner, "14 Royal York Crescent", "BS8 4JX"))
+        .await;
+    assert_eq!(cleared.status(), 303, "{}", cleared.body);
+    assert!(admin.get(&format!("/properties/{id}")).await.body.contains("Not set"));
+    let audit = admin.get("/audit").await.body;
+    assert!(audit.contains("asking_rent"), "the change is in the audit trail");
+    assert_eq!(
+        store::get(&app.db, agency.org.id, id)
+            .await
+            .unwrap()
+            .unwrap()
+            .asking_rent_pence,
+        None
+    );
+}

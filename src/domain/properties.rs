@@ -192,6 +192,8 @@ pub struct PropertyForm {
     /// Checkbox: present when ticked.
     pub has_gas: Option<String>,
     pub status: String,
+    /// The asking rent a month in pounds, as typed (optional).
+    pub asking_rent: String,
     /// What was typed into the landlord search (not stored): the form lists the
     /// matching landlords to choose from instead of every landlord of the agency.
     pub landlord_q: String,
@@ -213,6 +215,19 @@ pub struct PropertyFields {
     pub epc_rating: Option<EpcRating>,
     pub has_gas: bool,
     pub status: PropertyStatus,
+    /// The asking rent a month, in pence, if set.
+    pub asking_rent_pence: Option<i64>,
+}
+
+/// The asking rent a month: empty is none; otherwise pounds above nothing.
+fn asking_rent(value: &str) -> Result<Option<i64>, String> {
+    if value.trim().is_empty() {
+        return Ok(None);
+    }
+    match crate::domain::tenancies::parse_pounds(value)? {
+        0 => Err("Enter an asking rent above £0, or leave it empty".into()),
+        pence => Ok(Some(pence)),
+    }
 }
 
 fn rooms(label: &str, value: &str) -> Result<i32, String> {
@@ -300,6 +315,7 @@ impl PropertyForm {
                 "status",
                 PropertyStatus::parse_or(&self.status, PropertyStatus::default()),
             ),
+            asking_rent_pence: e.take("asking_rent", asking_rent(&self.asking_rent)),
         };
         if e.is_empty() { Ok(fields) } else { Err(e) }
     }

@@ -33,6 +33,8 @@ pub struct Property {
     pub has_gas: bool,
     #[sqlx(try_from = "String")]
     pub status: PropertyStatus,
+    /// The asking rent a month, in pence, if set.
+    pub asking_rent_pence: Option<i64>,
     pub sort_key: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -45,7 +47,7 @@ macro_rules! select_property {
     ($tail:literal) => {
         concat!(
             "SELECT p.id, p.org_id, p.landlord_id, p.branch_id, p.address_line1, p.address_line2, p.city, p.county, \
-             p.postcode, p.property_type, p.bedrooms, p.bathrooms, p.epc_rating, p.has_gas, p.status, p.sort_key, \
+             p.postcode, p.property_type, p.bedrooms, p.bathrooms, p.epc_rating, p.has_gas, p.status, p.asking_rent_pence, p.sort_key, \
              p.created_at, p.updated_at, l.first_name || ' ' || l.last_name AS landlord_name \
              FROM properties p JOIN landlords l ON l.id = p.landlord_id AND l.org_id = p.org_id ",
             $tail
@@ -93,6 +95,10 @@ impl Property {
             epc_rating: self.epc_rating.clone().unwrap_or_default(),
             has_gas: self.has_gas.then(|| "on".to_string()),
             status: self.status.as_str().to_string(),
+            asking_rent: self
+                .asking_rent_pence
+                .map(crate::domain::tenancies::pounds_input)
+                .unwrap_or_default(),
             landlord_q: String::new(),
         }
     }
@@ -113,6 +119,7 @@ impl Property {
             epc_rating: self.epc(),
             has_gas: self.has_gas,
             status: self.status(),
+            asking_rent_pence: self.asking_rent_pence,
         }
     }
 }
@@ -132,6 +139,7 @@ fn values(f: &PropertyFields) -> Vec<(&'static str, Option<String>)> {
         ("epc_rating", f.epc_rating.map(|r| r.as_str().to_string())),
         ("has_gas", Some(if f.has_gas { "yes" } else { "no" }.into())),
         ("status", Some(f.status.as_str().into())),
+        ("asking_rent", f.asking_rent_pence.map(crate::domain::money::money)),
     ]
 }
 
@@ -175,8 +183,8 @@ pub async fn create(tx: &mut Tx, org_id: Uuid, f: &PropertyFields, actor: &Actor
         sqlx::query(
             "INSERT INTO properties (id, org_id, landlord_id, branch_id, address_line1, address_line2, city, county, \
              postcode, property_type, bedrooms, bathrooms, epc_rating, has_gas, status, sort_key, search_text, \
-             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
-             $17, $18, $18)",
+             created_at, updated_at, asking_rent_pence) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+             $13, $14, $15, $16, $17, $18, $18, $19)",
         )
         .bind(id)
         .bind(org_id)
@@ -196,6 +204,7 @@ pub async fn create(tx: &mut Tx, org_id: Uuid, f: &PropertyFields, actor: &Actor
         .bind(sort_key(f))
         .bind(search_text(f))
         .bind(super::now())
+        .bind(f.asking_rent_pence)
         .execute(conn)
         .await
         .map(|r| r.rows_affected())
@@ -285,8 +294,8 @@ pub async fn update(tx: &mut Tx, p: &Property, f: &PropertyFields, actor: &Actor
         sqlx::query(
             "UPDATE properties SET landlord_id = $1, branch_id = $2, address_line1 = $3, address_line2 = $4, \
              city = $5, county = $6, postcode = $7, property_type = $8, bedrooms = $9, bathrooms = $10, \
-             epc_rating = $11, has_gas = $12, status = $13, sort_key = $14, search_text = $15, updated_at = $16 \
-             WHERE id = $17 AND org_id = $18",
+             epc_rating = $11, has_gas = $12, status = $13, sort_key = $14, search_text = $15, updated_at = $16, \
+             asking_rent_pence = $19 WHERE id = $17 AND org_id = $18",
         )
         .bind(f.landlord_id)
         .bind(f.branch_id)
@@ -306,6 +315,7 @@ pub async fn update(tx: &mut Tx, p: &Property, f: &PropertyFields, actor: &Actor
         .bind(super::now())
         .bind(p.id)
         .bind(p.org_id)
+        .bind(f.asking_rent_pence)
         .execute(conn)
         .await
         .map(|r| r.rows_affected())

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::{Lookups, see_other, with_status};
 use crate::domain::choice::Choice;
+use crate::domain::money::money;
 use crate::domain::properties::{EpcRating, PropertyFields, PropertyForm, PropertyStatus, PropertyType};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
@@ -322,6 +323,7 @@ const FORM_FIELDS: &[&str] = &[
     "bathrooms",
     "epc_rating",
     "status",
+    "asking_rent",
     "branch_id",
 ];
 
@@ -378,6 +380,7 @@ async fn form_page(
             fieldset {
                 legend { "Status" }
                 (select("status", "Status", &choice_options::<PropertyStatus>(None), &form.status, errors))
+                (Input::text("asking_rent", "Asking rent per month (£, optional)", &form.asking_rent).hint("What it is advertised at, like 1,175").render(errors))
                 (select("branch_id", "Branch", &lookups.branch_options("No branch"), &form.branch_id, errors))
             }
             div class="actions" {
@@ -506,6 +509,9 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
                         }
                     }
                     dt { "Gas supply" } dd { @if property.has_gas { "Yes" } @else { "No" } }
+                    dt { "Asking rent" } dd {
+                        @match property.asking_rent_pence { Some(pence) => { (money(pence)) " a month" }, None => "Not set" }
+                    }
                 }
             }
             section class="card" {
