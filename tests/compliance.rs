@@ -215,6 +215,16 @@ async fn the_compliance_page_shows_every_state_most_urgent_first_and_filters() {
     assert_eq!(by_branch.len(), 2);
     let by_kind = rows(&admin.get("/compliance?kind=gas_safety").await.body);
     assert_eq!(by_kind.len(), 2);
+    let soon = rows(&admin.get("/compliance?state=expiring_soon").await.body);
+    assert_eq!(soon.len(), 2, "{soon:?}");
+    assert!(soon.iter().all(|(state, _, _)| state == "Expiring soon"));
+    let expired_gas = admin.get("/compliance?state=expired&kind=gas_safety").await.body;
+    assert_eq!(rows(&expired_gas).len(), 1);
+    assert!(expired_gas.contains("35 days overdue"), "how late it is");
+    assert!(expired_gas.contains("Jane Smith"), "whose property it is");
+    assert!(page.body.contains("in 10 days"));
+    let unknown = rows(&admin.get("/compliance?state=valid").await.body);
+    assert_eq!(unknown.len(), 5, "a state that needs no attention is no filter");
 
     // Renewing Alpha's gas record clears the expired one.
     add(&mut admin, a, &[("kind", "gas_safety"), ("issued_on", &day(-1))]).await;

@@ -125,6 +125,30 @@ impl Indicator {
     pub fn needs_attention(self) -> bool {
         self != Indicator::Valid
     }
+
+    /// Its value in a URL (`?state=expired`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Indicator::Missing => "missing",
+            Indicator::Expired => "expired",
+            Indicator::BelowMinimum => "below_minimum",
+            Indicator::ExpiringSoon => "expiring_soon",
+            Indicator::Valid => "valid",
+        }
+    }
+
+    /// The indicator of a URL value, if it is one.
+    pub fn parse(value: &str) -> Option<Indicator> {
+        [
+            Indicator::Missing,
+            Indicator::Expired,
+            Indicator::BelowMinimum,
+            Indicator::ExpiringSoon,
+            Indicator::Valid,
+        ]
+        .into_iter()
+        .find(|i| i.as_str() == value)
+    }
 }
 
 /// Whether a certificate on record falls below the legal minimum: an EPC rated

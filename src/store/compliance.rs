@@ -353,6 +353,8 @@ pub struct Filter {
     pub branch_id: Option<Uuid>,
     /// Only this kind of certificate.
     pub kind: Option<CertificateKind>,
+    /// Only this state (the counts still give every state).
+    pub indicator: Option<Indicator>,
 }
 
 /// The indicators that need attention, in page order.
@@ -512,6 +514,9 @@ pub async fn page(
     let wanted = limit as usize + 1;
     let mut items: Vec<ComplianceItem> = Vec::new();
     for group in GROUPS {
+        if filter.indicator.is_some_and(|only| only != group) {
+            continue;
+        }
         let from = match &after {
             Some(a) if Position::rank(a.indicator) > Position::rank(group) => continue,
             Some(a) if a.indicator == group => Some(a),
@@ -563,6 +568,35 @@ pub async fn page(
         items.extend(rows.into_iter().map(|row| item(row, group)));
     }
     Ok(super::page_of(items, limit, |last| Position::of(last).to_cursor()))
+}
+
+/// The landlord of each of these properties (id and name), for lists that
+/// show who owns what.
+pub async fn owners(
+    db: &Db,
+    org_id: Uuid,
+    property_ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, (Uuid, String)>, sqlx::Error> {
+    if property_ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let rows: Vec<(Uuid, Uuid, String)> = on_pool!(db, |pool| {
+        let mut query = QueryBuilder::new(
+            "SELECT p.id, l.id, l.first_name || ' ' || l.last_name FROM properties p \
+             JOIN landlords l ON l.id = p.landlord_id AND l.org_id = p.org_id WHERE p.org_id = ",
+        );
+        query.push_bind(org_id).push(" AND p.id IN (");
+        let mut ids = query.separated(", ");
+        for id in property_ids {
+            ids.push_bind(*id);
+        }
+        query.push(")");
+        query.build_query_as().fetch_all(pool).await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(property, landlord, name)| (property, (landlord, name)))
+        .collect())
 }
 
 /// How many rows need attention per indicator, within the filters: one

@@ -1,6 +1,9 @@
 //! Compliance: certificates on a property (add, edit, indicators) and the
 //! agency-wide page of everything expired, expiring, below minimum or missing.
 
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
 use maud::{Markup, html};
 use poem::http::StatusCode;
 use poem::web::{Form, Path, Query};
@@ -228,6 +231,7 @@ pub const PAGE_SIZE: u32 = 50;
 pub struct ComplianceQuery {
     branch: String,
     kind: String,
+    state: String,
     after: String,
 }
 
@@ -236,12 +240,13 @@ impl ComplianceQuery {
         compliance::Filter {
             branch_id: Uuid::parse_str(&self.branch).ok(),
             kind: CertificateKind::parse(&self.kind).ok(),
+            indicator: Indicator::parse(&self.state).filter(|i| i.needs_attention()),
         }
     }
 
     fn to_query(&self, after: Option<&Cursor>) -> String {
         let mut query = form_urlencoded::Serializer::new(String::new());
-        for (key, value) in [("branch", &self.branch), ("kind", &self.kind)] {
+        for (key, value) in [("branch", &self.branch), ("kind", &self.kind), ("state", &self.state)] {
             if !value.is_empty() {
                 query.append_pair(key, value);
             }
@@ -253,6 +258,22 @@ impl ComplianceQuery {
     }
 }
 
+/// The state filter's choices: the states that need attention.
+fn state_options() -> Vec<(String, String)> {
+    [
+        Indicator::Missing,
+        Indicator::Expired,
+        Indicator::BelowMinimum,
+        Indicator::ExpiringSoon,
+    ]
+    .into_iter()
+    .map(|i| (i.as_str().to_string(), i.label().to_string()))
+    .fold(vec![(String::new(), "Any state".to_string())], |mut all, option| {
+        all.push(option);
+        all
+    })
+}
+
 /// "3 expired, 2 expiring soon, 1 missing, 0 below the minimum EPC rating."
 pub fn counts_sentence(counts: &compliance::Counts) -> String {
     format!(
@@ -261,18 +282,44 @@ pub fn counts_sentence(counts: &compliance::Counts) -> String {
     )
 }
 
-/// The table of compliance items (the compliance page and the home page).
-pub fn items_table(items: &[ComplianceItem]) -> Markup {
+/// "12 days overdue", "due today", "in 20 days": how far an expiry is from today.
+fn when_due(expires_on: NaiveDate, today: NaiveDate) -> String {
+    let days = (expires_on - today).num_days();
+    match days {
+        0 => "expires today".to_string(),
+        -1 => "1 day overdue".to_string(),
+        d if d < 0 => format!("{} days overdue", -d),
+        1 => "in 1 day".to_string(),
+        d => format!("in {d} days"),
+    }
+}
+
+/// The table of compliance items (the compliance page and the home page),
+/// with each property's landlord (`owners`, from [`compliance::owners`]).
+pub fn items_table(items: &[ComplianceItem], owners: &HashMap<Uuid, (Uuid, String)>, today: NaiveDate) -> Markup {
     html! {
         table {
-            thead { tr { th { "State" } th { "Certificate" } th { "Property" } th { "Expires" } } }
+            thead { tr {
+                th { "State" } th { "Certificate" } th { "Property" } th class="hide-small" { "Landlord" } th { "Expires" }
+            } }
             tbody {
                 @for item in items {
                     tr {
                         td { (badge(item.indicator)) }
                         td { (item.kind.label()) }
                         td { a href=(paths::property(item.property_id)) { (item.address) } }
-                        td class="nowrap" { @match item.expires_on { Some(d) => (format::date(d)), None => "—" } }
+                        td class="hide-small" {
+                            @match owners.get(&item.property_id) {
+                                Some((id, name)) => a href=(paths::landlord(*id)) { (name) },
+                                None => "—",
+                            }
+                        }
+                        td class="nowrap" {
+                            @match item.expires_on {
+                                Some(d) => { (format::date(d)) br; span class="hint" { (when_due(d, today)) } },
+                                None => "—",
+                            }
+                        }
                     }
                 }
             }
@@ -294,6 +341,8 @@ pub async fn page(
     let counts = compliance::counts(&ctx.state.db, viewer.org.id, &filter, today).await?;
     let (items, next) =
         compliance::page(&ctx.state.db, viewer.org.id, &filter, today, after.as_ref(), PAGE_SIZE).await?;
+    let ids: Vec<Uuid> = items.iter().map(|item| item.property_id).collect();
+    let owners = compliance::owners(&ctx.state.db, viewer.org.id, &ids).await?;
     let none = FieldErrors::new();
     let content = html! {
         h1 { "Compliance" }
@@ -301,6 +350,7 @@ pub async fn page(
         form class="filters card" method="get" action=(paths::COMPLIANCE) {
             (select("branch", "Branch", &lookups.branch_options("Any branch"), &query.branch, &none))
             (select("kind", "Certificate", &choice_options::<CertificateKind>(Some(("", "Any certificate"))), &query.kind, &none))
+            (select("state", "State", &state_options(), &query.state, &none))
             div class="field" { button type="submit" { "Filter" } }
         }
         @if counts.total() > 0 {
@@ -314,7 +364,7 @@ pub async fn page(
                     p class="empty" { "Nothing needs attention. Every required certificate is in date." }
                 }
             } @else {
-                (items_table(&items))
+                (items_table(&items, &owners, today))
             }
         }
         (pager(paths::COMPLIANCE, after.is_some().then(|| query.to_query(None)), next.map(|n| query.to_query(Some(&n)))))

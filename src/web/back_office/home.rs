@@ -29,6 +29,8 @@ pub async fn page(AgentCtx { ctx, viewer }: AgentCtx) -> Result<maud::Markup, Ap
     let filter = compliance::Filter::default();
     let counts = compliance::counts(db, org, &filter, today).await?;
     let (urgent, _) = compliance::page(db, org, &filter, today, None, URGENT_SHOWN).await?;
+    let ids: Vec<uuid::Uuid> = urgent.iter().map(|item| item.property_id).collect();
+    let owners = compliance::owners(db, org, &ids).await?;
     let overdue = crate::store::tasks::overdue_count(db, org, today).await?;
     let awaiting = crate::store::offers::awaiting_landlord_count(db, org).await?;
     let content = html! {
@@ -50,7 +52,7 @@ pub async fn page(AgentCtx { ctx, viewer }: AgentCtx) -> Result<maud::Markup, Ap
                 p class="empty" { "Every required certificate is in date." }
             } @else {
                 p data-testid="compliance-counts" { (super::compliance::counts_sentence(&counts)) }
-                div class="table-wrap" { (super::compliance::items_table(&urgent)) }
+                div class="table-wrap" { (super::compliance::items_table(&urgent, &owners, today)) }
             }
         }
         div class="actions" {
