@@ -582,18 +582,25 @@ pub struct ListedTenancy {
     pub sort_key: String,
 }
 
-/// The list query's rows, over which filters and the page condition are added.
-macro_rules! listed_tenancy_rows {
+/// The list's rows as a subquery up to `org_id = ` (closed by the caller
+/// with `) q`): the tenancy, its property and landlord, the sort key.
+macro_rules! tenancy_rows_from {
     () => {
-        "SELECT * FROM (SELECT t.id, t.org_id, t.property_id, t.rent_pence, t.rent_frequency, t.start_date, \
+        "(SELECT t.id, t.org_id, t.property_id, t.rent_pence, t.rent_frequency, t.start_date, \
          t.end_date, t.status, t.deposit_pence, t.deposit_scheme, t.deposit_reference, t.deposit_protected_on, \
          t.created_at, t.updated_at, p.address_line1 || ', ' || p.city AS address, p.landlord_id, \
          l.first_name || ' ' || l.last_name AS landlord_name, \
-         (SELECT n.first_name || ' ' || n.last_name FROM tenancy_tenants tt JOIN tenants n ON n.id = tt.tenant_id \
-          WHERE tt.tenancy_id = t.id ORDER BY tt.is_primary DESC, tt.position LIMIT 1) AS tenant_name, \
          p.sort_key, p.branch_id AS property_branch_id, p.search_text \
          FROM tenancies t JOIN properties p ON p.id = t.property_id AND p.org_id = t.org_id \
          JOIN landlords l ON l.id = p.landlord_id AND l.org_id = p.org_id WHERE t.org_id = "
+    };
+}
+
+/// The list query's rows (for counting), over which filters and the page
+/// condition are added.
+macro_rules! listed_tenancy_rows {
+    () => {
+        concat!("SELECT * FROM ", tenancy_rows_from!())
     };
 }
 
@@ -634,7 +641,15 @@ pub async fn list(
     limit: u32,
 ) -> Result<super::Paged<ListedTenancy>, sqlx::Error> {
     let rows: Vec<ListedTenancy> = on_pool!(db, |pool| {
-        let mut query = sqlx::QueryBuilder::new(listed_tenancy_rows!());
+        // The first tenant's name is looked up in the outer select, so that
+        // PostgreSQL runs it for the page's rows after the sort and limit
+        // rather than for every tenancy of the agency on every page.
+        let mut query = sqlx::QueryBuilder::new(concat!(
+            "SELECT q.*, (SELECT n.first_name || ' ' || n.last_name FROM tenancy_tenants tt \
+             JOIN tenants n ON n.id = tt.tenant_id WHERE tt.tenancy_id = q.id \
+             ORDER BY tt.is_primary DESC, tt.position LIMIT 1) AS tenant_name FROM ",
+            tenancy_rows_from!()
+        ));
         query.push_bind(org_id).push(") q WHERE 1 = 1");
         push_tenancy_filters!(query, filter);
         crate::push_page_at!(query, "", at, limit, false);

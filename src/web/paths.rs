@@ -25,12 +25,20 @@ pub const LANDLORD_NEW: &str = "/landlords/new";
 pub const PROPERTIES: &str = "/properties";
 /// The agency's tenancies across every property (`?status=active`, …).
 pub const TENANCIES: &str = "/tenancies";
+/// The tenancy list as filtered, as a CSV download.
+pub const TENANCIES_CSV: &str = "/tenancies.csv";
 /// The agency's tenants, each once.
 pub const TENANTS: &str = "/tenants";
+/// The tenant list as filtered, as a CSV download.
+pub const TENANTS_CSV: &str = "/tenants.csv";
 /// The agency's offers across every property (`?status=sent_to_landlord`, …).
 pub const OFFERS: &str = "/offers";
+/// The offer list as filtered, as a CSV download.
+pub const OFFERS_CSV: &str = "/offers.csv";
 /// The agency's tasks across every property (`?overdue=1`, `?landlord=ID`, …).
 pub const TASKS: &str = "/tasks";
+/// The task list as filtered, as a CSV download.
+pub const TASKS_CSV: &str = "/tasks.csv";
 /// The landlord picker of the property form: `?landlord_q=` lists matching
 /// landlords (as `<option>`s for htmx, as a page of links otherwise).
 pub const LANDLORD_PICKER: &str = "/landlord-picker";

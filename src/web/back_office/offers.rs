@@ -22,6 +22,7 @@ use crate::store::properties::Property;
 use crate::store::{PageAt, Paged};
 use crate::web::ctx::{AgentCtx, Ctx};
 use crate::web::ui::badges::offer_badge;
+use crate::web::ui::export;
 use crate::web::ui::form::{Input, choice_options, csrf_input, error_summary, select, textarea};
 use crate::web::ui::format;
 use crate::web::ui::list::{PageQuery, counted_pager, history};
@@ -163,6 +164,42 @@ fn filters(query: &ListQuery, lookups: &Lookups) -> Markup {
     }
 }
 
+/// `GET /offers.csv`: the list as filtered, every row, as CSV.
+#[handler]
+pub async fn download_csv(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<ListQuery>) -> Response {
+    let db = ctx.state.db.clone();
+    let org = viewer.org.id;
+    let filter = query.filter();
+    export::download(
+        "offers.csv",
+        &[
+            "Applicant",
+            "Email",
+            "Property",
+            "Landlord",
+            "Rent a month",
+            "Received",
+            "Status",
+        ],
+        move |at, rows| {
+            let (db, filter) = (db.clone(), filter.clone());
+            async move { offers::list(&db, org, &filter, &at, rows).await }
+        },
+        |row| {
+            let offer = &row.offer;
+            vec![
+                offer.applicant_name.clone(),
+                offer.applicant_email.clone(),
+                row.address.clone(),
+                row.landlord_name.clone(),
+                money(offer.rent_pence),
+                crate::clock::local_date(offer.created_at).to_string(),
+                offer.status().label().to_string(),
+            ]
+        },
+    )
+}
+
 /// `GET /offers`: the agency's offers, newest first, open ones by default.
 #[handler]
 pub async fn list(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<ListQuery>) -> Result<Markup, AppError> {
@@ -181,7 +218,10 @@ pub async fn list(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<ListQu
         return Ok(results);
     }
     let content = html! {
-        h1 { "Offers" }
+        div class="actions" {
+            h1 { "Offers" }
+            a class="button secondary" href={ (paths::OFFERS_CSV) "?" (query.to_query(&PageAt::First)) } download { "Download CSV" }
+        }
         (filters(&query, &lookups))
         (results)
     };

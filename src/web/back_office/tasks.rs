@@ -20,6 +20,7 @@ use crate::store::properties::Property;
 use crate::store::tasks::{self, QueueFilter, QueuedTask};
 use crate::store::{PageAt, Paged};
 use crate::web::ctx::{AgentCtx, Ctx};
+use crate::web::ui::export;
 use crate::web::ui::form::{Input, choice_options, csrf_input, error_summary, select, textarea};
 use crate::web::ui::list::{PageQuery, counted_pager};
 use crate::web::{paths, ui};
@@ -182,6 +183,33 @@ fn filters(query: &ListQuery, lookups: &Lookups) -> Markup {
     }
 }
 
+/// `GET /tasks.csv`: the list as filtered, every row, as CSV.
+#[handler]
+pub async fn download_csv(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<ListQuery>) -> Response {
+    let db = ctx.state.db.clone();
+    let org = viewer.org.id;
+    let filter = query.filter(ctx.state.settings.clock.today());
+    export::download(
+        "tasks.csv",
+        &["Task", "Property", "Landlord", "For", "Due", "Status"],
+        move |at, rows| {
+            let (db, filter) = (db.clone(), filter.clone());
+            async move { tasks::queue(&db, org, &filter, &at, rows).await }
+        },
+        |row| {
+            let task = &row.task;
+            vec![
+                task.title.clone(),
+                row.address.clone(),
+                row.landlord_name.clone(),
+                task.assignee().label().to_string(),
+                task.due_on.map(|d| d.to_string()).unwrap_or_default(),
+                task.status().label().to_string(),
+            ]
+        },
+    )
+}
+
 /// `GET /tasks`: the agency's tasks, pending and soonest due first.
 #[handler]
 pub async fn list(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<ListQuery>) -> Result<Markup, AppError> {
@@ -201,7 +229,10 @@ pub async fn list(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<ListQu
         return Ok(results);
     }
     let content = html! {
-        h1 { "Tasks" }
+        div class="actions" {
+            h1 { "Tasks" }
+            a class="button secondary" href={ (paths::TASKS_CSV) "?" (query.to_query(&PageAt::First)) } download { "Download CSV" }
+        }
         (filters(&query, &lookups))
         (results)
     };

@@ -2,8 +2,8 @@
 //! and pages both ways.
 
 use maud::{Markup, html};
-use poem::handler;
 use poem::web::Query;
+use poem::{Response, handler};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -17,8 +17,8 @@ use crate::store::{Cursor, PageAt, Paged};
 use crate::web::ctx::AgentCtx;
 use crate::web::ui::badges::tenancy_status as status_badge;
 use crate::web::ui::form::{choice_options, select};
-use crate::web::ui::format;
 use crate::web::ui::list::{PageQuery, counted_pager};
+use crate::web::ui::{export, format};
 use crate::web::{paths, ui};
 
 /// The id of the results region htmx swaps.
@@ -140,6 +140,46 @@ fn filters(query: &ListQuery, lookups: &Lookups) -> Markup {
     }
 }
 
+/// `GET /tenancies.csv`: the list as filtered, every row, as CSV (a rent roll).
+#[handler]
+pub async fn download_csv(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<ListQuery>) -> Response {
+    let db = ctx.state.db.clone();
+    let org = viewer.org.id;
+    let filter = query.filter();
+    export::download(
+        "tenancies.csv",
+        &[
+            "Property",
+            "Tenant",
+            "Landlord",
+            "Rent",
+            "Start",
+            "End",
+            "Status",
+            "Deposit",
+            "Deposit scheme",
+        ],
+        move |at, rows| {
+            let (db, filter) = (db.clone(), filter.clone());
+            async move { store::list(&db, org, &filter, &at, rows).await }
+        },
+        |row| {
+            let t = &row.tenancy;
+            vec![
+                row.address.clone(),
+                row.tenant_name.clone().unwrap_or_default(),
+                row.landlord_name.clone(),
+                t.rent_label(),
+                t.start_date.to_string(),
+                t.end_date.map(|d| d.to_string()).unwrap_or_default(),
+                t.status.label().to_string(),
+                crate::domain::money::money(t.deposit_pence),
+                t.deposit_scheme.label().to_string(),
+            ]
+        },
+    )
+}
+
 /// `GET /tenancies`: the agency's tenancies in address order.
 #[handler]
 pub async fn list(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<ListQuery>) -> Result<Markup, AppError> {
@@ -158,7 +198,10 @@ pub async fn list(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<ListQu
         return Ok(results);
     }
     let content = html! {
-        h1 { "Tenancies" }
+        div class="actions" {
+            h1 { "Tenancies" }
+            a class="button secondary" href={ (paths::TENANCIES_CSV) "?" (query.to_query(&PageAt::First)) } download { "Download CSV" }
+        }
         (filters(&query, &lookups))
         (results)
     };

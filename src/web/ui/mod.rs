@@ -3,6 +3,7 @@
 
 pub mod badges;
 pub mod deposits;
+pub mod export;
 pub mod files;
 pub mod form;
 pub mod format;
