@@ -1118,3 +1118,28 @@ async fn two_landlord_records_with_one_email_share_one_portal_that_either_record
     let token_page = admin.get(&format!("/portal-access/{token}")).await.body;
     assert!(token_page.contains("2 Clifton Down"), "John's flat can be shown again");
 }
+
+#[tokio::test]
+async fn agents_see_which_colleague_wrote_each_message() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    let mut colleague = app.agent(&mut admin, "Cole League", "cole@acme.example").await;
+    let home = app.property(agency.org.id, |_| {}).await;
+    let (token, link) = app.portal_for(agency.org.id, home).await;
+    let thread = format!("/messages/{token}");
+    admin.get(&thread).await;
+    let sent = admin.post(&thread, &[("body", "The plumber comes Tuesday.")]).await;
+    assert_eq!(sent.status(), 303, "{}", sent.body);
+
+    let own = admin.get(&thread).await.body;
+    assert!(own.contains("You · "), "the writer sees their own message as theirs");
+    let theirs = colleague.get(&thread).await.body;
+    assert!(
+        theirs.contains("Ada Admin · "),
+        "a colleague sees who wrote it: {theirs}"
+    );
+    assert!(!theirs.contains("You · "));
+    let landlord = app.client().get(&format!("{link}/messages")).await.body;
+    assert!(landlord.contains("Ada Admin · "));
+}

@@ -84,7 +84,13 @@ async fn find(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> Result<PortalToken, AppEr
         .ok_or(AppError::NotFound)
 }
 
-async fn render(ctx: &Ctx, token: &PortalToken, form: &MessageForm, errors: &FieldErrors) -> Result<Markup, AppError> {
+async fn render(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    token: &PortalToken,
+    form: &MessageForm,
+    errors: &FieldErrors,
+) -> Result<Markup, AppError> {
     let messages = portal_messages::thread(&ctx.state.db, token.id, None).await?;
     let last = messages.last().map(|m| m.id);
     let action = paths::message_thread(token.id);
@@ -92,7 +98,7 @@ async fn render(ctx: &Ctx, token: &PortalToken, form: &MessageForm, errors: &Fie
         p { a href=(paths::MESSAGES) { "← All messages" } }
         h1 { "Messages with " (token.landlord_name) }
         @if !token.opens() { div class="flash warning" { "This landlord's portal does not open now (access switched off, or their record archived or without portal access): they cannot read replies until it opens again." } }
-        (thread::thread(&messages, SenderType::Agent, &paths::message_thread_poll(token.id, last), "No messages yet."))
+        (thread::thread(&messages, thread::Reader::Agent(viewer.user.id), &paths::message_thread_poll(token.id, last), "No messages yet."))
         p class="hint" { "New messages appear here by themselves. " a href=(action) { "Refresh" } " · " a href=(paths::portal_token(token.id)) { "Portal access" } }
         form class="stack card" method="post" action=(action) {
             (csrf_input(&ctx.csrf))
@@ -112,7 +118,7 @@ async fn render(ctx: &Ctx, token: &PortalToken, form: &MessageForm, errors: &Fie
 #[handler]
 pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> Result<Markup, AppError> {
     let token = find(&ctx, &viewer, id).await?;
-    render(&ctx, &token, &MessageForm::default(), &FieldErrors::new()).await
+    render(&ctx, &viewer, &token, &MessageForm::default(), &FieldErrors::new()).await
 }
 
 /// `POST /messages/{id}`: an agent's message; the landlord is emailed if they
@@ -127,7 +133,7 @@ pub async fn send(
     let body = match parse_message(&form.body) {
         Ok(body) => body,
         Err(errors) => {
-            let page = render(&ctx, &token, &form, &errors).await?;
+            let page = render(&ctx, &viewer, &token, &form, &errors).await?;
             return Ok(with_status(page, StatusCode::UNPROCESSABLE_ENTITY));
         }
     };
@@ -165,7 +171,7 @@ pub async fn poll(
         return Ok(see_other(&paths::message_thread(token.id)));
     }
     let fragment = html! {
-        (thread::items(&messages, SenderType::Agent))
+        (thread::items(&messages, thread::Reader::Agent(viewer.user.id)))
         (thread::poller(&paths::message_thread_poll(token.id, Some(last)), true))
     };
     portal_messages::mark_read(&ctx.state.db, token.id, SenderType::Landlord, &messages).await?;

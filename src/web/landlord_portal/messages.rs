@@ -29,7 +29,7 @@ async fn render(
     let action = paths::portal::messages(&ctx.link);
     let content = html! {
         h1 { "Messages" }
-        (thread::thread(&messages, SenderType::Landlord, &paths::portal::messages_poll(&ctx.link, last),
+        (thread::thread(&messages, thread::Reader::Landlord, &paths::portal::messages_poll(&ctx.link, last),
             "No messages yet. Write to your agency below."))
         p class="hint" { "New messages appear here by themselves. " a href=(action) { "Refresh" } }
         form class="stack" method="post" action=(action) hx-post=(action) hx-target="#portal-content" hx-push-url="false" {
@@ -105,7 +105,7 @@ pub async fn poll(PollCtx { ctx, after, has_newer }: PollCtx) -> Result<Response
         return Ok(StatusCode::NO_CONTENT.into_response());
     };
     let fragment = html! {
-        (thread::items(&messages, SenderType::Landlord))
+        (thread::items(&messages, thread::Reader::Landlord))
         (thread::poller(&paths::portal::messages_poll(&ctx.link, Some(last)), true))
     };
     portal_messages::mark_read(&ctx.state.db, ctx.token.id, SenderType::Agent, &messages).await?;

@@ -14,17 +14,45 @@ use crate::web::ui::format;
 /// How often an open thread asks for new messages.
 pub const POLL_TRIGGER: &str = "every 15s, poll-now";
 
-/// The messages as list items. `mine` is the side looking; unread messages from
-/// the other side are marked new.
-pub fn items(messages: &[Message], mine: SenderType) -> Markup {
+/// Who is reading a thread: the landlord, or one agent, who sees their own
+/// messages as "You" and a colleague's under the colleague's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// The landlord, in their portal.
+    Landlord,
+    /// This agent, in the back-office.
+    Agent(Uuid),
+}
+
+impl Reader {
+    /// The side of the thread the reader is on.
+    fn side(self) -> SenderType {
+        match self {
+            Reader::Landlord => SenderType::Landlord,
+            Reader::Agent(_) => SenderType::Agent,
+        }
+    }
+
+    /// Whether the reader wrote this message themselves.
+    fn wrote(self, message: &Message) -> bool {
+        match self {
+            Reader::Landlord => message.from_landlord(),
+            Reader::Agent(me) => !message.from_landlord() && message.sender_user_id == Some(me),
+        }
+    }
+}
+
+/// The messages as list items, for `reader`: their side's messages on the
+/// right; unread messages from the other side marked new.
+pub fn items(messages: &[Message], reader: Reader) -> Markup {
     html! {
         @for m in messages {
-            @let own = m.from_landlord() == (mine == SenderType::Landlord);
+            @let own = m.from_landlord() == (reader.side() == SenderType::Landlord);
             @let new = !own && !m.is_read;
             li id={ "message-" (m.id.simple()) } class={ @if own { "mine" } @if new { " new" } } {
                 (m.body)
                 span class="meta" {
-                    @if own { "You" } @else { (m.sender_name) }
+                    @if reader.wrote(m) { "You" } @else { (m.sender_name) }
                     " · " (format::date_time(m.created_at))
                     @if new { " · " strong { "New" } }
                 }
@@ -44,9 +72,9 @@ pub fn poller(poll_url: &str, oob: bool) -> Markup {
 }
 
 /// The whole thread: the list (with an empty state) and its poller.
-pub fn thread(messages: &[Message], mine: SenderType, poll_url: &str, empty: &str) -> Markup {
+pub fn thread(messages: &[Message], reader: Reader, poll_url: &str, empty: &str) -> Markup {
     html! {
-        ol class="thread" id="thread" aria-live="polite" { (items(messages, mine)) }
+        ol class="thread" id="thread" aria-live="polite" { (items(messages, reader)) }
         p class="empty thread-empty" { (empty) }
         (poller(poll_url, false))
     }
