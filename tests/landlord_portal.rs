@@ -561,6 +561,11 @@ async fn the_landlord_reviews_offers_awaiting_them_and_the_agent_sees_the_decisi
         "awaiting review comes first"
     );
     assert!(offers.contains("Invited") && !offers.contains("Zara Ali"));
+    assert!(
+        offers.contains(portico::domain::offers::OfferStatus::SentToLandlord.next_step())
+            && offers.contains(portico::domain::offers::OfferStatus::Invited.next_step()),
+        "each offer says what happens next"
+    );
 
     let review = format!("{link}/offers/{}/review", offer_ids[0]);
     let invalid = portal.post_raw(&review, &[("comment", "Looks good")]).await;

@@ -82,6 +82,22 @@ impl OfferStatus {
         }
     }
 
+    /// What happens next, in one line a landlord understands (shown beside the
+    /// status in their portal).
+    pub fn next_step(self) -> &'static str {
+        use OfferStatus::*;
+        match self {
+            Invited => "The applicant has been invited to make an offer; nothing is needed from you yet.",
+            InProgress => "The applicant is filling in their offer; nothing is needed from you yet.",
+            WithAgent => "Your agent is checking the offer and will send it to you if it stands up.",
+            SentToLandlord => "Your agent is waiting for you: accept or decline the offer below.",
+            LandlordReviewed => "You have given your answer; your agent will confirm the outcome.",
+            Accepted => "The offer was accepted; your agent is arranging the tenancy.",
+            Rejected => "The offer was turned down; your agent will keep looking for tenants.",
+            Cancelled => "The offer was withdrawn; nothing more will happen with it.",
+        }
+    }
+
     /// Whether an offer may move from this status to `to`.
     pub fn can_move_to(self, to: OfferStatus) -> bool {
         self.next().contains(&to)

@@ -102,6 +102,7 @@ async fn render(ctx: &PortalCtx, retry: Option<Retry<'_>>) -> Result<Markup, App
                 @for offer in &awaiting {
                     li class="card highlight" {
                         strong { (offer.applicant_name) } " " (offer_badge(offer.status()))
+                        p class="hint" { (offer.status().next_step()) }
                         (offer_facts(offer, &address(offer.property_id)))
                         (review_form(ctx, offer, retry.as_ref()))
                     }
@@ -114,6 +115,7 @@ async fn render(ctx: &PortalCtx, retry: Option<Retry<'_>>) -> Result<Markup, App
                 @for offer in &others {
                     li class="card" {
                         strong { (offer.applicant_name) } " " (offer_badge(offer.status()))
+                        p class="hint" { (offer.status().next_step()) }
                         (offer_facts(offer, &address(offer.property_id)))
                     }
                 }
