@@ -1148,3 +1148,73 @@ async fn agents_see_which_colleague_wrote_each_message() {
     let landlord = app.client().get(&format!("{link}/messages")).await.body;
     assert!(landlord.contains("Ada Admin · "));
 }
+
+#[tokio::test]
+async fn the_portal_opens_on_what_waits_for_the_landlord_and_its_tabs_count_it() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    let home = app.property(agency.org.id, |_| {}).await;
+    let (token, link) = app.portal_for(agency.org.id, home).await;
+    let mut portal = app.client();
+
+    let calm = portal.get(&link).await.body;
+    assert!(calm.contains("Nothing needs you right now."), "{calm}");
+    assert!(!calm.contains("tab-count"));
+
+    let yesterday = (app.state.settings.clock.today() - chrono::TimeDelta::days(1)).to_string();
+    let tasks = format!("/properties/{home}/tasks/new");
+    admin.get(&tasks).await;
+    for title in ["Sign the renewal", "Read the inventory"] {
+        let made = admin
+            .post(
+                &tasks,
+                &[("title", title), ("assignee_kind", "landlord"), ("due_on", &yesterday)],
+            )
+            .await;
+        assert_eq!(made.status(), 303, "{}", made.body);
+    }
+    let offers = format!("/properties/{home}/offers/new");
+    admin.get(&offers).await;
+    let made = admin
+        .post(
+            &offers,
+            &[
+                ("applicant_name", "Amy Lee"),
+                ("applicant_email", "amy@example.com"),
+                ("rent", "1,150"),
+            ],
+        )
+        .await;
+    let offer = made.location().unwrap().to_string();
+    for step in ["in_progress", "with_agent", "sent_to_landlord"] {
+        admin.get(&offer).await;
+        admin.post(&format!("{offer}/status"), &[("status", step)]).await;
+    }
+    let thread = format!("/messages/{token}");
+    admin.get(&thread).await;
+    admin.post(&thread, &[("body", "Please sign by Friday.")]).await;
+
+    let busy = portal.get(&link).await.body;
+    let waiting = busy.find("Waiting for you").expect("the panel");
+    assert!(
+        waiting < busy.find("<h1>Your properties").unwrap(),
+        "what waits comes first"
+    );
+    assert!(busy.contains("An offer is waiting for your answer"), "{busy}");
+    assert!(busy.contains("2 tasks are past their due date"));
+    assert!(busy.contains("A new message from Acme Lettings"));
+    assert!(busy.contains(&format!(r#"href="{link}/offers""#)));
+    assert_eq!(
+        busy.matches(r#"class="tab-count""#).count(),
+        3,
+        "Tasks, Offers and Messages carry counts"
+    );
+    assert!(busy.contains(r#"Tasks <span class="tab-count">2</span>"#));
+
+    // Reading the thread clears its count.
+    portal.get(&format!("{link}/messages")).await;
+    let after = portal.get(&link).await.body;
+    assert!(!after.contains("new message"));
+    assert_eq!(after.matches(r#"class="tab-count""#).count(), 2);
+}

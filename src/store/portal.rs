@@ -783,3 +783,42 @@ pub async fn touch(db: &Db, token: &PortalToken) -> Result<(), sqlx::Error> {
     }
     Ok(())
 }
+
+/// What awaits a landlord in their portal: the first screen leads with it and
+/// the tabs carry its counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct Attention {
+    /// Offers sent for their review.
+    pub offers_awaiting: i64,
+    /// Tasks for them still to do.
+    pub tasks_pending: i64,
+    /// Of those, past their due date.
+    pub tasks_overdue: i64,
+    /// Messages from the agency they have not opened.
+    pub unread_messages: i64,
+}
+
+/// Counts what awaits the holder of `token` as of `today` (their London day),
+/// over the properties linked to the token, in one statement.
+pub async fn attention(db: &Db, token: &PortalToken, today: chrono::NaiveDate) -> Result<Attention, sqlx::Error> {
+    on_pool!(db, |pool| {
+        sqlx::query_as(
+        "SELECT \
+         (SELECT COUNT(*) FROM offers o WHERE o.org_id = $1 AND o.status = 'sent_to_landlord' AND o.property_id IN \
+          (SELECT property_id FROM landlord_portal_properties WHERE token_id = $2)) AS offers_awaiting, \
+         (SELECT COUNT(*) FROM tasks t WHERE t.org_id = $1 AND t.assignee_kind = 'landlord' AND t.status = 'pending' \
+          AND t.property_id IN (SELECT property_id FROM landlord_portal_properties WHERE token_id = $2)) AS tasks_pending, \
+         (SELECT COUNT(*) FROM tasks t WHERE t.org_id = $1 AND t.assignee_kind = 'landlord' AND t.status = 'pending' \
+          AND t.due_on < $3 AND t.property_id IN \
+          (SELECT property_id FROM landlord_portal_properties WHERE token_id = $2)) AS tasks_overdue, \
+         (SELECT COUNT(*) FROM landlord_messages m WHERE m.token_id = $2 AND m.sender_type = 'agent' \
+          AND m.is_read = $4) AS unread_messages"
+    )
+    .bind(token.org_id)
+    .bind(token.id)
+    .bind(today)
+    .bind(false)
+    .fetch_one(pool)
+    .await
+    })
+}

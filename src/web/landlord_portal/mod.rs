@@ -61,6 +61,8 @@ pub struct PortalCtx {
     pub link: String,
     /// An htmx request (answer with the tab's content only).
     pub htmx: bool,
+    /// What awaits the landlord (counted for pages; zero for a refresh).
+    pub attention: store::Attention,
 }
 
 impl PortalCtx {
@@ -131,6 +133,7 @@ impl PortalCtx {
             state,
             token,
             link,
+            attention: store::Attention::default(),
         };
         Ok((ctx, extra))
     }
@@ -138,7 +141,11 @@ impl PortalCtx {
 
 impl<'a> FromRequest<'a> for PortalCtx {
     async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
-        let (ctx, ()) = PortalCtx::from_request_with(req, token_only).await?;
+        let (mut ctx, ()) = PortalCtx::from_request_with(req, token_only).await?;
+        let today = ctx.state.settings.clock.today();
+        ctx.attention = store::attention(&ctx.state.db, &ctx.token, today)
+            .await
+            .map_err(AppError::from)?;
         Ok(ctx)
     }
 }
@@ -180,7 +187,16 @@ fn tabs(ctx: &PortalCtx, current: Tab) -> Markup {
     html! {
         nav class="tabs" aria-label="Portal" {
             @for tab in [Tab::Properties, Tab::Tasks, Tab::Offers, Tab::Messages] {
-                a href=(tab.href(&ctx.link)) aria-current=[(tab == current).then_some("page")] { (tab.label()) }
+                @let count = match tab {
+                    Tab::Properties => 0,
+                    Tab::Tasks => ctx.attention.tasks_pending,
+                    Tab::Offers => ctx.attention.offers_awaiting,
+                    Tab::Messages => ctx.attention.unread_messages,
+                };
+                a href=(tab.href(&ctx.link)) aria-current=[(tab == current).then_some("page")] {
+                    (tab.label())
+                    @if count > 0 { " " span class="tab-count" { (count) } }
+                }
             }
         }
     }

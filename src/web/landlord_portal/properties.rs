@@ -79,9 +79,48 @@ fn card(ctx: &PortalCtx, p: &Property) -> Markup {
     }
 }
 
+/// "Waiting for you": what needs the landlord, each a link to where they act
+/// on it, before anything else on the first screen.
+fn waiting_for_you(ctx: &PortalCtx) -> Markup {
+    let a = ctx.attention;
+    // "An offer is" for one, "2 offers are" for more.
+    let plural = |n: i64, one: &str, many: &str| if n == 1 { one.to_string() } else { format!("{n} {many}") };
+    html! {
+        section class="card attention" aria-labelledby="waiting" {
+            h2 id="waiting" { "Waiting for you" }
+            @if a.offers_awaiting + a.tasks_pending + a.unread_messages == 0 {
+                p class="empty" { "Nothing needs you right now." }
+            } @else {
+                ul {
+                    @if a.offers_awaiting > 0 {
+                        li { a href=(paths::portal::offers(&ctx.link)) {
+                            (plural(a.offers_awaiting, "An offer is", "offers are")) " waiting for your answer"
+                        } }
+                    }
+                    @if a.tasks_overdue > 0 {
+                        li { a href=(paths::portal::tasks(&ctx.link)) {
+                            (plural(a.tasks_overdue, "A task is past its due date", "tasks are past their due date"))
+                        } }
+                    } @else if a.tasks_pending > 0 {
+                        li { a href=(paths::portal::tasks(&ctx.link)) {
+                            (plural(a.tasks_pending, "A task is", "tasks are")) " waiting for you"
+                        } }
+                    }
+                    @if a.unread_messages > 0 {
+                        li { a href=(paths::portal::messages(&ctx.link)) {
+                            (plural(a.unread_messages, "A new message", "new messages")) " from " (ctx.token.brand_name)
+                        } }
+                    }
+                }
+            }
+        }
+    }
+}
+
 async fn properties_tab(ctx: PortalCtx) -> Result<Response, AppError> {
     let rows = properties::for_portal(&ctx.state.db, ctx.token.org_id, ctx.token.id).await?;
     let content = html! {
+        (waiting_for_you(&ctx))
         h1 { "Your properties" }
         @if rows.is_empty() {
             p class="empty" { "No properties are shared with you yet. Your agency will add them here." }
