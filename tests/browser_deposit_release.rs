@@ -100,7 +100,7 @@ async fn journey(smtp_down_first: bool, js: bool) {
         .fill("textarea[name=dispute_1]", "The carpet was already stained at check-in")
         .await;
     browser.click("main form.stack button[type=submit]").await;
-    browser.wait_for_text("Disputed by the tenant").await;
+    browser.wait_for_text("You disputed it").await;
     browser
         .wait_for_text("The carpet was already stained at check-in")
         .await;

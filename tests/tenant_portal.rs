@@ -106,6 +106,20 @@ async fn a_proposed_release_reaches_the_tenant_who_accepts_the_invite_and_disput
     assert_eq!(portal.status(), 200);
     assert!(portal.body.contains("Welcome, Ben Okafor") && portal.body.contains("Carpet cleaning"));
     assert!(portal.body.contains("£1,300.00") && portal.body.contains("DPS-1"));
+    assert!(
+        portal.body.contains("<h1>Your tenancy</h1>"),
+        "the page has its heading"
+    );
+    assert!(
+        portal.body.contains("We are waiting for your answer")
+            && !portal.body.contains("Waiting for the tenant")
+            && !portal.body.contains("days-waiting"),
+        "the page speaks to the tenant, not about them"
+    );
+    assert!(
+        portal.body.contains(r#"class="field dispute-only""#),
+        "the dispute boxes are marked to show only when disputing"
+    );
     let proposal: Uuid = portico::on_pool!(&app.db, |pool| sqlx::query_scalar(
         "SELECT id FROM deposit_release_proposals"
     )
@@ -127,13 +141,28 @@ async fn a_proposed_release_reaches_the_tenant_who_accepts_the_invite_and_disput
         .await;
     assert_eq!(disputed.status(), 303);
     let after = tenant.get("/tenant-portal").await.body;
-    assert!(after.contains("Disputed by the tenant") && after.contains("Your answer has been sent"));
+    assert!(after.contains("You disputed it") && after.contains("Your answer has been sent"));
     let agent_view = admin.get(&format!("/tenancies/{tenancy}")).await.body;
     assert!(agent_view.contains("Disputed by the tenant") && agent_view.contains("The carpet was stained"));
     let audited = app
         .count("SELECT COUNT(*) FROM audit_log WHERE action = 'deposit_release.dispute' AND actor_type = 'tenant' AND actor_name = 'Ben Okafor'")
         .await;
     assert_eq!(audited, 1);
+
+    // A tenancy still marked active whose end date has passed reads as ended.
+    assert!(after.contains(r#"<span class="badge ok">Active</span>"#));
+    let yesterday = app.state.settings.clock.today() - chrono::TimeDelta::days(1);
+    portico::on_pool!(&app.db, |pool| sqlx::query(
+        "UPDATE tenancies SET end_date = $1 WHERE id = $2"
+    )
+    .bind(yesterday)
+    .bind(tenancy)
+    .execute(pool)
+    .await
+    .map(|done| done.rows_affected()))
+    .unwrap();
+    let ended = tenant.get("/tenant-portal").await.body;
+    assert!(ended.contains(r#"<span class="badge muted">Ended</span>"#), "{ended}");
 }
 
 #[tokio::test]
@@ -323,7 +352,7 @@ async fn a_tenant_reaches_only_their_own_tenancy_and_a_revoked_invite_is_dead() 
         )
         .await;
     assert_eq!(accepted.status(), 303);
-    assert!(ben.get("/tenant-portal").await.body.contains("Accepted by the tenant"));
+    assert!(ben.get("/tenant-portal").await.body.contains("You accepted it"));
     let accept_audit = app
         .count("SELECT COUNT(*) FROM audit_log WHERE action = 'tenant_invite.accept' AND actor_name = 'Ben Okafor'")
         .await;

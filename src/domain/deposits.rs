@@ -46,6 +46,16 @@ impl ProposalStatus {
         }
     }
 
+    /// The label the tenant reads, in their own words.
+    pub fn label_for_tenant(self) -> &'static str {
+        match self {
+            ProposalStatus::Open => "We are waiting for your answer",
+            ProposalStatus::Withdrawn => "Withdrawn",
+            ProposalStatus::Accepted => "You accepted it",
+            ProposalStatus::Disputed => "You disputed it",
+        }
+    }
+
     /// Reads a stored value.
     pub fn parse(value: &str) -> Option<ProposalStatus> {
         [

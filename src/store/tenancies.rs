@@ -89,6 +89,15 @@ impl Tenancy {
         self.status
     }
 
+    /// The status as its reader should see it on `today`: a tenancy still
+    /// marked active whose end date has passed has ended.
+    pub fn status_on(&self, today: NaiveDate) -> TenancyStatus {
+        match (self.status, self.end_date) {
+            (TenancyStatus::Active, Some(end)) if end < today => TenancyStatus::Ended,
+            (status, _) => status,
+        }
+    }
+
     /// The rent frequency as a value.
     pub fn frequency(&self) -> RentFrequency {
         self.rent_frequency

@@ -248,7 +248,12 @@ async fn render(
     let now = ctx.state.settings.clock.now();
     for proposal in &proposals {
         let lines = deposits::deductions(&ctx.state.db, proposal.id).await?;
-        proposal_cards.push(deposit_ui::card(proposal, &lines, now));
+        proposal_cards.push(deposit_ui::card(
+            proposal,
+            &lines,
+            now,
+            deposit_ui::Reader::AboutTheTenant,
+        ));
     }
     let t = &row.tenancy;
     let entries = audit::for_entity(&ctx.state.db, viewer.org.id, store::ENTITY, id, 50).await?;

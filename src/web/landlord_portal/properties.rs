@@ -173,7 +173,9 @@ async fn drill_down_with(ctx: &PortalCtx, id: Uuid, view: View, retry: Retry<'_>
                     proposals
                         .iter()
                         .filter(|(proposal, _)| proposal.tenancy_id == row.tenancy.id)
-                        .map(|(proposal, lines)| deposit_ui::card(proposal, lines, now))
+                        .map(|(proposal, lines)| {
+                            deposit_ui::card(proposal, lines, now, deposit_ui::Reader::AboutTheTenant)
+                        })
                         .collect()
                 })
                 .collect();

@@ -44,6 +44,7 @@ pub(super) async fn render_home(
     let db = &t.ctx.state.db;
     let rows = tenancies::for_tenant_portal(db, t.org.id, t.tenant.tenant_id).await?;
     let now = t.ctx.state.settings.clock.now();
+    let today = t.ctx.state.settings.clock.today();
     let mut sections = Vec::new();
     for row in &rows {
         let tenancy = &row.tenancy;
@@ -67,7 +68,7 @@ pub(super) async fn render_home(
             cards.push(html! {
                 div class="card" id={ "proposal-" (proposal.id.simple()) } {
                     h3 { "Deposit release proposal" }
-                    (proposal_ui::card(proposal, &lines, now))
+                    (proposal_ui::card(proposal, &lines, now, proposal_ui::Reader::Tenant))
                     @if proposal.status() == ProposalStatus::Open {
                         form class="stack" method="post" action=(paths::tenant_proposal_answer(proposal.id)) {
                             (csrf_input(&t.ctx.csrf))
@@ -80,12 +81,12 @@ pub(super) async fn render_home(
                             }
                             @for line in &lines {
                                 @let name = format!("dispute_{}", line.position);
-                                div class="field" {
+                                div class="field dispute-only" {
                                     label for=(name) { "If you dispute \"" (line.reason) "\" (" (money(line.amount_pence)) "), why? (optional)" }
                                     textarea id=(name) name=(name) rows="2" { (form.and_then(|f| f.lines.get(&name)).map_or("", String::as_str)) }
                                 }
                             }
-                            div class="field" {
+                            div class="field dispute-only" {
                                 label for="reason" { "Anything else you disagree with (optional)" }
                                 textarea id="reason" name="reason" rows="3" { (form.map_or("", |f| f.reason.as_str())) }
                             }
@@ -97,7 +98,7 @@ pub(super) async fn render_home(
         }
         sections.push(html! {
             section class="card" {
-                h2 { (address) " " (status_badge(tenancy.status)) }
+                h2 { (address) " " (status_badge(tenancy.status_on(today))) }
                 ul class="facts" {
                     li { (tenancy.rent_label()) }
                     li { (format::date(tenancy.start_date)) " to " @match tenancy.end_date { Some(d) => (format::date(d)), None => "periodic" } }
@@ -112,6 +113,7 @@ pub(super) async fn render_home(
         });
     }
     let content = html! {
+        h1 { "Your tenancy" }
         p class="welcome" { "Welcome, " (t.tenant.first_name) " " (t.tenant.last_name) }
         @if let Some(flash) = &t.ctx.flash { div class={ "flash " (flash.kind) } role="status" { (flash.message) } }
         @if sections.is_empty() { p class="empty" { "No tenancies to show." } }
