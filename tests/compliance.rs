@@ -293,3 +293,73 @@ async fn editing_a_certificate_is_audited_and_other_agencies_get_404() {
     assert_eq!(app.count("SELECT COUNT(*) FROM audit_log").await, before);
     assert!(olga.get("/compliance").await.body.contains("Nothing needs attention"));
 }
+
+#[tokio::test]
+async fn a_property_shows_one_epc_rating_its_certificates_everywhere() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    let home = app
+        .property(agency.org.id, |p| {
+            p.status = "let".into();
+            p.epc_rating = "C".into();
+        })
+        .await;
+    let (_, portal) = app.portal_for(agency.org.id, home).await;
+    let added = add(
+        &mut admin,
+        home,
+        &[("kind", "epc"), ("issued_on", &day(-30)), ("epc_rating", "D")],
+    )
+    .await;
+    assert_eq!(added.status(), 303, "{}", added.body);
+
+    let page = admin.get(&format!("/properties/{home}")).await.body;
+    assert!(
+        page.contains("<dt>EPC rating</dt><dd>D</dd>"),
+        "the certificate's rating: {page}"
+    );
+    let landlord = app.client().get(&portal).await.body;
+    assert!(
+        landlord.contains("EPC D") && !landlord.contains("EPC C"),
+        "the portal agrees"
+    );
+
+    let edit = format!("/properties/{home}/edit");
+    let form = admin.get(&edit).await.body;
+    assert!(form.contains(r#"data-testid="epc-from-certificate""#) && !form.contains(r#"name="epc_rating""#));
+    let mut fields = [
+        ("landlord_id", String::new()),
+        ("address_line1", "14 Royal York Crescent".to_string()),
+        ("city", "Bristol".to_string()),
+        ("postcode", "BS8 4JX".to_string()),
+        ("bedrooms", "1".to_string()),
+        ("bathrooms", "1".to_string()),
+        ("status", "let".to_string()),
+        ("epc_rating", "A".to_string()),
+    ];
+    let owner = portico::store::properties::get(&app.db, agency.org.id, home)
+        .await
+        .unwrap()
+        .unwrap()
+        .landlord_id;
+    fields[0].1 = owner.to_string();
+    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let saved = admin.post(&edit, &borrowed).await;
+    assert_eq!(saved.status(), 303, "{}", saved.body);
+    let stored = portico::store::properties::get(&app.db, agency.org.id, home)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.epc_rating.as_deref(),
+        Some("D"),
+        "a typed rating cannot contradict the certificate"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'property.epc_from_certificate'")
+            .await,
+        1,
+        "taking the certificate's rating is on the property's audit trail"
+    );
+}

@@ -114,6 +114,7 @@ pub async fn create(
         .map(|r| r.rows_affected())
     })?;
     compliance::refresh_property(tx, org_id, property_id).await?;
+    sync_property_epc(tx, org_id, property_id, address, actor).await?;
     audit::record(
         tx,
         audit::Entry {
@@ -161,6 +162,7 @@ pub async fn update(
         .map(|r| r.rows_affected())
     })?;
     compliance::refresh_property(tx, c.org_id, c.property_id).await?;
+    sync_property_epc(tx, c.org_id, c.property_id, address, actor).await?;
     audit::record(
         tx,
         audit::Entry {
@@ -175,6 +177,79 @@ pub async fn update(
     )
     .await?;
     Ok(true)
+}
+
+/// The SQL of a property's current EPC certificate rating ($1 org, $2 property).
+macro_rules! current_epc_sql {
+    () => {
+        "SELECT c.epc_rating FROM certificates c WHERE c.org_id = $1 AND c.property_id = $2 AND c.kind = 'epc' \
+         AND c.epc_rating IS NOT NULL ORDER BY c.expires_on DESC, c.id DESC LIMIT 1"
+    };
+}
+
+/// The rating of a property's current EPC certificate (the latest expiry
+/// with a rating), if it has one: the property's one EPC rating.
+pub async fn current_epc_rating(db: &Db, org_id: Uuid, property_id: Uuid) -> Result<Option<EpcRating>, sqlx::Error> {
+    let rating: Option<String> = on_pool!(db, |pool| sqlx::query_scalar(current_epc_sql!())
+        .bind(org_id)
+        .bind(property_id)
+        .fetch_optional(pool)
+        .await)?;
+    Ok(rating.and_then(|r| EpcRating::parse(&r).ok()))
+}
+
+/// Makes the property's EPC rating its current EPC certificate's, in the
+/// transaction that changed a certificate or the property, with a line in
+/// the property's audit trail when it changes: the property page, the portal
+/// and the compliance list then show one rating.
+pub async fn sync_property_epc(
+    tx: &mut Tx,
+    org_id: Uuid,
+    property_id: Uuid,
+    address: &str,
+    actor: &Actor,
+) -> Result<(), sqlx::Error> {
+    let certified: Option<String> = on_tx!(tx, |conn| sqlx::query_scalar(current_epc_sql!())
+        .bind(org_id)
+        .bind(property_id)
+        .fetch_optional(conn)
+        .await)?;
+    let Some(certified) = certified else {
+        return Ok(());
+    };
+    let recorded: Option<String> = on_tx!(tx, |conn| sqlx::query_scalar(
+        "SELECT epc_rating FROM properties WHERE id = $1 AND org_id = $2"
+    )
+    .bind(property_id)
+    .bind(org_id)
+    .fetch_one(conn)
+    .await)?;
+    if recorded.as_deref() == Some(certified.as_str()) {
+        return Ok(());
+    }
+    on_tx!(tx, |conn| sqlx::query(
+        "UPDATE properties SET epc_rating = $1, updated_at = $2 WHERE id = $3 AND org_id = $4"
+    )
+    .bind(&certified)
+    .bind(super::now())
+    .bind(property_id)
+    .bind(org_id)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    audit::record(
+        tx,
+        audit::Entry {
+            org_id,
+            actor,
+            action: "property.epc_from_certificate",
+            entity_type: super::properties::ENTITY,
+            entity_id: Some(property_id),
+            description: format!("took the EPC rating of {address} from its EPC certificate"),
+            changes: Changes::new().field("epc_rating", recorded.as_deref(), Some(&certified)),
+        },
+    )
+    .await
 }
 
 /// One certificate of this agency; another agency's id gives `None`.

@@ -14,6 +14,7 @@ use crate::domain::money::money;
 use crate::domain::properties::{EpcRating, PropertyFields, PropertyForm, PropertyStatus, PropertyType};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
+use crate::store::certificates;
 use crate::store::landlords::{self, Landlord};
 use crate::store::properties::{self as store, ListFilter, Property};
 use crate::store::{Cursor, audit};
@@ -335,6 +336,10 @@ async fn form_page(
     errors: &FieldErrors,
 ) -> Result<Markup, AppError> {
     let lookups = Lookups::load(ctx, viewer.org.id).await?;
+    let certified = match existing {
+        Some(p) => certificates::current_epc_rating(&ctx.state.db, viewer.org.id, p.id).await?,
+        None => None,
+    };
     let chosen = chosen_landlord(ctx, viewer, &form.landlord_id).await?;
     let matches = landlord_matches(ctx, viewer, &form.landlord_q, chosen.as_ref().map(|l| l.id)).await?;
     let (title, action, cancel, button) = match existing {
@@ -374,7 +379,13 @@ async fn form_page(
                 (select("property_type", "Type", &choice_options::<PropertyType>(None), &form.property_type, errors))
                 (Input::text("bedrooms", "Bedrooms", &form.bedrooms).kind("number").render(errors))
                 (Input::text("bathrooms", "Bathrooms", &form.bathrooms).kind("number").render(errors))
-                (select("epc_rating", "EPC rating", &epc, &form.epc_rating, errors))
+                @match certified {
+                    Some(rating) => div class="field" {
+                        span class="label" { "EPC rating" }
+                        p data-testid="epc-from-certificate" { strong { (rating.as_str()) } " " span class="hint" { "from the property's EPC certificate; change it there" } }
+                    },
+                    None => (select("epc_rating", "EPC rating", &epc, &form.epc_rating, errors)),
+                }
                 (checkbox("has_gas", "Has a gas supply", form.has_gas.is_some(), Some("Gas appliances need a yearly Gas Safety record")))
             }
             fieldset {
@@ -567,15 +578,21 @@ pub async fn update(
     Form(form): Form<PropertyForm>,
 ) -> Result<Response, AppError> {
     let property = find(&ctx, &viewer, id).await?;
-    let fields = match check(&ctx, &viewer, &form).await? {
+    let mut fields = match check(&ctx, &viewer, &form).await? {
         Ok(fields) => fields,
         Err(errors) => {
             let page = form_page(&ctx, &viewer, Some(&property), &form, &errors).await?;
             return Ok(with_status(page, StatusCode::UNPROCESSABLE_ENTITY));
         }
     };
+    // The EPC rating is the certificate's where there is one (the form shows
+    // it without a field); the transaction makes sure of it.
+    if let Some(certified) = certificates::current_epc_rating(&ctx.state.db, viewer.org.id, id).await? {
+        fields.epc_rating = Some(certified);
+    }
     let mut tx = ctx.state.db.begin().await?;
     let changed = store::update(&mut tx, &property, &fields, &viewer.user.actor()).await?;
+    certificates::sync_property_epc(&mut tx, viewer.org.id, id, &property.address(), &viewer.user.actor()).await?;
     tx.commit().await?;
     ctx.set_flash(
         "success",
