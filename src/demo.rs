@@ -820,16 +820,16 @@ fn demo_certificates(seed: usize, property: &crate::domain::properties::Property
             ..Default::default()
         });
     }
-    let rating = property
-        .epc_rating
-        .map(|r| crate::domain::choice::Choice::as_str(r).to_string())
-        .unwrap_or_else(|| "D".into());
-    list.push(CertificateForm {
-        kind: "epc".into(),
-        issued_on: issued(300 + seed as i64 * 53 % 3_000),
-        epc_rating: rating,
-        ..Default::default()
-    });
+    // A property whose EPC is not known has no EPC certificate (its rating
+    // would be the certificate's): a let one shows the EPC as missing.
+    if let Some(rating) = property.epc_rating {
+        list.push(CertificateForm {
+            kind: "epc".into(),
+            issued_on: issued(300 + seed as i64 * 53 % 3_000),
+            epc_rating: crate::domain::choice::Choice::as_str(rating).to_string(),
+            ..Default::default()
+        });
+    }
     if property.property_type == crate::domain::properties::PropertyType::Room {
         list.push(CertificateForm {
             kind: "hmo_licence".into(),

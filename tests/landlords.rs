@@ -690,3 +690,47 @@ async fn anonymising_a_landlord_keeps_the_emails_of_another_landlord_with_the_sa
         "Jon still has that address, so its emails are his history too"
     );
 }
+
+#[tokio::test]
+async fn landlord_search_finds_a_town_and_a_phone_number_also_in_records_made_before() {
+    let app = TestApp::spawn().await;
+    let (_, mut admin) = admin_of(&app, "Acme Lettings", "ada@acme.example").await;
+    let mut fields = person("Jane", "Smith", "jane@example.com");
+    fields.push(("city", "Bath"));
+    fields.push(("phone", "0117 496 0123"));
+    add(&mut admin, &fields).await;
+    add(&mut admin, &person("Omar", "Farouk", "omar@example.com")).await;
+    for query in ["bath", "01174960123", "0117+496", "0117%20496%200123"] {
+        let found = admin.get(&format!("/landlords?q={query}")).await.body;
+        assert_eq!(listed_names(&found), ["Jane Smith"], "searching {query}");
+    }
+
+    // A record whose stored text predates the town and phone (as an older
+    // version wrote it) is rebuilt at the next start and found too.
+    let old = add(&mut admin, &person("Ola", "Adeyemi", "ola@example.com")).await;
+    portico::on_pool!(&app.db, |pool| sqlx::query(
+        "UPDATE landlords SET city = 'Frome', search_text = 'ola\nadeyemi\nola@example.com' WHERE id = $1"
+    )
+    .bind(old)
+    .execute(pool)
+    .await
+    .map(|done| done.rows_affected()))
+    .unwrap();
+    portico::on_pool!(&app.db, |pool| sqlx::query(
+        "UPDATE derived_state SET fingerprint = 'an older recipe' WHERE name = 'landlord_search_text'"
+    )
+    .execute(pool)
+    .await
+    .map(|done| done.rows_affected()))
+    .unwrap();
+    assert!(listed_names(&admin.get("/landlords?q=frome").await.body).is_empty());
+    assert!(
+        store::ensure_search_text_current(&app.db).await.unwrap(),
+        "an older recipe is rebuilt"
+    );
+    assert!(!store::ensure_search_text_current(&app.db).await.unwrap(), "once");
+    assert_eq!(
+        listed_names(&admin.get("/landlords?q=frome").await.body),
+        ["Ola Adeyemi"]
+    );
+}

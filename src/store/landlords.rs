@@ -135,10 +135,21 @@ pub fn sort_key(first_name: &str, last_name: &str) -> String {
     format!("{}\t{}", last_name.to_lowercase(), first_name.to_lowercase())
 }
 
-/// What search looks in: names, email, company name and postcode (also without
-/// its space), lower-cased.
+/// What search looks in: names, email, company name, postcode (also without
+/// its space), town, and phone numbers (also as bare digits, so "0117 496"
+/// and "01174960123" both find "0117 496 0123"), lower-cased. Change it and
+/// [`SEARCH_TEXT_RECIPE`] together: every start after a change rewrites the
+/// stored text of every landlord.
 pub fn search_text(f: &LandlordFields) -> String {
     let postcode = f.postcode.clone().unwrap_or_default();
+    let digits = |phone: &Option<String>| -> String {
+        phone
+            .as_deref()
+            .unwrap_or("")
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect()
+    };
     [
         f.first_name.as_str(),
         f.last_name.as_str(),
@@ -146,9 +157,72 @@ pub fn search_text(f: &LandlordFields) -> String {
         f.company_name.as_deref().unwrap_or(""),
         postcode.as_str(),
         &postcode.replace(' ', ""),
+        f.city.as_deref().unwrap_or(""),
+        f.phone.as_deref().unwrap_or(""),
+        &digits(&f.phone),
+        f.alt_phone.as_deref().unwrap_or(""),
+        &digits(&f.alt_phone),
     ]
     .join("\n")
     .to_lowercase()
+}
+
+/// What [`search_text`] is built from, recorded in `derived_state` so that a
+/// start after it changes rewrites every landlord's stored text.
+pub const SEARCH_TEXT_RECIPE: &str = "names, email, company, postcode, town, phones (v2)";
+
+/// At start-up (after migrations): when the stored search texts were built
+/// by another recipe than [`SEARCH_TEXT_RECIPE`], rebuilds every landlord's
+/// (anonymised ones keep their redacted text), a batch per transaction; the
+/// SQLite index follows through its triggers. True when it rebuilt.
+pub async fn ensure_search_text_current(db: &Db) -> Result<bool, sqlx::Error> {
+    const NAME: &str = "landlord_search_text";
+    const BATCH: i64 = 500;
+    let stored: Option<String> = on_pool!(db, |pool| sqlx::query_scalar(
+        "SELECT fingerprint FROM derived_state WHERE name = $1"
+    )
+    .bind(NAME)
+    .fetch_optional(pool)
+    .await)?;
+    if stored.as_deref() == Some(SEARCH_TEXT_RECIPE) {
+        return Ok(false);
+    }
+    let mut after = Uuid::nil();
+    loop {
+        let rows: Vec<Landlord> = on_pool!(db, |pool| sqlx::query_as(select_landlord!(
+            "WHERE id > $1 AND anonymised_at IS NULL ORDER BY id LIMIT $2"
+        ))
+        .bind(after)
+        .bind(BATCH)
+        .fetch_all(pool)
+        .await)?;
+        let Some(last) = rows.last() else { break };
+        after = last.id;
+        let mut batch = db.begin().await?;
+        let tx = &mut batch;
+        for landlord in &rows {
+            let text = search_text(&landlord.fields());
+            on_tx!(tx, |conn| sqlx::query(
+                "UPDATE landlords SET search_text = $1 WHERE id = $2 AND search_text <> $1"
+            )
+            .bind(&text)
+            .bind(landlord.id)
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected()))?;
+        }
+        batch.commit().await?;
+    }
+    on_pool!(db, |pool| sqlx::query(
+        "INSERT INTO derived_state (name, fingerprint) VALUES ($1, $2) \
+         ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint"
+    )
+    .bind(NAME)
+    .bind(SEARCH_TEXT_RECIPE)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(true)
 }
 
 impl Landlord {

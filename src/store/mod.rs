@@ -32,6 +32,7 @@ pub mod users;
 pub async fn prepare(db: &crate::db::Db) -> anyhow::Result<()> {
     db.migrate().await?;
     compliance::ensure_current(db).await?;
+    landlords::ensure_search_text_current(db).await?;
     Ok(())
 }
 
