@@ -1218,3 +1218,22 @@ async fn the_portal_opens_on_what_waits_for_the_landlord_and_its_tabs_count_it()
     assert!(!after.contains("new message"));
     assert_eq!(after.matches(r#"class="tab-count""#).count(), 2);
 }
+
+#[tokio::test]
+async fn a_studio_reads_as_a_studio_not_as_no_bedrooms() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let studio = app
+        .property(agency.org.id, |p| {
+            p.property_type = "studio".into();
+            p.bedrooms = "0".into();
+        })
+        .await;
+    let landlord = landlord_of(&app, agency.org.id, studio).await;
+    let flat = second_property(&app, agency.org.id, landlord, "9 Quay Street").await;
+    let (_, link) = app.portal_for(agency.org.id, studio).await;
+    app.portal_for(agency.org.id, flat).await;
+    let page = app.client().get(&link).await.body;
+    assert!(page.contains("<li>Studio</li>") && !page.contains("0 bed"), "{page}");
+    assert!(page.contains(" bed</li>"), "a flat still says its bedrooms");
+}

@@ -255,7 +255,7 @@ async fn a_property_carries_an_asking_rent_checked_shown_and_audited() {
     fields.push(("asking_rent", "£1,175"));
     let id = add(&mut admin, &fields).await;
     let page = admin.get(&format!("/properties/{id}")).await;
-    assert!(page.body.contains("£1,175.00 a month"), "{}", page.body);
+    assert!(page.body.contains("£1,175.00 per month"), "{}", page.body);
 
     let edit = format!("/properties/{id}/edit");
     for (typed, message) in [

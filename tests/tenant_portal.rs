@@ -215,6 +215,12 @@ async fn tenants_sign_in_later_with_an_emailed_code_within_its_limits() {
         .filter(|m| m.subject.contains("sign-in code"))
         .collect();
     assert_eq!(codes.len(), 1, "only the known address gets a code");
+    assert!(
+        known
+            .body
+            .contains(r#"autocomplete="one-time-code" inputmode="numeric""#),
+        "a phone offers the code from the email and a number pad"
+    );
     let code = code_in(&codes[0].text);
     assert!(
         !codes[0].subject.contains(&code),

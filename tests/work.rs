@@ -118,7 +118,7 @@ async fn offers_move_only_along_allowed_transitions_and_each_move_is_audited() {
     assert_eq!(created.status(), 303);
     let offer = created.location().unwrap().to_string();
     let page = admin.get(&offer).await;
-    assert!(page.body.contains("£1,150.00 a month") && page.body.contains(">Invited<"));
+    assert!(page.body.contains("£1,150.00 per month") && page.body.contains(">Invited<"));
     let status = || async {
         portico::on_pool!(&app.db, |pool| sqlx::query_scalar::<_, String>(
             "SELECT status FROM offers"

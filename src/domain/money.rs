@@ -14,3 +14,8 @@ pub fn money(pence: i64) -> String {
     }
     format!("{sign}£{grouped}.{:02}", pence % 100)
 }
+
+/// A monthly amount in the one style every page uses: `£1,175.00 per month`.
+pub fn per_month(pence: i64) -> String {
+    format!("{} per month", money(pence))
+}

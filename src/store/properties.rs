@@ -64,6 +64,16 @@ impl Property {
         parts.join(", ")
     }
 
+    /// "2 bed", or nothing for a studio or a room (their type says it: not
+    /// "Studio · 0 bed").
+    pub fn bedrooms_label(&self) -> Option<String> {
+        match self.property_type() {
+            PropertyType::Studio | PropertyType::Room => None,
+            _ if self.bedrooms == 0 => None,
+            _ => Some(format!("{} bed", self.bedrooms)),
+        }
+    }
+
     /// The status as a value.
     pub fn status(&self) -> PropertyStatus {
         self.status

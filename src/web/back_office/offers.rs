@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::work::find_property;
 use super::{Lookups, see_other, with_status};
 use crate::domain::choice::Choice;
-use crate::domain::money::money;
+use crate::domain::money::{money, per_month};
 use crate::domain::offers::{OfferForm, OfferStatus};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
@@ -177,7 +177,7 @@ pub async fn download_csv(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Quer
             "Email",
             "Property",
             "Landlord",
-            "Rent a month",
+            "Rent per month",
             "Received",
             "Status",
         ],
@@ -310,7 +310,7 @@ pub async fn show_offer(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>
             section class="card" {
                 h2 { "The offer" }
                 dl class="details" {
-                    dt { "Rent offered" } dd { (money(offer.rent_pence)) " a month" }
+                    dt { "Rent offered" } dd { (per_month(offer.rent_pence)) }
                     dt { "Move in" } dd { @match offer.move_in_on { Some(d) => (format::date(d)), None => "Not given" } }
                     dt { "Term" } dd { @match offer.term_months { Some(m) => { (m) " months" }, None => "Not given" } }
                     dt { "Notes" } dd class="notes" { (offer.notes.as_deref().unwrap_or("—")) }

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::{Lookups, see_other, with_status};
 use crate::domain::choice::Choice;
-use crate::domain::money::money;
+use crate::domain::money::per_month;
 use crate::domain::properties::{EpcRating, PropertyFields, PropertyForm, PropertyStatus, PropertyType};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
@@ -521,7 +521,7 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
                     }
                     dt { "Gas supply" } dd { @if property.has_gas { "Yes" } @else { "No" } }
                     dt { "Asking rent" } dd {
-                        @match property.asking_rent_pence { Some(pence) => { (money(pence)) " a month" }, None => "Not set" }
+                        @match property.asking_rent_pence { Some(pence) => (per_month(pence)), None => "Not set" }
                     }
                 }
             }

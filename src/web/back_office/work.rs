@@ -7,7 +7,7 @@ use maud::{Markup, html};
 use uuid::Uuid;
 
 use super::Lookups;
-use crate::domain::money::money;
+use crate::domain::money::per_month;
 use crate::domain::tasks::{AssigneeKind, TaskStatus};
 use crate::error::AppError;
 use crate::store::offers::Offer;
@@ -81,7 +81,7 @@ pub fn property_sections(
                             @for offer in offer_list {
                                 tr {
                                     td { a href=(paths::offer(offer.id)) { (offer.applicant_name) } }
-                                    td class="nowrap" { (money(offer.rent_pence)) " a month" }
+                                    td class="nowrap" { (per_month(offer.rent_pence)) }
                                     td class="nowrap" { @match offer.move_in_on { Some(d) => (format::date(d)), None => "—" } }
                                     td { (offer_badge(offer.status())) }
                                 }

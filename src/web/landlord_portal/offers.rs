@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::{PortalCtx, Tab, page, page_with_status, see_other};
 use crate::domain::choice::Choice;
-use crate::domain::money::money;
+use crate::domain::money::per_month;
 use crate::domain::offers::OfferStatus;
 use crate::domain::portal::parse_review;
 use crate::domain::validation::FieldErrors;
@@ -71,7 +71,7 @@ fn offer_facts(offer: &Offer, address: &str) -> Markup {
     html! {
         ul class="facts" {
             li { (address) }
-            li { (money(offer.rent_pence)) " a month" }
+            li { (per_month(offer.rent_pence)) }
             @if let Some(d) = offer.move_in_on { li { "Move in " (format::date(d)) } }
             @if let Some(m) = offer.term_months { li { (m) " months" } }
         }

@@ -70,7 +70,7 @@ fn card(ctx: &PortalCtx, p: &Property) -> Markup {
             strong { (p.address()) }
             ul class="facts" {
                 li { (p.property_type().label()) }
-                li { (p.bedrooms) " bed" }
+                @if let Some(rooms) = p.bedrooms_label() { li { (rooms) } }
                 li { (p.bathrooms) " bath" }
                 li { "EPC " (p.epc().map_or("not recorded", |r| r.label())) }
                 li { (status_badge(p.status)) }
@@ -265,7 +265,7 @@ async fn drill_down_with(ctx: &PortalCtx, id: Uuid, view: View, retry: Retry<'_>
         h1 { (property.address()) }
         ul class="facts" {
             li { (property.property_type().label()) }
-            li { (property.bedrooms) " bed" }
+            @if let Some(rooms) = property.bedrooms_label() { li { (rooms) } }
             li { (property.bathrooms) " bath" }
             li { "EPC " (property.epc().map_or("not recorded", |r| r.label())) }
             li { (status_badge(property.status)) }

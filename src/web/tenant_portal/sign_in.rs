@@ -52,7 +52,7 @@ fn login_page(ctx: &Ctx, form: &LoginForm, errors: &FieldErrors, code_step: bool
                 form class="stack" method="post" action=(paths::TENANT_LOGIN_CODE) novalidate {
                     (csrf_input(&ctx.csrf))
                     input type="hidden" name="email" value=(form.email);
-                    (Input::text("code", "Code", &form.code).autocomplete("one-time-code").required().render(errors))
+                    (Input::text("code", "Code", &form.code).autocomplete("one-time-code").inputmode("numeric").required().render(errors))
                     button type="submit" { "Sign in" }
                 }
                 p { a href=(paths::TENANT_LOGIN) { "Use another email or send a new code" } }

@@ -25,6 +25,8 @@ pub struct Input<'a> {
     pub hint: Option<&'a str>,
     /// `autocomplete` attribute.
     pub autocomplete: Option<&'static str>,
+    /// `inputmode` attribute (`numeric` brings up a phone's number pad).
+    pub inputmode: Option<&'static str>,
     /// Whether the field is required.
     pub required: bool,
 }
@@ -39,8 +41,15 @@ impl<'a> Input<'a> {
             value,
             hint: None,
             autocomplete: None,
+            inputmode: None,
             required: false,
         }
+    }
+
+    /// Sets `inputmode` (`numeric` for codes and numbers typed on a phone).
+    pub fn inputmode(mut self, mode: &'static str) -> Self {
+        self.inputmode = Some(mode);
+        self
     }
 
     /// Sets the input type.
@@ -83,7 +92,7 @@ impl<'a> Input<'a> {
                 @if let Some(hint) = self.hint { span class="hint" id=(hint_id) { (hint) } }
                 @if let Some(error) = error { span class="field-error" id=(error_id) { "Error: " (error) } }
                 input type=(self.kind) id=(self.name) name=(self.name) value=(self.value)
-                    autocomplete=[self.autocomplete] required[self.required]
+                    autocomplete=[self.autocomplete] inputmode=[self.inputmode] required[self.required]
                     aria-invalid=[error.map(|_| "true")]
                     aria-describedby=[(!described.is_empty()).then_some(described.as_str())];
             }
