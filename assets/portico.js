@@ -1,6 +1,8 @@
 // Portico's few lines of its own script; htmx does the rest. No inline code (CSP).
 (function () {
   "use strict";
+  // Marks the page as scripted: text about what only script does (.js-only) shows.
+  document.documentElement.classList.add("js");
   // Copy buttons: <button data-copy="ID"> copies the value of the input with that id.
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-copy]");

@@ -151,6 +151,11 @@ async fn portal_journey(js: bool) {
     // Messages: send one, then the agent replies.
     browser.click("nav.tabs a[href$='/messages']").await;
     browser.wait_for_path("/messages").await;
+    assert_eq!(
+        browser.text().await.contains("New messages appear here by themselves"),
+        js,
+        "only a page with script promises messages that arrive by themselves"
+    );
     let mine = if js {
         "Sent with JavaScript"
     } else {

@@ -99,7 +99,7 @@ async fn render(
         h1 { "Messages with " (token.landlord_name) }
         @if !token.opens() { div class="flash warning" { "This landlord's portal does not open now (access switched off, or their record archived or without portal access): they cannot read replies until it opens again." } }
         (thread::thread(&messages, thread::Reader::Agent(viewer.user.id), &paths::message_thread_poll(token.id, last), "No messages yet."))
-        p class="hint" { "New messages appear here by themselves. " a href=(action) { "Refresh" } " · " a href=(paths::portal_token(token.id)) { "Portal access" } }
+        p class="hint" { span class="js-only" { "New messages appear here by themselves. " } a href=(action) { "Refresh" } " · " a href=(paths::portal_token(token.id)) { "Portal access" } }
         form class="stack card" method="post" action=(action) {
             (csrf_input(&ctx.csrf))
             (textarea("body", "Reply", &form.body, None, errors))

@@ -31,7 +31,7 @@ async fn render(
         h1 { "Messages" }
         (thread::thread(&messages, thread::Reader::Landlord, &paths::portal::messages_poll(&ctx.link, last),
             "No messages yet. Write to your agency below."))
-        p class="hint" { "New messages appear here by themselves. " a href=(action) { "Refresh" } }
+        p class="hint" { span class="js-only" { "New messages appear here by themselves. " } a href=(action) { "Refresh" } }
         form class="stack" method="post" action=(action) hx-post=(action) hx-target="#portal-content" hx-push-url="false" {
             (textarea("body", "Your message", &form.body, None, errors))
             button type="submit" { "Send message" }
