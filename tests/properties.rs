@@ -290,3 +290,34 @@ async fn a_property_carries_an_asking_rent_checked_shown_and_audited() {
         None
     );
 }
+
+#[tokio::test]
+async fn the_property_list_counts_its_rows_and_pages_both_ways() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    for n in 0..30 {
+        app.property(agency.org.id, |p| p.address_line1 = format!("{:02} Long Row", n + 10))
+            .await;
+    }
+    let position = |body: &str| -> String {
+        let marker = r#"data-testid="page-position">"#;
+        let start = body.find(marker).expect("a position") + marker.len();
+        body[start..start + body[start..].find('<').unwrap()].to_string()
+    };
+    let link = |body: &str, rel: &str| -> String {
+        let at = body.find(&format!(r#"rel="{rel}""#)).expect("the link");
+        let href = body[..at].rfind("href=\"").unwrap() + 6;
+        body[href..href + body[href..].find('"').unwrap()].replace("&amp;", "&")
+    };
+    let first = admin.get("/properties").await.body;
+    assert_eq!(position(&first), "1–25 of 30");
+    assert!(first.contains("10 Long Row") && !first.contains("35 Long Row"));
+    let second = admin.get(&link(&first, "next")).await.body;
+    assert_eq!(position(&second), "26–30 of 30");
+    assert!(second.contains("35 Long Row") && !second.contains("10 Long Row"));
+    let back = admin.get(&link(&second, "prev")).await.body;
+    assert_eq!(position(&back), "1–25 of 30");
+    assert!(back.contains("10 Long Row"));
+    assert_eq!(position(&admin.get("/properties?per_page=50").await.body), "1–30 of 30");
+}

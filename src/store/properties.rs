@@ -447,49 +447,89 @@ pub struct ListFilter {
     pub landlord_id: Option<Uuid>,
 }
 
-/// One page of properties in address order after `after`, and the next cursor.
-pub async fn list(
-    db: &Db,
-    org_id: Uuid,
-    filter: &ListFilter,
-    after: Option<&Cursor>,
-    limit: u32,
-) -> Result<(Vec<Property>, Option<Cursor>), sqlx::Error> {
-    let rows: Vec<Property> = on_pool!(db, |pool| {
-        let mut query = sqlx::QueryBuilder::new(select_property!("WHERE p.org_id = "));
-        query.push_bind(org_id);
+/// The property list's rows (with the landlord's search text), over which
+/// filters and the page condition are added; ends at `org_id = `.
+macro_rules! listed_property_rows {
+    () => {
+        "SELECT * FROM (SELECT p.id, p.org_id, p.landlord_id, p.branch_id, p.address_line1, p.address_line2, \
+         p.city, p.county, p.postcode, p.property_type, p.bedrooms, p.bathrooms, p.epc_rating, p.has_gas, \
+         p.status, p.asking_rent_pence, p.sort_key, p.created_at, p.updated_at, \
+         l.first_name || ' ' || l.last_name AS landlord_name, p.search_text, l.search_text AS landlord_search_text \
+         FROM properties p JOIN landlords l ON l.id = p.landlord_id AND l.org_id = p.org_id WHERE p.org_id = "
+    };
+}
+
+/// Appends the filters of a [`ListFilter`] to a query over [`listed_property_rows!`].
+macro_rules! push_property_filters {
+    ($query:expr, $filter:expr) => {{
+        let filter: &ListFilter = $filter;
         for term in &filter.search {
             let pattern = like_pattern(term);
-            query
-                .push(" AND (p.search_text LIKE ")
+            $query
+                .push(" AND (search_text LIKE ")
                 .push_bind(pattern.clone())
-                .push(" ESCAPE '\\' OR l.search_text LIKE ")
+                .push(" ESCAPE '\\' OR landlord_search_text LIKE ")
                 .push_bind(pattern)
                 .push(" ESCAPE '\\')");
         }
         match (filter.status, filter.all_statuses) {
             (Some(status), _) => {
-                query.push(" AND p.status = ").push_bind(status.as_str());
+                $query.push(" AND status = ").push_bind(status.as_str());
             }
             (None, true) => {}
             (None, false) => {
-                query.push(" AND p.status <> 'archived'");
+                $query.push(" AND status <> 'archived'");
             }
         }
         if let Some(kind) = filter.property_type {
-            query.push(" AND p.property_type = ").push_bind(kind.as_str());
+            $query.push(" AND property_type = ").push_bind(kind.as_str());
         }
         if let Some(branch) = filter.branch_id {
-            query.push(" AND p.branch_id = ").push_bind(branch);
+            $query.push(" AND branch_id = ").push_bind(branch);
         }
         if let Some(landlord) = filter.landlord_id {
-            query.push(" AND p.landlord_id = ").push_bind(landlord);
+            $query.push(" AND landlord_id = ").push_bind(landlord);
         }
-        crate::push_keyset!(query, "p.", after, limit);
+    }};
+}
+
+/// `property.list`: one page in address order, and the pages beside it.
+/// Keyset pagination: rows added between page loads are neither skipped nor
+/// repeated.
+pub async fn list(
+    db: &Db,
+    org_id: Uuid,
+    filter: &ListFilter,
+    at: &super::PageAt,
+    limit: u32,
+) -> Result<super::Paged<Property>, sqlx::Error> {
+    let rows: Vec<Property> = on_pool!(db, |pool| {
+        let mut query = sqlx::QueryBuilder::new(listed_property_rows!());
+        query.push_bind(org_id).push(") q WHERE 1 = 1");
+        push_property_filters!(query, filter);
+        crate::push_page_at!(query, "", at, limit, false);
         query.build_query_as::<Property>().fetch_all(pool).await
     })?;
-    Ok(super::page_of(rows, limit, |last| Cursor {
-        sort_key: last.sort_key.clone(),
-        id: last.id,
+    Ok(super::paged(rows, limit, at, |row| Cursor {
+        sort_key: row.sort_key.clone(),
+        id: row.id,
     }))
+}
+
+/// How many properties the filter finds, and how many come before `first`.
+pub async fn list_count(
+    db: &Db,
+    org_id: Uuid,
+    filter: &ListFilter,
+    first: Option<&Cursor>,
+) -> Result<(i64, i64), sqlx::Error> {
+    crate::count_listed!(
+        db,
+        listed_property_rows!(),
+        org_id,
+        push_property_filters,
+        filter,
+        first,
+        false
+    )
 }

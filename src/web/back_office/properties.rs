@@ -17,15 +17,13 @@ use crate::error::AppError;
 use crate::store::certificates;
 use crate::store::landlords::{self, Landlord};
 use crate::store::properties::{self as store, ListFilter, Property};
-use crate::store::{Cursor, audit};
+use crate::store::{Cursor, PageAt, Paged, audit};
 use crate::web::ctx::{AgentCtx, Ctx, Viewer};
 use crate::web::ui::badges::property_status as status_badge;
 use crate::web::ui::form::{Input, checkbox, choice_options, csrf_input, error_summary, select};
-use crate::web::ui::list::{history, pager};
+use crate::web::ui::list::{PageQuery, counted_pager, history};
 use crate::web::{paths, ui};
 
-/// Rows per page.
-pub const PAGE_SIZE: u32 = 25;
 /// The id of the results region htmx swaps.
 const RESULTS_ID: &str = "property-results";
 /// The status filter value that shows every status.
@@ -40,7 +38,8 @@ pub struct ListQuery {
     property_type: String,
     branch: String,
     landlord: String,
-    after: String,
+    #[serde(flatten)]
+    page: PageQuery,
 }
 
 impl ListQuery {
@@ -55,23 +54,17 @@ impl ListQuery {
         }
     }
 
-    fn to_query(&self, after: Option<&Cursor>) -> String {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        for (key, value) in [
-            ("q", &self.q),
-            ("status", &self.status),
-            ("property_type", &self.property_type),
-            ("branch", &self.branch),
-            ("landlord", &self.landlord),
-        ] {
-            if !value.is_empty() {
-                query.append_pair(key, value);
-            }
-        }
-        if let Some(after) = after {
-            query.append_pair("after", &after.encode());
-        }
-        query.finish()
+    fn to_query(&self, at: &PageAt) -> String {
+        self.page.link(
+            &[
+                ("q", &self.q),
+                ("status", &self.status),
+                ("property_type", &self.property_type),
+                ("branch", &self.branch),
+                ("landlord", &self.landlord),
+            ],
+            at,
+        )
     }
 }
 
@@ -103,7 +96,9 @@ pub fn table(rows: &[Property], show_landlord: bool) -> Markup {
     }
 }
 
-fn results(query: &ListQuery, rows: &[Property], next: Option<&Cursor>) -> Markup {
+fn results(query: &ListQuery, page: &Paged<Property>, counts: (i64, i64)) -> Markup {
+    let (total, before) = counts;
+    let rows = &page.rows;
     let filtered = !(query.q.trim().is_empty()
         && query.status.is_empty()
         && query.property_type.is_empty()
@@ -122,7 +117,14 @@ fn results(query: &ListQuery, rows: &[Property], next: Option<&Cursor>) -> Marku
             } @else {
                 (table(rows, true))
             }
-            (pager(paths::PROPERTIES, (!query.after.is_empty()).then(|| query.to_query(None)), next.map(|n| query.to_query(Some(n)))))
+            (counted_pager(
+                paths::PROPERTIES,
+                before,
+                rows.len(),
+                total,
+                page.previous.as_ref().map(|at| query.to_query(at)),
+                page.next.as_ref().map(|next| query.to_query(&PageAt::After(next.clone()))),
+            ))
         }
     }
 }
@@ -258,9 +260,15 @@ pub async fn landlord_picker(
 /// `GET /properties`.
 #[handler]
 pub async fn list(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<ListQuery>) -> Result<Markup, AppError> {
-    let after = Cursor::decode(&query.after);
-    let (rows, next) = store::list(&ctx.state.db, viewer.org.id, &query.filter(), after.as_ref(), PAGE_SIZE).await?;
-    let results = results(&query, &rows, next.as_ref());
+    let filter = query.filter();
+    let at = query.page.at();
+    let page = store::list(&ctx.state.db, viewer.org.id, &filter, &at, query.page.size()).await?;
+    let first = page.rows.first().map(|p| Cursor {
+        sort_key: p.sort_key.clone(),
+        id: p.id,
+    });
+    let counts = store::list_count(&ctx.state.db, viewer.org.id, &filter, first.as_ref()).await?;
+    let results = results(&query, &page, counts);
     if ctx.wants_fragment(RESULTS_ID) {
         return Ok(results);
     }
@@ -276,7 +284,6 @@ pub async fn list(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<ListQu
     };
     let without_landlord = ListQuery {
         landlord: String::new(),
-        after: String::new(),
         ..query.clone()
     };
     let content = html! {
@@ -299,7 +306,7 @@ pub async fn list(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<ListQu
                 div class="field" {
                     input type="hidden" name="landlord" value=(l.id);
                     span { "Only " a href=(paths::landlord(l.id)) { (l.display_name()) } "'s properties · " }
-                    a href={ (paths::PROPERTIES) "?" (without_landlord.to_query(None)) } { "Every landlord's" }
+                    a href={ (paths::PROPERTIES) "?" (without_landlord.to_query(&PageAt::First)) } { "Every landlord's" }
                 }
             }
             div class="field" {
