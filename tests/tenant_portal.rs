@@ -163,6 +163,20 @@ async fn a_proposed_release_reaches_the_tenant_who_accepts_the_invite_and_disput
     .unwrap();
     let ended = tenant.get("/tenant-portal").await.body;
     assert!(ended.contains(r#"<span class="badge muted">Ended</span>"#), "{ended}");
+
+    // The footer's phone number is a tap-to-call link.
+    portico::on_pool!(&app.db, |pool| sqlx::query(
+        "UPDATE organisations SET support_phone = '0117 496 0000'"
+    )
+    .execute(pool)
+    .await
+    .map(|done| done.rows_affected()))
+    .unwrap();
+    let footer = tenant.get("/tenant-portal").await.body;
+    assert!(
+        footer.contains(r#"<a href="tel:01174960000">0117 496 0000</a>"#),
+        "{footer}"
+    );
 }
 
 #[tokio::test]

@@ -76,7 +76,7 @@ fn results(query: &ListQuery, page: &Paged<ListedTenant>, counts: (i64, i64)) ->
                                     td { (row.name()) }
                                     td class="hide-small" { a href={ "mailto:" (row.email) } { (row.email) } }
                                     td class="hide-small nowrap" {
-                                        @match &row.phone { Some(phone) => a href={ "tel:" (phone) } { (phone) }, None => "—" }
+                                        @match &row.phone { Some(phone) => (crate::web::ui::format::phone_link(phone)), None => "—" }
                                     }
                                     td { a href=(paths::tenancy(row.tenancy_id)) { (row.address) } }
                                     td { (status_badge(row.tenancy_status)) }

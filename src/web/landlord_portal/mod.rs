@@ -239,7 +239,7 @@ fn footer_bar(token: &PortalToken) -> Markup {
                 " · " a href={ "mailto:" (email) } { (email) }
             }
             @if let Some(phone) = &token.brand_support_phone {
-                " · " a href={ "tel:" (phone.replace(' ', "")) } { (phone) }
+                " · " (super::ui::format::phone_link(phone))
             }
         }
     }

@@ -96,7 +96,7 @@ fn layout(org: Option<&Organisation>, title: &str, ctx: &Ctx, signed_in: bool, c
                     footer class="portal-footer" {
                         (org.name)
                         @if let Some(email) = &org.support_email { " · " a href={ "mailto:" (email) } { (email) } }
-                        @if let Some(phone) = &org.support_phone { " · " (phone) }
+                        @if let Some(phone) = &org.support_phone { " · " (crate::web::ui::format::phone_link(phone)) }
                     }
                 }
             }

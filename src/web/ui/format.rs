@@ -1,4 +1,5 @@
-//! How dates, times and money read on a page: `3 Mar 2026`, `£1,250.00`.
+//! How dates, times, money and phone numbers read on a page: `3 Mar 2026`,
+//! `£1,250.00`, a tap-to-call link.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -13,6 +14,13 @@ pub fn date_time(value: DateTime<Utc>) -> String {
 }
 
 pub use crate::domain::money::money;
+
+/// A phone number as a tap-to-call link (`tel:` with the spaces taken out),
+/// shown as typed.
+pub fn phone_link(phone: &str) -> maud::Markup {
+    let dial: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+    maud::html! { a href={ "tel:" (dial) } { (phone) } }
+}
 
 #[cfg(test)]
 mod tests {
