@@ -125,9 +125,12 @@ async fn portal_journey(js: bool) {
     let (done, total) = tasks_done(&browser).await;
     assert!(done < total, "the demo has a pending task");
     browser.click("#pending-tasks button[type=submit]").await;
+    browser.wait_for_text("as complete?").await;
+    browser.click("#confirm-complete button[type=submit]").await;
     browser
         .wait_for_text(&format!("{} of {total} tasks done", done + 1))
         .await;
+    browser.wait_for_text("as complete. Thank you").await;
     let bar = browser.find("progress#completion").await;
     assert_eq!(
         bar.attr("value").await.unwrap().as_deref(),
@@ -145,7 +148,10 @@ async fn portal_journey(js: bool) {
         )
         .await;
     browser.click("#awaiting-offers button[type=submit]").await;
-    browser.wait_for_text("Landlord declines").await;
+    browser.wait_for_text("Do you want to decline the offer from").await;
+    browser.click("#confirm-decision button[type=submit]").await;
+    browser.wait_for_text("You declined the offer from").await;
+    browser.wait_for_text("You declined this offer").await;
     browser.wait_for_text("Rent is too low for a 12-month let").await;
 
     // Messages: send one, then the agent replies.

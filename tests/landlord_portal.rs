@@ -479,23 +479,50 @@ async fn the_landlord_completes_their_tasks_and_the_bar_moves() {
     assert!(!tasks.contains("Book the inventory clerk") && !tasks.contains("Someone else"));
 
     let renewal = id_of("Sign the renewal").await;
-    let done = portal.post_raw(&format!("{link}/tasks/{renewal}/complete"), &[]).await;
+    // One tap asks first: nothing is completed until the landlord confirms.
+    let asked = portal.post_raw(&format!("{link}/tasks/{renewal}/complete"), &[]).await;
+    assert_eq!(asked.status(), 200);
+    assert!(
+        asked.body.contains("Mark “Sign the renewal” as complete?"),
+        "{}",
+        asked.body
+    );
+    assert!(asked.body.contains("name=\"confirm\" value=\"yes\""));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM tasks WHERE status = 'completed'").await,
+        0,
+        "asking completes nothing"
+    );
+    let done = portal
+        .post_raw(&format!("{link}/tasks/{renewal}/complete"), &[("confirm", "yes")])
+        .await;
     assert_eq!(done.status(), 303, "without JavaScript: back to the tab");
+    let location = done.location().unwrap_or_default().to_string();
+    assert!(location.ends_with(&format!("/tasks?done={renewal}")), "{location}");
+    let confirmed = portal.get(&location).await.body;
+    assert!(
+        confirmed.contains("You marked “Sign the renewal” as complete."),
+        "the landlord reads what they did, in their words"
+    );
     let insurance = id_of("Send insurance proof").await;
     let fragment = portal
         .http
         .post(app.url(&format!("{link}/tasks/{insurance}/complete")))
         .header("HX-Request", "true")
+        .form(&[("confirm", "yes")])
         .send()
         .await
         .unwrap();
     assert_eq!(fragment.status(), 200);
     let fragment = fragment.text().await.unwrap();
     assert!(fragment.contains("2 of 2 tasks done (100%)") && !fragment.contains("<html"));
+    assert!(fragment.contains("You marked “Send insurance proof” as complete."));
 
     for title in ["Book the inventory clerk", "Someone else's task"] {
         let id = id_of(title).await;
-        let refused = portal.post_raw(&format!("{link}/tasks/{id}/complete"), &[]).await;
+        let refused = portal
+            .post_raw(&format!("{link}/tasks/{id}/complete"), &[("confirm", "yes")])
+            .await;
         assert_eq!(refused.status(), 404, "{title}");
         assert_eq!(
             scalar_i64(
@@ -571,17 +598,52 @@ async fn the_landlord_reviews_offers_awaiting_them_and_the_agent_sees_the_decisi
     let invalid = portal.post_raw(&review, &[("comment", "Looks good")]).await;
     assert_eq!(invalid.status(), 422);
     assert!(invalid.body.contains("Choose accept or decline") && invalid.body.contains("Looks good"));
-    let accepted = portal
+    let asked = portal
         .post_raw(&review, &[("decision", "accept"), ("comment", "Happy to go ahead")])
         .await;
+    assert_eq!(asked.status(), 200, "a decision that cannot be undone asks first");
+    assert!(
+        asked.body.contains("Do you want to accept the offer from"),
+        "{}",
+        asked.body
+    );
+    assert!(asked.body.contains("Yes, accept the offer") && asked.body.contains("Happy to go ahead"));
+    assert_eq!(
+        scalar_i64(
+            &app,
+            "SELECT COUNT(*) FROM offers WHERE id = $1 AND landlord_decision IS NULL",
+            offer_ids[0]
+        )
+        .await,
+        1,
+        "asking decides nothing"
+    );
+    let accepted = portal
+        .post_raw(
+            &review,
+            &[
+                ("decision", "accept"),
+                ("comment", "Happy to go ahead"),
+                ("confirm", "yes"),
+            ],
+        )
+        .await;
     assert_eq!(accepted.status(), 303);
-    let after = portal.get(&format!("{link}/offers")).await.body;
-    assert!(after.contains("Landlord accepts") && !after.contains("Awaiting Your Review ("));
+    let location = accepted.location().unwrap_or_default().to_string();
+    let after = portal.get(&location).await.body;
+    assert!(
+        after.contains("You accepted the offer from"),
+        "in the landlord's words: {after}"
+    );
+    assert!(after.contains("You accepted this offer") && !after.contains("Awaiting Your Review ("));
+    assert!(!after.contains("Landlord accepts"), "not the agent's words");
     let agent_view = admin.get(&format!("/offers/{}", offer_ids[0])).await.body;
     assert!(agent_view.contains("Landlord accepts") && agent_view.contains("Happy to go ahead"));
     assert!(agent_view.contains("Reviewed"));
 
-    let again = portal.post_raw(&review, &[("decision", "decline")]).await;
+    let again = portal
+        .post_raw(&review, &[("decision", "decline"), ("confirm", "yes")])
+        .await;
     assert_eq!(again.status(), 303);
     assert_eq!(
         scalar_i64(
@@ -596,7 +658,7 @@ async fn the_landlord_reviews_offers_awaiting_them_and_the_agent_sees_the_decisi
     let foreign = portal
         .post_raw(
             &format!("{link}/offers/{}/review", offer_ids[2]),
-            &[("decision", "decline")],
+            &[("decision", "decline"), ("confirm", "yes")],
         )
         .await;
     assert_eq!(foreign.status(), 404);
@@ -865,7 +927,9 @@ async fn anonymising_a_landlord_ends_their_portal_and_erases_its_personal_data()
         .fetch_one(pool)
         .await)
     .unwrap();
-    portal.post_raw(&format!("{link}/tasks/{task}/complete"), &[]).await;
+    portal
+        .post_raw(&format!("{link}/tasks/{task}/complete"), &[("confirm", "yes")])
+        .await;
     assert_eq!(
         app.count("SELECT COUNT(*) FROM tasks WHERE completed_by_type = 'landlord'")
             .await,

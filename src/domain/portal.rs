@@ -149,6 +149,19 @@ impl OfferDecision {
         }
     }
 
+    /// What the landlord reads about their own decision ("You declined").
+    pub fn said_by_landlord(self) -> &'static str {
+        match self {
+            OfferDecision::Accept => "You accepted",
+            OfferDecision::Decline => "You declined",
+        }
+    }
+
+    /// The verb of the confirm button ("accept", "decline").
+    pub fn verb(self) -> &'static str {
+        self.as_str()
+    }
+
     /// Reads a stored or submitted value.
     pub fn parse(value: &str) -> Option<OfferDecision> {
         match value {

@@ -209,3 +209,50 @@ pub async fn scrub_text(tx: &mut Tx, org_id: Uuid, old: &str, replacement: &str)
             .map(|r| r.rows_affected())
     })
 }
+
+/// The names of the records a page of audit rows mentions by id in its
+/// changes (a branch, a landlord, an agent, a property, a tenant, a
+/// document), so the trail reads "Branch: set to Leeds", not an id. Only this
+/// agency's records are named.
+pub async fn names_mentioned(
+    db: &Db,
+    org_id: Uuid,
+    rows: &[AuditRow],
+) -> Result<std::collections::HashMap<Uuid, String>, sqlx::Error> {
+    let mut ids: Vec<Uuid> = rows
+        .iter()
+        .flat_map(|row| row.changes().0)
+        .flat_map(|change| [change.from, change.to])
+        .flatten()
+        .filter_map(|value| Uuid::parse_str(&value).ok())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    const NAMED: [&str; 6] = [
+        "SELECT id, name FROM branches WHERE org_id = ",
+        "SELECT id, name FROM users WHERE org_id = ",
+        "SELECT id, first_name || ' ' || last_name FROM landlords WHERE org_id = ",
+        "SELECT id, first_name || ' ' || last_name FROM tenants WHERE org_id = ",
+        "SELECT id, address_line1 || ', ' || city FROM properties WHERE org_id = ",
+        "SELECT id, title FROM documents WHERE org_id = ",
+    ];
+    let found: Vec<(Uuid, String)> = on_pool!(db, |pool| {
+        let mut query = sqlx::QueryBuilder::new("");
+        for (i, select) in NAMED.iter().enumerate() {
+            if i > 0 {
+                query.push(" UNION ALL ");
+            }
+            query.push(*select).push_bind(org_id).push(" AND id IN (");
+            let mut list = query.separated(", ");
+            for id in &ids {
+                list.push_bind(*id);
+            }
+            query.push(")");
+        }
+        query.build_query_as::<(Uuid, String)>().fetch_all(pool).await
+    })?;
+    Ok(found.into_iter().collect())
+}

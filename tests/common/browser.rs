@@ -66,6 +66,25 @@ pub struct Browser {
     _profile: tempfile::TempDir,
 }
 
+/// `POST /session/{id}/goog/cdp/execute`: one Chrome DevTools Protocol command
+/// (for what WebDriver has no command for, such as a full-page screenshot).
+#[derive(Debug)]
+struct DevTools {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl WebDriverCompatibleCommand for DevTools {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
 /// `POST /session/{id}/se/log {"type": "browser"}`: chromedriver's console log.
 #[derive(Debug)]
 struct BrowserLog;
@@ -86,7 +105,7 @@ pub async fn launch(base_url: &str, js: bool) -> Option<Browser> {
     launch_sized(base_url, js, (1280, 900)).await
 }
 
-/// Like [`launch`], in a phone-sized window (an iPhone 12's 390 × 844 CSS pixels).
+/// Like [`launch`], on a phone-sized screen (an iPhone 12's 390 × 844 CSS pixels).
 pub async fn launch_phone(base_url: &str, js: bool) -> Option<Browser> {
     launch_sized(base_url, js, (390, 844)).await
 }
@@ -132,7 +151,7 @@ pub async fn launch_sized(base_url: &str, js: bool, (width, height): (u32, u32))
     if !js {
         prefs["profile.managed_default_content_settings.javascript"] = json!(2);
     }
-    let options = json!({
+    let mut options = json!({
         "binary": chrome_path,
         "args": [
             "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
@@ -142,6 +161,15 @@ pub async fn launch_sized(base_url: &str, js: bool, (width, height): (u32, u32))
         ],
         "prefs": prefs,
     });
+    // Headless Chromium will not make a window narrower than 500 px; a phone's
+    // width comes from emulating the device instead (its viewport, and the
+    // `width=device-width` meta tag honoured as on a real phone). Touch stays
+    // off: with page JavaScript off, chromedriver's click then never returns.
+    if width < 500 {
+        options["mobileEmulation"] = json!({
+            "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0, "mobile": true, "touch": false },
+        });
+    }
     let mut capabilities = Capabilities::new();
     capabilities.insert("goog:chromeOptions".into(), options);
     capabilities.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
@@ -389,6 +417,21 @@ impl Browser {
     /// Saves a screenshot (for looking at a page while developing).
     pub async fn screenshot(&self, path: &str) {
         let png = self.client.screenshot().await.expect("screenshot");
+        std::fs::write(path, png).expect("write screenshot");
+    }
+
+    /// Saves a screenshot of the whole page, beyond the visible part, as PNG.
+    pub async fn full_page_screenshot(&self, path: &std::path::Path) {
+        use base64::Engine;
+        let command = DevTools {
+            cmd: "Page.captureScreenshot",
+            params: json!({ "format": "png", "captureBeyondViewport": true }),
+        };
+        let answer = self.client.issue_cmd(command).await.expect("full-page screenshot");
+        let data = answer["data"].as_str().expect("screenshot data");
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .expect("screenshot base64");
         std::fs::write(path, png).expect("write screenshot");
     }
 

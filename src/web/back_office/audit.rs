@@ -7,6 +7,8 @@ use maud::{Markup, html};
 use poem::handler;
 use poem::web::Query;
 use serde::Deserialize;
+use std::collections::HashMap;
+
 use uuid::Uuid;
 
 use crate::domain::validation::FieldErrors;
@@ -89,7 +91,7 @@ impl AuditQuery {
     }
 }
 
-fn results(query: &AuditQuery, rows: &[AuditRow], more: bool) -> Markup {
+fn results(query: &AuditQuery, rows: &[AuditRow], names: &HashMap<Uuid, String>, more: bool) -> Markup {
     html! {
         div id=(RESULTS_ID) class="results" aria-live="polite" {
             @if rows.is_empty() {
@@ -101,23 +103,10 @@ fn results(query: &AuditQuery, rows: &[AuditRow], more: bool) -> Markup {
                         tbody {
                             @for row in rows {
                                 tr {
-                                    td { (format::date_time(row.created_at)) }
-                                    td {
+                                    td data-label="When" { (format::date_time(row.created_at)) }
+                                    td data-label="What happened" {
                                         (row.summary)
-                                        @let changes = row.changes();
-                                        @if !changes.is_empty() {
-                                            ul class="changes" {
-                                                @for change in &changes.0 {
-                                                    li {
-                                                        (change.field) ": "
-                                                        @if change.secret { "changed (not recorded)" } @else {
-                                                            (change.from.as_deref().unwrap_or("—")) " → " (change.to.as_deref().unwrap_or("—"))
-                                                        }
-                                                    }
-                                                }
-                                            }
-                                        }
-                                        @if row.redacted_at.is_some() { p class="hint" { "Details redacted." } }
+                                        (ui::audit::changes(row, names))
                                     }
                                 }
                             }
@@ -158,7 +147,7 @@ async fn filters(ctx: &Ctx, org_id: Uuid, query: &AuditQuery, errors: &FieldErro
         audit::entity_types(db, org_id)
             .await?
             .into_iter()
-            .map(|e| (e.clone(), e)),
+            .map(|e| (e.clone(), ui::audit::record_label(&e))),
     );
     Ok(html! {
         form class="filters card" method="get" action=(paths::AUDIT)
@@ -182,7 +171,8 @@ pub async fn page(AdminCtx { ctx, viewer }: AdminCtx, Query(query): Query<AuditQ
     let mut errors = FieldErrors::new();
     let filter = query.parse(&mut errors);
     let (rows, more) = audit::list(&ctx.state.db, viewer.org.id, &filter, PAGE_SIZE).await?;
-    let results = results(&query, &rows, more);
+    let names = audit::names_mentioned(&ctx.state.db, viewer.org.id, &rows).await?;
+    let results = results(&query, &rows, &names, more);
     if ctx.wants_fragment(RESULTS_ID) {
         return Ok(results);
     }

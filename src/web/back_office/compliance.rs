@@ -47,15 +47,15 @@ pub fn property_section(ctx: &Ctx, property: &Property, certificates: &[Certific
                         thead { tr { th { "Certificate" } th { "Expires" } th { "Reference" } th { "State" } } }
                         tbody {
                             @for kind in &missing {
-                                tr { td { (kind.label()) } td { "—" } td { "—" } td { (badge(Indicator::Missing)) } }
+                                tr { td data-label="Certificate" { (kind.label()) } td data-label="Expires" { "—" } td data-label="Reference" { "—" } td data-label="State" { (badge(Indicator::Missing)) } }
                             }
                             @for c in &current {
                                 tr {
-                                    td { a href=(paths::certificate_edit(c.id)) { (c.kind().label()) }
+                                    td data-label="Certificate" { a href=(paths::certificate_edit(c.id)) { (c.kind().label()) }
                                         @if let Some(rating) = &c.epc_rating { " (" (rating) ")" } }
-                                    td class="nowrap" { (format::date(c.expires_on)) }
-                                    td { (c.reference.as_deref().unwrap_or("—")) }
-                                    td { (badge(c.indicator(today))) }
+                                    td data-label="Expires" class="nowrap" { (format::date(c.expires_on)) }
+                                    td data-label="Reference" { (c.reference.as_deref().unwrap_or("—")) }
+                                    td data-label="State" { (badge(c.indicator(today))) }
                                 }
                             }
                         }
@@ -305,16 +305,16 @@ pub fn items_table(items: &[ComplianceItem], owners: &HashMap<Uuid, (Uuid, Strin
             tbody {
                 @for item in items {
                     tr {
-                        td { (badge(item.indicator)) }
-                        td { (item.kind.label()) }
-                        td { a href=(paths::property(item.property_id)) { (item.address) } }
-                        td class="hide-small" {
+                        td data-label="State" { (badge(item.indicator)) }
+                        td data-label="Certificate" { (item.kind.label()) }
+                        td data-label="Property" { a href=(paths::property(item.property_id)) { (item.address) } }
+                        td data-label="Landlord" class="hide-small" {
                             @match owners.get(&item.property_id) {
                                 Some((id, name)) => a href=(paths::landlord(*id)) { (name) },
                                 None => "—",
                             }
                         }
-                        td class="nowrap" {
+                        td data-label="Expires" class="nowrap" {
                             @match item.expires_on {
                                 Some(d) => { (format::date(d)) br; span class="hint" { (when_due(d, today)) } },
                                 None => "—",

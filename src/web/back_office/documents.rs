@@ -87,11 +87,11 @@ pub fn property_section(
                         tbody {
                             @for d in documents {
                                 tr {
-                                    td { a href=(paths::document_download(d.id)) { (d.title) } br; span class="hint" { (d.file_name) } }
-                                    td { (Category::parse(&d.category).map_or("Other", |c| c.label())) }
-                                    td { (d.visibility().label()) }
-                                    td class="nowrap" { (size_label(d.size_bytes)) }
-                                    td class="nowrap" { (format::date(crate::clock::local_date(d.created_at))) }
+                                    td data-label="Title" { a href=(paths::document_download(d.id)) { (d.title) } br; span class="hint" { (d.file_name) } }
+                                    td data-label="Category" { (Category::parse(&d.category).map_or("Other", |c| c.label())) }
+                                    td data-label="Who can see it" { (d.visibility().label()) }
+                                    td data-label="Size" class="nowrap" { (size_label(d.size_bytes)) }
+                                    td data-label="Uploaded" class="nowrap" { (format::date(crate::clock::local_date(d.created_at))) }
                                     td { a href=(paths::document_delete(d.id)) { "Delete…" } }
                                 }
                             }

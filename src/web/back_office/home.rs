@@ -5,12 +5,23 @@ use poem::handler;
 
 use crate::domain::choice::Choice;
 use crate::error::AppError;
-use crate::store::{compliance, landlords, properties, tenancies};
+use crate::store::{compliance, dashboard, landlords, properties, tenancies};
 use crate::web::ctx::AgentCtx;
+use crate::web::ui::chart;
 use crate::web::{paths, ui};
 
 /// How many urgent compliance items the home page lists.
 const URGENT_SHOWN: u32 = 8;
+/// How many weeks ahead the expiry chart looks (about 90 days).
+const CHART_WEEKS: u32 = 13;
+
+/// "3 in the last 30 days", "none in the last 30 days".
+fn lately(count: i64, what: &str) -> String {
+    match count {
+        0 => format!("No {what} in the last {} days", dashboard::RECENT_DAYS),
+        n => format!("{n} {what} in the last {} days", dashboard::RECENT_DAYS),
+    }
+}
 
 /// `GET /`: where an agent starts the day.
 #[handler]
@@ -33,15 +44,47 @@ pub async fn page(AgentCtx { ctx, viewer }: AgentCtx) -> Result<maud::Markup, Ap
     let owners = compliance::owners(db, org, &ids).await?;
     let overdue = crate::store::tasks::overdue_count(db, org, today).await?;
     let awaiting = crate::store::offers::awaiting_landlord_count(db, org).await?;
+    let now = ctx.state.settings.clock.now();
+    let trends = dashboard::trends(db, org, now, today).await?;
+    let expiring = dashboard::expiring_by_week(db, org, today, CHART_WEEKS).await?;
+    let expiring_total: i64 = expiring.iter().sum();
     let content = html! {
         h1 { "Welcome, " (viewer.user.name) }
         p class="lede" { (viewer.org.name) " back-office" }
         div class="stats" {
-            a class="stat card" href=(paths::LANDLORDS) { span class="number" { (active_landlords) } span { "landlords" } }
-            a class="stat card" href=(paths::PROPERTIES) { span class="number" { (property_count) } span { "properties" } }
-            a class="stat card" href={ (paths::TENANCIES) "?status=active" } { span class="number" { (active_tenancies) } span { "active tenancies" } }
-            a class="stat card" href=(paths::overdue_tasks()) { span class="number" { (overdue) } span { "overdue tasks" } }
-            a class="stat card" href=(paths::offers_in(crate::domain::offers::OfferStatus::SentToLandlord.as_str())) { span class="number" { (awaiting) } span { "offers awaiting landlords" } }
+            a class="stat card" href=(paths::LANDLORDS) {
+                span class="number" { (active_landlords) } span class="what" { "landlords" }
+                span class="trend" { (lately(trends.landlords_added, "added")) }
+            }
+            a class="stat card" href=(paths::PROPERTIES) {
+                span class="number" { (property_count) } span class="what" { "properties" }
+                (chart::meter(trends.properties_let, trends.properties_on_books))
+                span class="trend" { (trends.properties_let) " of " (trends.properties_on_books) " let" }
+            }
+            a class="stat card" href={ (paths::TENANCIES) "?status=active" } {
+                span class="number" { (active_tenancies) } span class="what" { "active tenancies" }
+                span class="trend" { (trends.tenancies_ending) " ending in the next " (dashboard::ENDING_DAYS) " days" }
+            }
+            a class={ "stat card" @if overdue > 0 { " alert" } } href=(paths::overdue_tasks()) {
+                span class="number" { (overdue) } span class="what" { "overdue tasks" }
+                (chart::meter(overdue, trends.tasks_pending))
+                span class="trend" { (overdue) " of " (trends.tasks_pending) " open tasks" }
+            }
+            a class="stat card" href=(paths::offers_in(crate::domain::offers::OfferStatus::SentToLandlord.as_str())) {
+                span class="number" { (awaiting) } span class="what" { "offers awaiting landlords" }
+                span class="trend" { (lately(trends.offers_received, "offers received")) }
+            }
+        }
+        section class="card" {
+            div class="actions" {
+                h2 { "Certificates expiring in the next 90 days" }
+                a href={ (paths::COMPLIANCE) "?state=expiring_soon" } { "See what expires soon" }
+            }
+            @if expiring_total == 0 {
+                p class="empty" { "No certificate expires in the next 90 days." }
+            } @else {
+                (chart::weekly_bars("expiry-chart", &format!("{expiring_total} certificates expire in the next 90 days, week by week"), today, &expiring))
+            }
         }
         section class="card" {
             div class="actions" {

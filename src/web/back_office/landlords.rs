@@ -17,9 +17,10 @@ use crate::error::AppError;
 use crate::store::audit;
 use crate::store::landlords::{self as store, Cursor, Landlord, ListFilter};
 use crate::web::ctx::{AdminCtx, AgentCtx, Ctx, Viewer};
+use crate::web::ui::audit::history;
 use crate::web::ui::form::{Input, checkbox, choice_options, csrf_input, error_summary, select, textarea};
 use crate::web::ui::format;
-use crate::web::ui::list::{PAGE_SIZES, history, pager};
+use crate::web::ui::list::{PAGE_SIZES, pager};
 use crate::web::{paths, ui};
 
 /// The id of the results region htmx swaps.
@@ -122,11 +123,11 @@ fn results(query: &ListQuery, rows: &[Landlord], next: Option<&Cursor>, lookups:
                         tbody {
                             @for landlord in rows {
                                 tr {
-                                    td { a href=(paths::landlord(landlord.id)) { (landlord.display_name()) } }
-                                    td class="hide-small" { (landlord.email) }
-                                    td class="nowrap" { (landlord.postcode.as_deref().unwrap_or("—")) }
-                                    td { (status_badge(landlord.status)) }
-                                    td class="hide-small" { (lookups.agent_name(landlord.managed_by_user_id).unwrap_or("—")) }
+                                    td data-label="Name" { a href=(paths::landlord(landlord.id)) { (landlord.display_name()) } }
+                                    td data-label="Email" class="hide-small" { (landlord.email) }
+                                    td data-label="Postcode" class="nowrap" { (landlord.postcode.as_deref().unwrap_or("—")) }
+                                    td data-label="Status" { (status_badge(landlord.status)) }
+                                    td data-label="Managed by" class="hide-small" { (lookups.agent_name(landlord.managed_by_user_id).unwrap_or("—")) }
                                 }
                             }
                         }
@@ -289,7 +290,7 @@ fn landlord_form(
                 (text("city", "Town or city", &form.city))
                 (text("county", "County", &form.county))
                 (Input::text("postcode", "Postcode", &form.postcode).hint("UK postcodes are checked, e.g. SW1A 1AA").render(errors))
-                (Input::text("country", "Country", &form.country).hint("GB for the United Kingdom").render(errors))
+                (select("country", "Country", &country_options(&form.country), &form.country, errors))
             }
             fieldset {
                 legend { "Communication preferences" }
@@ -432,6 +433,7 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
     let lookups = Lookups::load(&ctx, viewer.org.id).await?;
     let properties = crate::store::properties::for_landlord(&ctx.state.db, viewer.org.id, id).await?;
     let entries = audit::for_entity(&ctx.state.db, viewer.org.id, store::ENTITY, id, 50).await?;
+    let names = audit::names_mentioned(&ctx.state.db, viewer.org.id, &entries).await?;
     let portal_token = crate::store::portal::for_landlord(&ctx.state.db, viewer.org.id, id).await?;
     let yes_no = |b: bool| if b { "Yes" } else { "No" };
     let masked = |v: &Option<String>| v.as_deref().map(mask);
@@ -490,7 +492,7 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
                     (row("Town or city", landlord.city.as_deref()))
                     (row("County", landlord.county.as_deref()))
                     (row("Postcode", landlord.postcode.as_deref()))
-                    (row("Country", Some(&landlord.country)))
+                    (row("Country", Some(crate::domain::countries::name(&landlord.country))))
                 }
             }
             section class="card" {
@@ -541,7 +543,7 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
         }
         section {
             h2 { "History" }
-            (history(&entries))
+            (history(&entries, &names))
         }
     };
     Ok(ui::page(&ctx, &landlord.display_name(), content))
@@ -734,4 +736,17 @@ pub async fn anonymise(
     tx.commit().await?;
     ctx.set_flash("success", "The landlord has been anonymised.").await?;
     Ok(see_other(&paths::landlord(id)))
+}
+
+/// The country choices: every known country, and the stored code if it is
+/// not one of them (so an older record keeps its value).
+fn country_options(current: &str) -> Vec<(String, String)> {
+    let mut options: Vec<(String, String)> = crate::domain::countries::COUNTRIES
+        .iter()
+        .map(|(code, name)| (code.to_string(), name.to_string()))
+        .collect();
+    if !current.is_empty() && !options.iter().any(|(code, _)| code.eq_ignore_ascii_case(current)) {
+        options.push((current.to_string(), current.to_string()));
+    }
+    options
 }

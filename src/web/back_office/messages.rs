@@ -64,9 +64,9 @@ pub async fn inbox(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<Inbox
                     tbody {
                         @for t in &threads {
                             tr class=[(t.unread > 0).then_some("unread")] {
-                                td { a href=(paths::message_thread(t.token_id)) { (t.landlord_name) } }
-                                td class="nowrap" { (format::date_time(t.last_message_at)) }
-                                td { @if t.unread > 0 { span class="badge warn" { (t.unread) " new" } } @else { "—" } }
+                                td data-label="Landlord" { a href=(paths::message_thread(t.token_id)) { (t.landlord_name) } }
+                                td data-label="Last message" class="nowrap" { (format::date_time(t.last_message_at)) }
+                                td data-label="Unread" { @if t.unread > 0 { span class="badge warn" { (t.unread) " new" } } @else { "—" } }
                             }
                         }
                     }

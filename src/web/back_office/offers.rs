@@ -21,11 +21,12 @@ use crate::store::offers::{self, ListFilter, ListedOffer, MoveError};
 use crate::store::properties::Property;
 use crate::store::{PageAt, Paged};
 use crate::web::ctx::{AgentCtx, Ctx};
+use crate::web::ui::audit::history;
 use crate::web::ui::badges::offer_badge;
 use crate::web::ui::export;
 use crate::web::ui::form::{Input, choice_options, csrf_input, error_summary, select, textarea};
 use crate::web::ui::format;
-use crate::web::ui::list::{PageQuery, counted_pager, history};
+use crate::web::ui::list::{PageQuery, counted_pager};
 use crate::web::{paths, ui};
 
 /// The id of the results region htmx swaps.
@@ -112,12 +113,12 @@ fn results(query: &ListQuery, page: &Paged<ListedOffer>, counts: (i64, i64)) -> 
                             @for row in &page.rows {
                                 @let offer = &row.offer;
                                 tr {
-                                    td { a href=(paths::offer(offer.id)) { (offer.applicant_name) } }
-                                    td { a href=(paths::property(offer.property_id)) { (row.address) } }
-                                    td class="hide-small" { a href=(paths::landlord(row.landlord_id)) { (row.landlord_name) } }
-                                    td class="nowrap" { (money(offer.rent_pence)) }
-                                    td class="hide-small nowrap" { (format::date(crate::clock::local_date(offer.created_at))) }
-                                    td { (offer_badge(offer.status())) }
+                                    td data-label="Applicant" { a href=(paths::offer(offer.id)) { (offer.applicant_name) } }
+                                    td data-label="Property" { a href=(paths::property(offer.property_id)) { (row.address) } }
+                                    td data-label="Landlord" class="hide-small" { a href=(paths::landlord(row.landlord_id)) { (row.landlord_name) } }
+                                    td data-label="Rent" class="nowrap" { (money(offer.rent_pence)) }
+                                    td data-label="Received" class="hide-small nowrap" { (format::date(crate::clock::local_date(offer.created_at))) }
+                                    td data-label="Status" { (offer_badge(offer.status())) }
                                 }
                             }
                         }
@@ -302,6 +303,7 @@ pub async fn show_offer(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>
         .ok_or(AppError::NotFound)?;
     let property = find_property(&ctx, &viewer, offer.property_id).await?;
     let entries = crate::store::audit::for_entity(&ctx.state.db, viewer.org.id, offers::ENTITY, id, 50).await?;
+    let names = crate::store::audit::names_mentioned(&ctx.state.db, viewer.org.id, &entries).await?;
     let status = offer.status();
     let content = html! {
         p { a href=(paths::property(property.id)) { "← " (property.address()) } }
@@ -343,7 +345,7 @@ pub async fn show_offer(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>
                 }
             }
         }
-        section { h2 { "History" } (history(&entries)) }
+        section { h2 { "History" } (history(&entries, &names)) }
     };
     Ok(ui::page(&ctx, "Offer", content))
 }

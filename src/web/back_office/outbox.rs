@@ -57,11 +57,11 @@ pub async fn page(AdminCtx { ctx, viewer }: AdminCtx, Query(query): Query<Outbox
                     tbody {
                         @for e in &emails {
                             tr {
-                                td { (e.to_address) }
-                                td { (e.subject) }
-                                td class="nowrap" { (format::date_time(e.created_at)) }
-                                td { (e.attempts) }
-                                td {
+                                td data-label="To" { (e.to_address) }
+                                td data-label="Subject" { (e.subject) }
+                                td data-label="Queued" class="nowrap" { (format::date_time(e.created_at)) }
+                                td data-label="Attempts" { (e.attempts) }
+                                td data-label="Status" {
                                     (badge(e.status()))
                                     @if let Some(error) = &e.last_error { br; span class="hint" { (error) } }
                                     @if e.status() == OutboxStatus::Failed {

@@ -208,15 +208,15 @@ pub async fn list(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<ListQu
                     tbody {
                         @for t in &tokens {
                             tr {
-                                td { a href=(paths::portal_token(t.id)) { (t.landlord_name) } br; span class="hint" { (t.landlord_email) } }
-                                td {
+                                td data-label="Landlord" { a href=(paths::portal_token(t.id)) { (t.landlord_name) } br; span class="hint" { (t.landlord_email) } }
+                                td data-label="Properties shown" {
                                     @let shown: Vec<_> = linked.iter().filter(|l| l.token_id == t.id).collect();
                                     @if shown.is_empty() { "—" }
                                     @for (i, l) in shown.iter().enumerate() { @if i > 0 { br; } (l.address_line1) ", " (l.postcode) }
                                 }
-                                td { (active_badge(t.is_active)) }
-                                td class="nowrap" { (format::date(crate::clock::local_date(t.created_at))) }
-                                td class="nowrap" { @match t.last_accessed_at { Some(at) => (format::date_time(at)), None => "Never" } }
+                                td data-label="Access" { (active_badge(t.is_active)) }
+                                td data-label="Created" class="nowrap" { (format::date(crate::clock::local_date(t.created_at))) }
+                                td data-label="Last opened" class="nowrap" { @match t.last_accessed_at { Some(at) => (format::date_time(at)), None => "Never" } }
                             }
                         }
                     }

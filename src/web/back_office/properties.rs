@@ -19,9 +19,10 @@ use crate::store::landlords::{self, Landlord};
 use crate::store::properties::{self as store, ListFilter, Property};
 use crate::store::{Cursor, PageAt, Paged, audit};
 use crate::web::ctx::{AgentCtx, Ctx, Viewer};
+use crate::web::ui::audit::history;
 use crate::web::ui::badges::property_status as status_badge;
 use crate::web::ui::form::{Input, checkbox, choice_options, csrf_input, error_summary, select};
-use crate::web::ui::list::{PageQuery, counted_pager, history};
+use crate::web::ui::list::{PageQuery, counted_pager};
 use crate::web::{paths, ui};
 
 /// The id of the results region htmx swaps.
@@ -82,12 +83,12 @@ pub fn table(rows: &[Property], show_landlord: bool) -> Markup {
                 tbody {
                     @for p in rows {
                         tr {
-                            td { a href=(paths::property(p.id)) { (p.address_line1) @if let Some(l2) = &p.address_line2 { ", " (l2) } ", " (p.city) } }
-                            td class="nowrap" { (p.postcode) }
-                            td class="hide-small" { (p.property_type().label()) }
-                            td class="hide-small" { (p.bedrooms) }
-                            @if show_landlord { td class="hide-small" { a href=(paths::landlord(p.landlord_id)) { (p.landlord_name) } } }
-                            td { (status_badge(p.status)) }
+                            td data-label="Address" { a href=(paths::property(p.id)) { (p.address_line1) @if let Some(l2) = &p.address_line2 { ", " (l2) } ", " (p.city) } }
+                            td data-label="Postcode" class="nowrap" { (p.postcode) }
+                            td data-label="Type" class="hide-small" { (p.property_type().label()) }
+                            td data-label="Bedrooms" class="hide-small" { (p.bedrooms_label().unwrap_or_else(|| "—".into())) }
+                            @if show_landlord { td data-label="Landlord" class="hide-small" { a href=(paths::landlord(p.landlord_id)) { (p.landlord_name) } } }
+                            td data-label="Status" { (status_badge(p.status)) }
                         }
                     }
                 }
@@ -483,6 +484,7 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
     let property = find(&ctx, &viewer, id).await?;
     let lookups = Lookups::load(&ctx, viewer.org.id).await?;
     let entries = audit::for_entity(&ctx.state.db, viewer.org.id, store::ENTITY, id, 50).await?;
+    let names = audit::names_mentioned(&ctx.state.db, viewer.org.id, &entries).await?;
     let tenancies = crate::store::tenancies::for_property(&ctx.state.db, viewer.org.id, id).await?;
     let certificates = crate::store::certificates::for_property(&ctx.state.db, viewer.org.id, id).await?;
     let task_list = crate::store::tasks::for_property(&ctx.state.db, viewer.org.id, id).await?;
@@ -564,7 +566,7 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
         (super::documents::property_section(&ctx, &property, &document_list, &tenancies, &certificates))
         section id="history" {
             h2 { "History" }
-            (history(&entries))
+            (history(&entries, &names))
         }
     };
     Ok(ui::page(&ctx, &property.address_line1, content))

@@ -116,17 +116,17 @@ fn results(ctx: &Ctx, query: &ListQuery, page: &Paged<QueuedTask>, counts: (i64,
                             @for row in &page.rows {
                                 @let task = &row.task;
                                 tr {
-                                    td { (task.title) }
-                                    td { a href=(paths::property(task.property_id)) { (row.address) } }
-                                    td class="hide-small" { a href=(paths::landlord(row.landlord_id)) { (row.landlord_name) } }
-                                    td class="hide-small" {
+                                    td data-label="Task" { (task.title) }
+                                    td data-label="Property" { a href=(paths::property(task.property_id)) { (row.address) } }
+                                    td data-label="Landlord" class="hide-small" { a href=(paths::landlord(row.landlord_id)) { (row.landlord_name) } }
+                                    td data-label="For" class="hide-small" {
                                         @match task.assignee() {
                                             AssigneeKind::Landlord => "The landlord",
                                             AssigneeKind::Agent => (lookups.agent_name(task.assignee_user_id).unwrap_or("An agent")),
                                         }
                                     }
-                                    td class="nowrap" { @match task.due_on { Some(d) => (ui::format::date(d)), None => "—" } }
-                                    td {
+                                    td data-label="Due" class="nowrap" { @match task.due_on { Some(d) => (ui::format::date(d)), None => "—" } }
+                                    td data-label="Status" {
                                         @if task.overdue(today) { span class="badge danger" { "Overdue" } }
                                         @else if task.status() == TaskStatus::Completed { span class="badge muted" { (task.status().label()) } }
                                         @else { span class="badge" { (task.status().label()) } }

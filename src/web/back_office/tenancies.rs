@@ -24,11 +24,11 @@ use crate::store::properties::{self, Property};
 use crate::store::tenancies::{self as store, TenancyWithTenants};
 use crate::store::tenant_invites::{self, InviteStatus};
 use crate::web::ctx::{AgentCtx, Ctx, Viewer};
+use crate::web::ui::audit::history;
 use crate::web::ui::badges::tenancy_status as status_badge;
 use crate::web::ui::deposits as deposit_ui;
 use crate::web::ui::form::{Input, choice_options, csrf_input, error_summary, select, textarea};
 use crate::web::ui::format;
-use crate::web::ui::list::history;
 use crate::web::{paths, ui};
 
 /// A property's tenancies as a table (on the property page).
@@ -41,16 +41,16 @@ pub fn table(rows: &[TenancyWithTenants]) -> Markup {
                     @for row in rows {
                         @let t = &row.tenancy;
                         tr {
-                            td { a href=(paths::tenancy(t.id)) {
+                            td data-label="Tenants" { a href=(paths::tenancy(t.id)) {
                                 @for (i, tenant) in row.tenants.iter().enumerate() {
                                     @if i > 0 { ", " }
                                     (tenant.name())
                                 }
                             } }
-                            td class="nowrap" { (t.rent_label()) }
-                            td class="nowrap" { (format::date(t.start_date)) }
-                            td class="nowrap" { @match t.end_date { Some(d) => (format::date(d)), None => "Periodic" } }
-                            td { (status_badge(t.status)) }
+                            td data-label="Rent" class="nowrap" { (t.rent_label()) }
+                            td data-label="Start" class="nowrap" { (format::date(t.start_date)) }
+                            td data-label="End" class="nowrap" { @match t.end_date { Some(d) => (format::date(d)), None => "Periodic" } }
+                            td data-label="Status" { (status_badge(t.status)) }
                         }
                     }
                 }
@@ -257,6 +257,7 @@ async fn render(
     }
     let t = &row.tenancy;
     let entries = audit::for_entity(&ctx.state.db, viewer.org.id, store::ENTITY, id, 50).await?;
+    let names = audit::names_mentioned(&ctx.state.db, viewer.org.id, &entries).await?;
     let today = ctx.state.settings.clock.today();
     let warning = protection_warning(t.deposit_pence, t.scheme(), t.start_date, t.deposit_protected_on, today);
     let content = html! {
@@ -350,7 +351,7 @@ async fn render(
                 }
             }
         }
-        section { h2 { "History" } (history(&entries)) }
+        section { h2 { "History" } (history(&entries, &names)) }
     };
     Ok(ui::page(ctx, "Tenancy", content))
 }

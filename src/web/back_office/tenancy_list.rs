@@ -91,13 +91,13 @@ fn results(query: &ListQuery, page: &Paged<ListedTenancy>, counts: (i64, i64)) -
                             @for row in &page.rows {
                                 @let t = &row.tenancy;
                                 tr {
-                                    td { a href=(paths::tenancy(t.id)) { (row.address) } }
-                                    td { (row.tenant_name.as_deref().unwrap_or("—")) }
-                                    td class="hide-small" { a href=(paths::landlord(row.landlord_id)) { (row.landlord_name) } }
-                                    td class="nowrap" { (t.rent_label()) }
-                                    td class="hide-small nowrap" { (format::date(t.start_date)) }
-                                    td class="hide-small nowrap" { @match t.end_date { Some(d) => (format::date(d)), None => "Periodic" } }
-                                    td { (status_badge(t.status)) }
+                                    td data-label="Property" { a href=(paths::tenancy(t.id)) { (row.address) } }
+                                    td data-label="Tenant" { (row.tenant_name.as_deref().unwrap_or("—")) }
+                                    td data-label="Landlord" class="hide-small" { a href=(paths::landlord(row.landlord_id)) { (row.landlord_name) } }
+                                    td data-label="Rent" class="nowrap" { (t.rent_label()) }
+                                    td data-label="Start" class="hide-small nowrap" { (format::date(t.start_date)) }
+                                    td data-label="End" class="hide-small nowrap" { @match t.end_date { Some(d) => (format::date(d)), None => "Periodic" } }
+                                    td data-label="Status" { (status_badge(t.status)) }
                                 }
                             }
                         }

@@ -73,13 +73,13 @@ fn results(query: &ListQuery, page: &Paged<ListedTenant>, counts: (i64, i64)) ->
                         tbody {
                             @for row in &page.rows {
                                 tr {
-                                    td { (row.name()) }
-                                    td class="hide-small" { a href={ "mailto:" (row.email) } { (row.email) } }
-                                    td class="hide-small nowrap" {
+                                    td data-label="Name" { (row.name()) }
+                                    td data-label="Email" class="hide-small" { a href={ "mailto:" (row.email) } { (row.email) } }
+                                    td data-label="Phone" class="hide-small nowrap" {
                                         @match &row.phone { Some(phone) => (crate::web::ui::format::phone_link(phone)), None => "—" }
                                     }
-                                    td { a href=(paths::tenancy(row.tenancy_id)) { (row.address) } }
-                                    td { (status_badge(row.tenancy_status)) }
+                                    td data-label="Tenancy" { a href=(paths::tenancy(row.tenancy_id)) { (row.address) } }
+                                    td data-label="Status" { (status_badge(row.tenancy_status)) }
                                 }
                             }
                         }

@@ -84,9 +84,9 @@ fn view(
                     @for user in list {
                         @let is_self = user.id == viewer.user.id;
                         tr {
-                            td { (user.name) @if is_self { " (you)" } }
-                            td { (user.email) }
-                            td {
+                            td data-label="Name" { (user.name) @if is_self { " (you)" } }
+                            td data-label="Email" { (user.email) }
+                            td data-label="Role" {
                                 @if is_self || !user.is_active {
                                     (user.role().label())
                                 } @else {
@@ -102,8 +102,8 @@ fn view(
                                     }
                                 }
                             }
-                            td { (status_badge(user)) }
-                            td class="hide-small" {
+                            td data-label="Status" { (status_badge(user)) }
+                            td data-label="Last sign-in" class="hide-small" {
                                 @match user.last_login_at { Some(at) => (format::date_time(at)), None => "Never" }
                             }
                             td {

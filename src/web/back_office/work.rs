@@ -41,16 +41,16 @@ pub fn property_sections(
                         tbody {
                             @for task in task_list {
                                 tr {
-                                    td { strong { (task.title) } @if let Some(d) = &task.description { br; span class="hint" { (d) } } }
-                                    td { @match task.assignee() {
+                                    td data-label="Task" { strong { (task.title) } @if let Some(d) = &task.description { br; span class="hint" { (d) } } }
+                                    td data-label="For" { @match task.assignee() {
                                         AssigneeKind::Landlord => "Landlord",
                                         AssigneeKind::Agent => (lookups.agent_name(task.assignee_user_id).unwrap_or("An agent")),
                                     } }
-                                    td class="nowrap" {
+                                    td data-label="Due" class="nowrap" {
                                         @match task.due_on { Some(d) => (format::date(d)), None => "—" }
                                         @if task.overdue(today) { " " span class="badge danger" { "Overdue" } }
                                     }
-                                    td {
+                                    td data-label="Status" {
                                         @if task.status == TaskStatus::Pending {
                                             form class="inline-form" method="post" action=(paths::task_complete(task.id)) {
                                                 (csrf_input(&ctx.csrf))
@@ -80,10 +80,10 @@ pub fn property_sections(
                         tbody {
                             @for offer in offer_list {
                                 tr {
-                                    td { a href=(paths::offer(offer.id)) { (offer.applicant_name) } }
-                                    td class="nowrap" { (per_month(offer.rent_pence)) }
-                                    td class="nowrap" { @match offer.move_in_on { Some(d) => (format::date(d)), None => "—" } }
-                                    td { (offer_badge(offer.status())) }
+                                    td data-label="Applicant" { a href=(paths::offer(offer.id)) { (offer.applicant_name) } }
+                                    td data-label="Rent offered" class="nowrap" { (per_month(offer.rent_pence)) }
+                                    td data-label="Move in" class="nowrap" { @match offer.move_in_on { Some(d) => (format::date(d)), None => "—" } }
+                                    td data-label="Status" { (offer_badge(offer.status())) }
                                 }
                             }
                         }

@@ -4,7 +4,7 @@
 
 use maud::{Markup, html};
 use poem::http::StatusCode;
-use poem::web::{Form, Path};
+use poem::web::{Form, Path, Query};
 use poem::{Response, handler};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -13,7 +13,7 @@ use super::{PortalCtx, Tab, page, page_with_status, see_other};
 use crate::domain::choice::Choice;
 use crate::domain::money::per_month;
 use crate::domain::offers::OfferStatus;
-use crate::domain::portal::parse_review;
+use crate::domain::portal::{OfferDecision, parse_review};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::store::offers::{self, MoveError, Offer};
@@ -31,6 +31,18 @@ pub struct ReviewForm {
     /// An optional comment for the agent.
     #[serde(default)]
     pub comment: String,
+    /// `yes` once the landlord has confirmed the decision (it cannot be undone).
+    #[serde(default)]
+    pub confirm: String,
+}
+
+/// The query of the Offers tab after a decision: which offer was just decided,
+/// so the page confirms it in the landlord's words.
+#[derive(Debug, Default, Deserialize)]
+pub struct DoneQuery {
+    /// The offer just decided.
+    #[serde(default)]
+    pub done: String,
 }
 
 /// The form being re-shown with errors, for one offer.
@@ -77,13 +89,47 @@ fn offer_facts(offer: &Offer, address: &str) -> Markup {
         }
         @if let Some(notes) = &offer.notes { p class="hint" { (notes) } }
         @if let Some(decision) = offer.landlord_decision() {
-            p { strong { (decision.label()) } @if let Some(at) = offer.landlord_reviewed_at { " on " (format::date(crate::clock::local_date(at))) } }
+            p { strong { (decision.said_by_landlord()) " this offer" } @if let Some(at) = offer.landlord_reviewed_at { " on " (format::date(crate::clock::local_date(at))) } }
             @if let Some(comment) = &offer.landlord_comment { p class="hint" { "Your comment: " (comment) } }
         }
     }
 }
 
-async fn render(ctx: &PortalCtx, retry: Option<Retry<'_>>) -> Result<Markup, AppError> {
+/// "You declined the offer from …": the confirmation of a decision just made,
+/// from the offer as it now is (nothing from the URL is shown).
+fn decided_notice(offer: &Offer, address: &str) -> Markup {
+    html! {
+        @if let Some(decision) = offer.landlord_decision() {
+            div class="flash" role="status" data-testid="decided" {
+                (decision.said_by_landlord()) " the offer from " (offer.applicant_name) " for " (address) ". "
+                "Your agent has been told and will be in touch."
+            }
+        }
+    }
+}
+
+/// The question asked before a decision is sent: it cannot be undone here.
+fn confirm_view(ctx: &PortalCtx, offer: &Offer, address: &str, form: &ReviewForm, decision: OfferDecision) -> Markup {
+    let action = paths::portal::offer_review(&ctx.link, offer.id);
+    html! {
+        h1 { "Offers" }
+        section class="card highlight" id="confirm-decision" {
+            h2 { "Do you want to " (decision.verb()) " the offer from " (offer.applicant_name) "?" }
+            (offer_facts(offer, address))
+            @if !form.comment.trim().is_empty() { p { "Your comment: " (form.comment.trim()) } }
+            p { "Your agent is told straight away. You cannot change your decision here afterwards; to change it, message your agent." }
+            form class="actions" method="post" action=(action) hx-post=(action) hx-target="#portal-content" hx-push-url="false" {
+                input type="hidden" name="decision" value=(decision.as_str());
+                input type="hidden" name="comment" value=(form.comment);
+                input type="hidden" name="confirm" value="yes";
+                button type="submit" class=[(decision == OfferDecision::Decline).then_some("danger")] { "Yes, " (decision.verb()) " the offer" }
+                a href=(paths::portal::offers(&ctx.link)) { "No, go back" }
+            }
+        }
+    }
+}
+
+async fn render(ctx: &PortalCtx, retry: Option<Retry<'_>>, done: Option<Uuid>) -> Result<Markup, AppError> {
     let rows = offers::for_portal(&ctx.state.db, ctx.token.org_id, ctx.token.id).await?;
     let linked = properties::for_portal(&ctx.state.db, ctx.token.org_id, ctx.token.id).await?;
     let address = |id: Uuid| {
@@ -93,7 +139,9 @@ async fn render(ctx: &PortalCtx, retry: Option<Retry<'_>>) -> Result<Markup, App
             .map_or(String::new(), |p| p.address())
     };
     let (awaiting, others): (Vec<_>, Vec<_>) = rows.iter().partition(|o| o.status() == OfferStatus::SentToLandlord);
+    let decided = done.and_then(|id| rows.iter().find(|o| o.id == id));
     Ok(html! {
+        @if let Some(offer) = decided { (decided_notice(offer, &address(offer.property_id))) }
         h1 { "Offers" }
         @if rows.is_empty() { p class="empty" { "No offers on your properties yet." } }
         @if !awaiting.is_empty() {
@@ -126,13 +174,15 @@ async fn render(ctx: &PortalCtx, retry: Option<Retry<'_>>) -> Result<Markup, App
 
 /// `GET /landlord-portal/{token}/offers`.
 #[handler]
-pub async fn list(ctx: PortalCtx) -> Result<Response, AppError> {
-    let content = render(&ctx, None).await?;
+pub async fn list(ctx: PortalCtx, Query(query): Query<DoneQuery>) -> Result<Response, AppError> {
+    let content = render(&ctx, None, Uuid::parse_str(&query.done).ok()).await?;
     Ok(page(&ctx, Tab::Offers, "Offers", content))
 }
 
 /// `POST /landlord-portal/{token}/offers/{id}/review`: accept or decline an offer
-/// awaiting review; it moves to "Reviewed" with the decision recorded.
+/// awaiting review. The first answer asks "Do you want to …?" (the decision
+/// cannot be undone); the confirmed one moves it to "Reviewed" with the
+/// decision recorded, and the page says so in the landlord's words.
 #[handler]
 pub async fn review(
     ctx: PortalCtx,
@@ -153,7 +203,7 @@ pub async fn review(
                 form: &form,
                 errors: &errors,
             };
-            let content = render(&ctx, Some(retry)).await?;
+            let content = render(&ctx, Some(retry), None).await?;
             return Ok(page_with_status(
                 &ctx,
                 Tab::Offers,
@@ -163,6 +213,15 @@ pub async fn review(
             ));
         }
     };
+    if form.confirm != "yes" && offer.status() == OfferStatus::SentToLandlord {
+        let address = properties::for_portal(&ctx.state.db, ctx.token.org_id, ctx.token.id)
+            .await?
+            .into_iter()
+            .find(|p| p.id == offer.property_id)
+            .map_or(String::new(), |p| p.address());
+        let content = confirm_view(&ctx, &offer, &address, &form, decision);
+        return Ok(page(&ctx, Tab::Offers, "Confirm your decision", content));
+    }
     let mut tx = ctx.state.db.begin().await?;
     match offers::review_by_landlord(&mut tx, &offer, decision, comment.as_deref(), &ctx.token.actor()).await {
         Ok(()) => tx.commit().await?,
@@ -171,9 +230,13 @@ pub async fn review(
         Err(MoveError::Database(err)) => return Err(err.into()),
     }
     if ctx.htmx {
-        let content = render(&ctx, None).await?;
+        let content = render(&ctx, None, Some(offer.id)).await?;
         Ok(page(&ctx, Tab::Offers, "Offers", content))
     } else {
-        Ok(see_other(&paths::portal::offers(&ctx.link)))
+        Ok(see_other(&format!(
+            "{}?done={}",
+            paths::portal::offers(&ctx.link),
+            offer.id
+        )))
     }
 }

@@ -63,9 +63,9 @@ pub fn card(
                     tbody {
                         @for line in lines {
                             tr {
-                                td { (line.reason) }
-                                td class="nowrap" { (money(line.amount_pence)) }
-                                td { @if line.disputed { span class="badge danger" { "Disputed" } @if let Some(r) = &line.dispute_reason { br; (r) } } @else { "—" } }
+                                td data-label="Deduction" { (line.reason) }
+                                td data-label="Amount" class="nowrap" { (money(line.amount_pence)) }
+                                td data-label=(if tenant { "You" } else { "Tenant" }) { @if line.disputed { span class="badge danger" { "Disputed" } @if let Some(r) = &line.dispute_reason { br; (r) } } @else { "—" } }
                             }
                         }
                     }

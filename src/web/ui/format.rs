@@ -8,6 +8,11 @@ pub fn date(value: NaiveDate) -> String {
     value.format("%-d %b %Y").to_string()
 }
 
+/// A date without its year, as `3 Mar` (chart labels).
+pub fn short_date(value: NaiveDate) -> String {
+    value.format("%-d %b").to_string()
+}
+
 /// A time as London reads it: `3 Mar 2026, 14:05` (BST in summer, GMT in winter).
 pub fn date_time(value: DateTime<Utc>) -> String {
     crate::clock::local(value).format("%-d %b %Y, %H:%M").to_string()

@@ -8,6 +8,7 @@ use poem::{IntoResponse, Response};
 use crate::web::assets;
 use crate::web::ctx::{Ctx, Flash};
 use crate::web::paths;
+use crate::web::ui::icons::{self, Icon};
 
 /// What a 404 page says.
 pub const NOT_FOUND_MESSAGE: &str =
@@ -35,20 +36,120 @@ fn head(title: &str) -> Markup {
     }
 }
 
-fn nav_link(ctx: &Ctx, href: &str, label: &str) -> Markup {
-    nav_link_counted(ctx, href, label, 0)
+/// One item of the back-office navigation.
+struct NavItem {
+    path: &'static str,
+    label: &'static str,
+    icon: Icon,
+    admins_only: bool,
 }
 
-/// A navigation link with a count beside it (unread messages) when there is one.
-fn nav_link_counted(ctx: &Ctx, href: &str, label: &str, count: i64) -> Markup {
-    let current = if href == paths::HOME {
-        ctx.path == href
+/// The back-office navigation, in order: the one list of where an agent can go.
+const NAV: [NavItem; 15] = [
+    NavItem {
+        path: paths::HOME,
+        label: "Home",
+        icon: Icon::Home,
+        admins_only: false,
+    },
+    NavItem {
+        path: paths::LANDLORDS,
+        label: "Landlords",
+        icon: Icon::Landlord,
+        admins_only: false,
+    },
+    NavItem {
+        path: paths::PROPERTIES,
+        label: "Properties",
+        icon: Icon::Property,
+        admins_only: false,
+    },
+    NavItem {
+        path: paths::TENANCIES,
+        label: "Tenancies",
+        icon: Icon::Tenancy,
+        admins_only: false,
+    },
+    NavItem {
+        path: paths::TENANTS,
+        label: "Tenants",
+        icon: Icon::Tenants,
+        admins_only: false,
+    },
+    NavItem {
+        path: paths::TASKS,
+        label: "Tasks",
+        icon: Icon::Task,
+        admins_only: false,
+    },
+    NavItem {
+        path: paths::OFFERS,
+        label: "Offers",
+        icon: Icon::Offer,
+        admins_only: false,
+    },
+    NavItem {
+        path: paths::COMPLIANCE,
+        label: "Compliance",
+        icon: Icon::Compliance,
+        admins_only: false,
+    },
+    NavItem {
+        path: paths::MESSAGES,
+        label: "Messages",
+        icon: Icon::Message,
+        admins_only: false,
+    },
+    NavItem {
+        path: paths::PORTAL_ACCESS,
+        label: "Portal access",
+        icon: Icon::Link,
+        admins_only: false,
+    },
+    NavItem {
+        path: paths::USERS,
+        label: "Users",
+        icon: Icon::Users,
+        admins_only: true,
+    },
+    NavItem {
+        path: paths::AUDIT,
+        label: "Audit",
+        icon: Icon::Audit,
+        admins_only: true,
+    },
+    NavItem {
+        path: paths::SETTINGS,
+        label: "Settings",
+        icon: Icon::Settings,
+        admins_only: true,
+    },
+    NavItem {
+        path: paths::OUTBOX,
+        label: "Email",
+        icon: Icon::Email,
+        admins_only: true,
+    },
+    NavItem {
+        path: paths::ACCOUNT,
+        label: "My account",
+        icon: Icon::Account,
+        admins_only: false,
+    },
+];
+
+/// A navigation link, marked as the current page when the path is under it,
+/// with a count beside it (unread messages) when there is one.
+fn nav_link(ctx: &Ctx, item: &NavItem, count: i64) -> Markup {
+    let current = if item.path == paths::HOME {
+        ctx.path == item.path
     } else {
-        ctx.path.starts_with(href)
+        ctx.path == item.path || ctx.path.starts_with(&format!("{}/", item.path))
     };
     html! {
-        li { a href=(href) aria-current=[current.then_some("page")] {
-            (label)
+        li { a href=(item.path) aria-current=[current.then_some("page")] {
+            (icons::icon(item.icon))
+            span class="label" { (item.label) }
             @if count > 0 { " " span class="nav-count" data-testid="unread-count" { (count) span class="visually-hidden" { " unread" } } }
         } }
     }
@@ -74,36 +175,28 @@ pub fn page(ctx: &Ctx, title: &str, content: Markup) -> Markup {
         (DOCTYPE)
         html lang="en-GB" {
             (head(title))
-            body hx-headers=(hx_headers) {
+            body hx-headers=(hx_headers) class=[ctx.viewer.is_some().then_some("with-menu")] {
                 a class="skip-link" href="#main" { "Skip to main content" }
-                header class="site-header" {
+                (icons::sprite())
+                header class="site-header app-header" {
                     div class="bar" {
                         a class="brand" href=(paths::HOME) { (brand) }
                         @if let Some(viewer) = &ctx.viewer {
-                            nav class="site-nav" aria-label="Main" {
-                                ul {
-                                    (nav_link(ctx, paths::HOME, "Home"))
-                                    (nav_link(ctx, paths::LANDLORDS, "Landlords"))
-                                    (nav_link(ctx, paths::PROPERTIES, "Properties"))
-                                    (nav_link(ctx, paths::TENANCIES, "Tenancies"))
-                                    (nav_link(ctx, paths::TENANTS, "Tenants"))
-                                    (nav_link(ctx, paths::TASKS, "Tasks"))
-                                    (nav_link(ctx, paths::OFFERS, "Offers"))
-                                    (nav_link(ctx, paths::COMPLIANCE, "Compliance"))
-                                    (nav_link_counted(ctx, paths::MESSAGES, "Messages", viewer.unread_messages))
-                                    (nav_link(ctx, paths::PORTAL_ACCESS, "Portal access"))
-                                    @if viewer.is_admin() {
-                                        (nav_link(ctx, paths::USERS, "Users"))
-                                        (nav_link(ctx, paths::AUDIT, "Audit"))
-                                        (nav_link(ctx, paths::SETTINGS, "Settings"))
-                                        (nav_link(ctx, paths::OUTBOX, "Email"))
+                            // On a phone the menu folds behind a button (a <details>, so it
+                            // opens without JavaScript); on a wide screen it is the side bar.
+                            details class="site-menu" {
+                                summary { (icons::icon(Icon::Menu)) span { "Menu" } }
+                                nav class="site-nav" aria-label="Main" {
+                                    ul {
+                                        @for item in NAV.iter().filter(|item| !item.admins_only || viewer.is_admin()) {
+                                            (nav_link(ctx, item, if item.path == paths::MESSAGES { viewer.unread_messages } else { 0 }))
+                                        }
                                     }
-                                    (nav_link(ctx, paths::ACCOUNT, "My account"))
+                                    form method="post" action=(paths::LOGOUT) class="sign-out" {
+                                        input type="hidden" name="csrf_token" value=(ctx.csrf);
+                                        button type="submit" class="link-button" { (icons::icon(Icon::SignOut)) span class="label" { "Sign out" } }
+                                    }
                                 }
-                            }
-                            form method="post" action=(paths::LOGOUT) {
-                                input type="hidden" name="csrf_token" value=(ctx.csrf);
-                                button type="submit" class="link-button" { "Sign out" }
                             }
                         }
                     }

@@ -1,11 +1,9 @@
-//! Pieces of list pages: page sizes, the cursor pagers and the history of a record.
+//! Pieces of list pages: page sizes and the cursor pagers.
 
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use crate::store::PageAt;
-use crate::store::audit::AuditRow;
-use crate::web::ui::format;
 
 /// Page sizes a list offers; the first is the default.
 pub const PAGE_SIZES: [u32; 3] = [25, 50, 100];
@@ -100,43 +98,6 @@ pub fn pager(path: &str, first: Option<String>, next: Option<String>) -> Markup 
             @match first { Some(query) => a href={ (path) "?" (query) } { "← First page" }, None => span {} }
             @if let Some(query) = next {
                 a href={ (path) "?" (query) } rel="next" { "Next page →" }
-            }
-        }
-    }
-}
-
-/// The audit rows of one record, newest first, with their field changes.
-pub fn history(entries: &[AuditRow]) -> Markup {
-    html! {
-        div class="table-wrap" {
-            @if entries.is_empty() { p class="empty" { "No recorded changes." } } @else {
-                table {
-                    thead { tr { th { "When" } th { "What happened" } } }
-                    tbody {
-                        @for entry in entries {
-                            tr {
-                                td { (format::date_time(entry.created_at)) }
-                                td {
-                                    (entry.summary)
-                                    @let changes = entry.changes();
-                                    @if !changes.is_empty() {
-                                        ul class="changes" {
-                                            @for change in &changes.0 {
-                                                li {
-                                                    (change.field) ": "
-                                                    @if change.secret { "changed (not recorded)" } @else {
-                                                        (change.from.as_deref().unwrap_or("—")) " → " (change.to.as_deref().unwrap_or("—"))
-                                                    }
-                                                }
-                                            }
-                                        }
-                                    }
-                                    @if entry.redacted_at.is_some() { p class="hint" { "Details redacted." } }
-                                }
-                            }
-                        }
-                    }
-                }
             }
         }
     }

@@ -1,12 +1,15 @@
 //! maud components shared by every page: the layout, form fields, tables,
 //! badges, flash messages and error pages.
 
+pub mod audit;
 pub mod badges;
+pub mod chart;
 pub mod deposits;
 pub mod export;
 pub mod files;
 pub mod form;
 pub mod format;
+pub mod icons;
 pub mod layout;
 pub mod list;
 pub mod respond;
