@@ -247,6 +247,7 @@ async fn the_derived_list_is_rebuilt_from_the_records_after_a_bulk_load() {
 
 /// The rows of a compliance page as (state, certificate, address) text.
 fn compliance_rows(body: &str) -> Vec<String> {
+    let body = &without_cell_labels(body);
     body.split("<tr><td><span class=\"badge")
         .skip(1)
         .map(|row| row.split("</tr>").next().unwrap_or_default().to_string())

@@ -75,7 +75,7 @@ async fn write(kind: Writer, name: String, round: Arc<Round>) {
                 let Some(task) = next else { break };
                 (
                     format!("{base}{portal}/tasks/{task}/complete"),
-                    vec![("n", task.to_string())],
+                    vec![("n", task.to_string()), ("confirm", "yes".into())],
                 )
             }
             Writer::Proposal => (

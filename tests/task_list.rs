@@ -41,23 +41,11 @@ async fn task(
 
 /// The task titles of a list page, in order.
 fn titles(body: &str) -> Vec<String> {
+    let body = &without_cell_labels(body);
     body.split("<tr><td>")
         .skip(1)
         .map(|row| row.split('<').next().unwrap_or_default().to_string())
         .collect()
-}
-
-fn position(body: &str) -> Option<String> {
-    let marker = r#"data-testid="page-position">"#;
-    let start = body.find(marker)? + marker.len();
-    Some(body[start..start + body[start..].find('<')?].to_string())
-}
-
-fn link(body: &str, rel: &str) -> String {
-    let marker = format!(r#"rel="{rel}""#);
-    let at = body.find(&marker).unwrap_or_else(|| panic!("a {rel} link"));
-    let href = body[..at].rfind("href=\"").expect("its href") + "href=\"".len();
-    body[href..href + body[href..].find('"').unwrap()].replace("&amp;", "&")
 }
 
 #[tokio::test]
@@ -155,7 +143,7 @@ async fn agents_find_every_task_of_the_agency_filtered_counted_and_paged_both_wa
     // The queue: pending only, soonest due first, undated last.
     let first = admin.get("/tasks").await;
     assert_eq!(first.status(), 200, "{}", first.body);
-    assert_eq!(position(&first.body).as_deref(), Some("1–25 of 34"));
+    assert_eq!(page_position(&first.body).as_deref(), Some("1–25 of 34"));
     let first_titles = titles(&first.body);
     assert_eq!(first_titles.len(), 25);
     assert_eq!(first_titles[..4], ["Chore 00", "Chore 01", "Chore 02", "Chore 03"]);
@@ -163,8 +151,8 @@ async fn agents_find_every_task_of_the_agency_filtered_counted_and_paged_both_wa
     assert!(!first.body.contains(r#"rel="prev""#), "no page before the first");
     assert_eq!(first.body.matches("Overdue</span>").count(), 4);
 
-    let second = admin.get(&link(&first.body, "next")).await;
-    assert_eq!(position(&second.body).as_deref(), Some("26–34 of 34"));
+    let second = admin.get(&rel_link(&first.body, "next")).await;
+    assert_eq!(page_position(&second.body).as_deref(), Some("26–34 of 34"));
     let second_titles = titles(&second.body);
     assert_eq!(second_titles.len(), 9);
     assert_eq!(
@@ -172,8 +160,8 @@ async fn agents_find_every_task_of_the_agency_filtered_counted_and_paged_both_wa
         ["Chase the gas engineer", "Sign lease 0", "Sign lease 1", "Sign lease 2"]
     );
     assert!(!second.body.contains(r#"rel="next""#), "no page after the last");
-    let back = admin.get(&link(&second.body, "prev")).await;
-    assert_eq!(position(&back.body).as_deref(), Some("1–25 of 34"));
+    let back = admin.get(&rel_link(&second.body, "prev")).await;
+    assert_eq!(page_position(&back.body).as_deref(), Some("1–25 of 34"));
     assert_eq!(
         titles(&back.body),
         first_titles,
@@ -184,17 +172,17 @@ async fn agents_find_every_task_of_the_agency_filtered_counted_and_paged_both_wa
     let overdue = admin.get("/tasks?overdue=1").await;
     assert_eq!(titles(&overdue.body), ["Chore 00", "Chore 01", "Chore 02", "Chore 03"]);
     let for_landlord = admin.get("/tasks?assignee=landlord").await;
-    assert_eq!(position(&for_landlord.body).as_deref(), Some("1–3 of 3"));
+    assert_eq!(page_position(&for_landlord.body).as_deref(), Some("1–3 of 3"));
     let landlords = admin.get(&portico::web::paths::landlord_tasks(mill_landlord)).await;
-    assert_eq!(position(&landlords.body).as_deref(), Some("1–4 of 4"));
+    assert_eq!(page_position(&landlords.body).as_deref(), Some("1–4 of 4"));
     assert!(landlords.body.contains("Already done") && landlords.body.contains("Completed"));
     let northern = admin.get(&format!("/tasks?branch={}", north.id)).await;
     assert_eq!(titles(&northern.body), ["Chase the gas engineer"]);
     let searched = admin.get("/tasks?q=mill+sign").await;
-    assert_eq!(position(&searched.body).as_deref(), Some("1–3 of 3"));
+    assert_eq!(page_position(&searched.body).as_deref(), Some("1–3 of 3"));
     let nothing = admin.get("/tasks?q=nowhere").await;
     assert!(nothing.body.contains("No tasks match these filters"));
-    assert_eq!(position(&nothing.body), None);
+    assert_eq!(page_position(&nothing.body), None);
 
     // htmx asks for the results only.
     let fragment = admin

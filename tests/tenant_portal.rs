@@ -629,3 +629,41 @@ async fn inviting_a_tenant_again_leaves_one_live_link_and_keeps_an_accepted_invi
     );
     assert!(ben.get("/tenant-portal").await.body.contains("Welcome, Ben Okafor"));
 }
+
+#[tokio::test]
+async fn the_sign_in_page_wears_the_agencys_brand() {
+    let app = TestApp::spawn().await;
+    let acme = app.agency("Acme Lettings", "ada@acme.example").await;
+    let mut visitor = app.client();
+    let only = visitor.get("/tenant-portal/login").await;
+    assert_eq!(only.status(), 200);
+    assert!(
+        only.body.contains("Sign in to your Acme Lettings tenant portal") && only.body.contains("portal-name"),
+        "the installation's one agency brands its sign-in page"
+    );
+
+    let other = app.agency("Other Homes", "olu@other.example").await;
+    let plain = visitor.get("/tenant-portal/login").await.body;
+    assert!(
+        plain.contains("Sign in to your tenant portal") && !plain.contains("Acme Lettings"),
+        "with two agencies and no link to say whose, the page is plain"
+    );
+    let theirs = visitor
+        .get(&format!("/tenant-portal/login?agency={}", other.org.id))
+        .await
+        .body;
+    assert!(theirs.contains("Sign in to your Other Homes tenant portal") && !theirs.contains("Acme"));
+    assert!(
+        theirs.contains(&format!(r#"name="agency" value="{}""#, other.org.id)),
+        "the brand is kept through the form"
+    );
+    let asked = visitor
+        .post(
+            "/tenant-portal/login",
+            &[("email", "nobody@example.com"), ("agency", &acme.org.id.to_string())],
+        )
+        .await;
+    assert!(asked.body.contains("Sign in to your Acme Lettings tenant portal"));
+    let nonsense = visitor.get("/tenant-portal/login?agency=%00not-an-id").await;
+    assert_eq!(nonsense.status(), 200, "a bad agency id is just a plain page");
+}

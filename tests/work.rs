@@ -50,7 +50,7 @@ async fn tasks_are_created_for_landlords_or_agents_stand_out_when_overdue_and_co
     assert!(
         dashboard
             .body
-            .contains(r#"<span class="number">1</span><span>overdue tasks</span>"#)
+            .contains(r#"<span class="number">1</span><span class="what">overdue tasks</span>"#)
     );
 
     let id: uuid::Uuid = portico::on_pool!(&app.db, |pool| {
@@ -152,7 +152,7 @@ async fn offers_move_only_along_allowed_transitions_and_each_move_is_audited() {
             .get("/")
             .await
             .body
-            .contains(r#"<span class="number">1</span><span>offers awaiting landlords</span>"#)
+            .contains(r#"<span class="number">1</span><span class="what">offers awaiting landlords</span>"#)
     );
     admin.post(&format!("{offer}/status"), &[("status", "accepted")]).await;
     assert_eq!(status().await, "accepted");
@@ -199,7 +199,7 @@ async fn today_is_londons_day_so_a_task_due_yesterday_is_overdue_at_half_past_mi
     assert_eq!(created.status(), 303);
     let dashboard = admin.get("/").await.body;
     assert!(
-        dashboard.contains(r#"<span class="number">1</span><span>overdue tasks</span>"#),
+        dashboard.contains(r#"<span class="number">1</span><span class="what">overdue tasks</span>"#),
         "{dashboard}"
     );
 }

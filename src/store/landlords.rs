@@ -12,6 +12,7 @@ use crate::domain::landlords::{
 use crate::domain::validation::Email;
 use crate::store::audit;
 pub use crate::store::{Cursor, like_pattern};
+use crate::store::{PageAt, Paged};
 use crate::{on_pool, on_tx};
 
 /// The audit entity type of landlords.
@@ -680,27 +681,79 @@ pub struct ListFilter {
     pub hide_anonymised: bool,
 }
 
-/// `landlord.list`: one page in name order after `after`, and the cursor of the
-/// next page if there is one. Keyset pagination: rows added between page loads
-/// are neither skipped nor repeated.
+/// Appends the filters of a landlord list to a query over landlord rows:
+/// `$filters` is `(&ListFilter, &Option<Vec<Uuid>>)`, the filter and, on
+/// SQLite, the few candidates the trigram index named for the search.
+macro_rules! push_landlord_filters {
+    ($query:expr, $filters:expr) => {{
+        let (filter, candidates): (&ListFilter, &Option<Vec<Uuid>>) = $filters;
+        if let Some(ids) = candidates {
+            let mut listed = $query.push(" AND id IN (").separated(", ");
+            for id in ids {
+                listed.push_bind(*id);
+            }
+            $query.push(")");
+        }
+        for term in &filter.search {
+            $query
+                .push(" AND search_text LIKE ")
+                .push_bind(like_pattern(term))
+                .push(" ESCAPE '\\'");
+        }
+        match (filter.status, filter.all_statuses) {
+            (Some(status), _) => {
+                $query.push(" AND status = ").push_bind(status.as_str());
+            }
+            (None, true) => {}
+            (None, false) => {
+                $query.push(" AND status <> 'archived'");
+            }
+        }
+        if let Some(kind) = filter.landlord_type {
+            $query.push(" AND landlord_type = ").push_bind(kind.as_str());
+        }
+        if let Some(branch) = filter.branch_id {
+            $query.push(" AND branch_id = ").push_bind(branch);
+        }
+        if let Some(agent) = filter.managed_by_user_id {
+            $query.push(" AND managed_by_user_id = ").push_bind(agent);
+        }
+        if filter.hide_anonymised {
+            $query.push(" AND anonymised_at IS NULL");
+        }
+    }};
+}
+
+/// The trigram candidates of a search, on SQLite (see [`narrow_by_trigrams`]).
+async fn candidates_for(db: &Db, filter: &ListFilter) -> Result<Option<Vec<Uuid>>, sqlx::Error> {
+    match db {
+        Db::Sqlite(pool, _) => narrow_by_trigrams(pool, &filter.search).await,
+        Db::Postgres(_) => Ok(None),
+    }
+}
+
+/// `landlord.list`: one page in name order at `at` (first, after or before a
+/// row), and where the pages beside it start. Keyset pagination: rows added
+/// between page loads are neither skipped nor repeated.
 pub async fn list(
     db: &Db,
     org_id: Uuid,
     filter: &ListFilter,
-    after: Option<&Cursor>,
+    at: &PageAt,
     limit: u32,
-) -> Result<(Vec<Landlord>, Option<Cursor>), sqlx::Error> {
+) -> Result<Paged<Landlord>, sqlx::Error> {
     // A substring search (LIKE '%term%') walks the agency's landlords in name
     // order until it has a page, which for a rare term means all of them.
     // PostgreSQL's trigram index serves the LIKE itself; on SQLite, when the
     // trigram index (migration 0014) names few enough candidates, the list
     // reads just those and sorts them instead (see `narrow_by_trigrams`).
-    let candidates = match db {
-        Db::Sqlite(pool, _) => narrow_by_trigrams(pool, &filter.search).await?,
-        Db::Postgres(_) => None,
-    };
+    let candidates = candidates_for(db, filter).await?;
     if candidates.as_ref().is_some_and(Vec::is_empty) {
-        return Ok((Vec::new(), None));
+        return Ok(Paged {
+            rows: Vec::new(),
+            previous: None,
+            next: None,
+        });
     }
     let rows: Vec<Landlord> = on_pool!(db, |pool| {
         let mut query = sqlx::QueryBuilder::new(match candidates {
@@ -710,47 +763,38 @@ pub async fn list(
             None => select_landlord!("WHERE org_id = "),
         });
         query.push_bind(org_id);
-        if let Some(ids) = &candidates {
-            let mut listed = query.push(" AND id IN (").separated(", ");
-            for id in ids {
-                listed.push_bind(*id);
-            }
-            query.push(")");
-        }
-        for term in &filter.search {
-            query
-                .push(" AND search_text LIKE ")
-                .push_bind(like_pattern(term))
-                .push(" ESCAPE '\\'");
-        }
-        match (filter.status, filter.all_statuses) {
-            (Some(status), _) => {
-                query.push(" AND status = ").push_bind(status.as_str());
-            }
-            (None, true) => {}
-            (None, false) => {
-                query.push(" AND status <> 'archived'");
-            }
-        }
-        if let Some(kind) = filter.landlord_type {
-            query.push(" AND landlord_type = ").push_bind(kind.as_str());
-        }
-        if let Some(branch) = filter.branch_id {
-            query.push(" AND branch_id = ").push_bind(branch);
-        }
-        if let Some(agent) = filter.managed_by_user_id {
-            query.push(" AND managed_by_user_id = ").push_bind(agent);
-        }
-        if filter.hide_anonymised {
-            query.push(" AND anonymised_at IS NULL");
-        }
-        crate::push_keyset!(query, "", after, limit);
+        push_landlord_filters!(query, (filter, &candidates));
+        crate::push_page_at!(query, "", at, limit, false);
         query.build_query_as::<Landlord>().fetch_all(pool).await
     })?;
-    Ok(super::page_of(rows, limit, |last| Cursor {
-        sort_key: last.sort_key.clone(),
-        id: last.id,
+    Ok(super::paged(rows, limit, at, |row| Cursor {
+        sort_key: row.sort_key.clone(),
+        id: row.id,
     }))
+}
+
+/// How many landlords the filter finds, and how many come before `first`
+/// (the first row of a page), for "26–50 of 73".
+pub async fn list_count(
+    db: &Db,
+    org_id: Uuid,
+    filter: &ListFilter,
+    first: Option<&Cursor>,
+) -> Result<(i64, i64), sqlx::Error> {
+    let candidates = candidates_for(db, filter).await?;
+    if candidates.as_ref().is_some_and(Vec::is_empty) {
+        return Ok((0, 0));
+    }
+    crate::count_listed!(
+        db,
+        "SELECT * FROM (SELECT id, sort_key, status, search_text, landlord_type, branch_id, managed_by_user_id, \
+         anonymised_at FROM landlords WHERE org_id = ",
+        org_id,
+        push_landlord_filters,
+        (filter, &candidates),
+        first,
+        false
+    )
 }
 
 /// Below this many trigram candidates (landlords of every agency containing

@@ -129,6 +129,15 @@ pub async fn find_demo(db: &Db) -> Result<Option<Organisation>, sqlx::Error> {
     })
 }
 
+/// The agency, when this installation holds exactly one (a self-hosted
+/// agency's usual case): pages that do not know whose they are wear its brand.
+pub async fn sole(db: &Db) -> Result<Option<Organisation>, sqlx::Error> {
+    let mut found: Vec<Organisation> = on_pool!(db, |pool| {
+        sqlx::query_as(select_org!("ORDER BY id LIMIT 2")).fetch_all(pool).await
+    })?;
+    Ok(if found.len() == 1 { found.pop() } else { None })
+}
+
 /// How many agencies exist.
 pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
     on_pool!(db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM organisations")

@@ -665,3 +665,34 @@ pub fn code_in(text: &str) -> String {
     assert!(code.chars().all(|c| c.is_ascii_digit()), "{code:?} in {text}");
     code
 }
+
+/// A list page's "26–50 of 73", if it shows one.
+pub fn page_position(body: &str) -> Option<String> {
+    let marker = r#"data-testid="page-position">"#;
+    let start = body.find(marker)? + marker.len();
+    Some(body[start..start + body[start..].find('<')?].to_string())
+}
+
+/// The `href` of a list page's link with this `rel` (`next`, `prev`), with
+/// `&amp;` undone; fails the test when there is none.
+pub fn rel_link(body: &str, rel: &str) -> String {
+    let marker = format!(r#"rel="{rel}""#);
+    let at = body.find(&marker).unwrap_or_else(|| panic!("a {rel} link"));
+    let href = body[..at].rfind("href=\"").expect("its href") + "href=\"".len();
+    body[href..href + body[href..].find('"').expect("the end of the href")].replace("&amp;", "&")
+}
+
+/// A page's HTML with the `data-label` attributes of table cells taken out
+/// (they label each cell when a table becomes cards on a phone), so tests can
+/// read a table's cells as `<td>…</td>`.
+pub fn without_cell_labels(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(at) = rest.find(" data-label=\"") {
+        out.push_str(&rest[..at]);
+        let value = &rest[at + " data-label=\"".len()..];
+        rest = value.find('"').map_or("", |end| &value[end + 1..]);
+    }
+    out.push_str(rest);
+    out
+}

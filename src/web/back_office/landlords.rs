@@ -16,11 +16,12 @@ use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::store::audit;
 use crate::store::landlords::{self as store, Cursor, Landlord, ListFilter};
+use crate::store::{PageAt, Paged};
 use crate::web::ctx::{AdminCtx, AgentCtx, Ctx, Viewer};
 use crate::web::ui::audit::history;
 use crate::web::ui::form::{Input, checkbox, choice_options, csrf_input, error_summary, select, textarea};
 use crate::web::ui::format;
-use crate::web::ui::list::{PAGE_SIZES, pager};
+use crate::web::ui::list::{PageQuery, counted_pager};
 use crate::web::{paths, ui};
 
 /// The id of the results region htmx swaps.
@@ -37,19 +38,11 @@ pub struct ListQuery {
     landlord_type: String,
     branch: String,
     managed_by: String,
-    per_page: String,
-    after: String,
+    #[serde(flatten)]
+    page: PageQuery,
 }
 
 impl ListQuery {
-    fn page_size(&self) -> u32 {
-        self.per_page
-            .parse()
-            .ok()
-            .filter(|n| PAGE_SIZES.contains(n))
-            .unwrap_or(PAGE_SIZES[0])
-    }
-
     fn filter(&self) -> ListFilter {
         ListFilter {
             search: self.q.split_whitespace().map(str::to_string).take(8).collect(),
@@ -62,25 +55,18 @@ impl ListQuery {
         }
     }
 
-    /// The query string of these filters, optionally starting after a cursor.
-    fn to_query(&self, after: Option<&Cursor>) -> String {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        for (key, value) in [
-            ("q", &self.q),
-            ("status", &self.status),
-            ("landlord_type", &self.landlord_type),
-            ("branch", &self.branch),
-            ("managed_by", &self.managed_by),
-            ("per_page", &self.per_page),
-        ] {
-            if !value.is_empty() {
-                query.append_pair(key, value);
-            }
-        }
-        if let Some(after) = after {
-            query.append_pair("after", &after.encode());
-        }
-        query.finish()
+    /// The query string of these filters at a page.
+    fn to_query(&self, at: &PageAt) -> String {
+        self.page.link(
+            &[
+                ("q", &self.q),
+                ("status", &self.status),
+                ("landlord_type", &self.landlord_type),
+                ("branch", &self.branch),
+                ("managed_by", &self.managed_by),
+            ],
+            at,
+        )
     }
 
     fn is_filtered(&self) -> bool {
@@ -102,7 +88,9 @@ pub fn status_badge(status: LandlordStatus) -> Markup {
     html! { span class=(class) { (status.label()) } }
 }
 
-fn results(query: &ListQuery, rows: &[Landlord], next: Option<&Cursor>, lookups: &Lookups) -> Markup {
+fn results(query: &ListQuery, page: &Paged<Landlord>, counts: (i64, i64), lookups: &Lookups) -> Markup {
+    let rows = &page.rows;
+    let (total, before) = counts;
     html! {
         div id=(RESULTS_ID) class="results" aria-live="polite" {
             @if rows.is_empty() {
@@ -134,7 +122,14 @@ fn results(query: &ListQuery, rows: &[Landlord], next: Option<&Cursor>, lookups:
                     }
                 }
             }
-            (pager(paths::LANDLORDS, (!query.after.is_empty()).then(|| query.to_query(None)), next.map(|n| query.to_query(Some(n)))))
+            (counted_pager(
+                paths::LANDLORDS,
+                before,
+                rows.len(),
+                total,
+                page.previous.as_ref().map(|at| query.to_query(at)),
+                page.next.as_ref().map(|next| query.to_query(&PageAt::After(next.clone()))),
+            ))
         }
     }
 }
@@ -145,11 +140,8 @@ fn filters(query: &ListQuery, lookups: &Lookups) -> Markup {
         .into_iter()
         .chain([(ALL_STATUSES.to_string(), "All, including archived".to_string())])
         .collect::<Vec<_>>();
-    let per_page: Vec<(String, String)> = PAGE_SIZES
-        .iter()
-        .map(|n| (n.to_string(), format!("{n} per page")))
-        .collect();
-    let per_page_value = query.page_size().to_string();
+    let per_page = PageQuery::size_options();
+    let per_page_value = query.page.size().to_string();
     html! {
         form class="filters card" method="get" action=(paths::LANDLORDS) role="search"
             hx-get=(paths::LANDLORDS) hx-target={ "#" (RESULTS_ID) } hx-swap="outerHTML" hx-push-url="true"
@@ -177,16 +169,15 @@ fn filters(query: &ListQuery, lookups: &Lookups) -> Markup {
 #[handler]
 pub async fn list(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<ListQuery>) -> Result<Markup, AppError> {
     let lookups = Lookups::load(&ctx, viewer.org.id).await?;
-    let after = Cursor::decode(&query.after);
-    let (rows, next) = store::list(
-        &ctx.state.db,
-        viewer.org.id,
-        &query.filter(),
-        after.as_ref(),
-        query.page_size(),
-    )
-    .await?;
-    let results = results(&query, &rows, next.as_ref(), &lookups);
+    let filter = query.filter();
+    let at = query.page.at();
+    let page = store::list(&ctx.state.db, viewer.org.id, &filter, &at, query.page.size()).await?;
+    let first = page.rows.first().map(|row| Cursor {
+        sort_key: row.sort_key.clone(),
+        id: row.id,
+    });
+    let counts = store::list_count(&ctx.state.db, viewer.org.id, &filter, first.as_ref()).await?;
+    let results = results(&query, &page, counts, &lookups);
     if ctx.wants_fragment(RESULTS_ID) {
         return Ok(results);
     }

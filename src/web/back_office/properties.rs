@@ -151,7 +151,15 @@ async fn landlord_matches(
         hide_anonymised: true,
         ..Default::default()
     };
-    let (found, _) = landlords::list(&ctx.state.db, viewer.org.id, &filter, None, PICKER_MATCHES).await?;
+    let found = landlords::list(
+        &ctx.state.db,
+        viewer.org.id,
+        &filter,
+        &crate::store::PageAt::First,
+        PICKER_MATCHES,
+    )
+    .await?
+    .rows;
     Ok(found.into_iter().filter(|l| Some(l.id) != except).collect())
 }
 

@@ -43,7 +43,8 @@ pub fn weekly_bars(id: &str, caption: &str, start: NaiveDate, counts: &[i64]) ->
                     }
                 }
             }
-            table class="visually-hidden" {
+            // A table can be no narrower than its text, so the wrapper is what hides it.
+            div class="visually-hidden" { table {
                 caption { (caption) }
                 thead { tr { th scope="col" { "Week starting" } th scope="col" { "Certificates" } } }
                 tbody {
@@ -51,7 +52,7 @@ pub fn weekly_bars(id: &str, caption: &str, start: NaiveDate, counts: &[i64]) ->
                         tr { td { (format::date(week_start(week))) } td { (count) } }
                     }
                 }
-            }
+            } }
         }
     }
 }

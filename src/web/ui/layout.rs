@@ -182,20 +182,22 @@ pub fn page(ctx: &Ctx, title: &str, content: Markup) -> Markup {
                     div class="bar" {
                         a class="brand" href=(paths::HOME) { (brand) }
                         @if let Some(viewer) = &ctx.viewer {
-                            // On a phone the menu folds behind a button (a <details>, so it
-                            // opens without JavaScript); on a wide screen it is the side bar.
+                            // On a phone the menu folds behind a button: a <details> whose
+                            // opening shows the navigation after it (CSS `[open] +`), so it
+                            // works without JavaScript; on a wide screen the navigation is
+                            // the side bar and the button is hidden.
                             details class="site-menu" {
                                 summary { (icons::icon(Icon::Menu)) span { "Menu" } }
-                                nav class="site-nav" aria-label="Main" {
-                                    ul {
-                                        @for item in NAV.iter().filter(|item| !item.admins_only || viewer.is_admin()) {
-                                            (nav_link(ctx, item, if item.path == paths::MESSAGES { viewer.unread_messages } else { 0 }))
-                                        }
+                            }
+                            nav class="site-nav" aria-label="Main" {
+                                ul {
+                                    @for item in NAV.iter().filter(|item| !item.admins_only || viewer.is_admin()) {
+                                        (nav_link(ctx, item, if item.path == paths::MESSAGES { viewer.unread_messages } else { 0 }))
                                     }
-                                    form method="post" action=(paths::LOGOUT) class="sign-out" {
-                                        input type="hidden" name="csrf_token" value=(ctx.csrf);
-                                        button type="submit" class="link-button" { (icons::icon(Icon::SignOut)) span class="label" { "Sign out" } }
-                                    }
+                                }
+                                form method="post" action=(paths::LOGOUT) class="sign-out" {
+                                    input type="hidden" name="csrf_token" value=(ctx.csrf);
+                                    button type="submit" class="link-button" { (icons::icon(Icon::SignOut)) span class="label" { "Sign out" } }
                                 }
                             }
                         }
