@@ -1,5 +1,6 @@
-//! Page-weight budgets of the landlord portal, measured over real HTTP with
-//! brotli as a browser would ask for it. Prints the figures; fails over budget.
+//! Page-weight budgets of the landlord portal and the back-office, measured
+//! over real HTTP with brotli as a browser would ask for it. Prints the
+//! figures; fails over budget.
 
 mod common;
 
@@ -11,12 +12,18 @@ const HTML_BUDGET: usize = 14 * 1024;
 const FIRST_VISIT_BUDGET: usize = 45 * 1024;
 
 async fn fetch(app: &TestApp, path: &str) -> (reqwest::header::HeaderMap, Vec<u8>) {
-    let response = reqwest::Client::new()
+    fetch_as(app, path, None).await
+}
+
+/// Fetches `path` as a browser asks (compressed), with a session cookie if given.
+async fn fetch_as(app: &TestApp, path: &str, cookie: Option<&str>) -> (reqwest::header::HeaderMap, Vec<u8>) {
+    let mut request = reqwest::Client::new()
         .get(app.url(path))
-        .header("Accept-Encoding", "br, gzip")
-        .send()
-        .await
-        .unwrap();
+        .header("Accept-Encoding", "gzip, deflate, br, zstd");
+    if let Some(cookie) = cookie {
+        request = request.header("Cookie", cookie);
+    }
+    let response = request.send().await.unwrap();
     assert_eq!(response.status(), 200, "{path}");
     let headers = response.headers().clone();
     (headers, response.bytes().await.unwrap().to_vec())
@@ -144,4 +151,45 @@ async fn the_properties_tab_for_ten_properties_stays_within_its_budgets() {
     let body = poll.bytes().await.unwrap();
     report(&format!("message refresh with nothing new: 204, {} B body", body.len()));
     assert!(body.is_empty());
+}
+
+#[tokio::test]
+async fn back_office_pages_of_the_demo_stay_within_the_first_visit_budget() {
+    let app = TestApp::spawn().await;
+    let login = portico::demo::ensure(&app.db, app.state.files.as_ref())
+        .await
+        .expect("demo data");
+    let agent = app.signed_in(&login.email, &login.password).await;
+    let cookie = agent.cookie_header().expect("a session cookie");
+    for path in ["/", "/properties", "/landlords", "/tenancies", "/compliance", "/tasks"] {
+        let (headers, html) = fetch_as(&app, path, Some(&cookie)).await;
+        assert_eq!(headers.get("content-encoding").unwrap(), "br", "{path}");
+        let plain = String::from_utf8(
+            reqwest::Client::new()
+                .get(app.url(path))
+                .header("Cookie", &cookie)
+                .send()
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap()
+                .to_vec(),
+        )
+        .unwrap();
+        assert!(plain.contains(r#"class="site-nav""#), "{path} is the signed-in page");
+        let mut first_visit = html.len();
+        for url in subresources(&plain) {
+            first_visit += fetch(&app, &url).await.1.len();
+        }
+        report(&format!(
+            "back-office {path}: HTML {} B (uncompressed {} B), first visit {first_visit} B of {FIRST_VISIT_BUDGET} B",
+            html.len(),
+            plain.len()
+        ));
+        assert!(
+            first_visit <= FIRST_VISIT_BUDGET,
+            "{path}: first visit {first_visit} B over {FIRST_VISIT_BUDGET} B"
+        );
+    }
 }

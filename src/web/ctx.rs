@@ -49,7 +49,8 @@ pub struct Viewer {
     pub user: User,
     /// Their agency.
     pub org: Organisation,
-    /// Landlord messages no agent has opened yet (the count beside Messages).
+    /// Landlord messages no agent has opened yet (the count beside Messages);
+    /// counted only for whole pages, 0 for an htmx fragment (no navigation).
     pub unread_messages: i64,
 }
 
@@ -143,7 +144,10 @@ pub async fn sign_out(session: &Session) -> Result<(), AppError> {
     Ok(())
 }
 
-async fn load_viewer(state: &AppState, session: &Session) -> Result<Option<Viewer>, AppError> {
+/// The signed-in user of a session, if any; `whole_page` says whether the
+/// answer can be a whole page (not an htmx fragment), the only kind that shows
+/// the navigation and so needs the unread-message count.
+async fn load_viewer(state: &AppState, session: &Session, whole_page: bool) -> Result<Option<Viewer>, AppError> {
     let Some(user_id) = session.get::<Uuid>(USER_ID_KEY).await? else {
         return Ok(None);
     };
@@ -168,7 +172,11 @@ async fn load_viewer(state: &AppState, session: &Session) -> Result<Option<Viewe
     if now - seen_at >= TOUCH_EVERY_SECONDS {
         session.insert(SEEN_AT_KEY, now).await?;
     }
-    let unread_messages = crate::store::portal_messages::unread_count(&state.db, org.id).await?;
+    let unread_messages = if whole_page {
+        crate::store::portal_messages::unread_count(&state.db, org.id).await?
+    } else {
+        0
+    };
     Ok(Some(Viewer {
         user,
         org,
@@ -191,7 +199,8 @@ impl<'a> FromRequest<'a> for Ctx {
                 token
             }
         };
-        let viewer = load_viewer(&state, &session).await?;
+        let htmx = super::is_htmx(req);
+        let viewer = load_viewer(&state, &session, !htmx).await?;
         // `remove` marks the session changed even when there is nothing to
         // remove, which would save it (a database write) on every page view.
         let flash = match session.get::<Flash>(FLASH_KEY).await.map_err(AppError::from)? {
@@ -201,7 +210,7 @@ impl<'a> FromRequest<'a> for Ctx {
         Ok(Ctx {
             state,
             csrf,
-            htmx: super::is_htmx(req),
+            htmx,
             hx_target: req.header("HX-Target").map(str::to_string),
             path: req.uri().path().to_string(),
             viewer,
