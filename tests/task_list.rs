@@ -201,3 +201,53 @@ async fn agents_find_every_task_of_the_agency_filtered_counted_and_paged_both_wa
     let odd = admin.get("/tasks?after=garbage&before=%00").await;
     assert_eq!(odd.status(), 200, "{}", odd.body);
 }
+
+#[tokio::test]
+async fn the_task_list_sorts_by_its_columns_both_ways_and_pages_in_that_order() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    let today = app.state.settings.clock.today();
+    let home = app
+        .property(agency.org.id, |p| p.address_line1 = "1 Main Street".into())
+        .await;
+    // Titles in the reverse order of their due dates.
+    for n in 0..30 {
+        task(
+            &app,
+            agency.org.id,
+            home,
+            &format!("Chore {n:02}"),
+            AssigneeKind::Agent,
+            Some(today + TimeDelta::days(60 - n)),
+        )
+        .await;
+    }
+    let by_due = admin.get("/tasks").await.body;
+    assert_eq!(titles(&by_due)[0], "Chore 29", "soonest due first by default");
+    assert!(by_due.contains(r#"aria-sort="ascending""#));
+
+    let by_title = admin.get("/tasks?sort=title").await.body;
+    let first_page = titles(&by_title);
+    assert_eq!(first_page.first().map(String::as_str), Some("Chore 00"));
+    assert_eq!(first_page.last().map(String::as_str), Some("Chore 24"));
+    assert!(
+        by_title.contains(r#"href="/tasks?status=pending&amp;sort=-title""#),
+        "the sorted column's heading sorts the other way"
+    );
+    let next = rel_link(&by_title, "next");
+    assert!(next.contains("sort=title"), "paging keeps the order: {next}");
+    let second = admin.get(&next).await.body;
+    assert_eq!(titles(&second).first().map(String::as_str), Some("Chore 25"));
+    assert_eq!(page_position(&second).as_deref(), Some("26–30 of 30"));
+    let back = admin.get(&rel_link(&second, "prev")).await.body;
+    assert_eq!(titles(&back), first_page);
+
+    let descending = admin.get("/tasks?sort=-title").await.body;
+    assert_eq!(titles(&descending).first().map(String::as_str), Some("Chore 29"));
+    assert!(descending.contains(r#"aria-sort="descending""#));
+    assert_eq!(page_position(&descending).as_deref(), Some("1–25 of 30"));
+    let nonsense = admin.get("/tasks?sort=-%00drop").await;
+    assert_eq!(nonsense.status(), 200, "an unknown sort is the list's own order");
+    assert_eq!(titles(&nonsense.body)[0], "Chore 29");
+}

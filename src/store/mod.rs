@@ -116,6 +116,27 @@ macro_rules! push_keyset {
     }};
 }
 
+/// A list's order: one of its sortable columns (`C`), and which way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Order<C> {
+    /// The column sorted on.
+    pub column: C,
+    /// Highest first.
+    pub descending: bool,
+}
+
+impl<C: Copy + PartialEq> Order<C> {
+    /// Reads `column` or `-column` (descending) with `parse_column`; anything
+    /// else is `default`.
+    pub fn parse(value: &str, default: Order<C>, parse_column: impl Fn(&str) -> Option<C>) -> Order<C> {
+        let (descending, name) = match value.strip_prefix('-') {
+            Some(name) => (true, name),
+            None => (false, value),
+        };
+        parse_column(name).map_or(default, |column| Order { column, descending })
+    }
+}
+
 /// Which page of a keyset-paged list is asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PageAt {

@@ -217,6 +217,58 @@ pub struct QueueFilter {
     pub landlord_id: Option<Uuid>,
     /// The day "overdue" is measured from.
     pub today: Option<NaiveDate>,
+    /// The list's order (soonest due first unless asked otherwise).
+    pub order: super::Order<TaskColumn>,
+}
+
+/// The columns the task list sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TaskColumn {
+    /// Due date, undated tasks last.
+    #[default]
+    Due,
+    /// Title.
+    Title,
+    /// The property's address.
+    Property,
+    /// The landlord's name (last name first).
+    Landlord,
+}
+
+impl TaskColumn {
+    /// Every column, in the table's order.
+    pub const ALL: [TaskColumn; 4] = [
+        TaskColumn::Title,
+        TaskColumn::Property,
+        TaskColumn::Landlord,
+        TaskColumn::Due,
+    ];
+
+    /// The column's name in a URL (`?sort=due`, `?sort=-due`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskColumn::Due => "due",
+            TaskColumn::Title => "title",
+            TaskColumn::Property => "property",
+            TaskColumn::Landlord => "landlord",
+        }
+    }
+
+    /// The column named in a URL.
+    pub fn parse(value: &str) -> Option<TaskColumn> {
+        TaskColumn::ALL.into_iter().find(|c| c.as_str() == value)
+    }
+
+    /// The sort key's SQL over the list's joined rows: text that sorts as the
+    /// column does (ISO dates; lower-case names).
+    fn sort_key_sql(self) -> &'static str {
+        match self {
+            TaskColumn::Due => "COALESCE(CAST(t.due_on AS TEXT), '9999-12-31')",
+            TaskColumn::Title => "LOWER(t.title)",
+            TaskColumn::Property => "p.sort_key",
+            TaskColumn::Landlord => "l.sort_key",
+        }
+    }
 }
 
 /// A task in the agency's list, with where it is and whose property it is.
@@ -236,21 +288,22 @@ pub struct QueuedTask {
 }
 
 /// The list query's rows (every Task column, the property and landlord, the
-/// sort key), over which filters and the page condition are added.
-macro_rules! queue_rows {
-    () => {
+/// sort key of `column`), over which filters and the page condition are added.
+fn queue_rows(column: TaskColumn) -> String {
+    format!(
         "SELECT * FROM (SELECT t.id, t.org_id, t.property_id, t.title, t.description, t.assignee_kind, \
          t.assignee_user_id, t.due_on, t.status, t.completed_at, t.completed_by_type, t.completed_by_name, \
          t.created_at, p.address_line1 || ', ' || p.city AS address, p.landlord_id, \
          l.first_name || ' ' || l.last_name AS landlord_name, \
-         COALESCE(CAST(t.due_on AS TEXT), '9999-12-31') AS sort_key, \
+         {} AS sort_key, \
          p.branch_id AS property_branch_id, LOWER(t.title) || ' ' || p.search_text AS search_text \
          FROM tasks t JOIN properties p ON p.id = t.property_id AND p.org_id = t.org_id \
-         JOIN landlords l ON l.id = p.landlord_id AND l.org_id = p.org_id WHERE t.org_id = "
-    };
+         JOIN landlords l ON l.id = p.landlord_id AND l.org_id = p.org_id WHERE t.org_id = ",
+        column.sort_key_sql()
+    )
 }
 
-/// Appends the filters of a [`QueueFilter`] to a query over [`queue_rows!`].
+/// Appends the filters of a [`QueueFilter`] to a query over [`queue_rows`].
 macro_rules! push_queue_filters {
     ($query:expr, $filter:expr) => {{
         let filter: &QueueFilter = $filter;
@@ -286,7 +339,8 @@ macro_rules! push_queue_filters {
     }};
 }
 
-/// One page of the agency's tasks (soonest due first, undated last).
+/// One page of the agency's tasks in the filter's order (by default soonest
+/// due first, undated last).
 pub async fn queue(
     db: &Db,
     org_id: Uuid,
@@ -295,10 +349,10 @@ pub async fn queue(
     limit: u32,
 ) -> Result<super::Paged<QueuedTask>, sqlx::Error> {
     let rows: Vec<QueuedTask> = on_pool!(db, |pool| {
-        let mut query = sqlx::QueryBuilder::new(queue_rows!());
+        let mut query = sqlx::QueryBuilder::new(queue_rows(filter.order.column));
         query.push_bind(org_id).push(") q WHERE 1 = 1");
         push_queue_filters!(query, filter);
-        crate::push_page_at!(query, "", at, limit, false);
+        crate::push_page_at!(query, "", at, limit, filter.order.descending);
         query.build_query_as::<QueuedTask>().fetch_all(pool).await
     })?;
     Ok(super::paged(rows, limit, at, |row| super::Cursor {
@@ -315,5 +369,13 @@ pub async fn queue_count(
     filter: &QueueFilter,
     first: Option<&super::Cursor>,
 ) -> Result<(i64, i64), sqlx::Error> {
-    crate::count_listed!(db, queue_rows!(), org_id, push_queue_filters, filter, first, false)
+    crate::count_listed!(
+        db,
+        queue_rows(filter.order.column),
+        org_id,
+        push_queue_filters,
+        filter,
+        first,
+        filter.order.descending
+    )
 }

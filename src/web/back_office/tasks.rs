@@ -17,12 +17,12 @@ use crate::domain::tasks::{AssigneeKind, TaskForm, TaskStatus};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::store::properties::Property;
-use crate::store::tasks::{self, QueueFilter, QueuedTask};
-use crate::store::{PageAt, Paged};
+use crate::store::tasks::{self, QueueFilter, QueuedTask, TaskColumn};
+use crate::store::{Order, PageAt, Paged};
 use crate::web::ctx::{AgentCtx, Ctx};
 use crate::web::ui::export;
 use crate::web::ui::form::{Input, choice_options, csrf_input, error_summary, select, textarea};
-use crate::web::ui::list::{PageQuery, counted_pager};
+use crate::web::ui::list::{PageQuery, counted_pager, sort_heading};
 use crate::web::{paths, ui};
 
 /// The id of the results region htmx swaps.
@@ -64,7 +64,20 @@ impl ListQuery {
             },
             landlord_id: Uuid::parse_str(&self.landlord).ok(),
             today: Some(today),
+            order: self.order(),
         }
+    }
+
+    /// The order asked for (`?sort=title`, `?sort=-due`), else soonest due first.
+    fn order(&self) -> Order<TaskColumn> {
+        Order::parse(&self.page.sort, Order::default(), TaskColumn::parse)
+    }
+
+    /// The list's URL sorted by `sort`, from the first page.
+    fn sorted_by(&self, sort: &str) -> String {
+        let mut sorted = self.clone();
+        sorted.page.sort = sort.to_string();
+        format!("{}?{}", paths::TASKS, sorted.to_query(&PageAt::First))
     }
 
     /// The query string of these filters at a page.
@@ -109,8 +122,14 @@ fn results(ctx: &Ctx, query: &ListQuery, page: &Paged<QueuedTask>, counts: (i64,
                 div class="table-wrap" {
                     table {
                         thead { tr {
-                            th { "Task" } th { "Property" } th class="hide-small" { "Landlord" }
-                            th class="hide-small" { "For" } th { "Due" } th { "Status" }
+                            @let order = query.order();
+                            @let current = Some((order.column.as_str(), order.descending));
+                            (sort_heading("Task", TaskColumn::Title.as_str(), current, None, |s| query.sorted_by(s)))
+                            (sort_heading("Property", TaskColumn::Property.as_str(), current, None, |s| query.sorted_by(s)))
+                            (sort_heading("Landlord", TaskColumn::Landlord.as_str(), current, Some("hide-small"), |s| query.sorted_by(s)))
+                            th class="hide-small" { "For" }
+                            (sort_heading("Due", TaskColumn::Due.as_str(), current, None, |s| query.sorted_by(s)))
+                            th { "Status" }
                         } }
                         tbody {
                             @for row in &page.rows {
@@ -162,6 +181,7 @@ fn filters(query: &ListQuery, lookups: &Lookups) -> Markup {
             hx-get=(paths::TASKS) hx-target={ "#" (RESULTS_ID) } hx-swap="outerHTML" hx-push-url="true"
             hx-trigger="input changed delay:300ms from:#q, change, submit" hx-indicator="#task-loading" {
             @if !query.landlord.is_empty() { input type="hidden" name="landlord" value=(query.landlord); }
+            @if !query.page.sort.is_empty() { input type="hidden" name="sort" value=(query.page.sort); }
             div class="field" {
                 label for="q" { "Search" }
                 input type="search" id="q" name="q" value=(query.q) autocomplete="off" aria-describedby="q-hint";

@@ -18,6 +18,9 @@ pub struct PageQuery {
     pub after: String,
     /// The cursor the page ends before.
     pub before: String,
+    /// The column the list is sorted by, `-column` for highest first; empty
+    /// for the list's own order.
+    pub sort: String,
 }
 
 impl PageQuery {
@@ -47,6 +50,9 @@ impl PageQuery {
         if !self.per_page.is_empty() {
             query.append_pair("per_page", &self.per_page);
         }
+        if !self.sort.is_empty() {
+            query.append_pair("sort", &self.sort);
+        }
         match at {
             PageAt::First => {}
             PageAt::After(cursor) => {
@@ -65,6 +71,37 @@ impl PageQuery {
             .iter()
             .map(|n| (n.to_string(), format!("{n} per page")))
             .collect()
+    }
+}
+
+/// A sortable column's heading: a link that sorts the list by it (the other
+/// way round when it already is), marked with `aria-sort` and an arrow when
+/// it is the list's order. `link` makes a list URL for a `sort` value (from
+/// the first page).
+pub fn sort_heading(
+    label: &str,
+    column: &str,
+    current: Option<(&str, bool)>,
+    class: Option<&str>,
+    link: impl Fn(&str) -> String,
+) -> Markup {
+    let (state, next) = match current {
+        Some((sorted, descending)) if sorted == column => {
+            if descending {
+                ("descending", column.to_string())
+            } else {
+                ("ascending", format!("-{column}"))
+            }
+        }
+        _ => ("none", column.to_string()),
+    };
+    html! {
+        th class=[class] aria-sort=(state) {
+            a class="sort" href=(link(&next)) {
+                (label)
+                @match state { "ascending" => span aria-hidden="true" { " ▲" }, "descending" => span aria-hidden="true" { " ▼" }, _ => {} }
+            }
+        }
     }
 }
 
