@@ -117,6 +117,26 @@ async fn agents_list_every_tenancy_and_each_tenant_once() {
     let all = admin.get("/tenancies").await;
     assert_eq!(all.status(), 200, "{}", all.body);
     assert_eq!(page_position(&all.body).as_deref(), Some("1–4 of 4"));
+    // Sorted by a column, either way: the ended tenancy has the only end date.
+    let by_end = first_cells(&admin.get("/tenancies?sort=end").await.body);
+    assert!(by_end[0].starts_with("2 Bridge Street"), "{by_end:?}");
+    let by_end_descending = admin.get("/tenancies?sort=-end").await.body;
+    assert!(by_end_descending.contains(r#"aria-sort="descending""#));
+    let cells = first_cells(&by_end_descending);
+    assert!(
+        cells[3].starts_with("2 Bridge Street"),
+        "periodic tenancies first when descending: {cells:?}"
+    );
+    let by_address_descending = first_cells(&admin.get("/tenancies?sort=-property").await.body);
+    assert!(
+        by_address_descending[0].starts_with("3 Canal Walk"),
+        "{by_address_descending:?}"
+    );
+    assert_eq!(
+        page_position(&admin.get("/tenancies?sort=-rent&status=active").await.body).as_deref(),
+        Some("1–2 of 2"),
+        "sorting keeps the filters"
+    );
     assert_eq!(
         first_cells(&all.body),
         [

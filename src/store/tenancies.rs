@@ -571,6 +571,68 @@ pub struct ListFilter {
     pub branch_id: Option<Uuid>,
     /// Only tenancies of this landlord's properties.
     pub landlord_id: Option<Uuid>,
+    /// The list's order (the property's address unless asked otherwise).
+    pub order: super::Order<TenancyColumn>,
+}
+
+/// The columns the tenancy list sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TenancyColumn {
+    /// The property's address.
+    #[default]
+    Property,
+    /// The landlord's name (last name first).
+    Landlord,
+    /// The rent, as a monthly amount whatever its frequency.
+    Rent,
+    /// The start date.
+    Start,
+    /// The end date (periodic tenancies last).
+    End,
+}
+
+impl TenancyColumn {
+    /// Every column, in the table's order.
+    pub const ALL: [TenancyColumn; 5] = [
+        TenancyColumn::Property,
+        TenancyColumn::Landlord,
+        TenancyColumn::Rent,
+        TenancyColumn::Start,
+        TenancyColumn::End,
+    ];
+
+    /// The column's name in a URL (`?sort=rent`, `?sort=-rent`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TenancyColumn::Property => "property",
+            TenancyColumn::Landlord => "landlord",
+            TenancyColumn::Rent => "rent",
+            TenancyColumn::Start => "start",
+            TenancyColumn::End => "end",
+        }
+    }
+
+    /// The column named in a URL.
+    pub fn parse(value: &str) -> Option<TenancyColumn> {
+        TenancyColumn::ALL.into_iter().find(|c| c.as_str() == value)
+    }
+
+    /// The sort key's SQL: text that sorts as the column does (ISO dates,
+    /// monthly rent in pence zero-padded to 12 digits).
+    fn sort_key_sql(self) -> &'static str {
+        match self {
+            TenancyColumn::Property => "p.sort_key",
+            TenancyColumn::Landlord => "l.sort_key",
+            TenancyColumn::Rent => {
+                "substr('000000000000' || CAST((CASE t.rent_frequency WHEN 'weekly' THEN t.rent_pence * 52 / 12 \
+                 WHEN 'quarterly' THEN t.rent_pence / 3 WHEN 'yearly' THEN t.rent_pence / 12 ELSE t.rent_pence END) AS TEXT), \
+                 length(CAST((CASE t.rent_frequency WHEN 'weekly' THEN t.rent_pence * 52 / 12 \
+                 WHEN 'quarterly' THEN t.rent_pence / 3 WHEN 'yearly' THEN t.rent_pence / 12 ELSE t.rent_pence END) AS TEXT)) + 1)"
+            }
+            TenancyColumn::Start => "CAST(t.start_date AS TEXT)",
+            TenancyColumn::End => "COALESCE(CAST(t.end_date AS TEXT), '9999-12-31')",
+        }
+    }
 }
 
 /// A tenancy in the agency's list, with its property, landlord and first tenant.
@@ -587,33 +649,32 @@ pub struct ListedTenancy {
     pub landlord_name: String,
     /// The primary tenant's name (else the first tenant's).
     pub tenant_name: Option<String>,
-    /// The keyset sort key: the property's address order.
+    /// The keyset sort key of the list's order (by default the property's address order).
     pub sort_key: String,
 }
 
 /// The list's rows as a subquery up to `org_id = ` (closed by the caller
-/// with `) q`): the tenancy, its property and landlord, the sort key.
-macro_rules! tenancy_rows_from {
-    () => {
+/// with `) q`): the tenancy, its property and landlord, the sort key of `column`.
+fn tenancy_rows_from(column: TenancyColumn) -> String {
+    format!(
         "(SELECT t.id, t.org_id, t.property_id, t.rent_pence, t.rent_frequency, t.start_date, \
          t.end_date, t.status, t.deposit_pence, t.deposit_scheme, t.deposit_reference, t.deposit_protected_on, \
          t.created_at, t.updated_at, p.address_line1 || ', ' || p.city AS address, p.landlord_id, \
          l.first_name || ' ' || l.last_name AS landlord_name, \
-         p.sort_key, p.branch_id AS property_branch_id, p.search_text \
+         {} AS sort_key, p.branch_id AS property_branch_id, p.search_text \
          FROM tenancies t JOIN properties p ON p.id = t.property_id AND p.org_id = t.org_id \
-         JOIN landlords l ON l.id = p.landlord_id AND l.org_id = p.org_id WHERE t.org_id = "
-    };
+         JOIN landlords l ON l.id = p.landlord_id AND l.org_id = p.org_id WHERE t.org_id = ",
+        column.sort_key_sql()
+    )
 }
 
 /// The list query's rows (for counting), over which filters and the page
 /// condition are added.
-macro_rules! listed_tenancy_rows {
-    () => {
-        concat!("SELECT * FROM ", tenancy_rows_from!())
-    };
+fn listed_tenancy_rows(column: TenancyColumn) -> String {
+    format!("SELECT * FROM {}", tenancy_rows_from(column))
 }
 
-/// Appends the filters of a [`ListFilter`] to a query over [`listed_tenancy_rows!`].
+/// Appends the filters of a [`ListFilter`] to a query over [`listed_tenancy_rows`].
 macro_rules! push_tenancy_filters {
     ($query:expr, $filter:expr) => {{
         let filter: &ListFilter = $filter;
@@ -641,7 +702,8 @@ macro_rules! push_tenancy_filters {
     }};
 }
 
-/// One page of the agency's tenancies, in address order.
+/// One page of the agency's tenancies, in the filter's order (by default the
+/// property's address).
 pub async fn list(
     db: &Db,
     org_id: Uuid,
@@ -653,15 +715,15 @@ pub async fn list(
         // The first tenant's name is looked up in the outer select, so that
         // PostgreSQL runs it for the page's rows after the sort and limit
         // rather than for every tenancy of the agency on every page.
-        let mut query = sqlx::QueryBuilder::new(concat!(
+        let mut query = sqlx::QueryBuilder::new(format!(
             "SELECT q.*, (SELECT n.first_name || ' ' || n.last_name FROM tenancy_tenants tt \
              JOIN tenants n ON n.id = tt.tenant_id WHERE tt.tenancy_id = q.id \
-             ORDER BY tt.is_primary DESC, tt.position LIMIT 1) AS tenant_name FROM ",
-            tenancy_rows_from!()
+             ORDER BY tt.is_primary DESC, tt.position LIMIT 1) AS tenant_name FROM {}",
+            tenancy_rows_from(filter.order.column)
         ));
         query.push_bind(org_id).push(") q WHERE 1 = 1");
         push_tenancy_filters!(query, filter);
-        crate::push_page_at!(query, "", at, limit, false);
+        crate::push_page_at!(query, "", at, limit, filter.order.descending);
         query.build_query_as::<ListedTenancy>().fetch_all(pool).await
     })?;
     Ok(super::paged(rows, limit, at, |row| super::Cursor {
@@ -679,11 +741,11 @@ pub async fn list_count(
 ) -> Result<(i64, i64), sqlx::Error> {
     crate::count_listed!(
         db,
-        listed_tenancy_rows!(),
+        listed_tenancy_rows(filter.order.column),
         org_id,
         push_tenancy_filters,
         filter,
         first,
-        false
+        filter.order.descending
     )
 }

@@ -12,12 +12,12 @@ use crate::domain::choice::Choice;
 use crate::domain::tenancies::TenancyStatus;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
-use crate::store::tenancies::{self as store, ListFilter, ListedTenancy};
-use crate::store::{Cursor, PageAt, Paged};
+use crate::store::tenancies::{self as store, ListFilter, ListedTenancy, TenancyColumn};
+use crate::store::{Cursor, Order, PageAt, Paged};
 use crate::web::ctx::AgentCtx;
 use crate::web::ui::badges::tenancy_status as status_badge;
 use crate::web::ui::form::{choice_options, select};
-use crate::web::ui::list::{PageQuery, counted_pager};
+use crate::web::ui::list::{PageQuery, counted_pager, sort_heading};
 use crate::web::ui::{export, format};
 use crate::web::{paths, ui};
 
@@ -45,7 +45,20 @@ impl ListQuery {
             status: TenancyStatus::parse(&self.status).ok(),
             branch_id: Uuid::parse_str(&self.branch).ok(),
             landlord_id: Uuid::parse_str(&self.landlord).ok(),
+            order: self.order(),
         }
+    }
+
+    /// The order asked for (`?sort=rent`, `?sort=-start`), else by address.
+    fn order(&self) -> Order<TenancyColumn> {
+        Order::parse(&self.page.sort, Order::default(), TenancyColumn::parse)
+    }
+
+    /// The list's URL sorted by `sort`, from the first page.
+    fn sorted_by(&self, sort: &str) -> String {
+        let mut sorted = self.clone();
+        sorted.page.sort = sort.to_string();
+        format!("{}?{}", paths::TENANCIES, sorted.to_query(&PageAt::First))
     }
 
     fn to_query(&self, at: &PageAt) -> String {
@@ -84,8 +97,18 @@ fn results(query: &ListQuery, page: &Paged<ListedTenancy>, counts: (i64, i64)) -
                 div class="table-wrap" {
                     table {
                         thead { tr {
-                            th { "Property" } th { "Tenant" } th class="hide-small" { "Landlord" }
-                            th { "Rent" } th class="hide-small" { "Start" } th class="hide-small" { "End" } th { "Status" }
+                            @let order = query.order();
+                            @let current = Some((order.column.as_str(), order.descending));
+                            @let heading = |label: &str, column: TenancyColumn, class: Option<&str>| {
+                                sort_heading(label, column.as_str(), current, class, |s| query.sorted_by(s))
+                            };
+                            (heading("Property", TenancyColumn::Property, None))
+                            th { "Tenant" }
+                            (heading("Landlord", TenancyColumn::Landlord, Some("hide-small")))
+                            (heading("Rent", TenancyColumn::Rent, None))
+                            (heading("Start", TenancyColumn::Start, Some("hide-small")))
+                            (heading("End", TenancyColumn::End, Some("hide-small")))
+                            th { "Status" }
                         } }
                         tbody {
                             @for row in &page.rows {
@@ -124,6 +147,7 @@ fn filters(query: &ListQuery, lookups: &Lookups) -> Markup {
             hx-get=(paths::TENANCIES) hx-target={ "#" (RESULTS_ID) } hx-swap="outerHTML" hx-push-url="true"
             hx-trigger="input changed delay:300ms from:#q, change, submit" hx-indicator="#tenancy-loading" {
             @if !query.landlord.is_empty() { input type="hidden" name="landlord" value=(query.landlord); }
+            @if !query.page.sort.is_empty() { input type="hidden" name="sort" value=(query.page.sort); }
             div class="field" {
                 label for="q" { "Search" }
                 input type="search" id="q" name="q" value=(query.q) autocomplete="off" aria-describedby="q-hint";
