@@ -104,6 +104,22 @@ async fn agents_find_every_offer_of_the_agency_newest_first_filtered_counted_and
     assert_eq!(applicants(&back.body), names);
     assert_eq!(page_position(&back.body).as_deref(), Some("1–25 of 28"));
 
+    // Sorted by applicant, A to Z and back, paging in that order.
+    let by_name = admin.get("/offers?sort=applicant").await;
+    let sorted = applicants(&by_name.body);
+    assert_eq!(sorted[..2], ["Applicant 00", "Applicant 01"]);
+    assert!(by_name.body.contains(r#"aria-sort="ascending""#));
+    let rest = admin.get(&rel_link(&by_name.body, "next")).await;
+    assert_eq!(
+        applicants(&rest.body),
+        ["Applicant 25", "Quinn Waiting", "Rita Waiting"]
+    );
+    assert_eq!(page_position(&rest.body).as_deref(), Some("26–28 of 28"));
+    let reversed = admin.get("/offers?sort=-applicant").await;
+    assert_eq!(applicants(&reversed.body)[..2], ["Rita Waiting", "Quinn Waiting"]);
+    assert!(reversed.body.contains(r#"aria-sort="descending""#));
+    let oldest_first = admin.get("/offers?sort=received").await;
+    assert_eq!(applicants(&oldest_first.body)[0], "Applicant 00");
     let awaiting = admin.get("/offers?status=sent_to_landlord").await;
     assert_eq!(applicants(&awaiting.body), ["Rita Waiting", "Quinn Waiting"]);
     let every = admin.get("/offers?status=any").await;

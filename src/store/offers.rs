@@ -311,6 +311,71 @@ pub struct ListFilter {
     pub branch_id: Option<Uuid>,
     /// Only offers on this landlord's properties.
     pub landlord_id: Option<Uuid>,
+    /// The list's order (newest first unless asked otherwise).
+    pub order: super::Order<OfferColumn>,
+}
+
+/// The columns the offer list sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OfferColumn {
+    /// When the offer was made (ids are time-ordered).
+    #[default]
+    Received,
+    /// The applicant's name.
+    Applicant,
+    /// The property's address.
+    Property,
+    /// The rent offered.
+    Rent,
+    /// The move-in date (undated last).
+    MoveIn,
+}
+
+impl OfferColumn {
+    /// Every column, in the table's order.
+    pub const ALL: [OfferColumn; 5] = [
+        OfferColumn::Applicant,
+        OfferColumn::Property,
+        OfferColumn::Rent,
+        OfferColumn::MoveIn,
+        OfferColumn::Received,
+    ];
+
+    /// The list's own order: newest first.
+    pub const NEWEST_FIRST: super::Order<OfferColumn> = super::Order {
+        column: OfferColumn::Received,
+        descending: true,
+    };
+
+    /// The column's name in a URL (`?sort=rent`, `?sort=-rent`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OfferColumn::Received => "received",
+            OfferColumn::Applicant => "applicant",
+            OfferColumn::Property => "property",
+            OfferColumn::Rent => "rent",
+            OfferColumn::MoveIn => "move_in",
+        }
+    }
+
+    /// The column named in a URL.
+    pub fn parse(value: &str) -> Option<OfferColumn> {
+        OfferColumn::ALL.into_iter().find(|c| c.as_str() == value)
+    }
+
+    /// The sort key's SQL: text that sorts as the column does (the id breaks
+    /// ties, so "received" needs no key of its own).
+    fn sort_key_sql(self) -> &'static str {
+        match self {
+            OfferColumn::Received => "''",
+            OfferColumn::Applicant => "LOWER(o.applicant_name)",
+            OfferColumn::Property => "p.sort_key",
+            OfferColumn::Rent => {
+                "substr('000000000000' || CAST(o.rent_pence AS TEXT), length(CAST(o.rent_pence AS TEXT)) + 1)"
+            }
+            OfferColumn::MoveIn => "COALESCE(CAST(o.move_in_on AS TEXT), '9999-12-31')",
+        }
+    }
 }
 
 /// An offer in the agency's list, with its property and landlord.
@@ -325,25 +390,27 @@ pub struct ListedOffer {
     pub landlord_id: Uuid,
     /// Their name.
     pub landlord_name: String,
-    /// The keyset sort key (empty: the list runs by id, newest first).
+    /// The keyset sort key of the list's order (empty when it runs by id).
     pub sort_key: String,
 }
 
-/// The list query's rows, over which filters and the page condition are added.
-macro_rules! listed_rows {
-    () => {
+/// The list query's rows with the sort key of `column`, over which filters
+/// and the page condition are added.
+fn listed_rows(column: OfferColumn) -> String {
+    format!(
         "SELECT * FROM (SELECT o.id, o.org_id, o.property_id, o.applicant_name, o.applicant_email, \
          o.applicant_phone, o.rent_pence, o.move_in_on, o.term_months, o.notes, o.status, o.created_at, \
          o.updated_at, o.landlord_decision, o.landlord_comment, o.landlord_reviewed_at, \
          p.address_line1 || ', ' || p.city AS address, p.landlord_id, \
-         l.first_name || ' ' || l.last_name AS landlord_name, '' AS sort_key, p.branch_id AS property_branch_id, \
+         l.first_name || ' ' || l.last_name AS landlord_name, {} AS sort_key, p.branch_id AS property_branch_id, \
          LOWER(o.applicant_name || ' ' || o.applicant_email) || ' ' || p.search_text AS search_text \
          FROM offers o JOIN properties p ON p.id = o.property_id AND p.org_id = o.org_id \
-         JOIN landlords l ON l.id = p.landlord_id AND l.org_id = p.org_id WHERE o.org_id = "
-    };
+         JOIN landlords l ON l.id = p.landlord_id AND l.org_id = p.org_id WHERE o.org_id = ",
+        column.sort_key_sql()
+    )
 }
 
-/// Appends the filters of a [`ListFilter`] to a query over [`listed_rows!`].
+/// Appends the filters of a [`ListFilter`] to a query over [`listed_rows`].
 macro_rules! push_list_filters {
     ($query:expr, $filter:expr) => {{
         let filter: &ListFilter = $filter;
@@ -375,7 +442,7 @@ macro_rules! push_list_filters {
     }};
 }
 
-/// One page of the agency's offers, newest first.
+/// One page of the agency's offers in the filter's order (by default newest first).
 pub async fn list(
     db: &Db,
     org_id: Uuid,
@@ -384,10 +451,10 @@ pub async fn list(
     limit: u32,
 ) -> Result<super::Paged<ListedOffer>, sqlx::Error> {
     let rows: Vec<ListedOffer> = on_pool!(db, |pool| {
-        let mut query = sqlx::QueryBuilder::new(listed_rows!());
+        let mut query = sqlx::QueryBuilder::new(listed_rows(filter.order.column));
         query.push_bind(org_id).push(") q WHERE 1 = 1");
         push_list_filters!(query, filter);
-        crate::push_page_at!(query, "", at, limit, true);
+        crate::push_page_at!(query, "", at, limit, filter.order.descending);
         query.build_query_as::<ListedOffer>().fetch_all(pool).await
     })?;
     Ok(super::paged(rows, limit, at, |row| super::Cursor {
@@ -397,12 +464,20 @@ pub async fn list(
 }
 
 /// How many offers the filter finds, and how many of them come before
-/// `first` (the first row of a page) in list order (newest first).
+/// `first` (the first row of a page) in list order.
 pub async fn list_count(
     db: &Db,
     org_id: Uuid,
     filter: &ListFilter,
     first: Option<&super::Cursor>,
 ) -> Result<(i64, i64), sqlx::Error> {
-    crate::count_listed!(db, listed_rows!(), org_id, push_list_filters, filter, first, true)
+    crate::count_listed!(
+        db,
+        listed_rows(filter.order.column),
+        org_id,
+        push_list_filters,
+        filter,
+        first,
+        filter.order.descending
+    )
 }

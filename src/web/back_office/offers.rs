@@ -17,16 +17,16 @@ use crate::domain::money::{money, per_month};
 use crate::domain::offers::{OfferForm, OfferStatus};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
-use crate::store::offers::{self, ListFilter, ListedOffer, MoveError};
+use crate::store::offers::{self, ListFilter, ListedOffer, MoveError, OfferColumn};
 use crate::store::properties::Property;
-use crate::store::{PageAt, Paged};
+use crate::store::{Order, PageAt, Paged};
 use crate::web::ctx::{AgentCtx, Ctx};
 use crate::web::ui::audit::history;
 use crate::web::ui::badges::offer_badge;
 use crate::web::ui::export;
 use crate::web::ui::form::{Input, choice_options, csrf_input, error_summary, select, textarea};
 use crate::web::ui::format;
-use crate::web::ui::list::{PageQuery, counted_pager};
+use crate::web::ui::list::{PageQuery, counted_pager, sort_heading};
 use crate::web::{paths, ui};
 
 /// The id of the results region htmx swaps.
@@ -70,7 +70,20 @@ impl ListQuery {
             statuses,
             branch_id: Uuid::parse_str(&self.branch).ok(),
             landlord_id: Uuid::parse_str(&self.landlord).ok(),
+            order: self.order(),
         }
+    }
+
+    /// The order asked for (`?sort=rent`, `?sort=-move_in`), else newest first.
+    fn order(&self) -> Order<OfferColumn> {
+        Order::parse(&self.page.sort, OfferColumn::NEWEST_FIRST, OfferColumn::parse)
+    }
+
+    /// The list's URL sorted by `sort`, from the first page.
+    fn sorted_by(&self, sort: &str) -> String {
+        let mut sorted = self.clone();
+        sorted.page.sort = sort.to_string();
+        format!("{}?{}", paths::OFFERS, sorted.to_query(&PageAt::First))
     }
 
     fn to_query(&self, at: &PageAt) -> String {
@@ -106,8 +119,17 @@ fn results(query: &ListQuery, page: &Paged<ListedOffer>, counts: (i64, i64)) -> 
                 div class="table-wrap" {
                     table {
                         thead { tr {
-                            th { "Applicant" } th { "Property" } th class="hide-small" { "Landlord" }
-                            th { "Rent" } th class="hide-small" { "Received" } th { "Status" }
+                            @let order = query.order();
+                            @let current = Some((order.column.as_str(), order.descending));
+                            @let heading = |label: &str, column: OfferColumn, class: Option<&str>| {
+                                sort_heading(label, column.as_str(), current, class, |s| query.sorted_by(s))
+                            };
+                            (heading("Applicant", OfferColumn::Applicant, None))
+                            (heading("Property", OfferColumn::Property, None))
+                            th class="hide-small" { "Landlord" }
+                            (heading("Rent", OfferColumn::Rent, None))
+                            (heading("Received", OfferColumn::Received, Some("hide-small")))
+                            th { "Status" }
                         } }
                         tbody {
                             @for row in &page.rows {
@@ -149,6 +171,7 @@ fn filters(query: &ListQuery, lookups: &Lookups) -> Markup {
             hx-get=(paths::OFFERS) hx-target={ "#" (RESULTS_ID) } hx-swap="outerHTML" hx-push-url="true"
             hx-trigger="input changed delay:300ms from:#q, change, submit" hx-indicator="#offer-loading" {
             @if !query.landlord.is_empty() { input type="hidden" name="landlord" value=(query.landlord); }
+            @if !query.page.sort.is_empty() { input type="hidden" name="sort" value=(query.page.sort); }
             div class="field" {
                 label for="q" { "Search" }
                 input type="search" id="q" name="q" value=(query.q) autocomplete="off" aria-describedby="q-hint";
