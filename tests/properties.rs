@@ -314,6 +314,17 @@ async fn the_property_list_counts_its_rows_and_pages_both_ways() {
     assert!(second.contains("35 Long Row") && !second.contains("10 Long Row"));
     let back = admin.get(&link(&second, "prev")).await.body;
     assert_eq!(position(&back), "1–25 of 30");
+
+    // Sorted by address the other way, and paged in that order.
+    let reversed = admin.get("/properties?sort=-address").await.body;
+    assert!(reversed.contains(r#"aria-sort="descending""#));
+    assert_eq!(position(&reversed), "1–25 of 30");
+    assert!(reversed.contains("39 Long Row") && !reversed.contains("14 Long Row"));
+    let next = link(&reversed, "next");
+    assert!(next.contains("sort=-address"), "{next}");
+    let rest = admin.get(&next).await.body;
+    assert_eq!(position(&rest), "26–30 of 30");
+    assert!(rest.contains("10 Long Row") && !rest.contains("39 Long Row"));
     assert!(back.contains("10 Long Row"));
     assert_eq!(position(&admin.get("/properties?per_page=50").await.body), "1–30 of 30");
 }

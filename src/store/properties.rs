@@ -445,21 +445,76 @@ pub struct ListFilter {
     pub branch_id: Option<Uuid>,
     /// Only this landlord's.
     pub landlord_id: Option<Uuid>,
+    /// The list's order (by address unless asked otherwise).
+    pub order: super::Order<PropertyColumn>,
 }
 
-/// The property list's rows (with the landlord's search text), over which
-/// filters and the page condition are added; ends at `org_id = `.
-macro_rules! listed_property_rows {
-    () => {
+/// The columns the property list sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PropertyColumn {
+    /// The address.
+    #[default]
+    Address,
+    /// The postcode.
+    Postcode,
+    /// The number of bedrooms.
+    Bedrooms,
+    /// The landlord's name (last name first).
+    Landlord,
+}
+
+impl PropertyColumn {
+    /// Every column, in the table's order.
+    pub const ALL: [PropertyColumn; 4] = [
+        PropertyColumn::Address,
+        PropertyColumn::Postcode,
+        PropertyColumn::Bedrooms,
+        PropertyColumn::Landlord,
+    ];
+
+    /// The column's name in a URL (`?sort=postcode`, `?sort=-bedrooms`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PropertyColumn::Address => "address",
+            PropertyColumn::Postcode => "postcode",
+            PropertyColumn::Bedrooms => "bedrooms",
+            PropertyColumn::Landlord => "landlord",
+        }
+    }
+
+    /// The column named in a URL.
+    pub fn parse(value: &str) -> Option<PropertyColumn> {
+        PropertyColumn::ALL.into_iter().find(|c| c.as_str() == value)
+    }
+
+    /// The sort key's SQL: text that sorts as the column does.
+    fn sort_key_sql(self) -> &'static str {
+        match self {
+            PropertyColumn::Address => "p.sort_key",
+            PropertyColumn::Postcode => "UPPER(p.postcode)",
+            PropertyColumn::Bedrooms => {
+                "substr('0000' || CAST(p.bedrooms AS TEXT), length(CAST(p.bedrooms AS TEXT)) + 1)"
+            }
+            PropertyColumn::Landlord => "l.sort_key",
+        }
+    }
+}
+
+/// The property list's rows (with the landlord's search text, and the sort
+/// key of `column` as `sort_key`), over which filters and the page condition
+/// are added; ends at `org_id = `.
+fn listed_property_rows(column: PropertyColumn) -> String {
+    format!(
         "SELECT * FROM (SELECT p.id, p.org_id, p.landlord_id, p.branch_id, p.address_line1, p.address_line2, \
          p.city, p.county, p.postcode, p.property_type, p.bedrooms, p.bathrooms, p.epc_rating, p.has_gas, \
-         p.status, p.asking_rent_pence, p.sort_key, p.created_at, p.updated_at, \
+         p.status, p.asking_rent_pence, {} AS sort_key, p.created_at, p.updated_at, \
          l.first_name || ' ' || l.last_name AS landlord_name, p.search_text, l.search_text AS landlord_search_text \
-         FROM properties p JOIN landlords l ON l.id = p.landlord_id AND l.org_id = p.org_id WHERE p.org_id = "
-    };
+         FROM properties p JOIN landlords l ON l.id = p.landlord_id AND l.org_id = p.org_id WHERE p.org_id = ",
+        column.sort_key_sql()
+    )
 }
 
-/// Appends the filters of a [`ListFilter`] to a query over [`listed_property_rows!`].
+/// Appends the filters of a [`ListFilter`] to a query over [`listed_property_rows`].
 macro_rules! push_property_filters {
     ($query:expr, $filter:expr) => {{
         let filter: &ListFilter = $filter;
@@ -504,10 +559,10 @@ pub async fn list(
     limit: u32,
 ) -> Result<super::Paged<Property>, sqlx::Error> {
     let rows: Vec<Property> = on_pool!(db, |pool| {
-        let mut query = sqlx::QueryBuilder::new(listed_property_rows!());
+        let mut query = sqlx::QueryBuilder::new(listed_property_rows(filter.order.column));
         query.push_bind(org_id).push(") q WHERE 1 = 1");
         push_property_filters!(query, filter);
-        crate::push_page_at!(query, "", at, limit, false);
+        crate::push_page_at!(query, "", at, limit, filter.order.descending);
         query.build_query_as::<Property>().fetch_all(pool).await
     })?;
     Ok(super::paged(rows, limit, at, |row| Cursor {
@@ -525,11 +580,11 @@ pub async fn list_count(
 ) -> Result<(i64, i64), sqlx::Error> {
     crate::count_listed!(
         db,
-        listed_property_rows!(),
+        listed_property_rows(filter.order.column),
         org_id,
         push_property_filters,
         filter,
         first,
-        false
+        filter.order.descending
     )
 }

@@ -529,7 +529,7 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
             @if properties.is_empty() {
                 p class="empty" { "No properties are linked to this landlord yet." }
             } @else {
-                (super::properties::table(&properties, false))
+                (super::properties::table(&properties, false, None))
             }
         }
         section {

@@ -16,13 +16,13 @@ use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::store::certificates;
 use crate::store::landlords::{self, Landlord};
-use crate::store::properties::{self as store, ListFilter, Property};
-use crate::store::{Cursor, PageAt, Paged, audit};
+use crate::store::properties::{self as store, ListFilter, Property, PropertyColumn};
+use crate::store::{Cursor, Order, PageAt, Paged, audit};
 use crate::web::ctx::{AgentCtx, Ctx, Viewer};
 use crate::web::ui::audit::history;
 use crate::web::ui::badges::property_status as status_badge;
 use crate::web::ui::form::{Input, checkbox, choice_options, csrf_input, error_summary, select};
-use crate::web::ui::list::{PageQuery, counted_pager};
+use crate::web::ui::list::{PageQuery, counted_pager, sort_heading};
 use crate::web::{paths, ui};
 
 /// The id of the results region htmx swaps.
@@ -52,7 +52,20 @@ impl ListQuery {
             property_type: PropertyType::parse(&self.property_type).ok(),
             branch_id: Uuid::parse_str(&self.branch).ok(),
             landlord_id: Uuid::parse_str(&self.landlord).ok(),
+            order: self.order(),
         }
+    }
+
+    /// The order asked for (`?sort=postcode`, `?sort=-bedrooms`), else by address.
+    fn order(&self) -> Order<PropertyColumn> {
+        Order::parse(&self.page.sort, Order::default(), PropertyColumn::parse)
+    }
+
+    /// The list's URL sorted by `sort`, from the first page.
+    fn sorted_by(&self, sort: &str) -> String {
+        let mut sorted = self.clone();
+        sorted.page.sort = sort.to_string();
+        format!("{}?{}", paths::PROPERTIES, sorted.to_query(&PageAt::First))
     }
 
     fn to_query(&self, at: &PageAt) -> String {
@@ -69,15 +82,31 @@ impl ListQuery {
     }
 }
 
-/// A table of properties (also on the landlord page, without the landlord column).
-pub fn table(rows: &[Property], show_landlord: bool) -> Markup {
+/// A table of properties (also on the landlord page, without the landlord
+/// column); with `sorting`, the list's query, its headings sort the list.
+pub fn table(rows: &[Property], show_landlord: bool, sorting: Option<&ListQuery>) -> Markup {
+    let heading = |label: &str, column: PropertyColumn, class: Option<&str>| match sorting {
+        Some(query) => {
+            let order = query.order();
+            sort_heading(
+                label,
+                column.as_str(),
+                Some((order.column.as_str(), order.descending)),
+                class,
+                |s| query.sorted_by(s),
+            )
+        }
+        None => html! { th class=[class] { (label) } },
+    };
     html! {
         div class="table-wrap" {
             table {
                 thead { tr {
-                    th { "Address" } th { "Postcode" } th class="hide-small" { "Type" }
-                    th class="hide-small" { "Beds" }
-                    @if show_landlord { th class="hide-small" { "Landlord" } }
+                    (heading("Address", PropertyColumn::Address, None))
+                    (heading("Postcode", PropertyColumn::Postcode, None))
+                    th class="hide-small" { "Type" }
+                    (heading("Beds", PropertyColumn::Bedrooms, Some("hide-small")))
+                    @if show_landlord { (heading("Landlord", PropertyColumn::Landlord, Some("hide-small"))) }
                     th { "Status" }
                 } }
                 tbody {
@@ -116,7 +145,7 @@ fn results(query: &ListQuery, page: &Paged<Property>, counts: (i64, i64)) -> Mar
                     }
                 }
             } @else {
-                (table(rows, true))
+                (table(rows, true, Some(query)))
             }
             (counted_pager(
                 paths::PROPERTIES,
@@ -311,6 +340,7 @@ pub async fn list(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<ListQu
             (select("status", "Status", &statuses, &query.status, &none))
             (select("property_type", "Type", &choice_options::<PropertyType>(Some(("", "Any type"))), &query.property_type, &none))
             (select("branch", "Branch", &lookups.branch_options("Any branch"), &query.branch, &none))
+            @if !query.page.sort.is_empty() { input type="hidden" name="sort" value=(query.page.sort); }
             @if let Some(l) = &only {
                 div class="field" {
                     input type="hidden" name="landlord" value=(l.id);
