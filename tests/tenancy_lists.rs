@@ -163,6 +163,17 @@ async fn agents_list_every_tenancy_and_each_tenant_once() {
         ["Zoe Adams", "Amy Lee", "Carl Moss", "Ben Okafor"]
     );
     assert_eq!(page_position(&tenants.body).as_deref(), Some("1–4 of 4"), "Ben once");
+    let by_email = admin.get("/tenants?sort=email").await.body;
+    assert_eq!(
+        first_cells(&by_email),
+        ["Amy Lee", "Ben Okafor", "Carl Moss", "Zoe Adams"]
+    );
+    let by_name_descending = admin.get("/tenants?sort=-name").await.body;
+    assert_eq!(
+        first_cells(&by_name_descending),
+        ["Ben Okafor", "Carl Moss", "Amy Lee", "Zoe Adams"]
+    );
+    assert!(by_name_descending.contains(r#"aria-sort="descending""#));
     let current = admin.get("/tenants?status=active").await;
     assert_eq!(
         first_cells(&current.body),

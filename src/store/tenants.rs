@@ -15,6 +15,48 @@ pub struct ListFilter {
     pub search: Vec<String>,
     /// Only tenants whose latest tenancy has this status.
     pub status: Option<TenancyStatus>,
+    /// The list's order (by last name unless asked otherwise).
+    pub order: super::Order<TenantColumn>,
+}
+
+/// The columns the tenant list sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TenantColumn {
+    /// Last name, then first name.
+    #[default]
+    Name,
+    /// Email address.
+    Email,
+    /// The address of the tenancy shown.
+    Tenancy,
+}
+
+impl TenantColumn {
+    /// Every column, in the table's order.
+    pub const ALL: [TenantColumn; 3] = [TenantColumn::Name, TenantColumn::Email, TenantColumn::Tenancy];
+
+    /// The column's name in a URL (`?sort=email`, `?sort=-name`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TenantColumn::Name => "name",
+            TenantColumn::Email => "email",
+            TenantColumn::Tenancy => "tenancy",
+        }
+    }
+
+    /// The column named in a URL.
+    pub fn parse(value: &str) -> Option<TenantColumn> {
+        TenantColumn::ALL.into_iter().find(|c| c.as_str() == value)
+    }
+
+    /// The sort key's SQL: lower-case text.
+    fn sort_key_sql(self) -> &'static str {
+        match self {
+            TenantColumn::Name => "LOWER(n.last_name || ' ' || n.first_name)",
+            TenantColumn::Email => "LOWER(n.email)",
+            TenantColumn::Tenancy => "p.sort_key",
+        }
+    }
 }
 
 /// A tenant in the agency's list.
@@ -37,7 +79,8 @@ pub struct ListedTenant {
     pub tenancy_status: TenancyStatus,
     /// Its property's first address line and town.
     pub address: String,
-    /// The keyset sort key: last name, then first name, lower-case.
+    /// The keyset sort key of the list's order (by default last name, then
+    /// first name, lower-case).
     pub sort_key: String,
 }
 
@@ -50,21 +93,22 @@ impl ListedTenant {
 
 /// The list query's rows: each tenant with the one tenancy shown (active
 /// first, then the latest to start), over which filters and the page
-/// condition are added.
-macro_rules! listed_tenant_rows {
-    () => {
+/// condition are added; the sort key is `column`'s.
+fn listed_tenant_rows(column: TenantColumn) -> String {
+    format!(
         "SELECT * FROM (SELECT n.id, n.first_name, n.last_name, n.email, n.phone, t.id AS tenancy_id, \
          t.status AS tenancy_status, p.address_line1 || ', ' || p.city AS address, \
-         LOWER(n.last_name || ' ' || n.first_name) AS sort_key, \
+         {} AS sort_key, \
          LOWER(n.first_name || ' ' || n.last_name || ' ' || n.email || ' ' || COALESCE(n.phone, '')) AS search_text \
          FROM tenants n JOIN tenancies t ON t.id = (SELECT tt.tenancy_id FROM tenancy_tenants tt \
            JOIN tenancies x ON x.id = tt.tenancy_id WHERE tt.tenant_id = n.id \
            ORDER BY CASE WHEN x.status = 'active' THEN 0 ELSE 1 END, x.start_date DESC, x.id DESC LIMIT 1) \
-         JOIN properties p ON p.id = t.property_id AND p.org_id = t.org_id WHERE n.org_id = "
-    };
+         JOIN properties p ON p.id = t.property_id AND p.org_id = t.org_id WHERE n.org_id = ",
+        column.sort_key_sql()
+    )
 }
 
-/// Appends the filters of a [`ListFilter`] to a query over [`listed_tenant_rows!`].
+/// Appends the filters of a [`ListFilter`] to a query over [`listed_tenant_rows`].
 macro_rules! push_tenant_filters {
     ($query:expr, $filter:expr) => {{
         let filter: &ListFilter = $filter;
@@ -80,7 +124,7 @@ macro_rules! push_tenant_filters {
     }};
 }
 
-/// One page of the agency's tenants, by last name.
+/// One page of the agency's tenants in the filter's order (by default last name).
 pub async fn list(
     db: &Db,
     org_id: Uuid,
@@ -89,10 +133,10 @@ pub async fn list(
     limit: u32,
 ) -> Result<super::Paged<ListedTenant>, sqlx::Error> {
     let rows: Vec<ListedTenant> = on_pool!(db, |pool| {
-        let mut query = sqlx::QueryBuilder::new(listed_tenant_rows!());
+        let mut query = sqlx::QueryBuilder::new(listed_tenant_rows(filter.order.column));
         query.push_bind(org_id).push(") q WHERE 1 = 1");
         push_tenant_filters!(query, filter);
-        crate::push_page_at!(query, "", at, limit, false);
+        crate::push_page_at!(query, "", at, limit, filter.order.descending);
         query.build_query_as::<ListedTenant>().fetch_all(pool).await
     })?;
     Ok(super::paged(rows, limit, at, |row| super::Cursor {
@@ -110,11 +154,11 @@ pub async fn list_count(
 ) -> Result<(i64, i64), sqlx::Error> {
     crate::count_listed!(
         db,
-        listed_tenant_rows!(),
+        listed_tenant_rows(filter.order.column),
         org_id,
         push_tenant_filters,
         filter,
         first,
-        false
+        filter.order.descending
     )
 }

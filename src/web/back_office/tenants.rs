@@ -10,13 +10,13 @@ use crate::domain::choice::Choice;
 use crate::domain::tenancies::TenancyStatus;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
-use crate::store::tenants::{self as store, ListFilter, ListedTenant};
-use crate::store::{Cursor, PageAt, Paged};
+use crate::store::tenants::{self as store, ListFilter, ListedTenant, TenantColumn};
+use crate::store::{Cursor, Order, PageAt, Paged};
 use crate::web::ctx::AgentCtx;
 use crate::web::ui::badges::tenancy_status as status_badge;
 use crate::web::ui::export;
 use crate::web::ui::form::{choice_options, select};
-use crate::web::ui::list::{PageQuery, counted_pager};
+use crate::web::ui::list::{PageQuery, counted_pager, sort_heading};
 use crate::web::{paths, ui};
 
 /// The id of the results region htmx swaps.
@@ -39,7 +39,20 @@ impl ListQuery {
         ListFilter {
             search: self.q.split_whitespace().map(str::to_string).take(8).collect(),
             status: TenancyStatus::parse(&self.status).ok(),
+            order: self.order(),
         }
+    }
+
+    /// The order asked for (`?sort=email`, `?sort=-name`), else by last name.
+    fn order(&self) -> Order<TenantColumn> {
+        Order::parse(&self.page.sort, Order::default(), TenantColumn::parse)
+    }
+
+    /// The list's URL sorted by `sort`, from the first page.
+    fn sorted_by(&self, sort: &str) -> String {
+        let mut sorted = self.clone();
+        sorted.page.sort = sort.to_string();
+        format!("{}?{}", paths::TENANTS, sorted.to_query(&PageAt::First))
     }
 
     fn to_query(&self, at: &PageAt) -> String {
@@ -67,8 +80,16 @@ fn results(query: &ListQuery, page: &Paged<ListedTenant>, counts: (i64, i64)) ->
                 div class="table-wrap" {
                     table {
                         thead { tr {
-                            th { "Name" } th class="hide-small" { "Email" } th class="hide-small" { "Phone" }
-                            th { "Tenancy" } th { "Status" }
+                            @let order = query.order();
+                            @let current = Some((order.column.as_str(), order.descending));
+                            @let heading = |label: &str, column: TenantColumn, class: Option<&str>| {
+                                sort_heading(label, column.as_str(), current, class, |s| query.sorted_by(s))
+                            };
+                            (heading("Name", TenantColumn::Name, None))
+                            (heading("Email", TenantColumn::Email, Some("hide-small")))
+                            th class="hide-small" { "Phone" }
+                            (heading("Tenancy", TenantColumn::Tenancy, None))
+                            th { "Status" }
                         } }
                         tbody {
                             @for row in &page.rows {
@@ -105,6 +126,7 @@ fn filters(query: &ListQuery) -> Markup {
         form class="filters card" method="get" action=(paths::TENANTS) role="search"
             hx-get=(paths::TENANTS) hx-target={ "#" (RESULTS_ID) } hx-swap="outerHTML" hx-push-url="true"
             hx-trigger="input changed delay:300ms from:#q, change, submit" hx-indicator="#tenant-loading" {
+            @if !query.page.sort.is_empty() { input type="hidden" name="sort" value=(query.page.sort); }
             div class="field" {
                 label for="q" { "Search" }
                 input type="search" id="q" name="q" value=(query.q) autocomplete="off" aria-describedby="q-hint";
