@@ -768,6 +768,25 @@ async fn the_landlord_list_counts_its_rows_and_pages_both_ways_with_the_filters_
 
     let everyone = admin.get("/landlords").await.body;
     assert_eq!(page_position(&everyone).as_deref(), Some("1–25 of 31"));
+    // Sorted by name the other way, and by email, paging in that order.
+    let reversed = admin.get("/landlords?q=pat&sort=-name").await.body;
+    assert!(reversed.contains(r#"aria-sort="descending""#));
+    assert!(reversed.contains("Row39") && !reversed.contains("Row14"));
+    let rest = admin.get(&rel_link(&reversed, "next")).await.body;
+    assert_eq!(page_position(&rest).as_deref(), Some("26–30 of 30"));
+    assert!(rest.contains("Row10") && !rest.contains("Row39"));
+    let by_email = admin.get("/landlords?sort=-email").await.body;
+    assert_eq!(page_position(&by_email).as_deref(), Some("1–25 of 31"));
+    assert_eq!(listed_names(&by_email)[0], "Zed Other", "zed.… sorts after pat.…");
+    let again = admin.get(&rel_link(&by_email, "next")).await.body;
+    assert_eq!(page_position(&again).as_deref(), Some("26–31 of 31"));
+    assert!(!again.contains("Zed Other"));
+    let searched_by_email = admin.get("/landlords?q=pat&sort=email").await.body;
+    assert_eq!(
+        page_position(&searched_by_email).as_deref(),
+        Some("1–25 of 30"),
+        "a narrowed search sorts by email too"
+    );
     let nobody = admin.get("/landlords?q=nobody-by-this-name").await.body;
     assert_eq!(page_position(&nobody), None);
     assert!(nobody.contains("No landlords match these filters."));

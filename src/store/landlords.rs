@@ -679,6 +679,48 @@ pub struct ListFilter {
     pub managed_by_user_id: Option<Uuid>,
     /// Leave out anonymised landlords (who can own nothing new).
     pub hide_anonymised: bool,
+    /// The list's order (by name unless asked otherwise).
+    pub order: super::Order<LandlordColumn>,
+}
+
+/// The columns the landlord list sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LandlordColumn {
+    /// Last name, then first name (the stored sort key, indexed).
+    #[default]
+    Name,
+    /// Email address.
+    Email,
+    /// Postcode.
+    Postcode,
+}
+
+impl LandlordColumn {
+    /// Every column, in the table's order.
+    pub const ALL: [LandlordColumn; 3] = [LandlordColumn::Name, LandlordColumn::Email, LandlordColumn::Postcode];
+
+    /// The column's name in a URL (`?sort=postcode`, `?sort=-name`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LandlordColumn::Name => "name",
+            LandlordColumn::Email => "email",
+            LandlordColumn::Postcode => "postcode",
+        }
+    }
+
+    /// The column named in a URL.
+    pub fn parse(value: &str) -> Option<LandlordColumn> {
+        LandlordColumn::ALL.into_iter().find(|c| c.as_str() == value)
+    }
+
+    /// The sort key's SQL, for the columns other than the stored name key.
+    fn computed_sort_key(self) -> Option<&'static str> {
+        match self {
+            LandlordColumn::Name => None,
+            LandlordColumn::Email => Some("LOWER(email)"),
+            LandlordColumn::Postcode => Some("UPPER(COALESCE(postcode, ''))"),
+        }
+    }
 }
 
 /// Appends the filters of a landlord list to a query over landlord rows:
@@ -755,16 +797,30 @@ pub async fn list(
             next: None,
         });
     }
+    let select = match candidates {
+        // `+org_id` keeps SQLite from walking the agency's name-order index
+        // and checking each landlord against the few candidates.
+        Some(_) => select_landlord!("WHERE +org_id = "),
+        None => select_landlord!("WHERE org_id = "),
+    };
+    // By name the stored, indexed key serves; another column's key is
+    // computed in a subquery the page condition then reads.
+    let computed = filter.order.column.computed_sort_key();
+    let select = match computed {
+        Some(key) => format!(
+            "SELECT * FROM ({}",
+            select.replacen(" sort_key,", &format!(" {key} AS sort_key,"), 1)
+        ),
+        None => select.to_string(),
+    };
     let rows: Vec<Landlord> = on_pool!(db, |pool| {
-        let mut query = sqlx::QueryBuilder::new(match candidates {
-            // `+org_id` keeps SQLite from walking the agency's name-order index
-            // and checking each landlord against the few candidates.
-            Some(_) => select_landlord!("WHERE +org_id = "),
-            None => select_landlord!("WHERE org_id = "),
-        });
+        let mut query = sqlx::QueryBuilder::new(select.as_str());
         query.push_bind(org_id);
         push_landlord_filters!(query, (filter, &candidates));
-        crate::push_page_at!(query, "", at, limit, false);
+        if computed.is_some() {
+            query.push(") q WHERE 1 = 1");
+        }
+        crate::push_page_at!(query, "", at, limit, filter.order.descending);
         query.build_query_as::<Landlord>().fetch_all(pool).await
     })?;
     Ok(super::paged(rows, limit, at, |row| Cursor {
@@ -785,15 +841,18 @@ pub async fn list_count(
     if candidates.as_ref().is_some_and(Vec::is_empty) {
         return Ok((0, 0));
     }
+    let key = filter.order.column.computed_sort_key().unwrap_or("sort_key");
     crate::count_listed!(
         db,
-        "SELECT * FROM (SELECT id, sort_key, status, search_text, landlord_type, branch_id, managed_by_user_id, \
-         anonymised_at FROM landlords WHERE org_id = ",
+        format!(
+            "SELECT * FROM (SELECT id, {key} AS sort_key, status, search_text, landlord_type, branch_id, \
+             managed_by_user_id, anonymised_at FROM landlords WHERE org_id = "
+        ),
         org_id,
         push_landlord_filters,
         (filter, &candidates),
         first,
-        false
+        filter.order.descending
     )
 }
 

@@ -15,13 +15,13 @@ use crate::domain::landlords::{Choice, ContactMethod, LandlordForm, LandlordStat
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::store::audit;
-use crate::store::landlords::{self as store, Cursor, Landlord, ListFilter};
-use crate::store::{PageAt, Paged};
+use crate::store::landlords::{self as store, Cursor, Landlord, LandlordColumn, ListFilter};
+use crate::store::{Order, PageAt, Paged};
 use crate::web::ctx::{AdminCtx, AgentCtx, Ctx, Viewer};
 use crate::web::ui::audit::history;
 use crate::web::ui::form::{Input, checkbox, choice_options, csrf_input, error_summary, select, textarea};
 use crate::web::ui::format;
-use crate::web::ui::list::{PageQuery, counted_pager};
+use crate::web::ui::list::{PageQuery, counted_pager, sort_heading};
 use crate::web::{paths, ui};
 
 /// The id of the results region htmx swaps.
@@ -52,7 +52,20 @@ impl ListQuery {
             branch_id: Uuid::parse_str(&self.branch).ok(),
             managed_by_user_id: Uuid::parse_str(&self.managed_by).ok(),
             hide_anonymised: false,
+            order: self.order(),
         }
+    }
+
+    /// The order asked for (`?sort=postcode`, `?sort=-name`), else by name.
+    fn order(&self) -> Order<LandlordColumn> {
+        Order::parse(&self.page.sort, Order::default(), LandlordColumn::parse)
+    }
+
+    /// The list's URL sorted by `sort`, from the first page.
+    fn sorted_by(&self, sort: &str) -> String {
+        let mut sorted = self.clone();
+        sorted.page.sort = sort.to_string();
+        format!("{}?{}", paths::LANDLORDS, sorted.to_query(&PageAt::First))
     }
 
     /// The query string of these filters at a page.
@@ -105,7 +118,14 @@ fn results(query: &ListQuery, page: &Paged<Landlord>, counts: (i64, i64), lookup
                 div class="table-wrap" {
                     table {
                         thead { tr {
-                            th { "Name" } th class="hide-small" { "Email" } th { "Postcode" }
+                            @let order = query.order();
+                            @let current = Some((order.column.as_str(), order.descending));
+                            @let heading = |label: &str, column: LandlordColumn, class: Option<&str>| {
+                                sort_heading(label, column.as_str(), current, class, |s| query.sorted_by(s))
+                            };
+                            (heading("Name", LandlordColumn::Name, None))
+                            (heading("Email", LandlordColumn::Email, Some("hide-small")))
+                            (heading("Postcode", LandlordColumn::Postcode, None))
                             th { "Status" } th class="hide-small" { "Managed by" }
                         } }
                         tbody {
@@ -146,6 +166,7 @@ fn filters(query: &ListQuery, lookups: &Lookups) -> Markup {
         form class="filters card" method="get" action=(paths::LANDLORDS) role="search"
             hx-get=(paths::LANDLORDS) hx-target={ "#" (RESULTS_ID) } hx-swap="outerHTML" hx-push-url="true"
             hx-trigger="input changed delay:300ms from:#q, change, submit" hx-indicator="#landlord-loading" {
+            @if !query.page.sort.is_empty() { input type="hidden" name="sort" value=(query.page.sort); }
             div class="field" {
                 label for="q" { "Search" }
                 input type="search" id="q" name="q" value=(query.q) autocomplete="off"
