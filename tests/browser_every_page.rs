@@ -193,6 +193,7 @@ fn screenshot_dir() -> Option<PathBuf> {
 /// A file name for a kind of page.
 fn slug(kind: &str) -> String {
     let mut slug: String = kind
+        .replace("{}", "id")
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();
