@@ -441,6 +441,16 @@ async fn seed_bench_fills_an_empty_database_whose_printed_links_and_admin_work_i
         0,
         "no property belongs to another agency's landlord"
     );
+    assert_eq!(
+        counted(
+            "SELECT COUNT(*) FROM properties p WHERE p.epc_rating IS DISTINCT FROM COALESCE((SELECT c.epc_rating \
+             FROM certificates c WHERE c.org_id = p.org_id AND c.property_id = p.id AND c.kind = 'epc' \
+             AND c.epc_rating IS NOT NULL ORDER BY c.expires_on DESC, c.id DESC LIMIT 1), p.epc_rating)"
+        )
+        .await,
+        0,
+        "a seeded property's EPC rating is its EPC certificate's"
+    );
 
     // A second run refuses to mix with what is there.
     let (ok, _, err) = run(portico(&database).args(["seed-bench", "--landlords", "100"]));
