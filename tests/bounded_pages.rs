@@ -15,7 +15,7 @@ use portico::domain::choice::Choice;
 use portico::domain::compliance::{CertificateFields, CertificateKind, Indicator};
 use portico::domain::properties::{EpcRating, PropertyForm, PropertyStatus};
 use portico::store::compliance::{self, ComplianceItem, Filter};
-use portico::store::{Cursor, certificates, landlords, portal, portal_messages, properties};
+use portico::store::{Cursor, PageAt, certificates, landlords, portal, portal_messages, properties};
 use uuid::Uuid;
 
 fn d(s: &str) -> NaiveDate {
@@ -96,16 +96,18 @@ async fn certificates_around(app: &TestApp, org_id: Uuid, properties: &[(Uuid, U
 
 /// Every item of the list, walking the pages of `limit` items.
 async fn walk(app: &TestApp, org_id: Uuid, filter: &Filter, today: NaiveDate, limit: u32) -> Vec<ComplianceItem> {
+    let filter = Filter {
+        today: Some(today),
+        ..filter.clone()
+    };
     let mut all = Vec::new();
-    let mut after: Option<Cursor> = None;
+    let mut at = PageAt::First;
     loop {
-        let (items, next) = compliance::page(&app.db, org_id, filter, today, after.as_ref(), limit)
-            .await
-            .unwrap();
-        assert!(items.len() <= limit as usize);
-        all.extend(items);
-        match next {
-            Some(next) => after = Some(Cursor::decode(&next.encode()).expect("the cursor survives the URL")),
+        let page = compliance::list(&app.db, org_id, &filter, &at, limit).await.unwrap();
+        assert!(page.rows.len() <= limit as usize);
+        all.extend(page.rows.into_iter().map(|row| row.item));
+        match page.next {
+            Some(next) => at = PageAt::After(Cursor::decode(&next.encode()).expect("the cursor survives the URL")),
             None => return all,
         }
     }
@@ -178,11 +180,14 @@ async fn the_compliance_list_agrees_with_the_domain_rules_on_every_page_and_in_i
 
     let order: Vec<_> = walked
         .iter()
-        .map(|i| (i.indicator, i.expires_on, i.address.clone(), i.property_id, i.kind_rank))
+        .map(|i| (i.indicator, i.expires_on, i.address.clone(), i.kind_rank, i.property_id))
         .collect();
     let mut sorted = order.clone();
     sorted.sort();
-    assert_eq!(order, sorted, "most urgent first, then soonest expiry, then address");
+    assert_eq!(
+        order, sorted,
+        "most urgent first, then soonest expiry, then address (then certificate and property)"
+    );
 
     let counts = compliance::counts(&app.db, agency.org.id, &Filter::default(), today)
         .await
@@ -532,4 +537,110 @@ async fn every_list_page_stays_small_however_many_rows_the_agency_has() {
     }
     let edit = admin.get(&format!("/properties/{}/edit", made[0].1)).await;
     assert!(edit.body.len() < BOUND);
+}
+
+/// The records of a CSV body, header first.
+fn csv_records(body: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(body.as_bytes())
+        .records()
+        .map(|r| r.expect("a CSV record").iter().map(str::to_string).collect())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_compliance_list_sorts_by_its_columns_counts_its_rows_and_pages_both_ways() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let other = app.agency("Other Homes", "olga@other.example").await;
+    let made = portfolio(&app, agency.org.id, "Acme", 60).await;
+    let theirs = portfolio(&app, other.org.id, "Zzother", 6).await;
+    let today = chrono::Utc::now().date_naive();
+    certificates_around(&app, agency.org.id, &made, today).await;
+    certificates_around(&app, other.org.id, &theirs, today).await;
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    let counts = compliance::counts(&app.db, agency.org.id, &Filter::default(), today)
+        .await
+        .unwrap();
+    let total = counts.total();
+    assert!(total > 50, "more than two pages of 25: {counts:?}");
+
+    // Counted, and the previous page of the second page is the first.
+    let first = admin.get("/compliance").await;
+    assert_eq!(
+        page_position(&first.body).as_deref(),
+        Some(format!("1–25 of {total}").as_str())
+    );
+    assert!(
+        first.body.contains(r#"aria-sort="ascending""#),
+        "most urgent first is the State column's order"
+    );
+    let second = admin.get(&rel_link(&first.body, "next")).await;
+    assert_eq!(
+        page_position(&second.body).as_deref(),
+        Some(format!("26–50 of {total}").as_str())
+    );
+    let back = admin.get(&rel_link(&second.body, "prev")).await;
+    assert_eq!(
+        compliance_rows(&back.body),
+        compliance_rows(&first.body),
+        "the previous page is the first again"
+    );
+    assert_eq!(page_position(&back.body), page_position(&first.body));
+
+    // Every column sorts both ways; the CSV follows the same order.
+    let expires = csv_records(&admin.get("/compliance.csv?sort=expires").await.body);
+    assert_eq!(expires[0], ["State", "Certificate", "Property", "Landlord", "Expires"]);
+    assert_eq!(expires.len() as i64 - 1, total, "every row, once");
+    assert!(
+        !expires.iter().any(|r| r[3].contains("Zzother")),
+        "never another agency's"
+    );
+    let dates: Vec<&str> = expires[1..].iter().map(|r| r[4].as_str()).collect();
+    let mut sorted = dates.clone();
+    sorted.sort();
+    assert_eq!(dates, sorted, "missing first (no date), then the longest overdue");
+    assert_eq!(dates[0], "", "a missing certificate is the most overdue");
+    let latest_first = csv_records(&admin.get("/compliance.csv?sort=-expires").await.body);
+    let reversed: Vec<&str> = latest_first[1..].iter().map(|r| r[4].as_str()).collect();
+    let mut descending = dates.clone();
+    descending.reverse();
+    assert_eq!(reversed, descending);
+    let page = admin.get("/compliance?sort=-expires").await.body;
+    assert!(page.contains(r#"aria-sort="descending""#));
+    assert!(
+        rel_link(&page, "next").contains("sort=-expires"),
+        "paging keeps the order"
+    );
+
+    let by_landlord = csv_records(&admin.get("/compliance.csv?sort=landlord").await.body);
+    let names: Vec<String> = by_landlord[1..].iter().map(|r| r[3].to_lowercase()).collect();
+    let mut sorted_names = names.clone();
+    sorted_names.sort();
+    assert_eq!(names, sorted_names, "by landlord");
+    let by_kind = csv_records(&admin.get("/compliance.csv?sort=certificate&state=expired").await.body);
+    let kinds: Vec<usize> = by_kind[1..]
+        .iter()
+        .map(|r| {
+            CertificateKind::ALL
+                .iter()
+                .position(|k| k.label() == r[1])
+                .expect("a kind's label")
+        })
+        .collect();
+    assert!(kinds.windows(2).all(|w| w[0] <= w[1]), "by certificate: {kinds:?}");
+    assert!(
+        by_kind[1..].iter().all(|r| r[0] == Indicator::Expired.label()),
+        "the state filter holds"
+    );
+    assert_eq!(by_kind.len() as i64 - 1, counts.expired);
+
+    // A search narrows the rows and the counts alike; nonsense sorts as usual.
+    let searched = admin.get("/compliance?q=3+acme").await.body;
+    assert!(compliance_rows(&searched).iter().all(|r| r.contains("3 Acme Street")));
+    assert!(!compliance_rows(&searched).is_empty());
+    let odd = admin.get("/compliance?sort=-%00drop&per_page=7").await;
+    assert_eq!(odd.status(), 200);
+    assert_eq!(compliance_rows(&odd.body), compliance_rows(&first.body));
 }

@@ -158,3 +158,67 @@ async fn twenty_thousand_tenancies_stream_out_a_page_at_a_time() {
     );
     assert!(last.ends_with(b"\n"));
 }
+
+#[tokio::test]
+async fn landlords_and_properties_download_as_csv_and_a_list_narrowed_to_a_landlord_says_so() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let other = app.agency("Other Homes", "olu@other.example").await;
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    let crescent = app.property(agency.org.id, |_| {}).await;
+    app.property(agency.org.id, |p| {
+        p.address_line1 = "2 Park Row".into();
+        p.bedrooms = "0".into();
+    })
+    .await;
+    app.landlord(other.org.id, "Zzother", "Owner").await;
+
+    let landlords = admin.get("/landlords").await;
+    assert!(
+        landlords.body.contains(r#"href="/landlords.csv?""#),
+        "{}",
+        landlords.body
+    );
+    let rows = records(&admin.get("/landlords.csv").await.body);
+    assert_eq!(
+        rows[0],
+        [
+            "Name", "Email", "Phone", "Type", "Address", "Town", "Postcode", "Country", "Status"
+        ]
+    );
+    assert_eq!(rows.len(), 3, "two landlords: {rows:?}");
+    assert!(rows[1..].iter().all(|r| r[0] == "Jane Smith" && r[8] == "Active"));
+    assert!(!rows.iter().flatten().any(|cell| cell.contains("Zzother")));
+
+    let rows = records(&admin.get("/properties.csv?q=park").await.body);
+    assert_eq!(rows[0][..3], ["Address", "Town", "Postcode"]);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[1][0], "2 Park Row");
+    assert_eq!(rows[1][4], "0", "bedrooms as a number a spreadsheet can add up");
+
+    // Narrowed to one landlord: the filter form says whose, and links to everyone's.
+    let property = portico::store::properties::get(&app.db, agency.org.id, crescent)
+        .await
+        .unwrap()
+        .unwrap();
+    let narrowed = admin
+        .get(&format!("/properties?landlord={}&sort=-address", property.landlord_id))
+        .await;
+    let text = without_cell_labels(&narrowed.body);
+    assert!(text.contains("Only <a href=\"/landlords/"), "{text}");
+    assert!(text.contains("Jane Smith</a>\u{2019}s properties"), "{text}");
+    assert!(
+        text.contains(r#"href="/properties?sort=-address">Every landlord’s</a>"#),
+        "the way back keeps the order: {text}"
+    );
+    assert_eq!(narrowed.body.matches("Royal York").count(), 1);
+    assert!(!narrowed.body.contains("Park Row"));
+    let tasks = admin.get(&format!("/tasks?landlord={}", property.landlord_id)).await;
+    assert!(tasks.body.contains("\u{2019}s tasks"), "every list says so");
+    // Another agency's landlord narrows to nothing and names no one.
+    let theirs = app.landlord(other.org.id, "Secret", "Owner").await;
+    let foreign = admin.get(&format!("/properties?landlord={theirs}")).await;
+    assert_eq!(foreign.status(), 200);
+    assert!(!foreign.body.contains("Secret"));
+    assert!(foreign.body.contains("No properties match these filters."));
+}

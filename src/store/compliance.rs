@@ -20,7 +20,6 @@ use crate::domain::compliance::{
     missing, rules_fingerprint,
 };
 use crate::domain::properties::{EpcRating, PropertyStatus};
-use crate::store::Cursor;
 use crate::{on_pool, on_tx};
 
 /// The name of the compliance list in `derived_state`.
@@ -347,7 +346,7 @@ pub async fn ensure_current(db: &Db) -> Result<bool, sqlx::Error> {
 }
 
 /// The compliance page's filters.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Filter {
     /// Only this branch's properties.
     pub branch_id: Option<Uuid>,
@@ -355,6 +354,70 @@ pub struct Filter {
     pub kind: Option<CertificateKind>,
     /// Only this state (the counts still give every state).
     pub indicator: Option<Indicator>,
+    /// Words that must each appear in the property's address.
+    pub search: Vec<String>,
+    /// The order of [`list`] (most urgent first unless asked otherwise).
+    pub order: super::Order<ComplianceColumn>,
+    /// The day whose states are listed.
+    pub today: Option<NaiveDate>,
+}
+
+/// The columns the compliance list sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ComplianceColumn {
+    /// Most urgent first: missing, expired, below minimum, expiring soon;
+    /// then soonest expiry, then address.
+    #[default]
+    State,
+    /// The kind of certificate, then address.
+    Certificate,
+    /// The property's address.
+    Property,
+    /// The landlord, then the property.
+    Landlord,
+    /// The expiry date, missing certificates first (most days overdue first).
+    Expires,
+}
+
+impl super::SortColumn for ComplianceColumn {
+    const ALL: &'static [ComplianceColumn] = &[
+        ComplianceColumn::State,
+        ComplianceColumn::Certificate,
+        ComplianceColumn::Property,
+        ComplianceColumn::Landlord,
+        ComplianceColumn::Expires,
+    ];
+
+    fn as_str(self) -> &'static str {
+        match self {
+            ComplianceColumn::State => "state",
+            ComplianceColumn::Certificate => "certificate",
+            ComplianceColumn::Property => "property",
+            ComplianceColumn::Landlord => "landlord",
+            ComplianceColumn::Expires => "expires",
+        }
+    }
+}
+
+impl ComplianceColumn {
+    /// The sort key's SQL over the listed rows (`u`, with `state_rank`), the
+    /// property (`p`) and the landlord (`l`); the kind's rank ends every key,
+    /// so a key and the property id name one row.
+    fn sort_key_sql(self) -> &'static str {
+        match self {
+            ComplianceColumn::State => {
+                "CAST(u.state_rank AS TEXT) || ' ' || COALESCE(CAST(u.expires_on AS TEXT), '') || ' ' || \
+                 u.address || ' ' || CAST(u.kind_rank AS TEXT)"
+            }
+            ComplianceColumn::Certificate => "CAST(u.kind_rank AS TEXT) || ' ' || u.address",
+            ComplianceColumn::Property => "p.sort_key || ' ' || CAST(u.kind_rank AS TEXT)",
+            ComplianceColumn::Landlord => "l.sort_key || ' ' || p.sort_key || ' ' || CAST(u.kind_rank AS TEXT)",
+            ComplianceColumn::Expires => {
+                "COALESCE(CAST(u.expires_on AS TEXT), '0000-00-00') || ' ' || u.address || ' ' || \
+                 CAST(u.kind_rank AS TEXT)"
+            }
+        }
+    }
 }
 
 /// The indicators that need attention, in page order.
@@ -419,70 +482,13 @@ macro_rules! push_where {
         if let Some(kind) = filter.kind {
             $query.push(" AND kind = ").push_bind(kind.as_str());
         }
+        for term in &filter.search {
+            $query
+                .push(" AND LOWER(address) LIKE ")
+                .push_bind(super::like_pattern(term))
+                .push(" ESCAPE '\\'");
+        }
     }};
-}
-
-/// Where a page of the list starts: after this item (in page order: indicator,
-/// expiry, address, property, kind).
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Position {
-    indicator: Indicator,
-    expires_on: Option<NaiveDate>,
-    address: String,
-    property_id: Uuid,
-    kind_rank: i32,
-}
-
-impl Position {
-    fn of(item: &ComplianceItem) -> Position {
-        Position {
-            indicator: item.indicator,
-            expires_on: item.expires_on,
-            address: item.address.clone(),
-            property_id: item.property_id,
-            kind_rank: item.kind_rank,
-        }
-    }
-
-    fn rank(indicator: Indicator) -> usize {
-        GROUPS.iter().position(|g| *g == indicator).unwrap_or(GROUPS.len())
-    }
-
-    /// As the list's generic cursor: the sort key carries the indicator, expiry,
-    /// kind and address; the id is the property's.
-    fn to_cursor(&self) -> Cursor {
-        Cursor {
-            sort_key: format!(
-                "{}\t{}\t{}\t{}",
-                Position::rank(self.indicator),
-                self.expires_on.map(|d| d.to_string()).unwrap_or_default(),
-                self.kind_rank,
-                self.address
-            ),
-            id: self.property_id,
-        }
-    }
-
-    fn from_cursor(cursor: &Cursor) -> Option<Position> {
-        let mut parts = cursor.sort_key.splitn(4, '\t');
-        let indicator = *GROUPS.get(parts.next()?.parse::<usize>().ok()?)?;
-        let expires_on = match parts.next()? {
-            "" => None,
-            date => Some(NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?),
-        };
-        let kind_rank = parts.next()?.parse().ok()?;
-        let address = parts.next()?.to_string();
-        if (indicator == Indicator::Missing) != expires_on.is_none() {
-            return None;
-        }
-        Some(Position {
-            indicator,
-            expires_on,
-            address,
-            property_id: cursor.id,
-            kind_rank,
-        })
-    }
 }
 
 fn item(row: Row, indicator: Indicator) -> ComplianceItem {
@@ -498,105 +504,135 @@ fn item(row: Row, indicator: Indicator) -> ComplianceItem {
     }
 }
 
-/// One page of everything needing attention — missing, expired, below minimum,
-/// expiring soon, in that order, then soonest expiry, then address — after
-/// `after`, and the cursor of the next page. At most one indexed query per
-/// indicator, each reading no more than the page needs.
-pub async fn page(
+/// A line of the compliance list with its property's landlord.
+#[derive(Debug, Clone)]
+pub struct ListedItem {
+    /// The item.
+    pub item: ComplianceItem,
+    /// The landlord who owns the property.
+    pub landlord_id: Uuid,
+    /// Their name.
+    pub landlord_name: String,
+    /// The keyset sort key (see [`ComplianceColumn`]).
+    pub sort_key: String,
+}
+
+/// A row of [`list`] as read.
+#[derive(Debug, sqlx::FromRow)]
+struct ListedRow {
+    #[sqlx(flatten)]
+    row: Row,
+    state_rank: i32,
+    landlord_id: Uuid,
+    landlord_name: String,
+    sort_key: String,
+}
+
+/// Appends the list's rows: every row needing attention within the filter,
+/// each with its state's rank in [`GROUPS`] (a `UNION ALL` of the states'
+/// own conditions, the ones the counts use), its landlord and the sort key
+/// of the filter's order; the page condition follows `WHERE 1 = 1`.
+macro_rules! push_listed {
+    ($query:expr, $org_id:expr, $filter:expr) => {{
+        let filter: &Filter = $filter;
+        let today = filter.today.unwrap_or_else(|| super::now().date_naive());
+        $query.push(format!(
+            "SELECT * FROM (SELECT u.property_id, u.kind, u.kind_rank, u.branch_id, u.address, u.certificate_id, \
+             u.expires_on, u.below_minimum, u.soon_from, u.state_rank, p.landlord_id, \
+             l.first_name || ' ' || l.last_name AS landlord_name, u.property_id AS id, {} AS sort_key FROM (",
+            filter.order.column.sort_key_sql()
+        ));
+        let mut first = true;
+        for (rank, group) in GROUPS.iter().enumerate() {
+            if filter.indicator.is_some_and(|only| only != *group) {
+                continue;
+            }
+            if !first {
+                $query.push(" UNION ALL ");
+            }
+            first = false;
+            $query.push(format!(
+                "SELECT property_id, kind, kind_rank, branch_id, address, certificate_id, expires_on, below_minimum, \
+                 soon_from, {rank} AS state_rank FROM compliance_items"
+            ));
+            push_where!($query, $org_id, *group, today, filter);
+        }
+        if first {
+            // A state that never needs attention: no rows.
+            $query.push(
+                "SELECT property_id, kind, kind_rank, branch_id, address, certificate_id, expires_on, below_minimum, \
+                 soon_from, 0 AS state_rank FROM compliance_items WHERE 1 = 0",
+            );
+        }
+        $query.push(
+            ") u JOIN properties p ON p.id = u.property_id JOIN landlords l ON l.id = p.landlord_id \
+             AND l.org_id = p.org_id) q WHERE 1 = 1",
+        );
+    }};
+}
+
+/// One page of everything needing attention in the filter's order, pages
+/// both ways.
+pub async fn list(
     db: &Db,
     org_id: Uuid,
     filter: &Filter,
-    today: NaiveDate,
-    after: Option<&Cursor>,
+    at: &super::PageAt,
     limit: u32,
-) -> Result<(Vec<ComplianceItem>, Option<Cursor>), sqlx::Error> {
-    let after = after.and_then(Position::from_cursor);
-    let wanted = limit as usize + 1;
-    let mut items: Vec<ComplianceItem> = Vec::new();
-    for group in GROUPS {
-        if filter.indicator.is_some_and(|only| only != group) {
-            continue;
-        }
-        let from = match &after {
-            Some(a) if Position::rank(a.indicator) > Position::rank(group) => continue,
-            Some(a) if a.indicator == group => Some(a),
-            _ => None,
-        };
-        let need = wanted.saturating_sub(items.len());
-        if need == 0 {
-            break;
-        }
-        let rows: Vec<Row> = on_pool!(db, |pool| {
-            let mut query = QueryBuilder::new(
-                "SELECT property_id, kind, kind_rank, branch_id, address, certificate_id, expires_on, below_minimum, \
-                 soon_from FROM compliance_items",
-            );
-            push_where!(query, org_id, group, today, filter);
-            match (group, from) {
-                (Indicator::Missing, Some(a)) => {
-                    query
-                        .push(" AND (address, property_id, kind_rank) > (")
-                        .push_bind(a.address.clone())
-                        .push(", ")
-                        .push_bind(a.property_id)
-                        .push(", ")
-                        .push_bind(a.kind_rank)
-                        .push(")");
-                }
-                (_, Some(a)) => {
-                    query
-                        .push(" AND (expires_on, address, property_id, kind_rank) > (")
-                        .push_bind(a.expires_on)
-                        .push(", ")
-                        .push_bind(a.address.clone())
-                        .push(", ")
-                        .push_bind(a.property_id)
-                        .push(", ")
-                        .push_bind(a.kind_rank)
-                        .push(")");
-                }
-                (_, None) => {}
+) -> Result<super::Paged<ListedItem>, sqlx::Error> {
+    let rows: Vec<ListedRow> = on_pool!(db, |pool| {
+        let mut query = QueryBuilder::new("");
+        push_listed!(query, org_id, filter);
+        crate::push_page_at!(query, "", at, limit, filter.order.descending);
+        query.build_query_as::<ListedRow>().fetch_all(pool).await
+    })?;
+    let items = rows
+        .into_iter()
+        .map(|listed| {
+            let indicator = usize::try_from(listed.state_rank)
+                .ok()
+                .and_then(|rank| GROUPS.get(rank).copied())
+                .unwrap_or(Indicator::Missing);
+            ListedItem {
+                item: item(listed.row, indicator),
+                landlord_id: listed.landlord_id,
+                landlord_name: listed.landlord_name,
+                sort_key: listed.sort_key,
             }
-            query.push(if group == Indicator::Missing {
-                " ORDER BY address, property_id, kind_rank LIMIT "
-            } else {
-                " ORDER BY expires_on, address, property_id, kind_rank LIMIT "
-            });
-            query.push_bind(i64::try_from(need).unwrap_or(i64::MAX));
-            query.build_query_as::<Row>().fetch_all(pool).await
-        })?;
-        items.extend(rows.into_iter().map(|row| item(row, group)));
-    }
-    Ok(super::page_of(items, limit, |last| Position::of(last).to_cursor()))
+        })
+        .collect();
+    Ok(super::paged(items, limit, at, |row| super::Cursor {
+        sort_key: row.sort_key.clone(),
+        id: row.item.property_id,
+    }))
 }
 
-/// The landlord of each of these properties (id and name), for lists that
-/// show who owns what.
-pub async fn owners(
+/// How many rows [`list`] finds, and how many come before `first` (the first
+/// row of a page) in its order: "26–50 of 73".
+pub async fn list_count(
     db: &Db,
     org_id: Uuid,
-    property_ids: &[Uuid],
-) -> Result<std::collections::HashMap<Uuid, (Uuid, String)>, sqlx::Error> {
-    if property_ids.is_empty() {
-        return Ok(std::collections::HashMap::new());
-    }
-    let rows: Vec<(Uuid, Uuid, String)> = on_pool!(db, |pool| {
-        let mut query = QueryBuilder::new(
-            "SELECT p.id, l.id, l.first_name || ' ' || l.last_name FROM properties p \
-             JOIN landlords l ON l.id = p.landlord_id AND l.org_id = p.org_id WHERE p.org_id = ",
-        );
-        query.push_bind(org_id).push(" AND p.id IN (");
-        let mut ids = query.separated(", ");
-        for id in property_ids {
-            ids.push_bind(*id);
-        }
-        query.push(")");
-        query.build_query_as().fetch_all(pool).await
-    })?;
-    Ok(rows
-        .into_iter()
-        .map(|(property, landlord, name)| (property, (landlord, name)))
-        .collect())
+    filter: &Filter,
+    first: Option<&super::Cursor>,
+) -> Result<(i64, i64), sqlx::Error> {
+    let descending = filter.order.descending;
+    let (sort_key, id) = match first {
+        Some(first) => (first.sort_key.clone(), first.id),
+        None if descending => (String::new(), Uuid::max()),
+        None => (String::new(), Uuid::nil()),
+    };
+    on_pool!(db, |pool| {
+        let mut query = QueryBuilder::new("SELECT COUNT(*), COALESCE(SUM(CASE WHEN (sort_key, id) ");
+        query
+            .push(if descending { "> (" } else { "< (" })
+            .push_bind(sort_key.clone())
+            .push(", ")
+            .push_bind(id)
+            .push(") THEN 1 ELSE 0 END), 0) FROM (");
+        push_listed!(query, org_id, filter);
+        query.push(") counted");
+        query.build_query_as::<(i64, i64)>().fetch_one(pool).await
+    })
 }
 
 /// How many rows need attention per indicator, within the filters: one

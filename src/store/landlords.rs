@@ -695,24 +695,19 @@ pub enum LandlordColumn {
     Postcode,
 }
 
-impl LandlordColumn {
-    /// Every column, in the table's order.
-    pub const ALL: [LandlordColumn; 3] = [LandlordColumn::Name, LandlordColumn::Email, LandlordColumn::Postcode];
+impl super::SortColumn for LandlordColumn {
+    const ALL: &'static [LandlordColumn] = &[LandlordColumn::Name, LandlordColumn::Email, LandlordColumn::Postcode];
 
-    /// The column's name in a URL (`?sort=postcode`, `?sort=-name`).
-    pub fn as_str(self) -> &'static str {
+    fn as_str(self) -> &'static str {
         match self {
             LandlordColumn::Name => "name",
             LandlordColumn::Email => "email",
             LandlordColumn::Postcode => "postcode",
         }
     }
+}
 
-    /// The column named in a URL.
-    pub fn parse(value: &str) -> Option<LandlordColumn> {
-        LandlordColumn::ALL.into_iter().find(|c| c.as_str() == value)
-    }
-
+impl LandlordColumn {
     /// The sort key's SQL, for the columns other than the stored name key.
     fn computed_sort_key(self) -> Option<&'static str> {
         match self {

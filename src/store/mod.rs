@@ -116,6 +116,21 @@ macro_rules! push_keyset {
     }};
 }
 
+/// The columns a list can be sorted by, each with its name in a URL
+/// (`?sort=email`, `?sort=-email` for the other way).
+pub trait SortColumn: Copy + PartialEq + Default + Send + Sync + 'static {
+    /// Every column, in the table's order.
+    const ALL: &'static [Self];
+
+    /// The column's name in a URL.
+    fn as_str(self) -> &'static str;
+
+    /// The column named in a URL.
+    fn parse(value: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|c| c.as_str() == value)
+    }
+}
+
 /// A list's order: one of its sortable columns (`C`), and which way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Order<C> {

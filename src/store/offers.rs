@@ -331,9 +331,8 @@ pub enum OfferColumn {
     MoveIn,
 }
 
-impl OfferColumn {
-    /// Every column, in the table's order.
-    pub const ALL: [OfferColumn; 5] = [
+impl super::SortColumn for OfferColumn {
+    const ALL: &'static [OfferColumn] = &[
         OfferColumn::Applicant,
         OfferColumn::Property,
         OfferColumn::Rent,
@@ -341,14 +340,7 @@ impl OfferColumn {
         OfferColumn::Received,
     ];
 
-    /// The list's own order: newest first.
-    pub const NEWEST_FIRST: super::Order<OfferColumn> = super::Order {
-        column: OfferColumn::Received,
-        descending: true,
-    };
-
-    /// The column's name in a URL (`?sort=rent`, `?sort=-rent`).
-    pub fn as_str(self) -> &'static str {
+    fn as_str(self) -> &'static str {
         match self {
             OfferColumn::Received => "received",
             OfferColumn::Applicant => "applicant",
@@ -357,11 +349,14 @@ impl OfferColumn {
             OfferColumn::MoveIn => "move_in",
         }
     }
+}
 
-    /// The column named in a URL.
-    pub fn parse(value: &str) -> Option<OfferColumn> {
-        OfferColumn::ALL.into_iter().find(|c| c.as_str() == value)
-    }
+impl OfferColumn {
+    /// The list's own order: newest first.
+    pub const NEWEST_FIRST: super::Order<OfferColumn> = super::Order {
+        column: OfferColumn::Received,
+        descending: true,
+    };
 
     /// The sort key's SQL: text that sorts as the column does (the id breaks
     /// ties, so "received" needs no key of its own).

@@ -463,17 +463,15 @@ pub enum PropertyColumn {
     Landlord,
 }
 
-impl PropertyColumn {
-    /// Every column, in the table's order.
-    pub const ALL: [PropertyColumn; 4] = [
+impl super::SortColumn for PropertyColumn {
+    const ALL: &'static [PropertyColumn] = &[
         PropertyColumn::Address,
         PropertyColumn::Postcode,
         PropertyColumn::Bedrooms,
         PropertyColumn::Landlord,
     ];
 
-    /// The column's name in a URL (`?sort=postcode`, `?sort=-bedrooms`).
-    pub fn as_str(self) -> &'static str {
+    fn as_str(self) -> &'static str {
         match self {
             PropertyColumn::Address => "address",
             PropertyColumn::Postcode => "postcode",
@@ -481,12 +479,9 @@ impl PropertyColumn {
             PropertyColumn::Landlord => "landlord",
         }
     }
+}
 
-    /// The column named in a URL.
-    pub fn parse(value: &str) -> Option<PropertyColumn> {
-        PropertyColumn::ALL.into_iter().find(|c| c.as_str() == value)
-    }
-
+impl PropertyColumn {
     /// The sort key's SQL: text that sorts as the column does.
     fn sort_key_sql(self) -> &'static str {
         match self {

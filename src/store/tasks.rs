@@ -235,17 +235,15 @@ pub enum TaskColumn {
     Landlord,
 }
 
-impl TaskColumn {
-    /// Every column, in the table's order.
-    pub const ALL: [TaskColumn; 4] = [
+impl super::SortColumn for TaskColumn {
+    const ALL: &'static [TaskColumn] = &[
         TaskColumn::Title,
         TaskColumn::Property,
         TaskColumn::Landlord,
         TaskColumn::Due,
     ];
 
-    /// The column's name in a URL (`?sort=due`, `?sort=-due`).
-    pub fn as_str(self) -> &'static str {
+    fn as_str(self) -> &'static str {
         match self {
             TaskColumn::Due => "due",
             TaskColumn::Title => "title",
@@ -253,12 +251,9 @@ impl TaskColumn {
             TaskColumn::Landlord => "landlord",
         }
     }
+}
 
-    /// The column named in a URL.
-    pub fn parse(value: &str) -> Option<TaskColumn> {
-        TaskColumn::ALL.into_iter().find(|c| c.as_str() == value)
-    }
-
+impl TaskColumn {
     /// The sort key's SQL over the list's joined rows: text that sorts as the
     /// column does (ISO dates; lower-case names).
     fn sort_key_sql(self) -> &'static str {

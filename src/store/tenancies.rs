@@ -591,9 +591,8 @@ pub enum TenancyColumn {
     End,
 }
 
-impl TenancyColumn {
-    /// Every column, in the table's order.
-    pub const ALL: [TenancyColumn; 5] = [
+impl super::SortColumn for TenancyColumn {
+    const ALL: &'static [TenancyColumn] = &[
         TenancyColumn::Property,
         TenancyColumn::Landlord,
         TenancyColumn::Rent,
@@ -601,8 +600,7 @@ impl TenancyColumn {
         TenancyColumn::End,
     ];
 
-    /// The column's name in a URL (`?sort=rent`, `?sort=-rent`).
-    pub fn as_str(self) -> &'static str {
+    fn as_str(self) -> &'static str {
         match self {
             TenancyColumn::Property => "property",
             TenancyColumn::Landlord => "landlord",
@@ -611,12 +609,9 @@ impl TenancyColumn {
             TenancyColumn::End => "end",
         }
     }
+}
 
-    /// The column named in a URL.
-    pub fn parse(value: &str) -> Option<TenancyColumn> {
-        TenancyColumn::ALL.into_iter().find(|c| c.as_str() == value)
-    }
-
+impl TenancyColumn {
     /// The sort key's SQL: text that sorts as the column does (ISO dates,
     /// monthly rent in pence zero-padded to 12 digits).
     fn sort_key_sql(self) -> &'static str {

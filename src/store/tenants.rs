@@ -31,24 +31,19 @@ pub enum TenantColumn {
     Tenancy,
 }
 
-impl TenantColumn {
-    /// Every column, in the table's order.
-    pub const ALL: [TenantColumn; 3] = [TenantColumn::Name, TenantColumn::Email, TenantColumn::Tenancy];
+impl super::SortColumn for TenantColumn {
+    const ALL: &'static [TenantColumn] = &[TenantColumn::Name, TenantColumn::Email, TenantColumn::Tenancy];
 
-    /// The column's name in a URL (`?sort=email`, `?sort=-name`).
-    pub fn as_str(self) -> &'static str {
+    fn as_str(self) -> &'static str {
         match self {
             TenantColumn::Name => "name",
             TenantColumn::Email => "email",
             TenantColumn::Tenancy => "tenancy",
         }
     }
+}
 
-    /// The column named in a URL.
-    pub fn parse(value: &str) -> Option<TenantColumn> {
-        TenantColumn::ALL.into_iter().find(|c| c.as_str() == value)
-    }
-
+impl TenantColumn {
     /// The sort key's SQL: lower-case text.
     fn sort_key_sql(self) -> &'static str {
         match self {

@@ -19,10 +19,14 @@ pub const USERS: &str = "/users";
 pub const AUDIT: &str = "/audit";
 /// The landlord list.
 pub const LANDLORDS: &str = "/landlords";
+/// The landlord list as filtered, as a CSV download.
+pub const LANDLORDS_CSV: &str = "/landlords.csv";
 /// The new-landlord form.
 pub const LANDLORD_NEW: &str = "/landlords/new";
 /// The property list.
 pub const PROPERTIES: &str = "/properties";
+/// The property list as filtered, as a CSV download.
+pub const PROPERTIES_CSV: &str = "/properties.csv";
 /// The agency's tenancies across every property (`?status=active`, …).
 pub const TENANCIES: &str = "/tenancies";
 /// The tenancy list as filtered, as a CSV download.
@@ -46,6 +50,8 @@ pub const LANDLORD_PICKER: &str = "/landlord-picker";
 pub const PROPERTY_NEW: &str = "/properties/new";
 /// The agency's compliance page.
 pub const COMPLIANCE: &str = "/compliance";
+/// The compliance list as filtered, as a CSV download.
+pub const COMPLIANCE_CSV: &str = "/compliance.csv";
 /// Agency settings (admins).
 pub const SETTINGS: &str = "/settings";
 /// The settings page's live preview fragment.

@@ -1,8 +1,6 @@
 //! Compliance: certificates on a property (add, edit, indicators) and the
 //! agency-wide page of everything expired, expiring, below minimum or missing.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use maud::{Markup, html};
 use poem::http::StatusCode;
@@ -11,21 +9,23 @@ use poem::{Response, handler};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Lookups, see_other, with_status};
+use super::list_screen::{self, CsvExport, Heading, ListScreen, ListView};
+use super::{see_other, with_status};
+use crate::db::Db;
 use crate::domain::choice::Choice;
 use crate::domain::compliance::{CertificateForm, CertificateKind, Indicator};
 use crate::domain::properties::EpcRating;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
-use crate::store::Cursor;
 use crate::store::certificates::{self as store, Certificate};
-use crate::store::compliance::{self, ComplianceItem};
+use crate::store::compliance::{self, ComplianceColumn, ListedItem};
 use crate::store::properties::{self, Property};
+use crate::store::{Cursor, Order, PageAt, Paged};
 use crate::web::ctx::{AgentCtx, Ctx, Viewer};
 use crate::web::ui::badges::indicator as badge;
 use crate::web::ui::form::{Input, choice_options, csrf_input, error_summary, select};
 use crate::web::ui::format;
-use crate::web::ui::list::pager;
+use crate::web::ui::list::PageQuery;
 use crate::web::{paths, ui};
 
 /// A property's compliance: its current certificates and what is missing.
@@ -222,39 +222,165 @@ pub async fn update(
     Ok(see_other(&paths::property(property.id)))
 }
 
-/// Rows per page of the compliance list.
-pub const PAGE_SIZE: u32 = 50;
-
-/// The compliance page's filters and where the page starts, as in the URL.
-#[derive(Debug, Default, Deserialize)]
+/// The compliance page's filters, search and page, as in the URL.
+#[derive(Debug, Default, Deserialize, Clone)]
 #[serde(default)]
 pub struct ComplianceQuery {
-    branch: String,
-    kind: String,
+    q: String,
     state: String,
-    after: String,
+    kind: String,
+    branch: String,
+    #[serde(flatten)]
+    page: PageQuery,
 }
 
-impl ComplianceQuery {
-    fn filter(&self) -> compliance::Filter {
+/// An item's cells, in the order of [`ComplianceQuery::COLUMNS`].
+fn item_cells(row: &ListedItem, today: NaiveDate) -> Vec<Markup> {
+    let item = &row.item;
+    vec![
+        badge(item.indicator),
+        html! { (item.kind.label()) },
+        html! { a href=(paths::property(item.property_id)) { (item.address) } },
+        html! { a href=(paths::landlord(row.landlord_id)) { (row.landlord_name) } },
+        html! {
+            @match item.expires_on {
+                Some(d) => { (format::date(d)) br; span class="hint" { (when_due(d, today)) } },
+                None => "—",
+            }
+        },
+    ]
+}
+
+/// The table of the most urgent items on the home page, as the compliance
+/// list shows them.
+pub fn items_table(rows: &[ListedItem], today: NaiveDate) -> Markup {
+    let columns: Vec<&Heading<ComplianceColumn>> = ComplianceQuery::COLUMNS.iter().collect();
+    list_screen::plain_table(&columns, rows.iter().map(|row| item_cells(row, today)))
+}
+
+impl ListScreen for ComplianceQuery {
+    type Row = ListedItem;
+    type Filter = compliance::Filter;
+    type Column = ComplianceColumn;
+
+    const PATH: &'static str = paths::COMPLIANCE;
+    const TITLE: &'static str = "Compliance";
+    const NOUN: &'static str = "items";
+    const RESULTS_ID: &'static str = "compliance-results";
+    const SEARCH_HINT: &'static str = "Address or postcode";
+    const COLUMNS: &'static [Heading<ComplianceColumn>] = &[
+        Heading::sorted("State", ComplianceColumn::State),
+        Heading::sorted("Certificate", ComplianceColumn::Certificate),
+        Heading::sorted("Property", ComplianceColumn::Property),
+        Heading::sorted("Landlord", ComplianceColumn::Landlord).hide_small(),
+        Heading::sorted("Expires", ComplianceColumn::Expires).nowrap(),
+    ];
+    const CSV: Option<CsvExport> = Some(CsvExport {
+        path: paths::COMPLIANCE_CSV,
+        file_name: "compliance.csv",
+        header: &["State", "Certificate", "Property", "Landlord", "Expires"],
+    });
+    const LEDE: Option<&'static str> =
+        Some("Every certificate that is missing, expired, below minimum or expiring soon, most urgent first.");
+
+    fn page(&self) -> &PageQuery {
+        &self.page
+    }
+
+    fn page_mut(&mut self) -> &mut PageQuery {
+        &mut self.page
+    }
+
+    fn search(&self) -> &str {
+        &self.q
+    }
+
+    fn filters(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("state", self.state.clone()),
+            ("kind", self.kind.clone()),
+            ("branch", self.branch.clone()),
+        ]
+    }
+
+    fn store_filter(
+        &self,
+        search: Vec<String>,
+        order: Order<ComplianceColumn>,
+        today: NaiveDate,
+    ) -> compliance::Filter {
         compliance::Filter {
             branch_id: Uuid::parse_str(&self.branch).ok(),
             kind: CertificateKind::parse(&self.kind).ok(),
             indicator: Indicator::parse(&self.state).filter(|i| i.needs_attention()),
+            search,
+            order,
+            today: Some(today),
         }
     }
 
-    fn to_query(&self, after: Option<&Cursor>) -> String {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        for (key, value) in [("branch", &self.branch), ("kind", &self.kind), ("state", &self.state)] {
-            if !value.is_empty() {
-                query.append_pair(key, value);
-            }
+    async fn fetch(
+        db: &Db,
+        org_id: Uuid,
+        filter: &compliance::Filter,
+        at: &PageAt,
+        limit: u32,
+    ) -> Result<Paged<ListedItem>, sqlx::Error> {
+        compliance::list(db, org_id, filter, at, limit).await
+    }
+
+    async fn count(
+        db: &Db,
+        org_id: Uuid,
+        filter: &compliance::Filter,
+        first: Option<&Cursor>,
+    ) -> Result<(i64, i64), sqlx::Error> {
+        compliance::list_count(db, org_id, filter, first).await
+    }
+
+    /// How many need attention in each state, within the filters.
+    async fn summary(db: &Db, org_id: Uuid, filter: &compliance::Filter) -> Result<Option<Markup>, sqlx::Error> {
+        let today = filter.today.unwrap_or_else(|| crate::store::now().date_naive());
+        let counts = compliance::counts(db, org_id, filter, today).await?;
+        Ok((counts.total() > 0).then(|| {
+            html! { p data-testid="compliance-counts" { (counts.total()) " need attention: " (counts_sentence(&counts)) } }
+        }))
+    }
+
+    fn cursor(row: &ListedItem) -> Cursor {
+        Cursor {
+            sort_key: row.sort_key.clone(),
+            id: row.item.property_id,
         }
-        if let Some(after) = after {
-            query.append_pair("after", &after.encode());
+    }
+
+    fn cells(row: &ListedItem, view: &ListView<'_>) -> Vec<Markup> {
+        item_cells(row, view.today)
+    }
+
+    fn empty() -> Markup {
+        html! { "Nothing needs attention. Every required certificate is in date." }
+    }
+
+    fn fields(&self, view: &ListView<'_>) -> Markup {
+        let none = FieldErrors::new();
+        let kinds = choice_options::<CertificateKind>(Some(("", "Any certificate")));
+        html! {
+            (select("state", "State", &state_options(), &self.state, &none))
+            (select("kind", "Certificate", &kinds, &self.kind, &none))
+            (select("branch", "Branch", &view.lookups.branch_options("Any branch"), &self.branch, &none))
         }
-        query.finish()
+    }
+
+    fn csv_cells(row: &ListedItem) -> Vec<String> {
+        let item = &row.item;
+        vec![
+            item.indicator.label().to_string(),
+            item.kind.label().to_string(),
+            item.address.clone(),
+            row.landlord_name.clone(),
+            item.expires_on.map(|d| d.to_string()).unwrap_or_default(),
+        ]
     }
 }
 
@@ -294,80 +420,22 @@ fn when_due(expires_on: NaiveDate, today: NaiveDate) -> String {
     }
 }
 
-/// The table of compliance items (the compliance page and the home page),
-/// with each property's landlord (`owners`, from [`compliance::owners`]).
-pub fn items_table(items: &[ComplianceItem], owners: &HashMap<Uuid, (Uuid, String)>, today: NaiveDate) -> Markup {
-    html! {
-        table {
-            thead { tr {
-                th { "State" } th { "Certificate" } th { "Property" } th class="hide-small" { "Landlord" } th { "Expires" }
-            } }
-            tbody {
-                @for item in items {
-                    tr {
-                        td data-label="State" { (badge(item.indicator)) }
-                        td data-label="Certificate" { (item.kind.label()) }
-                        td data-label="Property" { a href=(paths::property(item.property_id)) { (item.address) } }
-                        td data-label="Landlord" class="hide-small" {
-                            @match owners.get(&item.property_id) {
-                                Some((id, name)) => a href=(paths::landlord(*id)) { (name) },
-                                None => "—",
-                            }
-                        }
-                        td data-label="Expires" class="nowrap" {
-                            @match item.expires_on {
-                                Some(d) => { (format::date(d)) br; span class="hint" { (when_due(d, today)) } },
-                                None => "—",
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// `GET /compliance`: everything needing attention across the agency, a page at
-/// a time, with the counts of each indicator within the filters.
+/// `GET /compliance`: everything needing attention across the agency, most
+/// urgent first (or sorted by a column), with the counts of each state
+/// within the filters.
 #[handler]
 pub async fn page(
     AgentCtx { ctx, viewer }: AgentCtx,
     Query(query): Query<ComplianceQuery>,
 ) -> Result<Markup, AppError> {
-    let lookups = Lookups::load(&ctx, viewer.org.id).await?;
-    let filter = query.filter();
-    let today = ctx.state.settings.clock.today();
-    let after = Cursor::decode(&query.after);
-    let counts = compliance::counts(&ctx.state.db, viewer.org.id, &filter, today).await?;
-    let (items, next) =
-        compliance::page(&ctx.state.db, viewer.org.id, &filter, today, after.as_ref(), PAGE_SIZE).await?;
-    let ids: Vec<Uuid> = items.iter().map(|item| item.property_id).collect();
-    let owners = compliance::owners(&ctx.state.db, viewer.org.id, &ids).await?;
-    let none = FieldErrors::new();
-    let content = html! {
-        h1 { "Compliance" }
-        p class="lede" { "Every certificate that is missing, expired, below minimum or expiring soon, most urgent first." }
-        form class="filters card" method="get" action=(paths::COMPLIANCE) {
-            (select("branch", "Branch", &lookups.branch_options("Any branch"), &query.branch, &none))
-            (select("kind", "Certificate", &choice_options::<CertificateKind>(Some(("", "Any certificate"))), &query.kind, &none))
-            (select("state", "State", &state_options(), &query.state, &none))
-            div class="field" { button type="submit" { "Filter" } }
-        }
-        @if counts.total() > 0 {
-            p data-testid="compliance-counts" { (counts.total()) " need attention: " (counts_sentence(&counts)) }
-        }
-        div class="table-wrap" {
-            @if items.is_empty() {
-                @if after.is_some() {
-                    p class="empty" { "No more items. " a href={ (paths::COMPLIANCE) "?" (query.to_query(None)) } { "Back to the first page" } }
-                } @else {
-                    p class="empty" { "Nothing needs attention. Every required certificate is in date." }
-                }
-            } @else {
-                (items_table(&items, &owners, today))
-            }
-        }
-        (pager(paths::COMPLIANCE, after.is_some().then(|| query.to_query(None)), next.map(|n| query.to_query(Some(&n)))))
-    };
-    Ok(ui::page(&ctx, "Compliance", content))
+    list_screen::page(&ctx, &viewer, query).await
+}
+
+/// `GET /compliance.csv`: the list as filtered, every row, as CSV.
+#[handler]
+pub async fn download_csv(
+    AgentCtx { ctx, viewer }: AgentCtx,
+    Query(query): Query<ComplianceQuery>,
+) -> Result<Response, AppError> {
+    list_screen::download(&ctx, &viewer, query)
 }

@@ -37,11 +37,14 @@ pub async fn page(AgentCtx { ctx, viewer }: AgentCtx) -> Result<maud::Markup, Ap
     let property_count = properties::count(db, org).await?;
     let active_tenancies = tenancies::active_count(db, org).await?;
     let today = ctx.state.settings.clock.today();
-    let filter = compliance::Filter::default();
+    let filter = compliance::Filter {
+        today: Some(today),
+        ..compliance::Filter::default()
+    };
     let counts = compliance::counts(db, org, &filter, today).await?;
-    let (urgent, _) = compliance::page(db, org, &filter, today, None, URGENT_SHOWN).await?;
-    let ids: Vec<uuid::Uuid> = urgent.iter().map(|item| item.property_id).collect();
-    let owners = compliance::owners(db, org, &ids).await?;
+    let urgent = compliance::list(db, org, &filter, &crate::store::PageAt::First, URGENT_SHOWN)
+        .await?
+        .rows;
     let overdue = crate::store::tasks::overdue_count(db, org, today).await?;
     let awaiting = crate::store::offers::awaiting_landlord_count(db, org).await?;
     let now = ctx.state.settings.clock.now();
@@ -95,7 +98,7 @@ pub async fn page(AgentCtx { ctx, viewer }: AgentCtx) -> Result<maud::Markup, Ap
                 p class="empty" { "Every required certificate is in date." }
             } @else {
                 p data-testid="compliance-counts" { (super::compliance::counts_sentence(&counts)) }
-                div class="table-wrap" { (super::compliance::items_table(&urgent, &owners, today)) }
+                (super::compliance::items_table(&urgent, today))
             }
         }
         div class="actions" {

@@ -3,6 +3,7 @@
 //! its properties, portal access and audit history; archive, restore and
 //! (admins only) anonymise.
 
+use chrono::NaiveDate;
 use maud::{Markup, html};
 use poem::http::StatusCode;
 use poem::web::{Form, Path, Query};
@@ -10,7 +11,9 @@ use poem::{Response, handler};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::list_screen::{self, CsvExport, Heading, ListScreen, ListView};
 use super::{Lookups, see_other, with_status};
+use crate::db::Db;
 use crate::domain::landlords::{Choice, ContactMethod, LandlordForm, LandlordStatus, LandlordType, mask};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
@@ -21,11 +24,9 @@ use crate::web::ctx::{AdminCtx, AgentCtx, Ctx, Viewer};
 use crate::web::ui::audit::history;
 use crate::web::ui::form::{Input, checkbox, choice_options, csrf_input, error_summary, select, textarea};
 use crate::web::ui::format;
-use crate::web::ui::list::{PageQuery, counted_pager, sort_heading};
+use crate::web::ui::list::PageQuery;
 use crate::web::{paths, ui};
 
-/// The id of the results region htmx swaps.
-const RESULTS_ID: &str = "landlord-results";
 /// The status filter value that shows every status.
 const ALL_STATUSES: &str = "all";
 
@@ -42,52 +43,136 @@ pub struct ListQuery {
     page: PageQuery,
 }
 
-impl ListQuery {
-    fn filter(&self) -> ListFilter {
+impl ListScreen for ListQuery {
+    type Row = Landlord;
+    type Filter = ListFilter;
+    type Column = LandlordColumn;
+
+    const PATH: &'static str = paths::LANDLORDS;
+    const TITLE: &'static str = "Landlords";
+    const NOUN: &'static str = "landlords";
+    const RESULTS_ID: &'static str = "landlord-results";
+    const SEARCH_HINT: &'static str = "Name, email, company, postcode, town or phone";
+    const COLUMNS: &'static [Heading<LandlordColumn>] = &[
+        Heading::sorted("Name", LandlordColumn::Name),
+        Heading::sorted("Email", LandlordColumn::Email).hide_small(),
+        Heading::sorted("Postcode", LandlordColumn::Postcode).nowrap(),
+        Heading::plain("Status"),
+        Heading::plain("Managed by").hide_small(),
+    ];
+    const CSV: Option<CsvExport> = Some(CsvExport {
+        path: paths::LANDLORDS_CSV,
+        file_name: "landlords.csv",
+        header: &[
+            "Name", "Email", "Phone", "Type", "Address", "Town", "Postcode", "Country", "Status",
+        ],
+    });
+
+    fn page(&self) -> &PageQuery {
+        &self.page
+    }
+
+    fn page_mut(&mut self) -> &mut PageQuery {
+        &mut self.page
+    }
+
+    fn search(&self) -> &str {
+        &self.q
+    }
+
+    fn filters(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("status", self.status.clone()),
+            ("landlord_type", self.landlord_type.clone()),
+            ("branch", self.branch.clone()),
+            ("managed_by", self.managed_by.clone()),
+        ]
+    }
+
+    fn store_filter(&self, search: Vec<String>, order: Order<LandlordColumn>, _today: NaiveDate) -> ListFilter {
         ListFilter {
-            search: self.q.split_whitespace().map(str::to_string).take(8).collect(),
+            search,
             status: LandlordStatus::parse(&self.status).ok(),
             all_statuses: self.status == ALL_STATUSES,
             landlord_type: LandlordType::parse(&self.landlord_type).ok(),
             branch_id: Uuid::parse_str(&self.branch).ok(),
             managed_by_user_id: Uuid::parse_str(&self.managed_by).ok(),
             hide_anonymised: false,
-            order: self.order(),
+            order,
         }
     }
 
-    /// The order asked for (`?sort=postcode`, `?sort=-name`), else by name.
-    fn order(&self) -> Order<LandlordColumn> {
-        Order::parse(&self.page.sort, Order::default(), LandlordColumn::parse)
+    async fn fetch(
+        db: &Db,
+        org_id: Uuid,
+        filter: &ListFilter,
+        at: &PageAt,
+        limit: u32,
+    ) -> Result<Paged<Landlord>, sqlx::Error> {
+        store::list(db, org_id, filter, at, limit).await
     }
 
-    /// The list's URL sorted by `sort`, from the first page.
-    fn sorted_by(&self, sort: &str) -> String {
-        let mut sorted = self.clone();
-        sorted.page.sort = sort.to_string();
-        format!("{}?{}", paths::LANDLORDS, sorted.to_query(&PageAt::First))
+    async fn count(
+        db: &Db,
+        org_id: Uuid,
+        filter: &ListFilter,
+        first: Option<&Cursor>,
+    ) -> Result<(i64, i64), sqlx::Error> {
+        store::list_count(db, org_id, filter, first).await
     }
 
-    /// The query string of these filters at a page.
-    fn to_query(&self, at: &PageAt) -> String {
-        self.page.link(
-            &[
-                ("q", &self.q),
-                ("status", &self.status),
-                ("landlord_type", &self.landlord_type),
-                ("branch", &self.branch),
-                ("managed_by", &self.managed_by),
-            ],
-            at,
-        )
+    fn cursor(row: &Landlord) -> Cursor {
+        Cursor {
+            sort_key: row.sort_key.clone(),
+            id: row.id,
+        }
     }
 
-    fn is_filtered(&self) -> bool {
-        !(self.q.trim().is_empty()
-            && self.status.is_empty()
-            && self.landlord_type.is_empty()
-            && self.branch.is_empty()
-            && self.managed_by.is_empty())
+    fn cells(landlord: &Landlord, view: &ListView<'_>) -> Vec<Markup> {
+        vec![
+            html! { a href=(paths::landlord(landlord.id)) { (landlord.display_name()) } },
+            html! { (landlord.email) },
+            html! { (landlord.postcode.as_deref().unwrap_or("—")) },
+            status_badge(landlord.status),
+            html! { (view.lookups.agent_name(landlord.managed_by_user_id).unwrap_or("—")) },
+        ]
+    }
+
+    fn empty() -> Markup {
+        html! { "No landlords yet. " a href=(paths::LANDLORD_NEW) { "Add the first one" } }
+    }
+
+    fn fields(&self, view: &ListView<'_>) -> Markup {
+        let none = FieldErrors::new();
+        let statuses = choice_options::<LandlordStatus>(Some(("", "Active and inactive")))
+            .into_iter()
+            .chain([(ALL_STATUSES.to_string(), "All, including archived".to_string())])
+            .collect::<Vec<_>>();
+        let types = choice_options::<LandlordType>(Some(("", "Any type")));
+        html! {
+            (select("status", "Status", &statuses, &self.status, &none))
+            (select("landlord_type", "Type", &types, &self.landlord_type, &none))
+            (select("branch", "Branch", &view.lookups.branch_options("Any branch"), &self.branch, &none))
+            (select("managed_by", "Managed by", &view.lookups.agent_options("Anyone"), &self.managed_by, &none))
+        }
+    }
+
+    fn actions() -> Markup {
+        html! { a class="button" href=(paths::LANDLORD_NEW) { "Add a landlord" } }
+    }
+
+    fn csv_cells(landlord: &Landlord) -> Vec<String> {
+        vec![
+            landlord.display_name(),
+            landlord.email.clone(),
+            landlord.phone.clone().unwrap_or_default(),
+            landlord.landlord_type.label().to_string(),
+            landlord.address_line1.clone().unwrap_or_default(),
+            landlord.city.clone().unwrap_or_default(),
+            landlord.postcode.clone().unwrap_or_default(),
+            crate::domain::countries::name(&landlord.country).to_string(),
+            landlord.status.label().to_string(),
+        ]
     }
 }
 
@@ -101,116 +186,19 @@ pub fn status_badge(status: LandlordStatus) -> Markup {
     html! { span class=(class) { (status.label()) } }
 }
 
-fn results(query: &ListQuery, page: &Paged<Landlord>, counts: (i64, i64), lookups: &Lookups) -> Markup {
-    let rows = &page.rows;
-    let (total, before) = counts;
-    html! {
-        div id=(RESULTS_ID) class="results" aria-live="polite" {
-            @if rows.is_empty() {
-                div class="table-wrap" {
-                    @if query.is_filtered() {
-                        p class="empty" { "No landlords match these filters. " a href=(paths::LANDLORDS) { "Clear the filters" } }
-                    } @else {
-                        p class="empty" { "No landlords yet. " a href=(paths::LANDLORD_NEW) { "Add the first one" } }
-                    }
-                }
-            } @else {
-                div class="table-wrap" {
-                    table {
-                        thead { tr {
-                            @let order = query.order();
-                            @let current = Some((order.column.as_str(), order.descending));
-                            @let heading = |label: &str, column: LandlordColumn, class: Option<&str>| {
-                                sort_heading(label, column.as_str(), current, class, |s| query.sorted_by(s))
-                            };
-                            (heading("Name", LandlordColumn::Name, None))
-                            (heading("Email", LandlordColumn::Email, Some("hide-small")))
-                            (heading("Postcode", LandlordColumn::Postcode, None))
-                            th { "Status" } th class="hide-small" { "Managed by" }
-                        } }
-                        tbody {
-                            @for landlord in rows {
-                                tr {
-                                    td data-label="Name" { a href=(paths::landlord(landlord.id)) { (landlord.display_name()) } }
-                                    td data-label="Email" class="hide-small" { (landlord.email) }
-                                    td data-label="Postcode" class="nowrap" { (landlord.postcode.as_deref().unwrap_or("—")) }
-                                    td data-label="Status" { (status_badge(landlord.status)) }
-                                    td data-label="Managed by" class="hide-small" { (lookups.agent_name(landlord.managed_by_user_id).unwrap_or("—")) }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            (counted_pager(
-                paths::LANDLORDS,
-                before,
-                rows.len(),
-                total,
-                page.previous.as_ref().map(|at| query.to_query(at)),
-                page.next.as_ref().map(|next| query.to_query(&PageAt::After(next.clone()))),
-            ))
-        }
-    }
-}
-
-fn filters(query: &ListQuery, lookups: &Lookups) -> Markup {
-    let none = FieldErrors::new();
-    let statuses = choice_options::<LandlordStatus>(Some(("", "Active and inactive")))
-        .into_iter()
-        .chain([(ALL_STATUSES.to_string(), "All, including archived".to_string())])
-        .collect::<Vec<_>>();
-    let per_page = PageQuery::size_options();
-    let per_page_value = query.page.size().to_string();
-    html! {
-        form class="filters card" method="get" action=(paths::LANDLORDS) role="search"
-            hx-get=(paths::LANDLORDS) hx-target={ "#" (RESULTS_ID) } hx-swap="outerHTML" hx-push-url="true"
-            hx-trigger="input changed delay:300ms from:#q, change, submit" hx-indicator="#landlord-loading" {
-            @if !query.page.sort.is_empty() { input type="hidden" name="sort" value=(query.page.sort); }
-            div class="field" {
-                label for="q" { "Search" }
-                input type="search" id="q" name="q" value=(query.q) autocomplete="off"
-                    aria-describedby="q-hint";
-                span class="hint" id="q-hint" { "Name, email, company or postcode" }
-            }
-            (select("status", "Status", &statuses, &query.status, &none))
-            (select("landlord_type", "Type", &choice_options::<LandlordType>(Some(("", "Any type"))), &query.landlord_type, &none))
-            (select("branch", "Branch", &lookups.branch_options("Any branch"), &query.branch, &none))
-            (select("managed_by", "Managed by", &lookups.agent_options("Anyone"), &query.managed_by, &none))
-            (select("per_page", "Show", &per_page, &per_page_value, &none))
-            div class="field" {
-                button type="submit" { "Search" }
-                span id="landlord-loading" class="htmx-indicator hint" { "Loading…" }
-            }
-        }
-    }
-}
-
 /// `GET /landlords` (`landlord.list`).
 #[handler]
 pub async fn list(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<ListQuery>) -> Result<Markup, AppError> {
-    let lookups = Lookups::load(&ctx, viewer.org.id).await?;
-    let filter = query.filter();
-    let at = query.page.at();
-    let page = store::list(&ctx.state.db, viewer.org.id, &filter, &at, query.page.size()).await?;
-    let first = page.rows.first().map(|row| Cursor {
-        sort_key: row.sort_key.clone(),
-        id: row.id,
-    });
-    let counts = store::list_count(&ctx.state.db, viewer.org.id, &filter, first.as_ref()).await?;
-    let results = results(&query, &page, counts, &lookups);
-    if ctx.wants_fragment(RESULTS_ID) {
-        return Ok(results);
-    }
-    let content = html! {
-        div class="actions" {
-            h1 { "Landlords" }
-            a class="button" href=(paths::LANDLORD_NEW) { "Add a landlord" }
-        }
-        (filters(&query, &lookups))
-        (results)
-    };
-    Ok(ui::page(&ctx, "Landlords", content))
+    list_screen::page(&ctx, &viewer, query).await
+}
+
+/// `GET /landlords.csv`: the list as filtered, every row, as CSV.
+#[handler]
+pub async fn download_csv(
+    AgentCtx { ctx, viewer }: AgentCtx,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    list_screen::download(&ctx, &viewer, query)
 }
 
 /// Which form is shown: new, or editing an existing landlord.
@@ -550,7 +538,7 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
             @if properties.is_empty() {
                 p class="empty" { "No properties are linked to this landlord yet." }
             } @else {
-                (super::properties::table(&properties, false, None))
+                (super::properties::table(&properties))
             }
         }
         section {

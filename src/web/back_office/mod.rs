@@ -7,6 +7,7 @@ pub mod compliance;
 pub mod documents;
 pub mod home;
 pub mod landlords;
+pub mod list_screen;
 pub mod messages;
 pub mod offers;
 pub mod outbox;
@@ -58,6 +59,7 @@ pub fn routes() -> Vec<Declared> {
         .post(pattern::USER_REACTIVATE, Admin, users::reactivate)
         .get(paths::AUDIT, Admin, audit::page)
         .get(paths::LANDLORDS, Agent, landlords::list)
+        .get(paths::LANDLORDS_CSV, Agent, landlords::download_csv)
         .post(paths::LANDLORDS, Agent, landlords::create)
         .get(paths::LANDLORD_NEW, Agent, landlords::new_form)
         .get(pattern::LANDLORD, Agent, landlords::show)
@@ -74,6 +76,7 @@ pub fn routes() -> Vec<Declared> {
             portal_access::grant_from_landlord,
         )
         .get(paths::PROPERTIES, Agent, properties::list)
+        .get(paths::PROPERTIES_CSV, Agent, properties::download_csv)
         .post(paths::PROPERTIES, Agent, properties::create)
         .get(paths::PROPERTY_NEW, Agent, properties::new_form)
         .get(paths::LANDLORD_PICKER, Agent, properties::landlord_picker)
@@ -102,6 +105,7 @@ pub fn routes() -> Vec<Declared> {
         .get(pattern::CERTIFICATE_EDIT, Agent, compliance::edit_form)
         .post(pattern::CERTIFICATE_EDIT, Agent, compliance::update)
         .get(paths::COMPLIANCE, Agent, compliance::page)
+        .get(paths::COMPLIANCE_CSV, Agent, compliance::download_csv)
         .get(paths::TASKS, Agent, tasks::list)
         .get(paths::TASKS_CSV, Agent, tasks::download_csv)
         .get(pattern::PROPERTY_TASK_NEW, Agent, tasks::new_task)

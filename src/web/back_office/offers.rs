@@ -3,6 +3,7 @@
 //! show it, and move it through its statuses ("Send to landlord" and the rest). (The property
 //! page's offer list is in [`super::work`], with its tasks.)
 
+use chrono::NaiveDate;
 use maud::{Markup, html};
 use poem::http::StatusCode;
 use poem::web::{Form, Path, Query};
@@ -10,8 +11,10 @@ use poem::{Response, handler};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::list_screen::{self, CsvExport, Heading, LANDLORD_FILTER, ListScreen, ListView};
 use super::work::find_property;
-use super::{Lookups, see_other, with_status};
+use super::{see_other, with_status};
+use crate::db::Db;
 use crate::domain::choice::Choice;
 use crate::domain::money::{money, per_month};
 use crate::domain::offers::{OfferForm, OfferStatus};
@@ -19,18 +22,15 @@ use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::store::offers::{self, ListFilter, ListedOffer, MoveError, OfferColumn};
 use crate::store::properties::Property;
-use crate::store::{Order, PageAt, Paged};
+use crate::store::{Cursor, Order, PageAt, Paged};
 use crate::web::ctx::{AgentCtx, Ctx};
 use crate::web::ui::audit::history;
 use crate::web::ui::badges::offer_badge;
-use crate::web::ui::export;
 use crate::web::ui::form::{Input, choice_options, csrf_input, error_summary, select, textarea};
 use crate::web::ui::format;
-use crate::web::ui::list::{PageQuery, counted_pager, sort_heading};
+use crate::web::ui::list::PageQuery;
 use crate::web::{paths, ui};
 
-/// The id of the results region htmx swaps.
-const RESULTS_ID: &str = "offer-results";
 /// The status filter value for offers still open (the default).
 const OPEN: &str = "open";
 /// The status filter value that shows every status.
@@ -52,8 +52,66 @@ impl ListQuery {
     fn status(&self) -> &str {
         if self.status.is_empty() { OPEN } else { &self.status }
     }
+}
 
-    fn filter(&self) -> ListFilter {
+impl ListScreen for ListQuery {
+    type Row = ListedOffer;
+    type Filter = ListFilter;
+    type Column = OfferColumn;
+
+    const PATH: &'static str = paths::OFFERS;
+    const TITLE: &'static str = "Offers";
+    const NOUN: &'static str = "offers";
+    const RESULTS_ID: &'static str = "offer-results";
+    const SEARCH_HINT: &'static str = "Applicant or address";
+    const COLUMNS: &'static [Heading<OfferColumn>] = &[
+        Heading::sorted("Applicant", OfferColumn::Applicant),
+        Heading::sorted("Property", OfferColumn::Property),
+        Heading::plain("Landlord").hide_small(),
+        Heading::sorted("Rent", OfferColumn::Rent).nowrap(),
+        Heading::sorted("Received", OfferColumn::Received).hide_small().nowrap(),
+        Heading::plain("Status"),
+    ];
+    const CSV: Option<CsvExport> = Some(CsvExport {
+        path: paths::OFFERS_CSV,
+        file_name: "offers.csv",
+        header: &[
+            "Applicant",
+            "Email",
+            "Property",
+            "Landlord",
+            "Rent per month",
+            "Received",
+            "Status",
+        ],
+    });
+
+    fn page(&self) -> &PageQuery {
+        &self.page
+    }
+
+    fn page_mut(&mut self) -> &mut PageQuery {
+        &mut self.page
+    }
+
+    fn search(&self) -> &str {
+        &self.q
+    }
+
+    fn filters(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("status", self.status().to_string()),
+            ("branch", self.branch.clone()),
+            (LANDLORD_FILTER, self.landlord.clone()),
+        ]
+    }
+
+    /// Newest first.
+    fn default_order() -> Order<OfferColumn> {
+        OfferColumn::NEWEST_FIRST
+    }
+
+    fn store_filter(&self, search: Vec<String>, order: Order<OfferColumn>, _today: NaiveDate) -> ListFilter {
         let statuses = match self.status() {
             ANY_STATUS => None,
             OPEN => Some(
@@ -66,190 +124,96 @@ impl ListQuery {
             other => Some(OfferStatus::parse(other).map(|s| vec![s]).unwrap_or_default()),
         };
         ListFilter {
-            search: self.q.split_whitespace().map(str::to_string).take(8).collect(),
+            search,
             statuses,
             branch_id: Uuid::parse_str(&self.branch).ok(),
             landlord_id: Uuid::parse_str(&self.landlord).ok(),
-            order: self.order(),
+            order,
         }
     }
 
-    /// The order asked for (`?sort=rent`, `?sort=-move_in`), else newest first.
-    fn order(&self) -> Order<OfferColumn> {
-        Order::parse(&self.page.sort, OfferColumn::NEWEST_FIRST, OfferColumn::parse)
+    async fn fetch(
+        db: &Db,
+        org_id: Uuid,
+        filter: &ListFilter,
+        at: &PageAt,
+        limit: u32,
+    ) -> Result<Paged<ListedOffer>, sqlx::Error> {
+        offers::list(db, org_id, filter, at, limit).await
     }
 
-    /// The list's URL sorted by `sort`, from the first page.
-    fn sorted_by(&self, sort: &str) -> String {
-        let mut sorted = self.clone();
-        sorted.page.sort = sort.to_string();
-        format!("{}?{}", paths::OFFERS, sorted.to_query(&PageAt::First))
+    async fn count(
+        db: &Db,
+        org_id: Uuid,
+        filter: &ListFilter,
+        first: Option<&Cursor>,
+    ) -> Result<(i64, i64), sqlx::Error> {
+        offers::list_count(db, org_id, filter, first).await
     }
 
-    fn to_query(&self, at: &PageAt) -> String {
-        self.page.link(
-            &[
-                ("q", &self.q),
-                ("status", self.status()),
-                ("branch", &self.branch),
-                ("landlord", &self.landlord),
-            ],
-            at,
-        )
-    }
-
-    fn is_filtered(&self) -> bool {
-        !(self.q.trim().is_empty() && self.status() == OPEN && self.branch.is_empty() && self.landlord.is_empty())
-    }
-}
-
-fn results(query: &ListQuery, page: &Paged<ListedOffer>, counts: (i64, i64)) -> Markup {
-    let (total, before) = counts;
-    html! {
-        div id=(RESULTS_ID) class="results" aria-live="polite" {
-            @if page.rows.is_empty() {
-                div class="table-wrap" {
-                    @if query.is_filtered() {
-                        p class="empty" { "No offers match these filters. " a href=(paths::OFFERS) { "Clear the filters" } }
-                    } @else {
-                        p class="empty" { "No open offers. Offers are recorded from a property's page." }
-                    }
-                }
-            } @else {
-                div class="table-wrap" {
-                    table {
-                        thead { tr {
-                            @let order = query.order();
-                            @let current = Some((order.column.as_str(), order.descending));
-                            @let heading = |label: &str, column: OfferColumn, class: Option<&str>| {
-                                sort_heading(label, column.as_str(), current, class, |s| query.sorted_by(s))
-                            };
-                            (heading("Applicant", OfferColumn::Applicant, None))
-                            (heading("Property", OfferColumn::Property, None))
-                            th class="hide-small" { "Landlord" }
-                            (heading("Rent", OfferColumn::Rent, None))
-                            (heading("Received", OfferColumn::Received, Some("hide-small")))
-                            th { "Status" }
-                        } }
-                        tbody {
-                            @for row in &page.rows {
-                                @let offer = &row.offer;
-                                tr {
-                                    td data-label="Applicant" { a href=(paths::offer(offer.id)) { (offer.applicant_name) } }
-                                    td data-label="Property" { a href=(paths::property(offer.property_id)) { (row.address) } }
-                                    td data-label="Landlord" class="hide-small" { a href=(paths::landlord(row.landlord_id)) { (row.landlord_name) } }
-                                    td data-label="Rent" class="nowrap" { (money(offer.rent_pence)) }
-                                    td data-label="Received" class="hide-small nowrap" { (format::date(crate::clock::local_date(offer.created_at))) }
-                                    td data-label="Status" { (offer_badge(offer.status())) }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            (counted_pager(
-                paths::OFFERS,
-                before,
-                page.rows.len(),
-                total,
-                page.previous.as_ref().map(|at| query.to_query(at)),
-                page.next.as_ref().map(|next| query.to_query(&PageAt::After(next.clone()))),
-            ))
+    fn cursor(row: &ListedOffer) -> Cursor {
+        Cursor {
+            sort_key: row.sort_key.clone(),
+            id: row.offer.id,
         }
     }
-}
 
-fn filters(query: &ListQuery, lookups: &Lookups) -> Markup {
-    let none = FieldErrors::new();
-    let statuses: Vec<(String, String)> = [(OPEN.to_string(), "Open".to_string())]
-        .into_iter()
-        .chain(choice_options::<OfferStatus>(None))
-        .chain([(ANY_STATUS.to_string(), "Any status".to_string())])
-        .collect();
-    html! {
-        form class="filters card" method="get" action=(paths::OFFERS) role="search"
-            hx-get=(paths::OFFERS) hx-target={ "#" (RESULTS_ID) } hx-swap="outerHTML" hx-push-url="true"
-            hx-trigger="input changed delay:300ms from:#q, change, submit" hx-indicator="#offer-loading" {
-            @if !query.landlord.is_empty() { input type="hidden" name="landlord" value=(query.landlord); }
-            @if !query.page.sort.is_empty() { input type="hidden" name="sort" value=(query.page.sort); }
-            div class="field" {
-                label for="q" { "Search" }
-                input type="search" id="q" name="q" value=(query.q) autocomplete="off" aria-describedby="q-hint";
-                span class="hint" id="q-hint" { "Applicant or address" }
-            }
-            (select("status", "Status", &statuses, query.status(), &none))
-            (select("branch", "Branch", &lookups.branch_options("Any branch"), &query.branch, &none))
-            (select("per_page", "Show", &PageQuery::size_options(), &query.page.size().to_string(), &none))
-            div class="field" {
-                button type="submit" { "Search" }
-                span id="offer-loading" class="htmx-indicator hint" { "Loading…" }
-            }
+    fn cells(row: &ListedOffer, _view: &ListView<'_>) -> Vec<Markup> {
+        let offer = &row.offer;
+        vec![
+            html! { a href=(paths::offer(offer.id)) { (offer.applicant_name) } },
+            html! { a href=(paths::property(offer.property_id)) { (row.address) } },
+            html! { a href=(paths::landlord(row.landlord_id)) { (row.landlord_name) } },
+            html! { (money(offer.rent_pence)) },
+            html! { (format::date(crate::clock::local_date(offer.created_at))) },
+            offer_badge(offer.status()),
+        ]
+    }
+
+    fn empty() -> Markup {
+        html! { "No open offers. Offers are recorded from a property's page." }
+    }
+
+    fn fields(&self, view: &ListView<'_>) -> Markup {
+        let none = FieldErrors::new();
+        let statuses: Vec<(String, String)> = [(OPEN.to_string(), "Open".to_string())]
+            .into_iter()
+            .chain(choice_options::<OfferStatus>(None))
+            .chain([(ANY_STATUS.to_string(), "Any status".to_string())])
+            .collect();
+        html! {
+            (select("status", "Status", &statuses, self.status(), &none))
+            (select("branch", "Branch", &view.lookups.branch_options("Any branch"), &self.branch, &none))
         }
+    }
+
+    fn csv_cells(row: &ListedOffer) -> Vec<String> {
+        let offer = &row.offer;
+        vec![
+            offer.applicant_name.clone(),
+            offer.applicant_email.clone(),
+            row.address.clone(),
+            row.landlord_name.clone(),
+            money(offer.rent_pence),
+            crate::clock::local_date(offer.created_at).to_string(),
+            offer.status().label().to_string(),
+        ]
     }
 }
 
 /// `GET /offers.csv`: the list as filtered, every row, as CSV.
 #[handler]
-pub async fn download_csv(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<ListQuery>) -> Response {
-    let db = ctx.state.db.clone();
-    let org = viewer.org.id;
-    let filter = query.filter();
-    export::download(
-        "offers.csv",
-        &[
-            "Applicant",
-            "Email",
-            "Property",
-            "Landlord",
-            "Rent per month",
-            "Received",
-            "Status",
-        ],
-        move |at, rows| {
-            let (db, filter) = (db.clone(), filter.clone());
-            async move { offers::list(&db, org, &filter, &at, rows).await }
-        },
-        |row| {
-            let offer = &row.offer;
-            vec![
-                offer.applicant_name.clone(),
-                offer.applicant_email.clone(),
-                row.address.clone(),
-                row.landlord_name.clone(),
-                money(offer.rent_pence),
-                crate::clock::local_date(offer.created_at).to_string(),
-                offer.status().label().to_string(),
-            ]
-        },
-    )
+pub async fn download_csv(
+    AgentCtx { ctx, viewer }: AgentCtx,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    list_screen::download(&ctx, &viewer, query)
 }
 
 /// `GET /offers`: the agency's offers, newest first, open ones by default.
 #[handler]
 pub async fn list(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<ListQuery>) -> Result<Markup, AppError> {
-    let lookups = Lookups::load(&ctx, viewer.org.id).await?;
-    let filter = query.filter();
-    let at = query.page.at();
-    let db = &ctx.state.db;
-    let page = offers::list(db, viewer.org.id, &filter, &at, query.page.size()).await?;
-    let first = page.rows.first().map(|row| crate::store::Cursor {
-        sort_key: row.sort_key.clone(),
-        id: row.offer.id,
-    });
-    let counts = offers::list_count(db, viewer.org.id, &filter, first.as_ref()).await?;
-    let results = results(&query, &page, counts);
-    if ctx.wants_fragment(RESULTS_ID) {
-        return Ok(results);
-    }
-    let content = html! {
-        div class="actions" {
-            h1 { "Offers" }
-            a class="button secondary" href={ (paths::OFFERS_CSV) "?" (query.to_query(&PageAt::First)) } download { "Download CSV" }
-        }
-        (filters(&query, &lookups))
-        (results)
-    };
-    Ok(ui::page(&ctx, "Offers", content))
+    list_screen::page(&ctx, &viewer, query).await
 }
 
 fn offer_form_page(ctx: &Ctx, property: &Property, form: &OfferForm, errors: &FieldErrors) -> Markup {

@@ -1,6 +1,7 @@
 //! Properties: the list with search, filters and cursor pagination; create and
 //! edit with validation next to each field; the property page.
 
+use chrono::NaiveDate;
 use maud::{Markup, html};
 use poem::http::StatusCode;
 use poem::web::{Form, Path, Query};
@@ -8,7 +9,9 @@ use poem::{Response, handler};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::list_screen::{self, CsvExport, Heading, LANDLORD_FILTER, ListScreen, ListView};
 use super::{Lookups, see_other, with_status};
+use crate::db::Db;
 use crate::domain::choice::Choice;
 use crate::domain::money::per_month;
 use crate::domain::properties::{EpcRating, PropertyFields, PropertyForm, PropertyStatus, PropertyType};
@@ -22,11 +25,9 @@ use crate::web::ctx::{AgentCtx, Ctx, Viewer};
 use crate::web::ui::audit::history;
 use crate::web::ui::badges::property_status as status_badge;
 use crate::web::ui::form::{Input, checkbox, choice_options, csrf_input, error_summary, select};
-use crate::web::ui::list::{PageQuery, counted_pager, sort_heading};
+use crate::web::ui::list::PageQuery;
 use crate::web::{paths, ui};
 
-/// The id of the results region htmx swaps.
-const RESULTS_ID: &str = "property-results";
 /// The status filter value that shows every status.
 const ALL_STATUSES: &str = "all";
 
@@ -43,120 +44,177 @@ pub struct ListQuery {
     page: PageQuery,
 }
 
-impl ListQuery {
-    fn filter(&self) -> ListFilter {
+/// The index of the landlord column in [`ListQuery::COLUMNS`] (left out on
+/// a landlord's own page).
+const LANDLORD_COLUMN: usize = 4;
+
+/// A property's cells, in the order of [`ListQuery::COLUMNS`].
+fn property_cells(p: &Property) -> Vec<Markup> {
+    vec![
+        html! { a href=(paths::property(p.id)) { (p.address_line1) @if let Some(l2) = &p.address_line2 { ", " (l2) } ", " (p.city) } },
+        html! { (p.postcode) },
+        html! { (p.property_type().label()) },
+        html! { (p.bedrooms_label().unwrap_or_else(|| "—".into())) },
+        html! { a href=(paths::landlord(p.landlord_id)) { (p.landlord_name) } },
+        status_badge(p.status),
+    ]
+}
+
+impl ListScreen for ListQuery {
+    type Row = Property;
+    type Filter = ListFilter;
+    type Column = PropertyColumn;
+
+    const PATH: &'static str = paths::PROPERTIES;
+    const TITLE: &'static str = "Properties";
+    const NOUN: &'static str = "properties";
+    const RESULTS_ID: &'static str = "property-results";
+    const SEARCH_HINT: &'static str = "Address, postcode or landlord";
+    const COLUMNS: &'static [Heading<PropertyColumn>] = &[
+        Heading::sorted("Address", PropertyColumn::Address),
+        Heading::sorted("Postcode", PropertyColumn::Postcode).nowrap(),
+        Heading::plain("Type").hide_small(),
+        Heading::sorted("Beds", PropertyColumn::Bedrooms).hide_small(),
+        Heading::sorted("Landlord", PropertyColumn::Landlord).hide_small(),
+        Heading::plain("Status"),
+    ];
+    const CSV: Option<CsvExport> = Some(CsvExport {
+        path: paths::PROPERTIES_CSV,
+        file_name: "properties.csv",
+        header: &[
+            "Address",
+            "Town",
+            "Postcode",
+            "Type",
+            "Bedrooms",
+            "Landlord",
+            "Status",
+            "EPC rating",
+            "Asking rent per month",
+        ],
+    });
+
+    fn page(&self) -> &PageQuery {
+        &self.page
+    }
+
+    fn page_mut(&mut self) -> &mut PageQuery {
+        &mut self.page
+    }
+
+    fn search(&self) -> &str {
+        &self.q
+    }
+
+    fn filters(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("status", self.status.clone()),
+            ("property_type", self.property_type.clone()),
+            ("branch", self.branch.clone()),
+            (LANDLORD_FILTER, self.landlord.clone()),
+        ]
+    }
+
+    fn store_filter(&self, search: Vec<String>, order: Order<PropertyColumn>, _today: NaiveDate) -> ListFilter {
         ListFilter {
-            search: self.q.split_whitespace().map(str::to_string).take(8).collect(),
+            search,
             status: PropertyStatus::parse(&self.status).ok(),
             all_statuses: self.status == ALL_STATUSES,
             property_type: PropertyType::parse(&self.property_type).ok(),
             branch_id: Uuid::parse_str(&self.branch).ok(),
             landlord_id: Uuid::parse_str(&self.landlord).ok(),
-            order: self.order(),
+            order,
         }
     }
 
-    /// The order asked for (`?sort=postcode`, `?sort=-bedrooms`), else by address.
-    fn order(&self) -> Order<PropertyColumn> {
-        Order::parse(&self.page.sort, Order::default(), PropertyColumn::parse)
+    async fn fetch(
+        db: &Db,
+        org_id: Uuid,
+        filter: &ListFilter,
+        at: &PageAt,
+        limit: u32,
+    ) -> Result<Paged<Property>, sqlx::Error> {
+        store::list(db, org_id, filter, at, limit).await
     }
 
-    /// The list's URL sorted by `sort`, from the first page.
-    fn sorted_by(&self, sort: &str) -> String {
-        let mut sorted = self.clone();
-        sorted.page.sort = sort.to_string();
-        format!("{}?{}", paths::PROPERTIES, sorted.to_query(&PageAt::First))
+    async fn count(
+        db: &Db,
+        org_id: Uuid,
+        filter: &ListFilter,
+        first: Option<&Cursor>,
+    ) -> Result<(i64, i64), sqlx::Error> {
+        store::list_count(db, org_id, filter, first).await
     }
 
-    fn to_query(&self, at: &PageAt) -> String {
-        self.page.link(
-            &[
-                ("q", &self.q),
-                ("status", &self.status),
-                ("property_type", &self.property_type),
-                ("branch", &self.branch),
-                ("landlord", &self.landlord),
-            ],
-            at,
-        )
+    fn cursor(row: &Property) -> Cursor {
+        Cursor {
+            sort_key: row.sort_key.clone(),
+            id: row.id,
+        }
+    }
+
+    fn cells(row: &Property, _view: &ListView<'_>) -> Vec<Markup> {
+        property_cells(row)
+    }
+
+    fn empty() -> Markup {
+        html! { "No properties yet. " a href=(paths::PROPERTY_NEW) { "Add the first one" } }
+    }
+
+    fn fields(&self, view: &ListView<'_>) -> Markup {
+        let none = FieldErrors::new();
+        let statuses = choice_options::<PropertyStatus>(Some(("", "All but archived")))
+            .into_iter()
+            .chain([(ALL_STATUSES.to_string(), "All, including archived".to_string())])
+            .collect::<Vec<_>>();
+        let types = choice_options::<PropertyType>(Some(("", "Any type")));
+        html! {
+            (select("status", "Status", &statuses, &self.status, &none))
+            (select("property_type", "Type", &types, &self.property_type, &none))
+            (select("branch", "Branch", &view.lookups.branch_options("Any branch"), &self.branch, &none))
+        }
+    }
+
+    fn actions() -> Markup {
+        html! { a class="button" href=(paths::PROPERTY_NEW) { "Add a property" } }
+    }
+
+    fn csv_cells(p: &Property) -> Vec<String> {
+        vec![
+            [Some(p.address_line1.as_str()), p.address_line2.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", "),
+            p.city.clone(),
+            p.postcode.clone(),
+            p.property_type().label().to_string(),
+            p.bedrooms.to_string(),
+            p.landlord_name.clone(),
+            p.status.label().to_string(),
+            p.epc().map(|r| r.label().to_string()).unwrap_or_default(),
+            p.asking_rent_pence.map(crate::domain::money::money).unwrap_or_default(),
+        ]
     }
 }
 
-/// A table of properties (also on the landlord page, without the landlord
-/// column); with `sorting`, the list's query, its headings sort the list.
-pub fn table(rows: &[Property], show_landlord: bool, sorting: Option<&ListQuery>) -> Markup {
-    let heading = |label: &str, column: PropertyColumn, class: Option<&str>| match sorting {
-        Some(query) => {
-            let order = query.order();
-            sort_heading(
-                label,
-                column.as_str(),
-                Some((order.column.as_str(), order.descending)),
-                class,
-                |s| query.sorted_by(s),
-            )
-        }
-        None => html! { th class=[class] { (label) } },
+/// A table of properties (a landlord's page, without the landlord column).
+pub fn table(rows: &[Property]) -> Markup {
+    let without_landlord = |cells: Vec<Markup>| -> Vec<Markup> {
+        cells
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| *i != LANDLORD_COLUMN)
+            .map(|(_, cell)| cell)
+            .collect()
     };
-    html! {
-        div class="table-wrap" {
-            table {
-                thead { tr {
-                    (heading("Address", PropertyColumn::Address, None))
-                    (heading("Postcode", PropertyColumn::Postcode, None))
-                    th class="hide-small" { "Type" }
-                    (heading("Beds", PropertyColumn::Bedrooms, Some("hide-small")))
-                    @if show_landlord { (heading("Landlord", PropertyColumn::Landlord, Some("hide-small"))) }
-                    th { "Status" }
-                } }
-                tbody {
-                    @for p in rows {
-                        tr {
-                            td data-label="Address" { a href=(paths::property(p.id)) { (p.address_line1) @if let Some(l2) = &p.address_line2 { ", " (l2) } ", " (p.city) } }
-                            td data-label="Postcode" class="nowrap" { (p.postcode) }
-                            td data-label="Type" class="hide-small" { (p.property_type().label()) }
-                            td data-label="Bedrooms" class="hide-small" { (p.bedrooms_label().unwrap_or_else(|| "—".into())) }
-                            @if show_landlord { td data-label="Landlord" class="hide-small" { a href=(paths::landlord(p.landlord_id)) { (p.landlord_name) } } }
-                            td data-label="Status" { (status_badge(p.status)) }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
-fn results(query: &ListQuery, page: &Paged<Property>, counts: (i64, i64)) -> Markup {
-    let (total, before) = counts;
-    let rows = &page.rows;
-    let filtered = !(query.q.trim().is_empty()
-        && query.status.is_empty()
-        && query.property_type.is_empty()
-        && query.branch.is_empty()
-        && query.landlord.is_empty());
-    html! {
-        div id=(RESULTS_ID) class="results" aria-live="polite" {
-            @if rows.is_empty() {
-                div class="table-wrap" {
-                    @if filtered {
-                        p class="empty" { "No properties match these filters. " a href=(paths::PROPERTIES) { "Clear the filters" } }
-                    } @else {
-                        p class="empty" { "No properties yet. " a href=(paths::PROPERTY_NEW) { "Add the first one" } }
-                    }
-                }
-            } @else {
-                (table(rows, true, Some(query)))
-            }
-            (counted_pager(
-                paths::PROPERTIES,
-                before,
-                rows.len(),
-                total,
-                page.previous.as_ref().map(|at| query.to_query(at)),
-                page.next.as_ref().map(|next| query.to_query(&PageAt::After(next.clone()))),
-            ))
-        }
-    }
+    let columns: Vec<&Heading<PropertyColumn>> = ListQuery::COLUMNS
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != LANDLORD_COLUMN)
+        .map(|(_, c)| c)
+        .collect();
+    list_screen::plain_table(&columns, rows.iter().map(|p| without_landlord(property_cells(p))))
 }
 
 /// How many matching landlords the picker offers at once.
@@ -298,64 +356,16 @@ pub async fn landlord_picker(
 /// `GET /properties`.
 #[handler]
 pub async fn list(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<ListQuery>) -> Result<Markup, AppError> {
-    let filter = query.filter();
-    let at = query.page.at();
-    let page = store::list(&ctx.state.db, viewer.org.id, &filter, &at, query.page.size()).await?;
-    let first = page.rows.first().map(|p| Cursor {
-        sort_key: p.sort_key.clone(),
-        id: p.id,
-    });
-    let counts = store::list_count(&ctx.state.db, viewer.org.id, &filter, first.as_ref()).await?;
-    let results = results(&query, &page, counts);
-    if ctx.wants_fragment(RESULTS_ID) {
-        return Ok(results);
-    }
-    let lookups = Lookups::load(&ctx, viewer.org.id).await?;
-    let none = FieldErrors::new();
-    let statuses = choice_options::<PropertyStatus>(Some(("", "All but archived")))
-        .into_iter()
-        .chain([(ALL_STATUSES.to_string(), "All, including archived".to_string())])
-        .collect::<Vec<_>>();
-    let only = match Uuid::parse_str(&query.landlord) {
-        Ok(id) => landlords::get(&ctx.state.db, viewer.org.id, id).await?,
-        Err(_) => None,
-    };
-    let without_landlord = ListQuery {
-        landlord: String::new(),
-        ..query.clone()
-    };
-    let content = html! {
-        div class="actions" {
-            h1 { "Properties" }
-            a class="button" href=(paths::PROPERTY_NEW) { "Add a property" }
-        }
-        form class="filters card" method="get" action=(paths::PROPERTIES) role="search"
-            hx-get=(paths::PROPERTIES) hx-target={ "#" (RESULTS_ID) } hx-swap="outerHTML" hx-push-url="true"
-            hx-trigger="input changed delay:300ms from:#q, change, submit" hx-indicator="#property-loading" {
-            div class="field" {
-                label for="q" { "Search" }
-                input type="search" id="q" name="q" value=(query.q) autocomplete="off" aria-describedby="q-hint";
-                span class="hint" id="q-hint" { "Address, postcode or landlord" }
-            }
-            (select("status", "Status", &statuses, &query.status, &none))
-            (select("property_type", "Type", &choice_options::<PropertyType>(Some(("", "Any type"))), &query.property_type, &none))
-            (select("branch", "Branch", &lookups.branch_options("Any branch"), &query.branch, &none))
-            @if !query.page.sort.is_empty() { input type="hidden" name="sort" value=(query.page.sort); }
-            @if let Some(l) = &only {
-                div class="field" {
-                    input type="hidden" name="landlord" value=(l.id);
-                    span { "Only " a href=(paths::landlord(l.id)) { (l.display_name()) } "'s properties · " }
-                    a href={ (paths::PROPERTIES) "?" (without_landlord.to_query(&PageAt::First)) } { "Every landlord's" }
-                }
-            }
-            div class="field" {
-                button type="submit" { "Search" }
-                span id="property-loading" class="htmx-indicator hint" { "Loading…" }
-            }
-        }
-        (results)
-    };
-    Ok(ui::page(&ctx, "Properties", content))
+    list_screen::page(&ctx, &viewer, query).await
+}
+
+/// `GET /properties.csv`: the list as filtered, every row, as CSV.
+#[handler]
+pub async fn download_csv(
+    AgentCtx { ctx, viewer }: AgentCtx,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    list_screen::download(&ctx, &viewer, query)
 }
 
 const FORM_FIELDS: &[&str] = &[

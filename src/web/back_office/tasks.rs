@@ -3,6 +3,7 @@
 //! add one or mark one complete. (The property page's task list is in
 //! [`super::work`], with its offers.)
 
+use chrono::NaiveDate;
 use maud::{Markup, html};
 use poem::http::StatusCode;
 use poem::web::{Form, Path, Query};
@@ -10,23 +11,22 @@ use poem::{Response, handler};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::list_screen::{self, CsvExport, Heading, LANDLORD_FILTER, ListScreen, ListView};
 use super::work::find_property;
 use super::{Lookups, see_other, with_status};
+use crate::db::Db;
 use crate::domain::choice::Choice;
 use crate::domain::tasks::{AssigneeKind, TaskForm, TaskStatus};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::store::properties::Property;
 use crate::store::tasks::{self, QueueFilter, QueuedTask, TaskColumn};
-use crate::store::{Order, PageAt, Paged};
+use crate::store::{Cursor, Order, PageAt, Paged};
 use crate::web::ctx::{AgentCtx, Ctx};
-use crate::web::ui::export;
 use crate::web::ui::form::{Input, choice_options, csrf_input, error_summary, select, textarea};
-use crate::web::ui::list::{PageQuery, counted_pager, sort_heading};
+use crate::web::ui::list::PageQuery;
 use crate::web::{paths, ui};
 
-/// The id of the results region htmx swaps.
-const RESULTS_ID: &str = "task-results";
 /// The status filter value that shows every status.
 const ANY_STATUS: &str = "any";
 /// The assignee filter value for "the landlord".
@@ -51,10 +51,57 @@ impl ListQuery {
     fn status(&self) -> &str {
         self.status.as_deref().unwrap_or(TaskStatus::Pending.as_str())
     }
+}
 
-    fn filter(&self, today: chrono::NaiveDate) -> QueueFilter {
+impl ListScreen for ListQuery {
+    type Row = QueuedTask;
+    type Filter = QueueFilter;
+    type Column = TaskColumn;
+
+    const PATH: &'static str = paths::TASKS;
+    const TITLE: &'static str = "Tasks";
+    const NOUN: &'static str = "tasks";
+    const RESULTS_ID: &'static str = "task-results";
+    const SEARCH_HINT: &'static str = "Title or address";
+    const COLUMNS: &'static [Heading<TaskColumn>] = &[
+        Heading::sorted("Task", TaskColumn::Title),
+        Heading::sorted("Property", TaskColumn::Property),
+        Heading::sorted("Landlord", TaskColumn::Landlord).hide_small(),
+        Heading::plain("For").hide_small(),
+        Heading::sorted("Due", TaskColumn::Due).nowrap(),
+        Heading::plain("Status"),
+    ];
+    const CSV: Option<CsvExport> = Some(CsvExport {
+        path: paths::TASKS_CSV,
+        file_name: "tasks.csv",
+        header: &["Task", "Property", "Landlord", "For", "Due", "Status"],
+    });
+
+    fn page(&self) -> &PageQuery {
+        &self.page
+    }
+
+    fn page_mut(&mut self) -> &mut PageQuery {
+        &mut self.page
+    }
+
+    fn search(&self) -> &str {
+        &self.q
+    }
+
+    fn filters(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("status", self.status().to_string()),
+            ("overdue", self.overdue.clone()),
+            ("branch", self.branch.clone()),
+            ("assignee", self.assignee.clone()),
+            (LANDLORD_FILTER, self.landlord.clone()),
+        ]
+    }
+
+    fn store_filter(&self, search: Vec<String>, order: Order<TaskColumn>, today: NaiveDate) -> QueueFilter {
         QueueFilter {
-            search: self.q.split_whitespace().map(str::to_string).take(8).collect(),
+            search,
             status: TaskStatus::parse(self.status()).ok(),
             overdue: !self.overdue.is_empty(),
             branch_id: Uuid::parse_str(&self.branch).ok(),
@@ -64,199 +111,106 @@ impl ListQuery {
             },
             landlord_id: Uuid::parse_str(&self.landlord).ok(),
             today: Some(today),
-            order: self.order(),
+            order,
         }
     }
 
-    /// The order asked for (`?sort=title`, `?sort=-due`), else soonest due first.
-    fn order(&self) -> Order<TaskColumn> {
-        Order::parse(&self.page.sort, Order::default(), TaskColumn::parse)
+    async fn fetch(
+        db: &Db,
+        org_id: Uuid,
+        filter: &QueueFilter,
+        at: &PageAt,
+        limit: u32,
+    ) -> Result<Paged<QueuedTask>, sqlx::Error> {
+        tasks::queue(db, org_id, filter, at, limit).await
     }
 
-    /// The list's URL sorted by `sort`, from the first page.
-    fn sorted_by(&self, sort: &str) -> String {
-        let mut sorted = self.clone();
-        sorted.page.sort = sort.to_string();
-        format!("{}?{}", paths::TASKS, sorted.to_query(&PageAt::First))
+    async fn count(
+        db: &Db,
+        org_id: Uuid,
+        filter: &QueueFilter,
+        first: Option<&Cursor>,
+    ) -> Result<(i64, i64), sqlx::Error> {
+        tasks::queue_count(db, org_id, filter, first).await
     }
 
-    /// The query string of these filters at a page.
-    fn to_query(&self, at: &PageAt) -> String {
-        self.page.link(
-            &[
-                ("q", &self.q),
-                ("status", self.status()),
-                ("overdue", &self.overdue),
-                ("branch", &self.branch),
-                ("assignee", &self.assignee),
-                ("landlord", &self.landlord),
-            ],
-            at,
-        )
-    }
-
-    fn is_filtered(&self) -> bool {
-        !(self.q.trim().is_empty()
-            && self.status() == TaskStatus::Pending.as_str()
-            && self.overdue.is_empty()
-            && self.branch.is_empty()
-            && self.assignee.is_empty()
-            && self.landlord.is_empty())
-    }
-}
-
-fn results(ctx: &Ctx, query: &ListQuery, page: &Paged<QueuedTask>, counts: (i64, i64), lookups: &Lookups) -> Markup {
-    let today = ctx.state.settings.clock.today();
-    let (total, before) = counts;
-    html! {
-        div id=(RESULTS_ID) class="results" aria-live="polite" {
-            @if page.rows.is_empty() {
-                div class="table-wrap" {
-                    @if query.is_filtered() {
-                        p class="empty" { "No tasks match these filters. " a href=(paths::TASKS) { "Clear the filters" } }
-                    } @else {
-                        p class="empty" { "No pending tasks. Tasks are added from a property's page." }
-                    }
-                }
-            } @else {
-                div class="table-wrap" {
-                    table {
-                        thead { tr {
-                            @let order = query.order();
-                            @let current = Some((order.column.as_str(), order.descending));
-                            (sort_heading("Task", TaskColumn::Title.as_str(), current, None, |s| query.sorted_by(s)))
-                            (sort_heading("Property", TaskColumn::Property.as_str(), current, None, |s| query.sorted_by(s)))
-                            (sort_heading("Landlord", TaskColumn::Landlord.as_str(), current, Some("hide-small"), |s| query.sorted_by(s)))
-                            th class="hide-small" { "For" }
-                            (sort_heading("Due", TaskColumn::Due.as_str(), current, None, |s| query.sorted_by(s)))
-                            th { "Status" }
-                        } }
-                        tbody {
-                            @for row in &page.rows {
-                                @let task = &row.task;
-                                tr {
-                                    td data-label="Task" { (task.title) }
-                                    td data-label="Property" { a href=(paths::property(task.property_id)) { (row.address) } }
-                                    td data-label="Landlord" class="hide-small" { a href=(paths::landlord(row.landlord_id)) { (row.landlord_name) } }
-                                    td data-label="For" class="hide-small" {
-                                        @match task.assignee() {
-                                            AssigneeKind::Landlord => "The landlord",
-                                            AssigneeKind::Agent => (lookups.agent_name(task.assignee_user_id).unwrap_or("An agent")),
-                                        }
-                                    }
-                                    td data-label="Due" class="nowrap" { @match task.due_on { Some(d) => (ui::format::date(d)), None => "—" } }
-                                    td data-label="Status" {
-                                        @if task.overdue(today) { span class="badge danger" { "Overdue" } }
-                                        @else if task.status() == TaskStatus::Completed { span class="badge muted" { (task.status().label()) } }
-                                        @else { span class="badge" { (task.status().label()) } }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            (counted_pager(
-                paths::TASKS,
-                before,
-                page.rows.len(),
-                total,
-                page.previous.as_ref().map(|at| query.to_query(at)),
-                page.next.as_ref().map(|next| query.to_query(&PageAt::After(next.clone()))),
-            ))
+    fn cursor(row: &QueuedTask) -> Cursor {
+        Cursor {
+            sort_key: row.sort_key.clone(),
+            id: row.task.id,
         }
     }
-}
 
-fn filters(query: &ListQuery, lookups: &Lookups) -> Markup {
-    let none = FieldErrors::new();
-    let statuses: Vec<(String, String)> = choice_options::<TaskStatus>(None)
-        .into_iter()
-        .chain([(ANY_STATUS.to_string(), "Any status".to_string())])
-        .collect();
-    let mut assignees = lookups.agent_options("Anyone");
-    assignees.insert(1, (FOR_LANDLORD.to_string(), "The landlord".to_string()));
-    html! {
-        form class="filters card" method="get" action=(paths::TASKS) role="search"
-            hx-get=(paths::TASKS) hx-target={ "#" (RESULTS_ID) } hx-swap="outerHTML" hx-push-url="true"
-            hx-trigger="input changed delay:300ms from:#q, change, submit" hx-indicator="#task-loading" {
-            @if !query.landlord.is_empty() { input type="hidden" name="landlord" value=(query.landlord); }
-            @if !query.page.sort.is_empty() { input type="hidden" name="sort" value=(query.page.sort); }
-            div class="field" {
-                label for="q" { "Search" }
-                input type="search" id="q" name="q" value=(query.q) autocomplete="off" aria-describedby="q-hint";
-                span class="hint" id="q-hint" { "Title or address" }
-            }
-            (select("status", "Status", &statuses, query.status(), &none))
-            (select("assignee", "For", &assignees, &query.assignee, &none))
-            (select("branch", "Branch", &lookups.branch_options("Any branch"), &query.branch, &none))
-            (select("per_page", "Show", &PageQuery::size_options(), &query.page.size().to_string(), &none))
+    fn cells(row: &QueuedTask, view: &ListView<'_>) -> Vec<Markup> {
+        let task = &row.task;
+        vec![
+            html! { (task.title) },
+            html! { a href=(paths::property(task.property_id)) { (row.address) } },
+            html! { a href=(paths::landlord(row.landlord_id)) { (row.landlord_name) } },
+            html! {
+                @match task.assignee() {
+                    AssigneeKind::Landlord => "The landlord",
+                    AssigneeKind::Agent => (view.lookups.agent_name(task.assignee_user_id).unwrap_or("An agent")),
+                }
+            },
+            html! { @match task.due_on { Some(d) => (ui::format::date(d)), None => "—" } },
+            html! {
+                @if task.overdue(view.today) { span class="badge danger" { "Overdue" } }
+                @else if task.status() == TaskStatus::Completed { span class="badge muted" { (task.status().label()) } }
+                @else { span class="badge" { (task.status().label()) } }
+            },
+        ]
+    }
+
+    fn empty() -> Markup {
+        html! { "No pending tasks. Tasks are added from a property's page." }
+    }
+
+    fn fields(&self, view: &ListView<'_>) -> Markup {
+        let none = FieldErrors::new();
+        let statuses: Vec<(String, String)> = choice_options::<TaskStatus>(None)
+            .into_iter()
+            .chain([(ANY_STATUS.to_string(), "Any status".to_string())])
+            .collect();
+        let mut assignees = view.lookups.agent_options("Anyone");
+        assignees.insert(1, (FOR_LANDLORD.to_string(), "The landlord".to_string()));
+        html! {
+            (select("status", "Status", &statuses, self.status(), &none))
+            (select("assignee", "For", &assignees, &self.assignee, &none))
+            (select("branch", "Branch", &view.lookups.branch_options("Any branch"), &self.branch, &none))
             div class="field checkbox" {
-                input type="checkbox" id="overdue" name="overdue" value="1" checked[!query.overdue.is_empty()];
+                input type="checkbox" id="overdue" name="overdue" value="1" checked[!self.overdue.is_empty()];
                 label for="overdue" { "Overdue only" }
             }
-            div class="field" {
-                button type="submit" { "Search" }
-                span id="task-loading" class="htmx-indicator hint" { "Loading…" }
-            }
         }
+    }
+
+    fn csv_cells(row: &QueuedTask) -> Vec<String> {
+        let task = &row.task;
+        vec![
+            task.title.clone(),
+            row.address.clone(),
+            row.landlord_name.clone(),
+            task.assignee().label().to_string(),
+            task.due_on.map(|d| d.to_string()).unwrap_or_default(),
+            task.status().label().to_string(),
+        ]
     }
 }
 
 /// `GET /tasks.csv`: the list as filtered, every row, as CSV.
 #[handler]
-pub async fn download_csv(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<ListQuery>) -> Response {
-    let db = ctx.state.db.clone();
-    let org = viewer.org.id;
-    let filter = query.filter(ctx.state.settings.clock.today());
-    export::download(
-        "tasks.csv",
-        &["Task", "Property", "Landlord", "For", "Due", "Status"],
-        move |at, rows| {
-            let (db, filter) = (db.clone(), filter.clone());
-            async move { tasks::queue(&db, org, &filter, &at, rows).await }
-        },
-        |row| {
-            let task = &row.task;
-            vec![
-                task.title.clone(),
-                row.address.clone(),
-                row.landlord_name.clone(),
-                task.assignee().label().to_string(),
-                task.due_on.map(|d| d.to_string()).unwrap_or_default(),
-                task.status().label().to_string(),
-            ]
-        },
-    )
+pub async fn download_csv(
+    AgentCtx { ctx, viewer }: AgentCtx,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    list_screen::download(&ctx, &viewer, query)
 }
 
 /// `GET /tasks`: the agency's tasks, pending and soonest due first.
 #[handler]
 pub async fn list(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<ListQuery>) -> Result<Markup, AppError> {
-    let lookups = Lookups::load(&ctx, viewer.org.id).await?;
-    let today = ctx.state.settings.clock.today();
-    let filter = query.filter(today);
-    let at = query.page.at();
-    let db = &ctx.state.db;
-    let page = tasks::queue(db, viewer.org.id, &filter, &at, query.page.size()).await?;
-    let first = page.rows.first().map(|row| crate::store::Cursor {
-        sort_key: row.sort_key.clone(),
-        id: row.task.id,
-    });
-    let counts = tasks::queue_count(db, viewer.org.id, &filter, first.as_ref()).await?;
-    let results = results(&ctx, &query, &page, counts, &lookups);
-    if ctx.wants_fragment(RESULTS_ID) {
-        return Ok(results);
-    }
-    let content = html! {
-        div class="actions" {
-            h1 { "Tasks" }
-            a class="button secondary" href={ (paths::TASKS_CSV) "?" (query.to_query(&PageAt::First)) } download { "Download CSV" }
-        }
-        (filters(&query, &lookups))
-        (results)
-    };
-    Ok(ui::page(&ctx, "Tasks", content))
+    list_screen::page(&ctx, &viewer, query).await
 }
 
 fn task_page(ctx: &Ctx, property: &Property, form: &TaskForm, errors: &FieldErrors, lookups: &Lookups) -> Markup {

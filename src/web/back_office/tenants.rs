@@ -1,11 +1,15 @@
 //! The agency's tenants, each once, with the tenancy they are on now (else
 //! their latest): search, counts and pages both ways.
 
+use chrono::NaiveDate;
 use maud::{Markup, html};
 use poem::web::Query;
 use poem::{Response, handler};
 use serde::Deserialize;
+use uuid::Uuid;
 
+use super::list_screen::{self, CsvExport, Heading, ListScreen, ListView};
+use crate::db::Db;
 use crate::domain::choice::Choice;
 use crate::domain::tenancies::TenancyStatus;
 use crate::domain::validation::FieldErrors;
@@ -13,16 +17,11 @@ use crate::error::AppError;
 use crate::store::tenants::{self as store, ListFilter, ListedTenant, TenantColumn};
 use crate::store::{Cursor, Order, PageAt, Paged};
 use crate::web::ctx::AgentCtx;
+use crate::web::paths;
 use crate::web::ui::badges::tenancy_status as status_badge;
-use crate::web::ui::export;
 use crate::web::ui::form::{choice_options, select};
-use crate::web::ui::list::{PageQuery, counted_pager, sort_heading};
-use crate::web::{paths, ui};
-
-/// The id of the results region htmx swaps.
-const RESULTS_ID: &str = "tenant-results";
-/// The status filter value that shows every status (the default).
-const ANY_STATUS: &str = "any";
+use crate::web::ui::format::phone_link;
+use crate::web::ui::list::PageQuery;
 
 /// The list's filters as they appear in the URL.
 #[derive(Debug, Default, Deserialize, Clone)]
@@ -34,162 +33,120 @@ pub struct ListQuery {
     page: PageQuery,
 }
 
-impl ListQuery {
-    fn filter(&self) -> ListFilter {
+impl ListScreen for ListQuery {
+    type Row = ListedTenant;
+    type Filter = ListFilter;
+    type Column = TenantColumn;
+
+    const PATH: &'static str = paths::TENANTS;
+    const TITLE: &'static str = "Tenants";
+    const NOUN: &'static str = "tenants";
+    const RESULTS_ID: &'static str = "tenant-results";
+    const SEARCH_HINT: &'static str = "Name, email or phone";
+    const COLUMNS: &'static [Heading<TenantColumn>] = &[
+        Heading::sorted("Name", TenantColumn::Name),
+        Heading::sorted("Email", TenantColumn::Email).hide_small(),
+        Heading::plain("Phone").hide_small().nowrap(),
+        Heading::sorted("Tenancy", TenantColumn::Tenancy),
+        Heading::plain("Status"),
+    ];
+    const CSV: Option<CsvExport> = Some(CsvExport {
+        path: paths::TENANTS_CSV,
+        file_name: "tenants.csv",
+        header: &["Name", "Email", "Phone", "Tenancy", "Tenancy status"],
+    });
+
+    fn page(&self) -> &PageQuery {
+        &self.page
+    }
+
+    fn page_mut(&mut self) -> &mut PageQuery {
+        &mut self.page
+    }
+
+    fn search(&self) -> &str {
+        &self.q
+    }
+
+    fn filters(&self) -> Vec<(&'static str, String)> {
+        vec![("status", self.status.clone())]
+    }
+
+    fn store_filter(&self, search: Vec<String>, order: Order<TenantColumn>, _today: NaiveDate) -> ListFilter {
         ListFilter {
-            search: self.q.split_whitespace().map(str::to_string).take(8).collect(),
+            search,
             status: TenancyStatus::parse(&self.status).ok(),
-            order: self.order(),
+            order,
         }
     }
 
-    /// The order asked for (`?sort=email`, `?sort=-name`), else by last name.
-    fn order(&self) -> Order<TenantColumn> {
-        Order::parse(&self.page.sort, Order::default(), TenantColumn::parse)
+    async fn fetch(
+        db: &Db,
+        org_id: Uuid,
+        filter: &ListFilter,
+        at: &PageAt,
+        limit: u32,
+    ) -> Result<Paged<ListedTenant>, sqlx::Error> {
+        store::list(db, org_id, filter, at, limit).await
     }
 
-    /// The list's URL sorted by `sort`, from the first page.
-    fn sorted_by(&self, sort: &str) -> String {
-        let mut sorted = self.clone();
-        sorted.page.sort = sort.to_string();
-        format!("{}?{}", paths::TENANTS, sorted.to_query(&PageAt::First))
+    async fn count(
+        db: &Db,
+        org_id: Uuid,
+        filter: &ListFilter,
+        first: Option<&Cursor>,
+    ) -> Result<(i64, i64), sqlx::Error> {
+        store::list_count(db, org_id, filter, first).await
     }
 
-    fn to_query(&self, at: &PageAt) -> String {
-        self.page.link(&[("q", &self.q), ("status", &self.status)], at)
-    }
-
-    fn is_filtered(&self) -> bool {
-        !(self.q.trim().is_empty() && matches!(self.status.as_str(), "" | ANY_STATUS))
-    }
-}
-
-fn results(query: &ListQuery, page: &Paged<ListedTenant>, counts: (i64, i64)) -> Markup {
-    let (total, before) = counts;
-    html! {
-        div id=(RESULTS_ID) class="results" aria-live="polite" {
-            @if page.rows.is_empty() {
-                div class="table-wrap" {
-                    @if query.is_filtered() {
-                        p class="empty" { "No tenants match these filters. " a href=(paths::TENANTS) { "Clear the filters" } }
-                    } @else {
-                        p class="empty" { "No tenants yet. Tenants are added with a tenancy, from a property's page." }
-                    }
-                }
-            } @else {
-                div class="table-wrap" {
-                    table {
-                        thead { tr {
-                            @let order = query.order();
-                            @let current = Some((order.column.as_str(), order.descending));
-                            @let heading = |label: &str, column: TenantColumn, class: Option<&str>| {
-                                sort_heading(label, column.as_str(), current, class, |s| query.sorted_by(s))
-                            };
-                            (heading("Name", TenantColumn::Name, None))
-                            (heading("Email", TenantColumn::Email, Some("hide-small")))
-                            th class="hide-small" { "Phone" }
-                            (heading("Tenancy", TenantColumn::Tenancy, None))
-                            th { "Status" }
-                        } }
-                        tbody {
-                            @for row in &page.rows {
-                                tr {
-                                    td data-label="Name" { (row.name()) }
-                                    td data-label="Email" class="hide-small" { a href={ "mailto:" (row.email) } { (row.email) } }
-                                    td data-label="Phone" class="hide-small nowrap" {
-                                        @match &row.phone { Some(phone) => (crate::web::ui::format::phone_link(phone)), None => "—" }
-                                    }
-                                    td data-label="Tenancy" { a href=(paths::tenancy(row.tenancy_id)) { (row.address) } }
-                                    td data-label="Status" { (status_badge(row.tenancy_status)) }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            (counted_pager(
-                paths::TENANTS,
-                before,
-                page.rows.len(),
-                total,
-                page.previous.as_ref().map(|at| query.to_query(at)),
-                page.next.as_ref().map(|next| query.to_query(&PageAt::After(next.clone()))),
-            ))
+    fn cursor(row: &ListedTenant) -> Cursor {
+        Cursor {
+            sort_key: row.sort_key.clone(),
+            id: row.id,
         }
     }
-}
 
-fn filters(query: &ListQuery) -> Markup {
-    let none = FieldErrors::new();
-    let statuses = choice_options::<TenancyStatus>(Some((ANY_STATUS, "Any tenancy status")));
-    html! {
-        form class="filters card" method="get" action=(paths::TENANTS) role="search"
-            hx-get=(paths::TENANTS) hx-target={ "#" (RESULTS_ID) } hx-swap="outerHTML" hx-push-url="true"
-            hx-trigger="input changed delay:300ms from:#q, change, submit" hx-indicator="#tenant-loading" {
-            @if !query.page.sort.is_empty() { input type="hidden" name="sort" value=(query.page.sort); }
-            div class="field" {
-                label for="q" { "Search" }
-                input type="search" id="q" name="q" value=(query.q) autocomplete="off" aria-describedby="q-hint";
-                span class="hint" id="q-hint" { "Name, email or phone" }
-            }
-            (select("status", "Tenancy", &statuses, &query.status, &none))
-            (select("per_page", "Show", &PageQuery::size_options(), &query.page.size().to_string(), &none))
-            div class="field" {
-                button type="submit" { "Search" }
-                span id="tenant-loading" class="htmx-indicator hint" { "Loading…" }
-            }
-        }
+    fn cells(row: &ListedTenant, _view: &ListView<'_>) -> Vec<Markup> {
+        vec![
+            html! { (row.name()) },
+            html! { a href={ "mailto:" (row.email) } { (row.email) } },
+            html! { @match &row.phone { Some(phone) => (phone_link(phone)), None => "—" } },
+            html! { a href=(paths::tenancy(row.tenancy_id)) { (row.address) } },
+            status_badge(row.tenancy_status),
+        ]
+    }
+
+    fn empty() -> Markup {
+        html! { "No tenants yet. Tenants are added with a tenancy, from a property's page." }
+    }
+
+    fn fields(&self, _view: &ListView<'_>) -> Markup {
+        let statuses = choice_options::<TenancyStatus>(Some(("", "Any tenancy status")));
+        select("status", "Tenancy", &statuses, &self.status, &FieldErrors::new())
+    }
+
+    fn csv_cells(row: &ListedTenant) -> Vec<String> {
+        vec![
+            row.name(),
+            row.email.clone(),
+            row.phone.clone().unwrap_or_default(),
+            row.address.clone(),
+            row.tenancy_status.label().to_string(),
+        ]
     }
 }
 
 /// `GET /tenants.csv`: the list as filtered, every row, as CSV.
 #[handler]
-pub async fn download_csv(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<ListQuery>) -> Response {
-    let db = ctx.state.db.clone();
-    let org = viewer.org.id;
-    let filter = query.filter();
-    export::download(
-        "tenants.csv",
-        &["Name", "Email", "Phone", "Tenancy", "Tenancy status"],
-        move |at, rows| {
-            let (db, filter) = (db.clone(), filter.clone());
-            async move { store::list(&db, org, &filter, &at, rows).await }
-        },
-        |row| {
-            vec![
-                row.name(),
-                row.email.clone(),
-                row.phone.clone().unwrap_or_default(),
-                row.address.clone(),
-                row.tenancy_status.label().to_string(),
-            ]
-        },
-    )
+pub async fn download_csv(
+    AgentCtx { ctx, viewer }: AgentCtx,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    list_screen::download(&ctx, &viewer, query)
 }
 
 /// `GET /tenants`: the agency's tenants by last name.
 #[handler]
 pub async fn list(AgentCtx { ctx, viewer }: AgentCtx, Query(query): Query<ListQuery>) -> Result<Markup, AppError> {
-    let filter = query.filter();
-    let at = query.page.at();
-    let db = &ctx.state.db;
-    let page = store::list(db, viewer.org.id, &filter, &at, query.page.size()).await?;
-    let first = page.rows.first().map(|row| Cursor {
-        sort_key: row.sort_key.clone(),
-        id: row.id,
-    });
-    let counts = store::list_count(db, viewer.org.id, &filter, first.as_ref()).await?;
-    let results = results(&query, &page, counts);
-    if ctx.wants_fragment(RESULTS_ID) {
-        return Ok(results);
-    }
-    let content = html! {
-        div class="actions" {
-            h1 { "Tenants" }
-            a class="button secondary" href={ (paths::TENANTS_CSV) "?" (query.to_query(&PageAt::First)) } download { "Download CSV" }
-        }
-        (filters(&query))
-        (results)
-    };
-    Ok(ui::page(&ctx, "Tenants", content))
+    list_screen::page(&ctx, &viewer, query).await
 }
