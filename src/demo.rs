@@ -41,6 +41,7 @@ pub async fn ensure(db: &Db, files: &dyn object_store::ObjectStore) -> anyhow::R
         if crate::store::deposits::count(db, org.id).await? == 0 {
             ensure_deposit_releases(db, &org).await?;
         }
+        ensure_contractors(db, &org).await?;
         return Ok(DemoLogin {
             email: ADMIN_EMAIL.into(),
             password,
@@ -173,10 +174,114 @@ pub async fn ensure(db: &Db, files: &dyn object_store::ObjectStore) -> anyhow::R
     tx.commit().await?;
     ensure_portal(db, files, &agency.org).await?;
     ensure_deposit_releases(db, &agency.org).await?;
+    ensure_contractors(db, &agency.org).await?;
     Ok(DemoLogin {
         email: ADMIN_EMAIL.into(),
         password,
     })
+}
+
+/// The demo's contractors, once: several trades, one whose insurance has
+/// lapsed, one with no insurance on record, one archived.
+async fn ensure_contractors(db: &Db, org: &orgs::Organisation) -> anyhow::Result<()> {
+    use crate::domain::contractors::{ContractorForm, ContractorStatus};
+    use crate::store::contractors;
+    if contractors::count(db, org.id).await? > 0 {
+        return Ok(());
+    }
+    let today = crate::clock::Clock::default().today();
+    let in_days = |days: i64| (today + chrono::TimeDelta::days(days)).to_string();
+    let demo = [
+        (
+            "Sparks & Sons Electrical",
+            "Dev Sparks",
+            "jobs@sparksandsons.example",
+            "0117 496 0456",
+            &["electrical"][..],
+            "",
+            "NICEIC 601234",
+            in_days(200),
+        ),
+        (
+            "Avon Gas & Heating",
+            "Maria Lopez",
+            "office@avongas.example",
+            "0117 496 0789",
+            &["gas", "heating", "plumbing"][..],
+            "548213",
+            "",
+            in_days(20),
+        ),
+        (
+            "Clifton Roofing",
+            "Sam O'Neill",
+            "sam@cliftonroofing.example",
+            "07700 900123",
+            &["roofing", "general"][..],
+            "",
+            "",
+            in_days(-12),
+        ),
+        (
+            "Harbour Handyman Services",
+            "Lee Carter",
+            "lee@harbourhandyman.example",
+            "07700 900456",
+            &["general", "carpentry", "decorating", "locksmith"][..],
+            "",
+            "",
+            String::new(),
+        ),
+        (
+            "Spotless Bristol Cleaning",
+            "Ann Wright",
+            "bookings@spotless.example",
+            "0117 496 0999",
+            &["cleaning"][..],
+            "",
+            "",
+            in_days(320),
+        ),
+        (
+            "Bath Drain Care",
+            "Kofi Mensah",
+            "kofi@bathdrains.example",
+            "01225 496 012",
+            &["drainage", "plumbing"][..],
+            "",
+            "",
+            in_days(90),
+        ),
+    ];
+    let system = Actor::system();
+    let mut tx = db.begin().await?;
+    let mut last = None;
+    for (company, contact, email, phone, trades, gas, electrical, insurance) in demo {
+        let form = ContractorForm {
+            company_name: company.into(),
+            contact_name: contact.into(),
+            email: email.into(),
+            phone: phone.into(),
+            trades: trades.iter().map(|t| t.to_string()).collect(),
+            gas_safe_number: gas.into(),
+            electrical_registration: electrical.into(),
+            insurance_expires_on: insurance,
+            notes: String::new(),
+        };
+        let fields = form
+            .parse()
+            .map_err(|errors| anyhow::anyhow!("invalid demo contractor: {errors:?}"))?;
+        last = Some(contractors::create(&mut tx, org.id, &fields, &system).await?);
+    }
+    tx.commit().await?;
+    if let Some(id) = last
+        && let Some(contractor) = contractors::get(db, org.id, id).await?
+    {
+        let mut tx = db.begin().await?;
+        contractors::set_status(&mut tx, &contractor, ContractorStatus::Archived, &system).await?;
+        tx.commit().await?;
+    }
+    Ok(())
 }
 
 /// A document for [`upload_document`]: (title, category, visibility, file name, bytes).

@@ -434,6 +434,19 @@ async fn build(app: &TestApp) -> (World, Callers) {
     .await
     .map(|done| done.rows_affected()))
     .unwrap();
+    let mut tx = app.db.begin().await.unwrap();
+    let contractor = portico::domain::contractors::ContractorForm {
+        company_name: "Sparks & Sons".into(),
+        email: "jobs@sparks.example".into(),
+        trades: vec!["plumbing".into()],
+        ..Default::default()
+    }
+    .parse()
+    .unwrap();
+    portico::store::contractors::create(&mut tx, a.org.id, &contractor, &Actor::system())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
     let id = async |sql: &'static str| scalar_of(&app.db, sql, a.org.id).await.to_string();
     let mut ids = BTreeMap::new();
     ids.insert("user", agent_a_id.to_string());
@@ -445,6 +458,7 @@ async fn build(app: &TestApp) -> (World, Callers) {
     ids.insert("portal_token", token_x.to_string());
     ids.insert("certificate", id("SELECT id FROM certificates WHERE org_id = $1").await);
     ids.insert("task", id("SELECT id FROM tasks WHERE org_id = $1").await);
+    ids.insert("contractor", id("SELECT id FROM contractors WHERE org_id = $1").await);
     ids.insert("offer", id("SELECT id FROM offers WHERE org_id = $1").await);
     ids.insert("document", id("SELECT id FROM documents WHERE org_id = $1").await);
     ids.insert(

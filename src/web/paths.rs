@@ -48,6 +48,12 @@ pub const TASKS_CSV: &str = "/tasks.csv";
 pub const LANDLORD_PICKER: &str = "/landlord-picker";
 /// The new-property form (`?landlord=ID` preselects the owner).
 pub const PROPERTY_NEW: &str = "/properties/new";
+/// The agency's contractors.
+pub const CONTRACTORS: &str = "/contractors";
+/// The contractor list as filtered, as a CSV download.
+pub const CONTRACTORS_CSV: &str = "/contractors.csv";
+/// The new-contractor form.
+pub const CONTRACTOR_NEW: &str = "/contractors/new";
 /// The agency's compliance page.
 pub const COMPLIANCE: &str = "/compliance";
 /// The compliance list as filtered, as a CSV download.
@@ -97,6 +103,12 @@ pub mod pattern {
     pub const USER_DEACTIVATE: &str = "/users/:user/deactivate";
     /// Reactivate (POST).
     pub const USER_REACTIVATE: &str = "/users/:user/reactivate";
+    /// A contractor's record.
+    pub const CONTRACTOR: &str = "/contractors/:contractor";
+    /// Edit a contractor.
+    pub const CONTRACTOR_EDIT: &str = "/contractors/:contractor/edit";
+    /// Archive or restore a contractor (POST).
+    pub const CONTRACTOR_STATUS: &str = "/contractors/:contractor/status";
     /// A landlord's record.
     pub const LANDLORD: &str = "/landlords/:landlord";
     /// Edit a landlord.
@@ -209,6 +221,21 @@ pub fn user_reactivate(id: Uuid) -> String {
 /// The audit trail filtered to one user's changes.
 pub fn audit_for_actor(id: Uuid) -> String {
     format!("{AUDIT}?actor={id}")
+}
+
+/// A contractor's record.
+pub fn contractor(id: Uuid) -> String {
+    format!("{CONTRACTORS}/{id}")
+}
+
+/// Edit a contractor.
+pub fn contractor_edit(id: Uuid) -> String {
+    format!("{CONTRACTORS}/{id}/edit")
+}
+
+/// Archive or restore a contractor.
+pub fn contractor_status(id: Uuid) -> String {
+    format!("{CONTRACTORS}/{id}/status")
 }
 
 /// A landlord's record.

@@ -422,7 +422,8 @@ async fn find(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> Result<Landlord, AppError
         .ok_or(AppError::NotFound)
 }
 
-fn row(label: &str, value: Option<&str>) -> Markup {
+/// A line of a details list: the label, and the value or "—".
+pub fn row(label: &str, value: Option<&str>) -> Markup {
     html! { dt { (label) } dd { (value.filter(|v| !v.is_empty()).unwrap_or("—")) } }
 }
 

@@ -4,6 +4,7 @@ pub mod account;
 pub mod audit;
 pub mod auth;
 pub mod compliance;
+pub mod contractors;
 pub mod documents;
 pub mod home;
 pub mod landlords;
@@ -104,6 +105,14 @@ pub fn routes() -> Vec<Declared> {
         .post(pattern::PROPERTY_CERTIFICATE_NEW, Agent, compliance::create)
         .get(pattern::CERTIFICATE_EDIT, Agent, compliance::edit_form)
         .post(pattern::CERTIFICATE_EDIT, Agent, compliance::update)
+        .get(paths::CONTRACTORS, Agent, contractors::list)
+        .post(paths::CONTRACTORS, Agent, contractors::create)
+        .get(paths::CONTRACTORS_CSV, Agent, contractors::download_csv)
+        .get(paths::CONTRACTOR_NEW, Agent, contractors::new_form)
+        .get(pattern::CONTRACTOR, Agent, contractors::show)
+        .get(pattern::CONTRACTOR_EDIT, Agent, contractors::edit_form)
+        .post(pattern::CONTRACTOR_EDIT, Agent, contractors::update)
+        .post(pattern::CONTRACTOR_STATUS, Agent, contractors::set_status)
         .get(paths::COMPLIANCE, Agent, compliance::page)
         .get(paths::COMPLIANCE_CSV, Agent, compliance::download_csv)
         .get(paths::TASKS, Agent, tasks::list)

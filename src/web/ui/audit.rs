@@ -9,7 +9,9 @@ use maud::{Markup, html};
 use uuid::Uuid;
 
 use crate::domain::choice::Choice;
-use crate::domain::{compliance, deposits, documents, landlords, offers, properties, tasks, tenancies, users};
+use crate::domain::{
+    compliance, contractors, deposits, documents, landlords, offers, properties, tasks, tenancies, users,
+};
 use crate::store::audit::AuditRow;
 use crate::web::ui::format;
 
@@ -17,6 +19,7 @@ use crate::web::ui::format;
 pub fn record_label(entity_type: &str) -> String {
     let known = match entity_type {
         "certificate" => "Certificate",
+        "contractor" => "Contractor",
         "landlord_message" => "Landlord message",
         "task" => "Task",
         "user" => "User",
@@ -46,6 +49,12 @@ pub fn field_label(field: &str) -> String {
         "county" => "County",
         "country" => "Country",
         "first_name" => "First name",
+        "company_name" => "Company name",
+        "contact_name" => "Contact",
+        "trades" => "Trades",
+        "gas_safe_number" => "Gas Safe number",
+        "electrical_registration" => "NICEIC or NAPIT number",
+        "insurance_expires_on" => "Insurance expires",
         "last_name" => "Last name",
         "email" => "Email",
         "phone" => "Phone",
@@ -129,6 +138,14 @@ fn value_label(entity_type: &str, field: &str, value: &str) -> Option<String> {
         ("document", "visibility") => choice_label::<documents::Visibility>(value),
         ("document", "category") => choice_label::<documents::Category>(value),
         ("certificate", "kind") => choice_label::<compliance::CertificateKind>(value),
+        ("contractor", "status") => choice_label::<contractors::ContractorStatus>(value),
+        ("contractor", "trades") => Some(
+            contractors::trades_from_stored(value)
+                .iter()
+                .map(|t| t.label())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
         ("user", "role") => users::Role::parse(value).ok().map(|role| role.label().to_string()),
         ("deposit_release_proposal", "status") => {
             deposits::ProposalStatus::parse(value).map(|status| status.label().to_string())

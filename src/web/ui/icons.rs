@@ -23,6 +23,8 @@ pub enum Icon {
     Offer,
     /// Compliance (a shield).
     Compliance,
+    /// Contractors (a spanner).
+    Contractor,
     /// Messages (a speech bubble).
     Message,
     /// Portal access (a link).
@@ -55,6 +57,7 @@ impl Icon {
             Icon::Task => "i-task",
             Icon::Offer => "i-offer",
             Icon::Compliance => "i-compliance",
+            Icon::Contractor => "i-contractor",
             Icon::Message => "i-message",
             Icon::Link => "i-link",
             Icon::Users => "i-users",
@@ -80,6 +83,9 @@ impl Icon {
             Icon::Task => r#"<rect x="3" y="3" width="18" height="18" rx="3"/><path d="M8 12l3 3 5-6"/>"#,
             Icon::Offer => r#"<path d="M3 12V4a1 1 0 0 1 1-1h8l9 9-9 9z"/><circle cx="7.5" cy="7.5" r="1.5"/>"#,
             Icon::Compliance => r#"<path d="M12 3l8 3v6c0 5-3.5 8-8 9-4.5-1-8-4-8-9V6zM9 12l2 2 4-4"/>"#,
+            Icon::Contractor => {
+                r#"<path d="M14.5 4.5a4.5 4.5 0 0 0 5 6l-9.3 9.3a2.1 2.1 0 0 1-3-3l9.3-9.3a4.5 4.5 0 0 1-2-3z"/>"#
+            }
             Icon::Message => r#"<path d="M4 5h16v11H9l-5 4z"/>"#,
             Icon::Link => {
                 r#"<path d="M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1"/>"#
@@ -100,7 +106,7 @@ impl Icon {
         }
     }
 
-    const ALL: [Icon; 17] = [
+    const ALL: [Icon; 18] = [
         Icon::Home,
         Icon::Landlord,
         Icon::Property,
@@ -109,6 +115,7 @@ impl Icon {
         Icon::Task,
         Icon::Offer,
         Icon::Compliance,
+        Icon::Contractor,
         Icon::Message,
         Icon::Link,
         Icon::Users,

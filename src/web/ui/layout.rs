@@ -45,7 +45,7 @@ struct NavItem {
 }
 
 /// The back-office navigation, in order: the one list of where an agent can go.
-const NAV: [NavItem; 15] = [
+const NAV: [NavItem; 16] = [
     NavItem {
         path: paths::HOME,
         label: "Home",
@@ -92,6 +92,12 @@ const NAV: [NavItem; 15] = [
         path: paths::COMPLIANCE,
         label: "Compliance",
         icon: Icon::Compliance,
+        admins_only: false,
+    },
+    NavItem {
+        path: paths::CONTRACTORS,
+        label: "Contractors",
+        icon: Icon::Contractor,
         admins_only: false,
     },
     NavItem {
