@@ -446,6 +446,15 @@ async fn build(app: &TestApp) -> (World, Callers) {
     portico::store::contractors::create(&mut tx, a.org.id, &contractor, &Actor::system())
         .await
         .unwrap();
+    let work = portico::domain::work_orders::WorkOrderForm {
+        title: "Boiler not firing".into(),
+        ..Default::default()
+    }
+    .parse()
+    .unwrap();
+    portico::store::work_orders::create(&mut tx, a.org.id, px, "the property", &work, &Actor::system())
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let id = async |sql: &'static str| scalar_of(&app.db, sql, a.org.id).await.to_string();
     let mut ids = BTreeMap::new();
@@ -459,6 +468,7 @@ async fn build(app: &TestApp) -> (World, Callers) {
     ids.insert("certificate", id("SELECT id FROM certificates WHERE org_id = $1").await);
     ids.insert("task", id("SELECT id FROM tasks WHERE org_id = $1").await);
     ids.insert("contractor", id("SELECT id FROM contractors WHERE org_id = $1").await);
+    ids.insert("work_order", id("SELECT id FROM work_orders WHERE org_id = $1").await);
     ids.insert("offer", id("SELECT id FROM offers WHERE org_id = $1").await);
     ids.insert("document", id("SELECT id FROM documents WHERE org_id = $1").await);
     ids.insert(

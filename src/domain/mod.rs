@@ -17,3 +17,4 @@ pub mod tasks;
 pub mod tenancies;
 pub mod users;
 pub mod validation;
+pub mod work_orders;

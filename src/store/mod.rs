@@ -25,6 +25,7 @@ pub mod tenant_invites;
 pub mod tenants;
 pub mod throttle;
 pub mod users;
+pub mod work_orders;
 
 /// Makes a database ready for this build: applies the migrations, then
 /// rebuilds derived tables built under other rules than this build's (the

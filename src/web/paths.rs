@@ -54,6 +54,10 @@ pub const CONTRACTORS: &str = "/contractors";
 pub const CONTRACTORS_CSV: &str = "/contractors.csv";
 /// The new-contractor form.
 pub const CONTRACTOR_NEW: &str = "/contractors/new";
+/// The agency's work orders (`?overdue=1`, `?status=any`, …).
+pub const WORK_ORDERS: &str = "/work-orders";
+/// The work-order list as filtered, as a CSV download.
+pub const WORK_ORDERS_CSV: &str = "/work-orders.csv";
 /// The agency's compliance page.
 pub const COMPLIANCE: &str = "/compliance";
 /// The compliance list as filtered, as a CSV download.
@@ -103,6 +107,14 @@ pub mod pattern {
     pub const USER_DEACTIVATE: &str = "/users/:user/deactivate";
     /// Reactivate (POST).
     pub const USER_REACTIVATE: &str = "/users/:user/reactivate";
+    /// A work order's page.
+    pub const WORK_ORDER: &str = "/work-orders/:work_order";
+    /// Confirm / cancel a work order.
+    pub const WORK_ORDER_CANCEL: &str = "/work-orders/:work_order/cancel";
+    /// Close a work order (POST).
+    pub const WORK_ORDER_CLOSE: &str = "/work-orders/:work_order/close";
+    /// Raise a work order on a property.
+    pub const PROPERTY_WORK_ORDER_NEW: &str = "/properties/:property/work-orders/new";
     /// A contractor's record.
     pub const CONTRACTOR: &str = "/contractors/:contractor";
     /// Edit a contractor.
@@ -221,6 +233,31 @@ pub fn user_reactivate(id: Uuid) -> String {
 /// The audit trail filtered to one user's changes.
 pub fn audit_for_actor(id: Uuid) -> String {
     format!("{AUDIT}?actor={id}")
+}
+
+/// A work order's page.
+pub fn work_order(id: Uuid) -> String {
+    format!("{WORK_ORDERS}/{id}")
+}
+
+/// Confirm / cancel a work order.
+pub fn work_order_cancel(id: Uuid) -> String {
+    format!("{WORK_ORDERS}/{id}/cancel")
+}
+
+/// Close a work order.
+pub fn work_order_close(id: Uuid) -> String {
+    format!("{WORK_ORDERS}/{id}/close")
+}
+
+/// Raise a work order on a property.
+pub fn property_work_order_new(id: Uuid) -> String {
+    format!("{PROPERTIES}/{id}/work-orders/new")
+}
+
+/// The open work orders past their target.
+pub fn overdue_work_orders() -> String {
+    format!("{WORK_ORDERS}?overdue=1")
 }
 
 /// A contractor's record.

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::list_screen::{self, CsvExport, Heading, ListScreen, ListView};
 use super::{see_other, with_status};
+use crate::clock::Clock;
 use crate::db::Db;
 use crate::domain::choice::Choice;
 use crate::domain::compliance::{CertificateForm, CertificateKind, Indicator};
@@ -303,19 +304,14 @@ impl ListScreen for ComplianceQuery {
         ]
     }
 
-    fn store_filter(
-        &self,
-        search: Vec<String>,
-        order: Order<ComplianceColumn>,
-        today: NaiveDate,
-    ) -> compliance::Filter {
+    fn store_filter(&self, search: Vec<String>, order: Order<ComplianceColumn>, clock: Clock) -> compliance::Filter {
         compliance::Filter {
             branch_id: Uuid::parse_str(&self.branch).ok(),
             kind: CertificateKind::parse(&self.kind).ok(),
             indicator: Indicator::parse(&self.state).filter(|i| i.needs_attention()),
             search,
             order,
-            today: Some(today),
+            today: Some(clock.today()),
         }
     }
 

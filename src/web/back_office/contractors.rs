@@ -13,6 +13,7 @@ use uuid::Uuid;
 use super::landlords::row;
 use super::list_screen::{self, CsvExport, Heading, ListScreen, ListView};
 use super::{see_other, with_status};
+use crate::clock::Clock;
 use crate::db::Db;
 use crate::domain::choice::Choice;
 use crate::domain::contractors::{ContractorForm, ContractorStatus, Insurance, Trade};
@@ -114,7 +115,7 @@ impl ListScreen for ListQuery {
         vec![("trade", self.trade.clone()), ("status", self.status.clone())]
     }
 
-    fn store_filter(&self, search: Vec<String>, order: Order<ContractorColumn>, _today: NaiveDate) -> ListFilter {
+    fn store_filter(&self, search: Vec<String>, order: Order<ContractorColumn>, _clock: Clock) -> ListFilter {
         ListFilter {
             search,
             trade: Trade::parse(&self.trade).ok(),

@@ -46,8 +46,10 @@ pub async fn page(AgentCtx { ctx, viewer }: AgentCtx) -> Result<maud::Markup, Ap
         .await?
         .rows;
     let overdue = crate::store::tasks::overdue_count(db, org, today).await?;
-    let awaiting = crate::store::offers::awaiting_landlord_count(db, org).await?;
     let now = ctx.state.settings.clock.now();
+    let overdue_work = crate::store::work_orders::overdue_count(db, org, now).await?;
+    let open_work = crate::store::work_orders::open_count(db, org).await?;
+    let awaiting = crate::store::offers::awaiting_landlord_count(db, org).await?;
     let trends = dashboard::trends(db, org, now, today).await?;
     let expiring = dashboard::expiring_by_week(db, org, today, CHART_WEEKS).await?;
     let expiring_total: i64 = expiring.iter().sum();
@@ -72,6 +74,10 @@ pub async fn page(AgentCtx { ctx, viewer }: AgentCtx) -> Result<maud::Markup, Ap
                 span class="number" { (overdue) } span class="what" { "overdue tasks" }
                 (chart::meter(overdue, trends.tasks_pending))
                 span class="trend" { (overdue) " of " (trends.tasks_pending) " open tasks" }
+            }
+            a class={ "stat card" @if overdue_work > 0 { " alert" } } href=(paths::overdue_work_orders()) {
+                span class="number" { (overdue_work) } span class="what" { "overdue work orders" }
+                span class="trend" { (open_work) " open" }
             }
             a class="stat card" href=(paths::offers_in(crate::domain::offers::OfferStatus::SentToLandlord.as_str())) {
                 span class="number" { (awaiting) } span class="what" { "offers awaiting landlords" }

@@ -3,7 +3,6 @@
 //! its properties, portal access and audit history; archive, restore and
 //! (admins only) anonymise.
 
-use chrono::NaiveDate;
 use maud::{Markup, html};
 use poem::http::StatusCode;
 use poem::web::{Form, Path, Query};
@@ -13,6 +12,7 @@ use uuid::Uuid;
 
 use super::list_screen::{self, CsvExport, Heading, ListScreen, ListView};
 use super::{Lookups, see_other, with_status};
+use crate::clock::Clock;
 use crate::db::Db;
 use crate::domain::landlords::{Choice, ContactMethod, LandlordForm, LandlordStatus, LandlordType, mask};
 use crate::domain::validation::FieldErrors;
@@ -89,7 +89,7 @@ impl ListScreen for ListQuery {
         ]
     }
 
-    fn store_filter(&self, search: Vec<String>, order: Order<LandlordColumn>, _today: NaiveDate) -> ListFilter {
+    fn store_filter(&self, search: Vec<String>, order: Order<LandlordColumn>, _clock: Clock) -> ListFilter {
         ListFilter {
             search,
             status: LandlordStatus::parse(&self.status).ok(),

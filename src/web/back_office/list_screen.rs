@@ -9,7 +9,9 @@
 
 use std::future::Future;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::clock::Clock;
 use maud::{Markup, html};
 use poem::Response;
 use uuid::Uuid;
@@ -163,7 +165,7 @@ pub trait ListScreen: Default + Clone + Send + Sync + 'static {
     }
     /// The store's filter: the query's filters, these search words, this
     /// order, and today (for lists whose rows depend on it).
-    fn store_filter(&self, search: Vec<String>, order: Order<Self::Column>, today: NaiveDate) -> Self::Filter;
+    fn store_filter(&self, search: Vec<String>, order: Order<Self::Column>, clock: Clock) -> Self::Filter;
     /// One page of rows.
     fn fetch(
         db: &Db,
@@ -212,6 +214,8 @@ pub struct ListView<'a> {
     pub lookups: &'a Lookups,
     /// Today in London.
     pub today: NaiveDate,
+    /// Now, from the app's clock.
+    pub now: DateTime<Utc>,
     /// The landlord the list is narrowed to, if it is.
     pub landlord: Option<&'a Landlord>,
 }
@@ -228,8 +232,8 @@ pub fn order<S: ListScreen>(query: &S) -> Order<S::Column> {
 }
 
 /// The store filter of a query.
-fn store_filter<S: ListScreen>(query: &S, today: NaiveDate) -> S::Filter {
-    query.store_filter(search_words(query.search()), order(query), today)
+fn store_filter<S: ListScreen>(query: &S, clock: Clock) -> S::Filter {
+    query.store_filter(search_words(query.search()), order(query), clock)
 }
 
 /// The query string of the list's filters, search and sort at a page.
@@ -380,9 +384,10 @@ pub async fn page<S: ListScreen + serde::de::DeserializeOwned>(
     let view = ListView {
         lookups: &lookups,
         today,
+        now: ctx.state.settings.clock.now(),
         landlord: landlord.as_ref(),
     };
-    let filter = store_filter(&query, today);
+    let filter = store_filter(&query, ctx.state.settings.clock);
     let db = &ctx.state.db;
     let page = S::fetch(db, org_id, &filter, &query.page().at(), query.page().size()).await?;
     let first = page.rows.first().map(S::cursor);
@@ -413,7 +418,7 @@ pub fn download<S: ListScreen>(ctx: &Ctx, viewer: &Viewer, query: S) -> Result<R
     let csv = S::CSV.ok_or(AppError::NotFound)?;
     let db = ctx.state.db.clone();
     let org_id = viewer.org.id;
-    let filter = store_filter(&query, ctx.state.settings.clock.today());
+    let filter = store_filter(&query, ctx.state.settings.clock);
     Ok(export::download(
         csv.file_name,
         csv.header,

@@ -21,6 +21,7 @@ pub mod tenancy_list;
 pub mod tenants;
 pub mod users;
 pub mod work;
+pub mod work_orders;
 
 use uuid::Uuid;
 
@@ -105,6 +106,14 @@ pub fn routes() -> Vec<Declared> {
         .post(pattern::PROPERTY_CERTIFICATE_NEW, Agent, compliance::create)
         .get(pattern::CERTIFICATE_EDIT, Agent, compliance::edit_form)
         .post(pattern::CERTIFICATE_EDIT, Agent, compliance::update)
+        .get(paths::WORK_ORDERS, Agent, work_orders::list)
+        .get(paths::WORK_ORDERS_CSV, Agent, work_orders::download_csv)
+        .get(pattern::WORK_ORDER, Agent, work_orders::show)
+        .get(pattern::WORK_ORDER_CANCEL, Agent, work_orders::confirm_cancel)
+        .post(pattern::WORK_ORDER_CANCEL, Agent, work_orders::cancel)
+        .post(pattern::WORK_ORDER_CLOSE, Agent, work_orders::close)
+        .get(pattern::PROPERTY_WORK_ORDER_NEW, Agent, work_orders::new_form)
+        .post(pattern::PROPERTY_WORK_ORDER_NEW, Agent, work_orders::create)
         .get(paths::CONTRACTORS, Agent, contractors::list)
         .post(paths::CONTRACTORS, Agent, contractors::create)
         .get(paths::CONTRACTORS_CSV, Agent, contractors::download_csv)

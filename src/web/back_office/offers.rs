@@ -3,7 +3,6 @@
 //! show it, and move it through its statuses ("Send to landlord" and the rest). (The property
 //! page's offer list is in [`super::work`], with its tasks.)
 
-use chrono::NaiveDate;
 use maud::{Markup, html};
 use poem::http::StatusCode;
 use poem::web::{Form, Path, Query};
@@ -14,6 +13,7 @@ use uuid::Uuid;
 use super::list_screen::{self, CsvExport, Heading, LANDLORD_FILTER, ListScreen, ListView};
 use super::work::find_property;
 use super::{see_other, with_status};
+use crate::clock::Clock;
 use crate::db::Db;
 use crate::domain::choice::Choice;
 use crate::domain::money::{money, per_month};
@@ -111,7 +111,7 @@ impl ListScreen for ListQuery {
         OfferColumn::NEWEST_FIRST
     }
 
-    fn store_filter(&self, search: Vec<String>, order: Order<OfferColumn>, _today: NaiveDate) -> ListFilter {
+    fn store_filter(&self, search: Vec<String>, order: Order<OfferColumn>, _clock: Clock) -> ListFilter {
         let statuses = match self.status() {
             ANY_STATUS => None,
             OPEN => Some(

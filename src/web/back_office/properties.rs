@@ -1,7 +1,6 @@
 //! Properties: the list with search, filters and cursor pagination; create and
 //! edit with validation next to each field; the property page.
 
-use chrono::NaiveDate;
 use maud::{Markup, html};
 use poem::http::StatusCode;
 use poem::web::{Form, Path, Query};
@@ -11,6 +10,7 @@ use uuid::Uuid;
 
 use super::list_screen::{self, CsvExport, Heading, LANDLORD_FILTER, ListScreen, ListView};
 use super::{Lookups, see_other, with_status};
+use crate::clock::Clock;
 use crate::db::Db;
 use crate::domain::choice::Choice;
 use crate::domain::money::per_month;
@@ -115,7 +115,7 @@ impl ListScreen for ListQuery {
         ]
     }
 
-    fn store_filter(&self, search: Vec<String>, order: Order<PropertyColumn>, _today: NaiveDate) -> ListFilter {
+    fn store_filter(&self, search: Vec<String>, order: Order<PropertyColumn>, _clock: Clock) -> ListFilter {
         ListFilter {
             search,
             status: PropertyStatus::parse(&self.status).ok(),
@@ -536,6 +536,7 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
     let tenancies = crate::store::tenancies::for_property(&ctx.state.db, viewer.org.id, id).await?;
     let certificates = crate::store::certificates::for_property(&ctx.state.db, viewer.org.id, id).await?;
     let task_list = crate::store::tasks::for_property(&ctx.state.db, viewer.org.id, id).await?;
+    let work_order_list = crate::store::work_orders::for_property(&ctx.state.db, viewer.org.id, id).await?;
     let offer_list = crate::store::offers::for_property(&ctx.state.db, viewer.org.id, id).await?;
     let document_list = crate::store::documents::for_property(&ctx.state.db, viewer.org.id, id).await?;
     let portal_token = crate::store::portal::for_landlord(&ctx.state.db, viewer.org.id, property.landlord_id).await?;
@@ -610,6 +611,7 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
                 (super::tenancies::table(&tenancies))
             }
         }
+        (super::work_orders::property_section(&property, &work_order_list, ctx.state.settings.clock.now()))
         (super::work::property_sections(&ctx, &property, &task_list, &offer_list, &lookups))
         (super::documents::property_section(&ctx, &property, &document_list, &tenancies, &certificates))
         section id="history" {

@@ -3,7 +3,6 @@
 //! add one or mark one complete. (The property page's task list is in
 //! [`super::work`], with its offers.)
 
-use chrono::NaiveDate;
 use maud::{Markup, html};
 use poem::http::StatusCode;
 use poem::web::{Form, Path, Query};
@@ -14,6 +13,7 @@ use uuid::Uuid;
 use super::list_screen::{self, CsvExport, Heading, LANDLORD_FILTER, ListScreen, ListView};
 use super::work::find_property;
 use super::{Lookups, see_other, with_status};
+use crate::clock::Clock;
 use crate::db::Db;
 use crate::domain::choice::Choice;
 use crate::domain::tasks::{AssigneeKind, TaskForm, TaskStatus};
@@ -99,7 +99,7 @@ impl ListScreen for ListQuery {
         ]
     }
 
-    fn store_filter(&self, search: Vec<String>, order: Order<TaskColumn>, today: NaiveDate) -> QueueFilter {
+    fn store_filter(&self, search: Vec<String>, order: Order<TaskColumn>, clock: Clock) -> QueueFilter {
         QueueFilter {
             search,
             status: TaskStatus::parse(self.status()).ok(),
@@ -110,7 +110,7 @@ impl ListScreen for ListQuery {
                 other => Uuid::parse_str(other).ok().map(Some),
             },
             landlord_id: Uuid::parse_str(&self.landlord).ok(),
-            today: Some(today),
+            today: Some(clock.today()),
             order,
         }
     }

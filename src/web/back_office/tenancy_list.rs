@@ -1,7 +1,6 @@
 //! The agency's tenancies across every property: filters, search, counts
 //! and pages both ways.
 
-use chrono::NaiveDate;
 use maud::{Markup, html};
 use poem::web::Query;
 use poem::{Response, handler};
@@ -9,6 +8,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::list_screen::{self, CsvExport, Heading, LANDLORD_FILTER, ListScreen, ListView};
+use crate::clock::Clock;
 use crate::db::Db;
 use crate::domain::choice::Choice;
 use crate::domain::money::money;
@@ -91,7 +91,7 @@ impl ListScreen for ListQuery {
         ]
     }
 
-    fn store_filter(&self, search: Vec<String>, order: Order<TenancyColumn>, _today: NaiveDate) -> ListFilter {
+    fn store_filter(&self, search: Vec<String>, order: Order<TenancyColumn>, _clock: Clock) -> ListFilter {
         ListFilter {
             search,
             status: TenancyStatus::parse(&self.status).ok(),

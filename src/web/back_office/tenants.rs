@@ -1,7 +1,6 @@
 //! The agency's tenants, each once, with the tenancy they are on now (else
 //! their latest): search, counts and pages both ways.
 
-use chrono::NaiveDate;
 use maud::{Markup, html};
 use poem::web::Query;
 use poem::{Response, handler};
@@ -9,6 +8,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::list_screen::{self, CsvExport, Heading, ListScreen, ListView};
+use crate::clock::Clock;
 use crate::db::Db;
 use crate::domain::choice::Choice;
 use crate::domain::tenancies::TenancyStatus;
@@ -72,7 +72,7 @@ impl ListScreen for ListQuery {
         vec![("status", self.status.clone())]
     }
 
-    fn store_filter(&self, search: Vec<String>, order: Order<TenantColumn>, _today: NaiveDate) -> ListFilter {
+    fn store_filter(&self, search: Vec<String>, order: Order<TenantColumn>, _clock: Clock) -> ListFilter {
         ListFilter {
             search,
             status: TenancyStatus::parse(&self.status).ok(),

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::domain::choice::Choice;
 use crate::domain::{
-    compliance, contractors, deposits, documents, landlords, offers, properties, tasks, tenancies, users,
+    compliance, contractors, deposits, documents, landlords, offers, properties, tasks, tenancies, users, work_orders,
 };
 use crate::store::audit::AuditRow;
 use crate::web::ui::format;
@@ -20,6 +20,7 @@ pub fn record_label(entity_type: &str) -> String {
     let known = match entity_type {
         "certificate" => "Certificate",
         "contractor" => "Contractor",
+        "work_order" => "Work order",
         "landlord_message" => "Landlord message",
         "task" => "Task",
         "user" => "User",
@@ -55,6 +56,8 @@ pub fn field_label(field: &str) -> String {
         "gas_safe_number" => "Gas Safe number",
         "electrical_registration" => "NICEIC or NAPIT number",
         "insurance_expires_on" => "Insurance expires",
+        "budget_pence" => "Not to exceed",
+        "priority" => "Priority",
         "last_name" => "Last name",
         "email" => "Email",
         "phone" => "Phone",
@@ -138,6 +141,8 @@ fn value_label(entity_type: &str, field: &str, value: &str) -> Option<String> {
         ("document", "visibility") => choice_label::<documents::Visibility>(value),
         ("document", "category") => choice_label::<documents::Category>(value),
         ("certificate", "kind") => choice_label::<compliance::CertificateKind>(value),
+        ("work_order", "status") => choice_label::<work_orders::WorkOrderStatus>(value),
+        ("work_order", "priority") => choice_label::<work_orders::Priority>(value),
         ("contractor", "status") => choice_label::<contractors::ContractorStatus>(value),
         ("contractor", "trades") => Some(
             contractors::trades_from_stored(value)

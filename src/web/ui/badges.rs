@@ -8,6 +8,7 @@ use crate::domain::compliance::Indicator;
 use crate::domain::offers::OfferStatus;
 use crate::domain::properties::PropertyStatus;
 use crate::domain::tenancies::TenancyStatus;
+use crate::domain::work_orders::{Priority, WorkOrderStatus};
 
 /// The badge of a property status.
 pub fn property_status(status: PropertyStatus) -> Markup {
@@ -43,4 +44,25 @@ pub fn offer_badge(status: OfferStatus) -> Markup {
         _ => "badge",
     };
     html! { span class=(class) { (status.label()) } }
+}
+
+/// The badge of a work order's status.
+pub fn work_order_status(status: WorkOrderStatus) -> Markup {
+    let class = match status {
+        WorkOrderStatus::Completed | WorkOrderStatus::Invoiced => "badge ok",
+        WorkOrderStatus::Closed | WorkOrderStatus::Cancelled => "badge muted",
+        WorkOrderStatus::QuoteAccepted | WorkOrderStatus::Instructed | WorkOrderStatus::Scheduled => "badge warn",
+        WorkOrderStatus::New | WorkOrderStatus::QuotesRequested => "badge",
+    };
+    html! { span class=(class) { (status.label()) } }
+}
+
+/// The badge of a work order's priority.
+pub fn priority(priority: Priority) -> Markup {
+    let class = match priority {
+        Priority::Emergency => "badge danger",
+        Priority::Urgent => "badge warn",
+        Priority::Routine => "badge",
+    };
+    html! { span class=(class) { (priority.short_label()) } }
 }

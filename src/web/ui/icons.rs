@@ -23,6 +23,8 @@ pub enum Icon {
     Offer,
     /// Compliance (a shield).
     Compliance,
+    /// Work orders (a clipboard).
+    WorkOrder,
     /// Contractors (a spanner).
     Contractor,
     /// Messages (a speech bubble).
@@ -57,6 +59,7 @@ impl Icon {
             Icon::Task => "i-task",
             Icon::Offer => "i-offer",
             Icon::Compliance => "i-compliance",
+            Icon::WorkOrder => "i-work-order",
             Icon::Contractor => "i-contractor",
             Icon::Message => "i-message",
             Icon::Link => "i-link",
@@ -83,6 +86,9 @@ impl Icon {
             Icon::Task => r#"<rect x="3" y="3" width="18" height="18" rx="3"/><path d="M8 12l3 3 5-6"/>"#,
             Icon::Offer => r#"<path d="M3 12V4a1 1 0 0 1 1-1h8l9 9-9 9z"/><circle cx="7.5" cy="7.5" r="1.5"/>"#,
             Icon::Compliance => r#"<path d="M12 3l8 3v6c0 5-3.5 8-8 9-4.5-1-8-4-8-9V6zM9 12l2 2 4-4"/>"#,
+            Icon::WorkOrder => {
+                r#"<rect x="5" y="4" width="14" height="17" rx="2"/><path d="M9 4V3h6v1M9 10h6M9 14h6M9 18h3"/>"#
+            }
             Icon::Contractor => {
                 r#"<path d="M14.5 4.5a4.5 4.5 0 0 0 5 6l-9.3 9.3a2.1 2.1 0 0 1-3-3l9.3-9.3a4.5 4.5 0 0 1-2-3z"/>"#
             }
@@ -106,7 +112,7 @@ impl Icon {
         }
     }
 
-    const ALL: [Icon; 18] = [
+    const ALL: [Icon; 19] = [
         Icon::Home,
         Icon::Landlord,
         Icon::Property,
@@ -115,6 +121,7 @@ impl Icon {
         Icon::Task,
         Icon::Offer,
         Icon::Compliance,
+        Icon::WorkOrder,
         Icon::Contractor,
         Icon::Message,
         Icon::Link,

@@ -45,7 +45,7 @@ struct NavItem {
 }
 
 /// The back-office navigation, in order: the one list of where an agent can go.
-const NAV: [NavItem; 16] = [
+const NAV: [NavItem; 17] = [
     NavItem {
         path: paths::HOME,
         label: "Home",
@@ -92,6 +92,12 @@ const NAV: [NavItem; 16] = [
         path: paths::COMPLIANCE,
         label: "Compliance",
         icon: Icon::Compliance,
+        admins_only: false,
+    },
+    NavItem {
+        path: paths::WORK_ORDERS,
+        label: "Work orders",
+        icon: Icon::WorkOrder,
         admins_only: false,
     },
     NavItem {

@@ -1,0 +1,479 @@
+//! Work orders: raise one on a property (numbered per agency, its target set
+//! by its priority), move it as the domain's allowed moves say (a racing
+//! move cannot also win), cancel it with a reason — each audited, so its
+//! audit trail is its timeline — and the agency's list with filters, counts,
+//! sorting and keyset pages.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::db::{Db, Tx};
+use crate::domain::audit::{Actor, Changes};
+use crate::domain::choice::Choice;
+use crate::domain::money::money;
+use crate::domain::work_orders::{Priority, RaisedBy, WorkOrderFields, WorkOrderStatus, is_overdue};
+use crate::store::audit;
+use crate::{on_pool, on_tx};
+
+/// The audit entity type of work orders.
+pub const ENTITY: &str = "work_order";
+
+/// A work order as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct WorkOrder {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    /// The agency's own number for it (shown as `WO-12`).
+    pub number: i64,
+    pub property_id: Uuid,
+    pub title: String,
+    pub description: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub priority: Priority,
+    #[sqlx(try_from = "String")]
+    pub status: WorkOrderStatus,
+    pub raised_at: DateTime<Utc>,
+    pub target_at: DateTime<Utc>,
+    pub access_instructions: Option<String>,
+    pub occupier_contact: Option<String>,
+    pub budget_pence: Option<i64>,
+    #[sqlx(try_from = "String")]
+    pub raised_by: RaisedBy,
+    pub reporter_name: Option<String>,
+    /// The name of whoever recorded it (the agent, or the portal user).
+    pub raised_by_name: String,
+    pub contractor_id: Option<Uuid>,
+    pub cancel_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl WorkOrder {
+    /// "WO-12".
+    pub fn reference(&self) -> String {
+        reference(self.number)
+    }
+
+    /// Whether open work is past its target at `now`.
+    pub fn overdue(&self, now: DateTime<Utc>) -> bool {
+        is_overdue(self.status, self.target_at, now)
+    }
+}
+
+/// A work order's number as people quote it: "WO-12".
+pub fn reference(number: i64) -> String {
+    format!("WO-{number}")
+}
+
+/// `SELECT <every WorkOrder column> FROM work_orders <tail>`.
+macro_rules! select_work_order {
+    ($tail:literal) => {
+        concat!(
+            "SELECT id, org_id, number, property_id, title, description, priority, status, raised_at, target_at, \
+             access_instructions, occupier_contact, budget_pence, raised_by, reporter_name, raised_by_name, \
+             contractor_id, cancel_reason, created_at, updated_at FROM work_orders ",
+            $tail
+        )
+    };
+}
+
+/// The next number of the agency's work orders. On PostgreSQL the agency's
+/// row is locked first, so two work orders raised at once cannot take the
+/// same number (SQLite's write transactions already run one at a time).
+async fn next_number(tx: &mut Tx, org_id: Uuid) -> Result<i64, sqlx::Error> {
+    if let Tx::Postgres(conn) = tx {
+        sqlx::query("SELECT id FROM organisations WHERE id = $1 FOR UPDATE")
+            .bind(org_id)
+            .execute(&mut **conn)
+            .await?;
+    }
+    on_tx!(tx, |conn| sqlx::query_scalar(
+        "SELECT COALESCE(MAX(number), 0) + 1 FROM work_orders WHERE org_id = $1"
+    )
+    .bind(org_id)
+    .fetch_one(conn)
+    .await)
+}
+
+/// Raises a work order on a property; returns its id and number.
+pub async fn create(
+    tx: &mut Tx,
+    org_id: Uuid,
+    property_id: Uuid,
+    address: &str,
+    f: &WorkOrderFields,
+    actor: &Actor,
+) -> Result<(Uuid, i64), sqlx::Error> {
+    let id = super::new_id();
+    let number = next_number(tx, org_id).await?;
+    let now = super::now();
+    let target_at = f.priority.target_from(now);
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "INSERT INTO work_orders (id, org_id, number, property_id, title, description, priority, status, \
+             raised_at, target_at, access_instructions, occupier_contact, budget_pence, raised_by, reporter_name, \
+             raised_by_name, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8, $9, $10, $11, \
+             $12, $13, $14, $15, $8, $8)",
+        )
+        .bind(id)
+        .bind(org_id)
+        .bind(number)
+        .bind(property_id)
+        .bind(&f.title)
+        .bind(&f.description)
+        .bind(f.priority.as_str())
+        .bind(now)
+        .bind(target_at)
+        .bind(&f.access_instructions)
+        .bind(&f.occupier_contact)
+        .bind(f.budget_pence)
+        .bind(f.raised_by.as_str())
+        .bind(&f.reporter_name)
+        .bind(&actor.name)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    let reported = match (&f.raised_by, &f.reporter_name) {
+        (RaisedBy::Agent, _) | (_, None) => String::new(),
+        (kind, Some(name)) => format!(", reported by {} ({name})", kind.label().to_lowercase()),
+    };
+    audit::record(
+        tx,
+        audit::Entry {
+            org_id,
+            actor,
+            action: "work_order.create",
+            entity_type: ENTITY,
+            entity_id: Some(id),
+            description: format!("raised {} “{}” at {address}{reported}", reference(number), f.title),
+            changes: Changes::new()
+                .field("title", None, Some(&f.title))
+                .field("priority", None, Some(f.priority.as_str()))
+                .field("budget_pence", None, f.budget_pence.map(money).as_deref()),
+        },
+    )
+    .await?;
+    Ok((id, number))
+}
+
+/// Why a status change was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum MoveError {
+    /// Not an allowed move from the current status (or another move won).
+    #[error("a work order that is {from} cannot become {to}")]
+    NotAllowed {
+        /// Current label.
+        from: &'static str,
+        /// Wanted label.
+        to: &'static str,
+    },
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Moves a work order to `to` if the domain allows it from its status; the
+/// update also checks the status in the row, so two racing moves cannot both
+/// win. `note` is added to the audit description ("cancelled: tenant fixed it").
+pub async fn move_to(
+    tx: &mut Tx,
+    order: &WorkOrder,
+    to: WorkOrderStatus,
+    note: Option<&str>,
+    actor: &Actor,
+) -> Result<(), MoveError> {
+    let from = order.status;
+    let refused = MoveError::NotAllowed {
+        from: from.label(),
+        to: to.label(),
+    };
+    if !from.can_move_to(to) {
+        return Err(refused);
+    }
+    let cancel_reason = (to == WorkOrderStatus::Cancelled).then_some(note).flatten();
+    let moved = on_tx!(tx, |conn| {
+        sqlx::query(
+            "UPDATE work_orders SET status = $1, cancel_reason = COALESCE($2, cancel_reason), updated_at = $3 \
+             WHERE id = $4 AND org_id = $5 AND status = $6",
+        )
+        .bind(to.as_str())
+        .bind(cancel_reason)
+        .bind(super::now())
+        .bind(order.id)
+        .bind(order.org_id)
+        .bind(from.as_str())
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    if moved == 0 {
+        return Err(refused);
+    }
+    let said = note.map(|n| format!(": {n}")).unwrap_or_default();
+    audit::record(
+        tx,
+        audit::Entry {
+            org_id: order.org_id,
+            actor,
+            action: "work_order.status",
+            entity_type: ENTITY,
+            entity_id: Some(order.id),
+            description: format!("moved {} to “{}”{said}", order.reference(), to.label()),
+            changes: Changes::new().field("status", Some(from.as_str()), Some(to.as_str())),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// One work order of this agency.
+pub async fn get(db: &Db, org_id: Uuid, id: Uuid) -> Result<Option<WorkOrder>, sqlx::Error> {
+    on_pool!(db, |pool| sqlx::query_as(select_work_order!(
+        "WHERE id = $1 AND org_id = $2"
+    ))
+    .bind(id)
+    .bind(org_id)
+    .fetch_optional(pool)
+    .await)
+}
+
+/// A property's work orders, newest first.
+pub async fn for_property(db: &Db, org_id: Uuid, property_id: Uuid) -> Result<Vec<WorkOrder>, sqlx::Error> {
+    on_pool!(db, |pool| sqlx::query_as(select_work_order!(
+        "WHERE org_id = $1 AND property_id = $2 ORDER BY number DESC"
+    ))
+    .bind(org_id)
+    .bind(property_id)
+    .fetch_all(pool)
+    .await)
+}
+
+/// Appends ` AND status IN (<the open statuses>)`.
+macro_rules! push_open {
+    ($query:expr) => {{
+        let mut open = $query.push(" AND status IN (").separated(", ");
+        for status in WorkOrderStatus::open() {
+            open.push_bind(status.as_str());
+        }
+        $query.push(")");
+    }};
+}
+
+/// How many open work orders are past their target at `now`.
+pub async fn overdue_count(db: &Db, org_id: Uuid, now: DateTime<Utc>) -> Result<i64, sqlx::Error> {
+    count_open(db, org_id, Some(now)).await
+}
+
+/// How many work orders are still to be done.
+pub async fn open_count(db: &Db, org_id: Uuid) -> Result<i64, sqlx::Error> {
+    count_open(db, org_id, None).await
+}
+
+/// Counts the open work orders ([`WorkOrderStatus::open`]), only those past
+/// their target at `overdue_at` when given.
+async fn count_open(db: &Db, org_id: Uuid, overdue_at: Option<DateTime<Utc>>) -> Result<i64, sqlx::Error> {
+    on_pool!(db, |pool| {
+        let mut query = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM work_orders WHERE org_id = ");
+        query.push_bind(org_id);
+        push_open!(query);
+        if let Some(now) = overdue_at {
+            query.push(" AND target_at < ").push_bind(now);
+        }
+        query.build_query_scalar::<i64>().fetch_one(pool).await
+    })
+}
+
+/// A work order in the agency's list, with where it is, whose property it
+/// is and who is doing it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ListedWorkOrder {
+    /// The work order.
+    #[sqlx(flatten)]
+    pub work_order: WorkOrder,
+    /// The property's first address line and town.
+    pub address: String,
+    /// The landlord who owns the property.
+    pub landlord_id: Uuid,
+    /// Their name.
+    pub landlord_name: String,
+    /// The contractor's company, once one is instructed.
+    pub contractor_name: Option<String>,
+    /// The keyset sort key.
+    pub sort_key: String,
+}
+
+/// What the agency's work-order list is narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    /// Words that must each appear in the title, reference, address or contractor.
+    pub search: Vec<String>,
+    /// Only these statuses (`None`: every status).
+    pub statuses: Option<Vec<WorkOrderStatus>>,
+    /// Only this priority.
+    pub priority: Option<Priority>,
+    /// Only open work past its target at this moment.
+    pub overdue_at: Option<DateTime<Utc>>,
+    /// Only this contractor's.
+    pub contractor_id: Option<Uuid>,
+    /// Only this landlord's properties.
+    pub landlord_id: Option<Uuid>,
+    /// Only this branch's properties.
+    pub branch_id: Option<Uuid>,
+    /// The list's order (soonest target first unless asked otherwise).
+    pub order: super::Order<WorkOrderColumn>,
+}
+
+/// The columns the work-order list sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WorkOrderColumn {
+    /// The target date.
+    #[default]
+    Target,
+    /// The reference number.
+    Number,
+    /// The title.
+    Title,
+    /// The property's address.
+    Property,
+    /// Emergency first, then by target.
+    Priority,
+}
+
+impl super::SortColumn for WorkOrderColumn {
+    const ALL: &'static [WorkOrderColumn] = &[
+        WorkOrderColumn::Target,
+        WorkOrderColumn::Number,
+        WorkOrderColumn::Title,
+        WorkOrderColumn::Property,
+        WorkOrderColumn::Priority,
+    ];
+
+    fn as_str(self) -> &'static str {
+        match self {
+            WorkOrderColumn::Target => "target",
+            WorkOrderColumn::Number => "number",
+            WorkOrderColumn::Title => "title",
+            WorkOrderColumn::Property => "property",
+            WorkOrderColumn::Priority => "priority",
+        }
+    }
+}
+
+impl WorkOrderColumn {
+    /// The sort key's SQL: text that sorts as the column does.
+    fn sort_key_sql(self) -> &'static str {
+        match self {
+            WorkOrderColumn::Target => "CAST(w.target_at AS TEXT)",
+            WorkOrderColumn::Number => {
+                "substr('000000000000' || CAST(w.number AS TEXT), length(CAST(w.number AS TEXT)) + 1)"
+            }
+            WorkOrderColumn::Title => "LOWER(w.title)",
+            WorkOrderColumn::Property => "p.sort_key",
+            WorkOrderColumn::Priority => {
+                "CASE w.priority WHEN 'emergency' THEN '0' WHEN 'urgent' THEN '1' ELSE '2' END || ' ' || \
+                 CAST(w.target_at AS TEXT)"
+            }
+        }
+    }
+}
+
+/// The list query's rows (every WorkOrder column, the property, landlord
+/// and contractor, the sort key of `column`), ending in `org_id = `.
+fn listed_rows(column: WorkOrderColumn) -> String {
+    format!(
+        "SELECT * FROM (SELECT w.id, w.org_id, w.number, w.property_id, w.title, w.description, w.priority, \
+         w.status, w.raised_at, w.target_at, w.access_instructions, w.occupier_contact, w.budget_pence, \
+         w.raised_by, w.reporter_name, w.raised_by_name, w.contractor_id, w.cancel_reason, w.created_at, \
+         w.updated_at, p.address_line1 || ', ' || p.city AS address, p.landlord_id, \
+         l.first_name || ' ' || l.last_name AS landlord_name, c.company_name AS contractor_name, \
+         {} AS sort_key, p.branch_id AS property_branch_id, \
+         LOWER(w.title || ' wo-' || CAST(w.number AS TEXT) || ' ' || COALESCE(c.company_name, '')) || ' ' || \
+         p.search_text AS search_text \
+         FROM work_orders w JOIN properties p ON p.id = w.property_id AND p.org_id = w.org_id \
+         JOIN landlords l ON l.id = p.landlord_id AND l.org_id = p.org_id \
+         LEFT JOIN contractors c ON c.id = w.contractor_id AND c.org_id = w.org_id WHERE w.org_id = ",
+        column.sort_key_sql()
+    )
+}
+
+/// Appends the filters of a [`ListFilter`] to a query over [`listed_rows`].
+macro_rules! push_list_filters {
+    ($query:expr, $filter:expr) => {{
+        let filter: &ListFilter = $filter;
+        for term in &filter.search {
+            $query
+                .push(" AND search_text LIKE ")
+                .push_bind(super::like_pattern(term))
+                .push(" ESCAPE '\\'");
+        }
+        match &filter.statuses {
+            None => {}
+            Some(statuses) if statuses.is_empty() => {
+                $query.push(" AND 1 = 0");
+            }
+            Some(statuses) => {
+                let mut listed = $query.push(" AND status IN (").separated(", ");
+                for status in statuses {
+                    listed.push_bind(status.as_str());
+                }
+                $query.push(")");
+            }
+        }
+        if let Some(priority) = filter.priority {
+            $query.push(" AND priority = ").push_bind(priority.as_str());
+        }
+        if let Some(now) = filter.overdue_at {
+            $query.push(" AND target_at < ").push_bind(now);
+            push_open!($query);
+        }
+        if let Some(contractor) = filter.contractor_id {
+            $query.push(" AND contractor_id = ").push_bind(contractor);
+        }
+        if let Some(landlord) = filter.landlord_id {
+            $query.push(" AND landlord_id = ").push_bind(landlord);
+        }
+        if let Some(branch) = filter.branch_id {
+            $query.push(" AND property_branch_id = ").push_bind(branch);
+        }
+    }};
+}
+
+/// One page of the agency's work orders in the filter's order.
+pub async fn list(
+    db: &Db,
+    org_id: Uuid,
+    filter: &ListFilter,
+    at: &super::PageAt,
+    limit: u32,
+) -> Result<super::Paged<ListedWorkOrder>, sqlx::Error> {
+    let rows: Vec<ListedWorkOrder> = on_pool!(db, |pool| {
+        let mut query = sqlx::QueryBuilder::new(listed_rows(filter.order.column));
+        query.push_bind(org_id).push(") q WHERE 1 = 1");
+        push_list_filters!(query, filter);
+        crate::push_page_at!(query, "", at, limit, filter.order.descending);
+        query.build_query_as::<ListedWorkOrder>().fetch_all(pool).await
+    })?;
+    Ok(super::paged(rows, limit, at, |row| super::Cursor {
+        sort_key: row.sort_key.clone(),
+        id: row.work_order.id,
+    }))
+}
+
+/// How many work orders the filter finds, and how many come before `first`.
+pub async fn list_count(
+    db: &Db,
+    org_id: Uuid,
+    filter: &ListFilter,
+    first: Option<&super::Cursor>,
+) -> Result<(i64, i64), sqlx::Error> {
+    crate::count_listed!(
+        db,
+        listed_rows(filter.order.column),
+        org_id,
+        push_list_filters,
+        filter,
+        first,
+        filter.order.descending
+    )
+}

@@ -1,0 +1,263 @@
+//! Work orders in the back-office (issue 15): raised on a property with a
+//! priority that sets the target, numbered per agency, listed with filters
+//! and an overdue count on the dashboard, cancelled only with a reason after
+//! asking, closed only when finished, every step on the timeline, another
+//! agency's never reachable.
+
+mod common;
+
+use chrono::{TimeDelta, Utc};
+use common::*;
+
+/// The raise form of an emergency, as typed.
+fn boiler<'a>() -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("title", "Boiler not firing, no hot water"),
+        ("description", "Pressure gauge at zero since Sunday."),
+        ("priority", "emergency"),
+        ("raised_by", "tenant"),
+        ("reporter_name", "Ben Tenant"),
+        ("access_instructions", "Key safe by the door, code 1234"),
+        ("occupier_contact", "Ben, 07700 900777"),
+        ("budget", "450"),
+    ]
+}
+
+#[tokio::test]
+async fn an_agent_raises_a_work_order_whose_priority_sets_its_target() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let other = app.agency("Other Homes", "olu@other.example").await;
+    let property = app.property(agency.org.id, |_| {}).await;
+    let theirs = app.property(other.org.id, |_| {}).await;
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    let new = format!("/properties/{property}/work-orders/new");
+    assert!(
+        admin
+            .get(&new)
+            .await
+            .body
+            .contains("Raise a work order at 14 Royal York Crescent")
+    );
+
+    // Bad input: each message beside its field, what was typed kept, nothing stored.
+    let refused = admin
+        .post(
+            &new,
+            &[
+                ("title", ""),
+                ("priority", "whenever"),
+                ("raised_by", "tenant"),
+                ("budget", "2,000,000"),
+                ("description", "Leak under the sink"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    for message in [
+        "Enter a title",
+        "Choose emergency, urgent or routine",
+        "Enter the name of the person who reported it",
+        "Enter an amount up to £1,000,000",
+    ] {
+        assert!(refused.body.contains(message), "{message}: {}", refused.body);
+    }
+    assert!(
+        refused.body.contains("Leak under the sink"),
+        "the details typed are kept"
+    );
+    assert!(refused.body.contains(r#"value="2,000,000""#));
+    let negative = admin.post(&new, &[("title", "Fence"), ("budget", "-50")]).await;
+    assert_eq!(negative.status(), 422);
+    assert_eq!(app.count("SELECT COUNT(*) FROM work_orders").await, 0);
+    assert_eq!(
+        admin
+            .post(&format!("/properties/{theirs}/work-orders/new"), &boiler())
+            .await
+            .status(),
+        404,
+        "not on another agency's property"
+    );
+
+    let before = Utc::now();
+    let raised = admin.post(&new, &boiler()).await;
+    assert_eq!(raised.status(), 303);
+    let page = admin.get(raised.location().expect("to the work order")).await.body;
+    assert!(page.contains("WO-1 has been raised."), "{page}");
+    assert!(page.contains("WO-1 · Boiler not firing, no hot water"));
+    assert!(page.contains("Emergency (24 hours)"));
+    assert!(page.contains("£450.00"));
+    assert!(page.contains("A tenant: Ben Tenant"));
+    assert!(page.contains("Key safe by the door, code 1234"));
+    assert!(page.contains(
+        "raised WO-1 “Boiler not firing, no hot water” at 14 Royal York Crescent, reported by a tenant (Ben Tenant)"
+    ));
+    let target: String = portico::on_pool!(&app.db, |pool| sqlx::query_scalar(
+        "SELECT CAST(target_at AS TEXT) FROM work_orders"
+    )
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    let due = chrono::DateTime::parse_from_str(&target.replace(' ', "T"), "%Y-%m-%dT%H:%M:%S%.f%#z")
+        .or_else(|_| chrono::DateTime::parse_from_rfc3339(&target.replace(' ', "T")))
+        .unwrap_or_else(|e| panic!("{target}: {e}"))
+        .with_timezone(&Utc);
+    let allowed = due - before;
+    assert!(
+        allowed >= TimeDelta::hours(24) && allowed < TimeDelta::hours(24) + TimeDelta::minutes(5),
+        "an emergency is due 24 hours after it was raised: {allowed:?}"
+    );
+
+    // Numbered per agency: the next is WO-2, another agency starts at WO-1.
+    let routine = admin
+        .post(&new, &[("title", "Garden gate sticks"), ("priority", "routine")])
+        .await;
+    assert!(
+        admin
+            .get(routine.location().unwrap())
+            .await
+            .body
+            .contains("WO-2 has been raised.")
+    );
+    let mut them = app.signed_in(&other.admin.email, ADMIN_PASSWORD).await;
+    them.get(&format!("/properties/{theirs}/work-orders/new")).await;
+    let their_first = them
+        .post(&format!("/properties/{theirs}/work-orders/new"), &boiler())
+        .await;
+    assert!(
+        them.get(their_first.location().unwrap())
+            .await
+            .body
+            .contains("WO-1 has been raised.")
+    );
+
+    let property_page = admin.get(&format!("/properties/{property}")).await.body;
+    assert!(property_page.contains("Work orders (2 open)"));
+    assert!(property_page.contains("WO-2 · Garden gate sticks"));
+}
+
+#[tokio::test]
+async fn overdue_work_shows_on_the_dashboard_and_in_the_filtered_list() {
+    // Three days from now: the emergency (24 hours) is overdue, the routine
+    // job (14 days) is not.
+    let later = Utc::now() + TimeDelta::days(3);
+    let app = TestApp::spawn_with(|settings| settings.clock = portico::clock::Clock::Fixed(later)).await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let property = app.property(agency.org.id, |_| {}).await;
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    let new = format!("/properties/{property}/work-orders/new");
+    admin.get(&new).await;
+    admin.post(&new, &boiler()).await;
+    admin
+        .post(&new, &[("title", "Garden gate sticks"), ("priority", "routine")])
+        .await;
+
+    let home = admin.get("/").await.body;
+    let card = home.split("overdue work orders").next().unwrap_or_default();
+    assert!(
+        card.ends_with(r#"<span class="number">1</span><span class="what">"#),
+        "{home}"
+    );
+    assert!(home.contains(r#"href="/work-orders?overdue=1""#));
+
+    let overdue = admin.get("/work-orders?overdue=1").await.body;
+    assert_eq!(page_position(&overdue).as_deref(), Some("1–1 of 1"));
+    assert!(overdue.contains("Boiler not firing") && !overdue.contains("Garden gate"));
+    assert!(overdue.contains("Overdue"));
+    let all = admin.get("/work-orders").await.body;
+    assert_eq!(page_position(&all).as_deref(), Some("1–2 of 2"));
+    let emergencies = admin.get("/work-orders?priority=emergency").await.body;
+    assert!(!emergencies.contains("Garden gate"));
+    let by_number = admin.get("/work-orders?sort=-number").await.body;
+    assert!(by_number.find("WO-2").unwrap() < by_number.find("WO-1").unwrap());
+    let searched = admin.get("/work-orders?q=wo-2").await.body;
+    assert!(searched.contains("Garden gate") && !searched.contains("Boiler not firing"));
+    let csv = admin.get("/work-orders.csv?sort=number").await.body;
+    assert!(csv.starts_with("Ref,Work,Property,Landlord,Priority,Raised,Due,Status,Contractor,Budget"));
+    assert!(csv.contains("WO-1,\"Boiler not firing, no hot water\""), "{csv}");
+    assert!(csv.contains("£450.00"));
+}
+
+#[tokio::test]
+async fn a_work_order_is_cancelled_only_with_a_reason_and_closed_only_when_finished() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let other = app.agency("Other Homes", "olu@other.example").await;
+    let property = app.property(agency.org.id, |_| {}).await;
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    let new = format!("/properties/{property}/work-orders/new");
+    admin.get(&new).await;
+    let raised = admin.post(&new, &boiler()).await;
+    let path = raised.location().expect("raised").to_string();
+    admin.get(&path).await;
+
+    // Another agency can neither see nor change it.
+    let mut them = app.signed_in(&other.admin.email, ADMIN_PASSWORD).await;
+    them.get("/work-orders").await;
+    assert_eq!(them.get(&path).await.status(), 404);
+    assert_eq!(them.get(&format!("{path}/cancel")).await.status(), 404);
+    assert_eq!(
+        them.post(&format!("{path}/cancel"), &[("reason", "mine now"), ("confirm", "yes")])
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(them.post(&format!("{path}/close"), &[]).await.status(), 404);
+    assert!(!them.get("/work-orders?status=any").await.body.contains("Boiler"));
+
+    // New work cannot be closed: nothing was done.
+    let refused = admin.post(&format!("{path}/close"), &[]).await;
+    assert_eq!(refused.status(), 303);
+    let said = admin.get(&path).await.body;
+    assert!(said.contains("WO-1 is new and cannot become closed."), "{said}");
+    assert!(
+        !said.contains("Close work order"),
+        "no button for a move the rules refuse"
+    );
+
+    // Cancelling asks first and needs a reason; the reason typed is kept.
+    let question = admin.get(&format!("{path}/cancel")).await.body;
+    assert!(question.contains("Cancel WO-1?"));
+    let no_reason = admin
+        .post(&format!("{path}/cancel"), &[("reason", "  "), ("confirm", "yes")])
+        .await;
+    assert_eq!(no_reason.status(), 422);
+    assert!(no_reason.body.contains("Enter the reason"));
+    let cancelled = admin
+        .post(
+            &format!("{path}/cancel"),
+            &[("reason", "The tenant reset the boiler"), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(cancelled.status(), 303);
+    let page = admin.get(&path).await.body;
+    assert!(page.contains("WO-1 is now cancelled."));
+    assert!(page.contains("The tenant reset the boiler"));
+    assert!(
+        page.contains("moved WO-1 to “Cancelled”: The tenant reset the boiler"),
+        "on the timeline"
+    );
+    assert!(page.contains("<strong>Status</strong>: New → Cancelled"), "{page}");
+    assert!(!page.contains("Cancel work order…"), "cancelled is final");
+    admin
+        .post(&format!("{path}/cancel"), &[("reason", "again"), ("confirm", "yes")])
+        .await;
+    assert!(
+        admin
+            .get(&path)
+            .await
+            .body
+            .contains("WO-1 is cancelled and cannot become cancelled.")
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE entity_type = 'work_order'")
+            .await,
+        2,
+        "raised and cancelled, nothing else"
+    );
+    assert!(
+        !admin.get("/work-orders").await.body.contains("Boiler"),
+        "cancelled is not open"
+    );
+    assert!(admin.get("/work-orders?status=cancelled").await.body.contains("Boiler"));
+}
