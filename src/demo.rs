@@ -42,6 +42,7 @@ pub async fn ensure(db: &Db, files: &dyn object_store::ObjectStore) -> anyhow::R
             ensure_deposit_releases(db, &org).await?;
         }
         ensure_contractors(db, &org).await?;
+        ensure_work_orders(db, &org).await?;
         return Ok(DemoLogin {
             email: ADMIN_EMAIL.into(),
             password,
@@ -175,6 +176,7 @@ pub async fn ensure(db: &Db, files: &dyn object_store::ObjectStore) -> anyhow::R
     ensure_portal(db, files, &agency.org).await?;
     ensure_deposit_releases(db, &agency.org).await?;
     ensure_contractors(db, &agency.org).await?;
+    ensure_work_orders(db, &agency.org).await?;
     Ok(DemoLogin {
         email: ADMIN_EMAIL.into(),
         password,
@@ -279,6 +281,110 @@ async fn ensure_contractors(db: &Db, org: &orgs::Organisation) -> anyhow::Result
     {
         let mut tx = db.begin().await?;
         contractors::set_status(&mut tx, &contractor, ContractorStatus::Archived, &system).await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+/// The demo's work orders, once: each priority, reported by different
+/// people, and one cancelled with its reason.
+async fn ensure_work_orders(db: &Db, org: &orgs::Organisation) -> anyhow::Result<()> {
+    use crate::domain::work_orders::{WorkOrderForm, WorkOrderStatus};
+    use crate::store::work_orders;
+    if work_orders::open_count(db, org.id).await? > 0 {
+        return Ok(());
+    }
+    let properties = crate::store::properties::list(
+        db,
+        org.id,
+        &crate::store::properties::ListFilter::default(),
+        &crate::store::PageAt::First,
+        6,
+    )
+    .await?
+    .rows;
+    let demo = [
+        (
+            "Boiler not firing, no hot water",
+            "Pressure gauge at zero since Sunday night.",
+            "emergency",
+            "tenant",
+            "Grace Okafor",
+            "Key safe by the front door; code given on instruction",
+            "450",
+        ),
+        (
+            "Damp patch on the bedroom ceiling",
+            "Growing after the rain last week; the flat above is empty.",
+            "urgent",
+            "landlord",
+            "the landlord",
+            "",
+            "",
+        ),
+        (
+            "Garden gate latch broken",
+            "",
+            "routine",
+            "agent",
+            "",
+            "Side passage, no key needed",
+            "120",
+        ),
+        (
+            "Smoke alarm chirping in the hall",
+            "Battery warning every minute.",
+            "urgent",
+            "tenant",
+            "Oliver Grant",
+            "",
+            "80",
+        ),
+        (
+            "Repaint the communal stairwell",
+            "",
+            "routine",
+            "agent",
+            "",
+            "",
+            "1,800",
+        ),
+    ];
+    let system = Actor::system();
+    let mut tx = db.begin().await?;
+    let mut raised = Vec::new();
+    for (property, (title, description, priority, raised_by, reporter, access, budget)) in properties.iter().zip(demo) {
+        let form = WorkOrderForm {
+            title: title.into(),
+            description: description.into(),
+            priority: priority.into(),
+            raised_by: raised_by.into(),
+            reporter_name: reporter.into(),
+            access_instructions: access.into(),
+            occupier_contact: String::new(),
+            budget: budget.into(),
+        };
+        let fields = form
+            .parse()
+            .map_err(|errors| anyhow::anyhow!("invalid demo work order: {errors:?}"))?;
+        let (id, _) =
+            work_orders::create(&mut tx, org.id, property.id, &property.address_line1, &fields, &system).await?;
+        raised.push(id);
+    }
+    tx.commit().await?;
+    if let Some(id) = raised.last()
+        && let Some(order) = work_orders::get(db, org.id, *id).await?
+    {
+        let mut tx = db.begin().await?;
+        work_orders::move_to(
+            &mut tx,
+            &order,
+            WorkOrderStatus::Cancelled,
+            Some("The freeholder's own decorators will do it"),
+            &system,
+        )
+        .await
+        .map_err(|err| anyhow::anyhow!("demo work order: {err}"))?;
         tx.commit().await?;
     }
     Ok(())
