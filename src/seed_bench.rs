@@ -382,6 +382,7 @@ async fn seed_agency(
             sms_notifications_enabled: false,
             portal_access_enabled: i % 2 == 0 && i / 2 < tokens,
             is_overseas: i % 50 == 0,
+            repair_approval_limit_pence: crate::domain::landlords::DEFAULT_REPAIR_APPROVAL_LIMIT_PENCE,
             bank_account_name: Some(format!("{first} {last}")),
             bank_sort_code: Some(format!("{:02}-{:02}-{:02}", i % 100, (i / 100) % 100, 40)),
             bank_account_number: Some(format!("{:08}", 30_000_000 + i)),

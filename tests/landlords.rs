@@ -791,3 +791,48 @@ async fn the_landlord_list_counts_its_rows_and_pages_both_ways_with_the_filters_
     assert_eq!(page_position(&nobody), None);
     assert!(nobody.contains("No landlords match these filters."));
 }
+
+#[tokio::test]
+async fn a_landlords_repair_approval_limit_defaults_to_250_pounds_and_must_be_sensible_money() {
+    let app = TestApp::spawn().await;
+    let (agency, mut admin) = admin_of(&app, "Acme Lettings", "ada@acme.example").await;
+    assert!(
+        admin
+            .get("/landlords/new")
+            .await
+            .body
+            .contains(r#"name="repair_approval_limit" value="250.00""#),
+        "the form starts at the default"
+    );
+    let id = add(&mut admin, &person("Jane", "Smith", "jane@example.com")).await;
+    let landlord = store::get(&app.db, agency.org.id, id).await.unwrap().unwrap();
+    assert_eq!(landlord.repair_approval_limit_pence, 25_000, "left empty: the default");
+
+    let edit = format!("/landlords/{id}/edit");
+    let form = admin.get(&edit).await.body;
+    assert!(form.contains(r#"name="repair_approval_limit" value="250.00""#));
+    for (typed, message) in [
+        ("lots", "Enter an amount in pounds"),
+        ("-10", "Enter an amount in pounds"),
+        ("2,000,000", "Enter an amount up to £1,000,000"),
+    ] {
+        let mut fields = person("Jane", "Smith", "jane@example.com");
+        fields.push(("repair_approval_limit", typed));
+        let refused = admin.post(&edit, &fields).await;
+        assert_eq!(refused.status(), 422, "{typed}");
+        assert!(refused.body.contains(message), "{typed}: {}", refused.body);
+        assert!(
+            refused.body.contains(&format!(r#"value="{typed}""#)),
+            "the input is kept"
+        );
+    }
+    let mut fields = person("Jane", "Smith", "jane@example.com");
+    fields.push(("repair_approval_limit", "£500"));
+    assert_eq!(admin.post(&edit, &fields).await.status(), 303);
+    let page = admin.get(&format!("/landlords/{id}")).await.body;
+    assert!(page.contains("£500.00"));
+    assert!(
+        page.contains("<strong>Repair approval limit</strong>: £250.00 → £500.00"),
+        "the history reads in words: {page}"
+    );
+}

@@ -160,6 +160,8 @@ pub struct LandlordForm {
     pub sms_notifications_enabled: Option<String>,
     pub portal_access_enabled: Option<String>,
     pub is_overseas: Option<String>,
+    /// Pounds; empty means the default limit.
+    pub repair_approval_limit: String,
     pub bank_account_name: String,
     pub bank_sort_code: String,
     pub bank_account_number: String,
@@ -171,6 +173,9 @@ pub struct LandlordForm {
     /// "This is a different person" confirmation for a duplicate email.
     pub confirm_duplicate_email: Option<String>,
 }
+
+/// The repair approval limit a landlord has unless agreed otherwise: £250.00.
+pub const DEFAULT_REPAIR_APPROVAL_LIMIT_PENCE: i64 = 25_000;
 
 /// Checked landlord fields, ready to store.
 #[derive(Debug, Clone, PartialEq)]
@@ -195,6 +200,8 @@ pub struct LandlordFields {
     pub sms_notifications_enabled: bool,
     pub portal_access_enabled: bool,
     pub is_overseas: bool,
+    /// Repair quotes above this (in pence) wait for the landlord's approval.
+    pub repair_approval_limit_pence: i64,
     pub bank_account_name: Option<String>,
     pub bank_sort_code: Option<String>,
     pub bank_account_number: Option<String>,
@@ -227,6 +234,7 @@ impl LandlordForm {
             country: "GB".into(),
             preferred_contact_method: ContactMethod::default().as_str().into(),
             email_notifications_enabled: Some("on".into()),
+            repair_approval_limit: super::tenancies::pounds_input(DEFAULT_REPAIR_APPROVAL_LIMIT_PENCE),
             status: LandlordStatus::default().as_str().into(),
             ..LandlordForm::default()
         }
@@ -307,6 +315,10 @@ impl LandlordForm {
             sms_notifications_enabled: checked(&self.sms_notifications_enabled),
             portal_access_enabled: checked(&self.portal_access_enabled),
             is_overseas: checked(&self.is_overseas),
+            repair_approval_limit_pence: match self.repair_approval_limit.trim() {
+                "" => DEFAULT_REPAIR_APPROVAL_LIMIT_PENCE,
+                value => e.take("repair_approval_limit", super::work_orders::parse_amount(value)),
+            },
             bank_account_name: e.take(
                 "bank_account_name",
                 optional_text("account name", &self.bank_account_name, limits::BANK_ACCOUNT_NAME),

@@ -51,6 +51,7 @@ pub struct Landlord {
     pub bank_account_number: Option<String>,
     pub tax_reference: Option<String>,
     pub is_overseas: bool,
+    pub repair_approval_limit_pence: i64,
     #[sqlx(try_from = "String")]
     pub status: LandlordStatus,
     pub notes: Option<String>,
@@ -70,14 +71,14 @@ macro_rules! select_landlord {
              company_name, company_registration_number, address_line1, address_line2, city, county, postcode, \
              country, preferred_contact_method, email_notifications_enabled, sms_notifications_enabled, \
              portal_access_enabled, portal_token_id, bank_account_name, bank_sort_code, bank_account_number, \
-             tax_reference, is_overseas, status, notes, managed_by_user_id, created_by_user_id, sort_key, \
-             anonymised_at, created_at, updated_at FROM landlords ",
+             tax_reference, is_overseas, repair_approval_limit_pence, status, notes, managed_by_user_id, \
+             created_by_user_id, sort_key, anonymised_at, created_at, updated_at FROM landlords ",
             $tail
         )
     };
 }
 
-/// Binds the 30 writable columns, in the order the INSERT and UPDATE below name them.
+/// Binds the 31 writable columns, in the order the INSERT and UPDATE below name them.
 macro_rules! bind_fields {
     ($query:expr, $f:expr) => {{
         let f: &LandlordFields = $f;
@@ -112,6 +113,7 @@ macro_rules! bind_fields {
             .bind(f.managed_by_user_id)
             .bind(sort_key(&f.first_name, &f.last_name))
             .bind(search_text(f))
+            .bind(f.repair_approval_limit_pence)
     }};
 }
 
@@ -119,9 +121,9 @@ const INSERT: &str = "INSERT INTO landlords (branch_id, title, first_name, last_
      landlord_type, company_name, company_registration_number, address_line1, address_line2, city, county, postcode, \
      country, preferred_contact_method, email_notifications_enabled, sms_notifications_enabled, portal_access_enabled, \
      bank_account_name, bank_sort_code, bank_account_number, tax_reference, is_overseas, status, notes, \
-     managed_by_user_id, sort_key, search_text, id, org_id, created_by_user_id, created_at, updated_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, \
-     $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $34)";
+     managed_by_user_id, sort_key, search_text, repair_approval_limit_pence, id, org_id, created_by_user_id, \
+     created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+     $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $35)";
 
 const UPDATE: &str = "UPDATE landlords SET branch_id = $1, title = $2, first_name = $3, last_name = $4, email = $5, \
      phone = $6, alt_phone = $7, landlord_type = $8, company_name = $9, company_registration_number = $10, \
@@ -129,7 +131,7 @@ const UPDATE: &str = "UPDATE landlords SET branch_id = $1, title = $2, first_nam
      preferred_contact_method = $17, email_notifications_enabled = $18, sms_notifications_enabled = $19, \
      portal_access_enabled = $20, bank_account_name = $21, bank_sort_code = $22, bank_account_number = $23, \
      tax_reference = $24, is_overseas = $25, status = $26, notes = $27, managed_by_user_id = $28, sort_key = $29, \
-     search_text = $30, updated_at = $31 WHERE id = $32 AND org_id = $33";
+     search_text = $30, repair_approval_limit_pence = $31, updated_at = $32 WHERE id = $33 AND org_id = $34";
 
 /// The byte-ordered sort key: last name, then first name, lower-cased.
 pub fn sort_key(first_name: &str, last_name: &str) -> String {
@@ -267,6 +269,7 @@ impl Landlord {
             sms_notifications_enabled: flag(self.sms_notifications_enabled),
             portal_access_enabled: flag(self.portal_access_enabled),
             is_overseas: flag(self.is_overseas),
+            repair_approval_limit: crate::domain::tenancies::pounds_input(self.repair_approval_limit_pence),
             bank_account_name: text(&self.bank_account_name),
             bank_sort_code: text(&self.bank_sort_code),
             bank_account_number: text(&self.bank_account_number),
@@ -303,6 +306,7 @@ impl Landlord {
             sms_notifications_enabled: self.sms_notifications_enabled,
             portal_access_enabled: self.portal_access_enabled,
             is_overseas: self.is_overseas,
+            repair_approval_limit_pence: self.repair_approval_limit_pence,
             bank_account_name: self.bank_account_name.clone(),
             bank_sort_code: self.bank_sort_code.clone(),
             bank_account_number: self.bank_account_number.clone(),
@@ -343,6 +347,10 @@ fn audit_values(f: &LandlordFields) -> Vec<(&'static str, Option<String>)> {
         ("sms_notifications_enabled", yes_no(f.sms_notifications_enabled)),
         ("portal_access_enabled", yes_no(f.portal_access_enabled)),
         ("is_overseas", yes_no(f.is_overseas)),
+        (
+            "repair_approval_limit_pence",
+            Some(crate::domain::money::money(f.repair_approval_limit_pence)),
+        ),
         ("bank_account_name", f.bank_account_name.clone()),
         ("bank_sort_code", f.bank_sort_code.as_deref().map(mask)),
         ("bank_account_number", f.bank_account_number.as_deref().map(mask)),

@@ -229,6 +229,7 @@ const FORM_FIELDS: &[&str] = &[
     "bank_sort_code",
     "bank_account_number",
     "tax_reference",
+    "repair_approval_limit",
     "status",
     "notes",
     "managed_by_user_id",
@@ -309,6 +310,9 @@ fn landlord_form(
                 (Input::text("bank_account_number", "Account number", &form.bank_account_number).autocomplete("off").render(errors))
                 (Input::text("tax_reference", "Tax reference (UTR)", &form.tax_reference).autocomplete("off").render(errors))
                 (checkbox("is_overseas", "Overseas landlord (non-resident landlord scheme)", form.is_overseas.is_some(), None))
+                (Input::text("repair_approval_limit", "Repair approval limit, £", &form.repair_approval_limit)
+                    .hint("A repair quote above this waits for the landlord's approval in their portal")
+                    .inputmode("decimal").render(errors))
             }
             fieldset {
                 legend { "Status and tracking" }
@@ -512,6 +516,7 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
                     (row("Account number", masked(&landlord.bank_account_number).as_deref()))
                     (row("Tax reference", masked(&landlord.tax_reference).as_deref()))
                     (row("Overseas (NRL)", Some(yes_no(landlord.is_overseas))))
+                    (row("Repair approval limit", Some(&crate::domain::money::money(landlord.repair_approval_limit_pence))))
                 }
             }
             (super::portal_access::landlord_section(&ctx, &landlord, portal_token.as_ref(), &properties))

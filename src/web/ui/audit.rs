@@ -57,6 +57,7 @@ pub fn field_label(field: &str) -> String {
         "electrical_registration" => "NICEIC or NAPIT number",
         "insurance_expires_on" => "Insurance expires",
         "budget_pence" => "Not to exceed",
+        "repair_approval_limit_pence" | "repair_approval_limit" => "Repair approval limit",
         "priority" => "Priority",
         "last_name" => "Last name",
         "email" => "Email",
