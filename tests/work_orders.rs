@@ -261,3 +261,38 @@ async fn a_work_order_is_cancelled_only_with_a_reason_and_closed_only_when_finis
     );
     assert!(admin.get("/work-orders?status=cancelled").await.body.contains("Boiler"));
 }
+
+#[tokio::test]
+async fn a_landlord_sees_the_repairs_on_their_linked_properties_and_no_one_elses() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let theirs = app.property(agency.org.id, |_| {}).await;
+    let someone_elses = app
+        .property(agency.org.id, |p| p.address_line1 = "9 Other Street".into())
+        .await;
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    for (property, title) in [(theirs, "Boiler not firing"), (someone_elses, "Broken window")] {
+        let new = format!("/properties/{property}/work-orders/new");
+        admin.get(&new).await;
+        let raised = admin
+            .post(&new, &[("title", title), ("priority", "urgent"), ("budget", "300")])
+            .await;
+        assert_eq!(raised.status(), 303);
+    }
+    let (_, home) = app.portal_for(agency.org.id, theirs).await;
+    let mut landlord = app.client();
+    let repairs = landlord.get(&format!("{home}/properties/{theirs}/repairs")).await;
+    assert_eq!(repairs.status(), 200);
+    assert!(repairs.body.contains("WO-1 · Boiler not firing"), "{}", repairs.body);
+    assert!(repairs.body.contains("Up to £300.00"));
+    assert!(repairs.body.contains(">Urgent<"));
+    assert!(!repairs.body.contains("Broken window"));
+    assert_eq!(
+        landlord
+            .get(&format!("{home}/properties/{someone_elses}/repairs"))
+            .await
+            .status(),
+        404,
+        "another landlord's property is not there"
+    );
+}

@@ -1,6 +1,7 @@
 //! The Properties tab (`listProperties`) and a property's drill-down with its
-//! three sub-views: tenancies (`listTenancies`), compliance
-//! (`listComplianceDocs`) and documents (`listDocuments`, downloads).
+//! four sub-views: tenancies (`listTenancies`), compliance
+//! (`listComplianceDocs`), documents (`listDocuments`, downloads) and repairs
+//! (the property's work orders).
 
 use maud::{Markup, html};
 use poem::web::{Form, Path};
@@ -18,11 +19,12 @@ use crate::error::AppError;
 use crate::store::certificates;
 use crate::store::deposits;
 use crate::store::properties::{self, Property};
-use crate::store::{documents, portal, tenancies};
+use crate::store::{documents, portal, tenancies, work_orders};
 use crate::web::paths;
 use crate::web::ui::badges::indicator as indicator_badge;
 use crate::web::ui::badges::property_status as status_badge;
 use crate::web::ui::badges::tenancy_status as tenancy_badge;
+use crate::web::ui::badges::{priority as priority_badge, work_order_status as work_order_badge};
 use crate::web::ui::deposits as deposit_ui;
 use crate::web::ui::files::{size_label, stream};
 use crate::web::ui::form::{Input, error_summary, textarea};
@@ -37,10 +39,12 @@ pub enum View {
     Compliance,
     /// Its documents the landlord may see.
     Documents,
+    /// Its repairs and maintenance (work orders).
+    Repairs,
 }
 
 impl View {
-    const ALL: [View; 3] = [View::Tenancies, View::Compliance, View::Documents];
+    const ALL: [View; 4] = [View::Tenancies, View::Compliance, View::Documents, View::Repairs];
 
     /// The URL segment.
     pub fn segment(self) -> &'static str {
@@ -48,6 +52,7 @@ impl View {
             View::Tenancies => "tenancies",
             View::Compliance => "compliance",
             View::Documents => "documents",
+            View::Repairs => "repairs",
         }
     }
 
@@ -56,6 +61,7 @@ impl View {
             View::Tenancies => "Tenancies",
             View::Compliance => "Compliance",
             View::Documents => "Documents",
+            View::Repairs => "Repairs",
         }
     }
 
@@ -253,6 +259,31 @@ async fn drill_down_with(ctx: &PortalCtx, id: Uuid, view: View, retry: Retry<'_>
                             li class="card" {
                                 a href=(paths::portal::document(&ctx.link, d.id)) hx-boost="false" download { (d.title) }
                                 ul class="facts" { li { (d.file_name) } li { (size_label(d.size_bytes)) } li { (format::date(crate::clock::local_date(d.created_at))) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        View::Repairs => {
+            let orders = work_orders::for_property(db, org_id, property.id).await?;
+            let now = ctx.state.settings.clock.now();
+            html! {
+                @if orders.is_empty() { p class="empty" { "No repairs or maintenance on record for this property." } } @else {
+                    ul class="cards" {
+                        @for w in &orders {
+                            li class="card" {
+                                strong { (w.reference()) " · " (w.title) }
+                                ul class="facts" {
+                                    li { (work_order_badge(w.status)) }
+                                    li { (priority_badge(w.priority)) }
+                                    li { "Raised " (format::date(crate::clock::local_date(w.raised_at))) }
+                                    @if w.status.is_open() {
+                                        li { "Due " (format::date(crate::clock::local_date(w.target_at))) @if w.overdue(now) { " (overdue)" } }
+                                    }
+                                    @if let Some(pence) = w.budget_pence { li { "Up to " (money(pence)) } }
+                                }
+                                @if let Some(d) = &w.description { p class="hint" { (d) } }
                             }
                         }
                     }
