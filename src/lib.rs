@@ -15,6 +15,7 @@ pub mod error;
 pub mod jobs;
 pub mod mail;
 pub mod passwords;
+pub mod photos;
 pub mod provision;
 pub mod secret;
 pub mod seed_bench;

@@ -468,7 +468,39 @@ async fn build(app: &TestApp) -> (World, Callers) {
     ids.insert("certificate", id("SELECT id FROM certificates WHERE org_id = $1").await);
     ids.insert("task", id("SELECT id FROM tasks WHERE org_id = $1").await);
     ids.insert("contractor", id("SELECT id FROM contractors WHERE org_id = $1").await);
-    ids.insert("work_order", id("SELECT id FROM work_orders WHERE org_id = $1").await);
+    let work_order_id = id("SELECT id FROM work_orders WHERE org_id = $1").await;
+    let work_order = portico::store::work_orders::get(&app.db, a.org.id, work_order_id.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let picture = image::RgbImage::from_pixel(40, 30, image::Rgb([10, 120, 200]));
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgb8(picture)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let photo = portico::photos::process(&png).unwrap();
+    let photo_id = Uuid::now_v7();
+    for (thumb, bytes) in [(false, photo.full.clone()), (true, photo.thumb.clone())] {
+        object_store::ObjectStoreExt::put(
+            &app.state.files,
+            &portico::store::work_orders::photo_path(a.org.id, photo_id, thumb),
+            bytes.into(),
+        )
+        .await
+        .unwrap();
+    }
+    let mut tx = app.db.begin().await.unwrap();
+    portico::store::work_orders::add_photos(
+        &mut tx,
+        &work_order,
+        &[(photo_id, photo.width, photo.height, photo.full.len())],
+        &Actor::system(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    ids.insert("work_order", work_order_id);
+    ids.insert("photo", photo_id.to_string());
     ids.insert("offer", id("SELECT id FROM offers WHERE org_id = $1").await);
     ids.insert("document", id("SELECT id FROM documents WHERE org_id = $1").await);
     ids.insert(

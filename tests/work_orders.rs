@@ -296,3 +296,163 @@ async fn a_landlord_sees_the_repairs_on_their_linked_properties_and_no_one_elses
         "another landlord's property is not there"
     );
 }
+
+/// A JPEG as a phone writes it: the picture, and an EXIF block whose GPS
+/// section gives the position it was taken at (`N`, and the marker text
+/// `GPSMARK` that must not survive).
+fn phone_jpeg(width: u32, height: u32) -> Vec<u8> {
+    let picture = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 200) as u8, (y % 200) as u8, 120])
+    });
+    let mut plain = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut plain, 90)
+        .encode_image(&picture)
+        .unwrap();
+    // TIFF (big-endian): IFD0 with a pointer to the GPS IFD, which holds
+    // GPSLatitudeRef = "N" and a private tag carrying the marker.
+    let mut tiff = b"MM\0\x2A\0\0\0\x08".to_vec();
+    tiff.extend_from_slice(&[0, 1, 0x88, 0x25, 0, 4, 0, 0, 0, 1, 0, 0, 0, 26, 0, 0, 0, 0]);
+    tiff.extend_from_slice(&[0, 2]);
+    tiff.extend_from_slice(&[0, 1, 0, 2, 0, 0, 0, 2, b'N', 0, 0, 0]);
+    tiff.extend_from_slice(&[0xC0, 0x00, 0, 2, 0, 0, 0, 8, 0, 0, 0, 56]);
+    tiff.extend_from_slice(&[0, 0, 0, 0]);
+    tiff.extend_from_slice(b"GPSMARK\0");
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend_from_slice(&tiff);
+    let length = u16::try_from(app1.len() + 2).unwrap();
+    let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE1];
+    jpeg.extend_from_slice(&length.to_be_bytes());
+    jpeg.extend_from_slice(&app1);
+    jpeg.extend_from_slice(&plain[2..]);
+    jpeg
+}
+
+/// Posts photos to a work order as the browser's multipart form does.
+async fn upload(app: &TestApp, client: &mut Client, path: &str, files: Vec<(&str, Vec<u8>)>) -> (u16, String) {
+    let csrf = client.csrf.clone().expect("a CSRF token");
+    let mut form = reqwest::multipart::Form::new();
+    for (name, bytes) in files {
+        form = form.part(
+            "photos",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+        );
+    }
+    let response = client
+        .http
+        .post(app.url(&format!("{path}/photos?csrf_token={csrf}")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
+/// Every file under the test app's file store, with its bytes.
+fn stored_files(app: &TestApp) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<(std::path::PathBuf, Vec<u8>)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else {
+                out.push((path.clone(), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&app.state.settings.documents_dir, &mut out);
+    out
+}
+
+#[tokio::test]
+async fn photos_from_a_phone_lose_their_location_are_resized_and_show_as_thumbnails_first() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let other = app.agency("Other Homes", "olu@other.example").await;
+    let property = app.property(agency.org.id, |_| {}).await;
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    let new = format!("/properties/{property}/work-orders/new");
+    admin.get(&new).await;
+    let raised = admin.post(&new, &[("title", "Damp in the bathroom")]).await;
+    let path = raised.location().expect("raised").to_string();
+    admin.get(&path).await;
+
+    let original = phone_jpeg(2000, 1500);
+    assert!(
+        original.windows(7).any(|w| w == b"GPSMARK"),
+        "the test photo carries a location"
+    );
+    // Refused files: nothing kept, the reason next to the field.
+    let (status, body) = upload(
+        &app,
+        &mut admin,
+        &path,
+        vec![("notes.jpg", b"%PDF-1.7 not a photo".to_vec())],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        body.contains("notes.jpg: Choose a photo: a JPEG, PNG or WebP image."),
+        "{body}"
+    );
+    let heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec();
+    let (status, body) = upload(
+        &app,
+        &mut admin,
+        &path,
+        vec![("good.jpg", original.clone()), ("IMG_0001.HEIC", heic)],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(body.contains("Most Compatible"), "{body}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM work_order_photos").await, 0);
+    assert!(stored_files(&app).is_empty(), "a refused upload leaves no file behind");
+
+    let (status, _) = upload(&app, &mut admin, &path, vec![("IMG_0002.jpg", original)]).await;
+    assert_eq!(status, 303);
+    let page = admin.get(&path).await.body;
+    assert!(page.contains("1 photo added."));
+    assert!(page.contains("added 1 photo to WO-1"), "on the timeline");
+    let thumb_src = page
+        .split("<img src=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a thumbnail")
+        .to_string();
+    assert!(thumb_src.ends_with("/thumb"));
+    assert!(page.contains(r#"width="320" height="240""#), "{page}");
+    let thumb = admin.get(&thumb_src).await;
+    assert_eq!(thumb.header("content-type"), Some("image/jpeg"));
+    let full_src = thumb_src.trim_end_matches("/thumb").to_string();
+    let full = admin
+        .http
+        .get(app.url(&full_src))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let decoded = image::load_from_memory(&full).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (1600, 1200), "at most 1600 px");
+
+    let files = stored_files(&app);
+    assert_eq!(files.len(), 2, "the photo and its thumbnail");
+    for (file, bytes) in &files {
+        assert!(
+            !bytes.windows(7).any(|w| w == b"GPSMARK"),
+            "{file:?} keeps the location"
+        );
+        assert!(!bytes.windows(6).any(|w| w == b"Exif\0\0"), "{file:?} keeps EXIF");
+    }
+
+    let mut them = app.signed_in(&other.admin.email, ADMIN_PASSWORD).await;
+    them.get("/work-orders").await;
+    assert_eq!(them.get(&full_src).await.status(), 404);
+    assert_eq!(them.get(&thumb_src).await.status(), 404);
+    let (status, _) = upload(&app, &mut them, &path, vec![("x.jpg", phone_jpeg(10, 10))]).await;
+    assert_eq!(status, 404);
+    assert_eq!(app.count("SELECT COUNT(*) FROM work_order_photos").await, 1);
+}

@@ -477,3 +477,95 @@ pub async fn list_count(
         filter.order.descending
     )
 }
+
+/// A photo of a work order (its bytes are in the file store, see
+/// [`photo_path`]).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Photo {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub work_order_id: Uuid,
+    pub width: i32,
+    pub height: i32,
+    pub size_bytes: i64,
+    pub added_by_name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Where a photo's bytes are kept (`thumb` for its thumbnail): by id, never
+/// by the uploader's file name.
+pub fn photo_path(org_id: Uuid, id: Uuid, thumb: bool) -> object_store::path::Path {
+    let suffix = if thumb { "-thumb" } else { "" };
+    object_store::path::Path::from(format!("org/{}/photos/{}{suffix}.jpg", org_id.simple(), id.simple()))
+}
+
+/// Records photos already in the file store (`(id, width, height, bytes)`),
+/// audited as one addition.
+pub async fn add_photos(
+    tx: &mut Tx,
+    order: &WorkOrder,
+    photos: &[(Uuid, u32, u32, usize)],
+    actor: &Actor,
+) -> Result<(), sqlx::Error> {
+    let now = super::now();
+    for (id, width, height, bytes) in photos {
+        on_tx!(tx, |conn| sqlx::query(
+            "INSERT INTO work_order_photos (id, org_id, work_order_id, width, height, size_bytes, added_by_name, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        )
+        .bind(*id)
+        .bind(order.org_id)
+        .bind(order.id)
+        .bind(i32::try_from(*width).unwrap_or(i32::MAX))
+        .bind(i32::try_from(*height).unwrap_or(i32::MAX))
+        .bind(i64::try_from(*bytes).unwrap_or(i64::MAX))
+        .bind(&actor.name)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    }
+    let count = photos.len();
+    audit::record(
+        tx,
+        audit::Entry {
+            org_id: order.org_id,
+            actor,
+            action: "work_order.photos",
+            entity_type: ENTITY,
+            entity_id: Some(order.id),
+            description: format!(
+                "added {count} photo{} to {}",
+                if count == 1 { "" } else { "s" },
+                order.reference()
+            ),
+            changes: Changes::new(),
+        },
+    )
+    .await
+}
+
+/// A work order's photos, oldest first.
+pub async fn photos(db: &Db, org_id: Uuid, work_order_id: Uuid) -> Result<Vec<Photo>, sqlx::Error> {
+    on_pool!(db, |pool| sqlx::query_as(
+        "SELECT id, org_id, work_order_id, width, height, size_bytes, added_by_name, created_at \
+         FROM work_order_photos WHERE org_id = $1 AND work_order_id = $2 ORDER BY created_at, id"
+    )
+    .bind(org_id)
+    .bind(work_order_id)
+    .fetch_all(pool)
+    .await)
+}
+
+/// One photo of one work order of this agency.
+pub async fn photo(db: &Db, org_id: Uuid, work_order_id: Uuid, id: Uuid) -> Result<Option<Photo>, sqlx::Error> {
+    on_pool!(db, |pool| sqlx::query_as(
+        "SELECT id, org_id, work_order_id, width, height, size_bytes, added_by_name, created_at \
+         FROM work_order_photos WHERE org_id = $1 AND work_order_id = $2 AND id = $3"
+    )
+    .bind(org_id)
+    .bind(work_order_id)
+    .bind(id)
+    .fetch_optional(pool)
+    .await)
+}

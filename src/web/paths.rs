@@ -113,6 +113,12 @@ pub mod pattern {
     pub const WORK_ORDER_CANCEL: &str = "/work-orders/:work_order/cancel";
     /// Close a work order (POST).
     pub const WORK_ORDER_CLOSE: &str = "/work-orders/:work_order/close";
+    /// Add photos to a work order (POST, multipart).
+    pub const WORK_ORDER_PHOTOS: &str = "/work-orders/:work_order/photos";
+    /// A work order's photo.
+    pub const WORK_ORDER_PHOTO: &str = "/work-orders/:work_order/photos/:photo";
+    /// A work order's photo's thumbnail.
+    pub const WORK_ORDER_PHOTO_THUMB: &str = "/work-orders/:work_order/photos/:photo/thumb";
     /// Raise a work order on a property.
     pub const PROPERTY_WORK_ORDER_NEW: &str = "/properties/:property/work-orders/new";
     /// A contractor's record.
@@ -248,6 +254,17 @@ pub fn work_order_cancel(id: Uuid) -> String {
 /// Close a work order.
 pub fn work_order_close(id: Uuid) -> String {
     format!("{WORK_ORDERS}/{id}/close")
+}
+
+/// Add photos to a work order.
+pub fn work_order_photos(id: Uuid) -> String {
+    format!("{WORK_ORDERS}/{id}/photos")
+}
+
+/// A work order's photo, or its thumbnail.
+pub fn work_order_photo(id: Uuid, photo: Uuid, thumb: bool) -> String {
+    let suffix = if thumb { "/thumb" } else { "" };
+    format!("{WORK_ORDERS}/{id}/photos/{photo}{suffix}")
 }
 
 /// Raise a work order on a property.

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
+use object_store::ObjectStoreExt;
 use poem::http::StatusCode;
 use poem::web::{Form, Path, Query};
 use poem::{Response, handler};
@@ -373,13 +374,25 @@ async fn find(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> Result<WorkOrder, AppErro
 #[handler]
 pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> Result<Markup, AppError> {
     let w = find(&ctx, &viewer, id).await?;
-    let property = find_property(&ctx, &viewer, w.property_id).await?;
+    work_order_page(&ctx, &viewer, &w, &FieldErrors::new()).await
+}
+
+/// The work order's page; `photo_errors` from a refused photo upload.
+async fn work_order_page(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    w: &WorkOrder,
+    photo_errors: &FieldErrors,
+) -> Result<Markup, AppError> {
+    let id = w.id;
+    let property = find_property(ctx, viewer, w.property_id).await?;
     let contractor = match w.contractor_id {
         Some(cid) => contractors::get(&ctx.state.db, viewer.org.id, cid).await?,
         None => None,
     };
     let entries = audit::for_entity(&ctx.state.db, viewer.org.id, store::ENTITY, id, 100).await?;
     let names = audit::names_mentioned(&ctx.state.db, viewer.org.id, &entries).await?;
+    let photos = store::photos(&ctx.state.db, viewer.org.id, id).await?;
     let now = ctx.state.settings.clock.now();
     let title = format!("{} · {}", w.reference(), w.title);
     let content = html! {
@@ -413,7 +426,7 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
                     @if let Some(name) = &w.reporter_name {
                         dt { "Reported by" } dd { (w.raised_by.label()) ": " (name) }
                     }
-                    dt { "Due" } dd { (target(&w, now)) }
+                    dt { "Due" } dd { (target(w, now)) }
                     dt { "Not to exceed" } dd { @match w.budget_pence { Some(p) => (money(p)), None => "No limit set" } }
                     @if let Some(reason) = &w.cancel_reason {
                         dt { "Why cancelled" } dd { (reason) }
@@ -435,12 +448,13 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
                 }
             }
         }
+        (photos_section(ctx, w, &photos, photo_errors))
         section {
             h2 { "Timeline" }
             (history(&entries, &names))
         }
     };
-    Ok(ui::page(&ctx, &title, content))
+    Ok(ui::page(ctx, &title, content))
 }
 
 /// The cancel question, with the reason box (and its error, the reason kept).
@@ -537,4 +551,223 @@ pub async fn cancel(
 pub async fn close(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
     let w = find(&ctx, &viewer, id).await?;
     moved(&ctx, &viewer, &w, WorkOrderStatus::Closed, None).await
+}
+
+/// The most photos one upload may add.
+const PHOTOS_PER_UPLOAD: usize = 10;
+
+/// The size a thumbnail of a `width` × `height` photo is shown at (its
+/// stored size, so the page does not move as it loads).
+fn thumb_size(width: i32, height: i32) -> (i32, i32) {
+    let side = i32::try_from(crate::photos::THUMB_SIDE).unwrap_or(320);
+    let longest = width.max(height).max(1);
+    if longest <= side {
+        (width, height)
+    } else {
+        (
+            (width * side + longest / 2) / longest,
+            (height * side + longest / 2) / longest,
+        )
+    }
+}
+
+/// The photos of a work order (thumbnails first, each a link to the full
+/// photo) and the upload form.
+fn photos_section(ctx: &Ctx, w: &WorkOrder, photos: &[store::Photo], errors: &FieldErrors) -> Markup {
+    let error = errors.get("photos");
+    html! {
+        section class="card" id="photos" {
+            h2 { "Photos (" (photos.len()) ")" }
+            @if photos.is_empty() { p class="empty" { "No photos yet." } } @else {
+                ul class="photos" {
+                    @for (n, p) in photos.iter().enumerate() {
+                        @let (tw, th) = thumb_size(p.width, p.height);
+                        li {
+                            a href=(paths::work_order_photo(w.id, p.id, false)) {
+                                img src=(paths::work_order_photo(w.id, p.id, true)) width=(tw) height=(th) loading="lazy"
+                                    alt={ "Photo " (n + 1) " of " (w.reference()) ", added by " (p.added_by_name) };
+                            }
+                        }
+                    }
+                }
+            }
+            form class="stack" method="post" enctype="multipart/form-data" novalidate
+                action={ (paths::work_order_photos(w.id)) "?csrf_token=" (ctx.csrf) } {
+                div class={ "field" @if error.is_some() { " has-error" } } {
+                    label for="photos-input" { "Add photos" }
+                    span class="hint" id="photos-hint" { "JPEG, PNG or WebP, up to 10 at a time. Locations stored in a phone's photos are removed." }
+                    @if let Some(error) = error { span class="field-error" id="photos-error" { "Error: " (error) } }
+                    input type="file" id="photos-input" name="photos" multiple accept="image/jpeg,image/png,image/webp"
+                        aria-describedby={ "photos-hint" @if error.is_some() { " photos-error" } };
+                }
+                div { button type="submit" class="secondary" { "Upload photos" } }
+            }
+        }
+    }
+}
+
+/// Reads one file field into memory, refusing it past the photo limit.
+async fn read_photo(field: poem::web::Field) -> Result<Result<Vec<u8>, String>, AppError> {
+    use tokio::io::AsyncReadExt;
+    let limit = crate::photos::MAX_BYTES;
+    let mut reader = field.into_async_read().take(limit as u64 + 1);
+    let mut bytes = Vec::new();
+    reader
+        .read_to_end(&mut bytes)
+        .await
+        .map_err(|err| AppError::BadRequest(err.to_string()))?;
+    if bytes.len() > limit {
+        return Ok(Err(format!(
+            "A photo is larger than {} MB. Choose a smaller one.",
+            limit / (1024 * 1024)
+        )));
+    }
+    Ok(Ok(bytes))
+}
+
+/// Removes stored photo files (a refused or failed upload leaves none).
+async fn remove_photo_files(ctx: &Ctx, org_id: Uuid, ids: &[Uuid]) {
+    for id in ids {
+        for thumb in [false, true] {
+            if let Err(err) = ctx.state.files.delete(&store::photo_path(org_id, *id, thumb)).await
+                && !matches!(err, object_store::Error::NotFound { .. })
+            {
+                tracing::warn!(error = %err, "could not remove a photo of a failed upload");
+            }
+        }
+    }
+}
+
+/// `POST /work-orders/{id}/photos` (multipart): each photo checked by its
+/// content, turned upright, resized, re-encoded without its EXIF (see
+/// [`crate::photos`]); one refused photo refuses the upload, and nothing of
+/// it is kept.
+#[handler]
+pub async fn upload_photos(
+    AgentCtx { ctx, viewer }: AgentCtx,
+    Path(id): Path<Uuid>,
+    multipart: poem::Result<poem::web::Multipart>,
+) -> Result<Response, AppError> {
+    // The work order first: another agency's id is the plain 404 whatever the body.
+    let w = find(&ctx, &viewer, id).await?;
+    let mut multipart = multipart.map_err(|err| AppError::BadRequest(err.to_string()))?;
+    let mut processed = Vec::new();
+    let mut refusal: Option<String> = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|err| AppError::BadRequest(err.to_string()))?
+    {
+        if field.name() != Some("photos") || refusal.is_some() {
+            continue;
+        }
+        let name = field.file_name().unwrap_or("a photo").to_string();
+        if processed.len() == PHOTOS_PER_UPLOAD {
+            refusal = Some(format!("Add up to {PHOTOS_PER_UPLOAD} photos at a time."));
+            continue;
+        }
+        let bytes = match read_photo(field).await? {
+            Ok(bytes) if bytes.is_empty() && name.is_empty() => continue,
+            Ok(bytes) => bytes,
+            Err(message) => {
+                refusal = Some(message);
+                continue;
+            }
+        };
+        let done = tokio::task::spawn_blocking(move || crate::photos::process(&bytes))
+            .await
+            .map_err(AppError::internal)?;
+        match done {
+            Ok(photo) => processed.push(photo),
+            Err(message) => refusal = Some(format!("{}: {message}", crate::domain::documents::download_name(&name))),
+        }
+    }
+    if refusal.is_none() && processed.is_empty() {
+        refusal = Some("Choose one or more photos to upload.".into());
+    }
+    if let Some(message) = refusal {
+        let mut errors = FieldErrors::new();
+        errors.add("photos", message);
+        let page = work_order_page(&ctx, &viewer, &w, &errors).await?;
+        return Ok(with_status(page, StatusCode::UNPROCESSABLE_ENTITY));
+    }
+    let org_id = viewer.org.id;
+    let mut stored: Vec<(Uuid, u32, u32, usize)> = Vec::new();
+    for photo in processed {
+        let photo_id = crate::store::new_id();
+        stored.push((photo_id, photo.width, photo.height, photo.full.len()));
+        let saved = async {
+            ctx.state
+                .files
+                .put(&store::photo_path(org_id, photo_id, false), photo.full.into())
+                .await?;
+            ctx.state
+                .files
+                .put(&store::photo_path(org_id, photo_id, true), photo.thumb.into())
+                .await
+        }
+        .await;
+        if let Err(err) = saved {
+            let ids: Vec<Uuid> = stored.iter().map(|s| s.0).collect();
+            remove_photo_files(&ctx, org_id, &ids).await;
+            return Err(AppError::file_store(err));
+        }
+    }
+    let ids: Vec<Uuid> = stored.iter().map(|s| s.0).collect();
+    let recorded = async {
+        let mut tx = ctx.state.db.begin().await?;
+        store::add_photos(&mut tx, &w, &stored, &viewer.user.actor()).await?;
+        tx.commit().await
+    }
+    .await;
+    if let Err(err) = recorded {
+        remove_photo_files(&ctx, org_id, &ids).await;
+        return Err(err.into());
+    }
+    let count = stored.len();
+    ctx.set_flash(
+        "success",
+        format!("{count} photo{} added.", if count == 1 { "" } else { "s" }),
+    )
+    .await?;
+    Ok(see_other(&format!("{}#photos", paths::work_order(id))))
+}
+
+/// Sends a stored photo (or its thumbnail) of a work order of this agency.
+async fn send_photo(ctx: &Ctx, viewer: &Viewer, id: Uuid, photo_id: Uuid, thumb: bool) -> Result<Response, AppError> {
+    let photo = store::photo(&ctx.state.db, viewer.org.id, id, photo_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let file = match ctx
+        .state
+        .files
+        .get(&store::photo_path(photo.org_id, photo.id, thumb))
+        .await
+    {
+        Ok(file) => file,
+        Err(object_store::Error::NotFound { .. }) => return Err(AppError::NotFound),
+        Err(err) => return Err(AppError::file_store(err)),
+    };
+    Ok(Response::builder()
+        .header(poem::http::header::CONTENT_TYPE, "image/jpeg")
+        .header(poem::http::header::CACHE_CONTROL, "private, max-age=86400, immutable")
+        .body(poem::Body::from_bytes_stream(file.into_stream())))
+}
+
+/// `GET /work-orders/{id}/photos/{photo}`.
+#[handler]
+pub async fn photo_full(
+    AgentCtx { ctx, viewer }: AgentCtx,
+    Path((id, photo_id)): Path<(Uuid, Uuid)>,
+) -> Result<Response, AppError> {
+    send_photo(&ctx, &viewer, id, photo_id, false).await
+}
+
+/// `GET /work-orders/{id}/photos/{photo}/thumb`.
+#[handler]
+pub async fn photo_thumb(
+    AgentCtx { ctx, viewer }: AgentCtx,
+    Path((id, photo_id)): Path<(Uuid, Uuid)>,
+) -> Result<Response, AppError> {
+    send_photo(&ctx, &viewer, id, photo_id, true).await
 }
