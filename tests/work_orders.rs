@@ -456,3 +456,104 @@ async fn photos_from_a_phone_lose_their_location_are_resized_and_show_as_thumbna
     assert_eq!(status, 404);
     assert_eq!(app.count("SELECT COUNT(*) FROM work_order_photos").await, 1);
 }
+
+#[tokio::test]
+async fn editing_a_work_order_moves_its_target_with_its_priority_and_final_ones_stay_as_they_are() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let property = app.property(agency.org.id, |_| {}).await;
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    let new = format!("/properties/{property}/work-orders/new");
+    admin.get(&new).await;
+    let raised = admin
+        .post(&new, &[("title", "Gate latch"), ("priority", "routine")])
+        .await;
+    let path = raised.location().expect("raised").to_string();
+    let due = |app: &TestApp| {
+        let db = app.db.clone();
+        async move {
+            let (raised, target): (chrono::DateTime<Utc>, chrono::DateTime<Utc>) =
+                portico::on_pool!(&db, |pool| sqlx::query_as(
+                    "SELECT raised_at, target_at FROM work_orders"
+                )
+                .fetch_one(pool)
+                .await)
+                .unwrap();
+            target - raised
+        }
+    };
+    assert_eq!(due(&app).await, TimeDelta::days(14));
+
+    let form = admin.get(&format!("{path}/edit")).await.body;
+    assert!(form.contains(r#"value="Gate latch""#) && form.contains(r#"<option value="routine" selected>"#));
+    let refused = admin
+        .post(&format!("{path}/edit"), &[("title", "Gate latch"), ("budget", "a lot")])
+        .await;
+    assert_eq!(refused.status(), 422);
+    assert!(refused.body.contains(r#"value="a lot""#));
+    let same = admin
+        .post(
+            &format!("{path}/edit"),
+            &[("title", "Gate latch"), ("priority", "routine")],
+        )
+        .await;
+    assert!(
+        admin
+            .get(same.location().unwrap())
+            .await
+            .body
+            .contains("Nothing was changed.")
+    );
+    admin
+        .post(
+            &format!("{path}/edit"),
+            &[
+                ("title", "Gate latch broken, gate swings open"),
+                ("priority", "emergency"),
+                ("budget", "95.50"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        due(&app).await,
+        TimeDelta::hours(24),
+        "the target follows the new priority"
+    );
+    let page = admin.get(&path).await.body;
+    assert!(page.contains("Changes saved."));
+    assert!(
+        page.contains("<strong>Priority</strong>: Routine (14 days) → Emergency (24 hours)"),
+        "{page}"
+    );
+    assert!(page.contains("<strong>Not to exceed</strong>: set to £95.50"));
+
+    admin.get(&format!("{path}/cancel")).await;
+    admin
+        .post(
+            &format!("{path}/cancel"),
+            &[("reason", "Duplicate"), ("confirm", "yes")],
+        )
+        .await;
+    let page = admin.get(&path).await.body;
+    assert!(!page.contains("Edit details"), "a cancelled work order is final");
+    assert_eq!(admin.get(&format!("{path}/edit")).await.status(), 303);
+    let late = admin
+        .post(
+            &format!("{path}/edit"),
+            &[("title", "Changed after"), ("priority", "urgent")],
+        )
+        .await;
+    assert_eq!(late.status(), 303);
+    assert!(
+        admin
+            .get(&path)
+            .await
+            .body
+            .contains("WO-1 is cancelled and can no longer be edited.")
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM work_orders WHERE title = 'Changed after'")
+            .await,
+        0
+    );
+}

@@ -11,7 +11,8 @@ use crate::db::{Db, Tx};
 use crate::domain::audit::{Actor, Changes};
 use crate::domain::choice::Choice;
 use crate::domain::money::money;
-use crate::domain::work_orders::{Priority, RaisedBy, WorkOrderFields, WorkOrderStatus, is_overdue};
+use crate::domain::tenancies::pounds_input;
+use crate::domain::work_orders::{Priority, RaisedBy, WorkOrderFields, WorkOrderForm, WorkOrderStatus, is_overdue};
 use crate::store::audit;
 use crate::{on_pool, on_tx};
 
@@ -49,6 +50,20 @@ pub struct WorkOrder {
 }
 
 impl WorkOrder {
+    /// The details as the edit form shows them.
+    pub fn to_form(&self) -> WorkOrderForm {
+        WorkOrderForm {
+            title: self.title.clone(),
+            description: self.description.clone().unwrap_or_default(),
+            priority: self.priority.as_str().into(),
+            access_instructions: self.access_instructions.clone().unwrap_or_default(),
+            occupier_contact: self.occupier_contact.clone().unwrap_or_default(),
+            budget: self.budget_pence.map(pounds_input).unwrap_or_default(),
+            raised_by: self.raised_by.as_str().into(),
+            reporter_name: self.reporter_name.clone().unwrap_or_default(),
+        }
+    }
+
     /// "WO-12".
     pub fn reference(&self) -> String {
         reference(self.number)
@@ -225,6 +240,113 @@ pub async fn move_to(
     )
     .await?;
     Ok(())
+}
+
+/// What an edit of a work order's details came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edited {
+    /// Saved and recorded.
+    Saved,
+    /// The same as before: nothing recorded.
+    Unchanged,
+    /// Closed or cancelled (perhaps by someone else meanwhile): refused.
+    Final,
+}
+
+/// The details as the audit trail records them.
+fn recorded_details(f: &WorkOrderFields) -> Vec<(&'static str, Option<String>)> {
+    vec![
+        ("title", Some(f.title.clone())),
+        ("description", f.description.clone()),
+        ("priority", Some(f.priority.as_str().to_string())),
+        ("raised_by", Some(f.raised_by.as_str().to_string())),
+        ("reporter_name", f.reporter_name.clone()),
+        ("access_instructions", f.access_instructions.clone()),
+        ("occupier_contact", f.occupier_contact.clone()),
+        ("budget_pence", f.budget_pence.map(money)),
+    ]
+}
+
+/// Saves new details of an open or finished work order (closed and cancelled
+/// ones are final); a new priority moves the target, counted from when the
+/// work was raised.
+pub async fn update_details(
+    tx: &mut Tx,
+    before: &WorkOrder,
+    f: &WorkOrderFields,
+    actor: &Actor,
+) -> Result<Edited, sqlx::Error> {
+    let old = WorkOrderFields {
+        title: before.title.clone(),
+        description: before.description.clone(),
+        priority: before.priority,
+        access_instructions: before.access_instructions.clone(),
+        occupier_contact: before.occupier_contact.clone(),
+        budget_pence: before.budget_pence,
+        raised_by: before.raised_by,
+        reporter_name: before.reporter_name.clone(),
+    };
+    let changes = recorded_details(&old)
+        .into_iter()
+        .zip(recorded_details(f))
+        .fold(Changes::new(), |c, ((field, from), (_, to))| {
+            c.field(field, from.as_deref(), to.as_deref())
+        });
+    if changes.is_empty() {
+        return Ok(Edited::Unchanged);
+    }
+    let target_at = f.priority.target_from(before.raised_at);
+    let saved = on_tx!(tx, |conn| {
+        let mut query = sqlx::QueryBuilder::new("UPDATE work_orders SET title = ");
+        query
+            .push_bind(f.title.clone())
+            .push(", description = ")
+            .push_bind(f.description.clone())
+            .push(", priority = ")
+            .push_bind(f.priority.as_str())
+            .push(", target_at = ")
+            .push_bind(target_at)
+            .push(", access_instructions = ")
+            .push_bind(f.access_instructions.clone())
+            .push(", occupier_contact = ")
+            .push_bind(f.occupier_contact.clone())
+            .push(", budget_pence = ")
+            .push_bind(f.budget_pence)
+            .push(", raised_by = ")
+            .push_bind(f.raised_by.as_str())
+            .push(", reporter_name = ")
+            .push_bind(f.reporter_name.clone())
+            .push(", updated_at = ")
+            .push_bind(super::now())
+            .push(" WHERE id = ")
+            .push_bind(before.id)
+            .push(" AND org_id = ")
+            .push_bind(before.org_id)
+            .push(" AND status NOT IN (");
+        let mut finals = query.separated(", ");
+        for status in WorkOrderStatus::ALL.iter().filter(|s| s.next().is_empty()) {
+            finals.push_bind(status.as_str());
+        }
+        query.push(")");
+        query.build().execute(conn).await.map(|r| r.rows_affected())
+    })?;
+    if saved == 0 {
+        return Ok(Edited::Final);
+    }
+    audit::record(
+        tx,
+        audit::Entry {
+            org_id: before.org_id,
+            actor,
+            action: "work_order.update",
+            entity_type: ENTITY,
+            entity_id: Some(before.id),
+            description: format!("edited {}", before.reference()),
+            changes,
+        },
+    )
+    .await?;
+    Ok(Edited::Saved)
 }
 
 /// One work order of this agency.

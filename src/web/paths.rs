@@ -109,6 +109,8 @@ pub mod pattern {
     pub const USER_REACTIVATE: &str = "/users/:user/reactivate";
     /// A work order's page.
     pub const WORK_ORDER: &str = "/work-orders/:work_order";
+    /// Edit a work order's details.
+    pub const WORK_ORDER_EDIT: &str = "/work-orders/:work_order/edit";
     /// Confirm / cancel a work order.
     pub const WORK_ORDER_CANCEL: &str = "/work-orders/:work_order/cancel";
     /// Close a work order (POST).
@@ -244,6 +246,11 @@ pub fn audit_for_actor(id: Uuid) -> String {
 /// A work order's page.
 pub fn work_order(id: Uuid) -> String {
     format!("{WORK_ORDERS}/{id}")
+}
+
+/// Edit a work order's details.
+pub fn work_order_edit(id: Uuid) -> String {
+    format!("{WORK_ORDERS}/{id}/edit")
 }
 
 /// Confirm / cancel a work order.

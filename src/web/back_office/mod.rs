@@ -109,6 +109,8 @@ pub fn routes() -> Vec<Declared> {
         .get(paths::WORK_ORDERS, Agent, work_orders::list)
         .get(paths::WORK_ORDERS_CSV, Agent, work_orders::download_csv)
         .get(pattern::WORK_ORDER, Agent, work_orders::show)
+        .get(pattern::WORK_ORDER_EDIT, Agent, work_orders::edit_form)
+        .post(pattern::WORK_ORDER_EDIT, Agent, work_orders::update)
         .get(pattern::WORK_ORDER_CANCEL, Agent, work_orders::confirm_cancel)
         .post(pattern::WORK_ORDER_CANCEL, Agent, work_orders::cancel)
         .post(pattern::WORK_ORDER_CLOSE, Agent, work_orders::close)

@@ -290,13 +290,33 @@ pub fn property_section(property: &Property, orders: &[WorkOrder], now: DateTime
     }
 }
 
-/// The raise form.
-fn form_page(ctx: &Ctx, property: &Property, form: &WorkOrderForm, errors: &FieldErrors) -> Markup {
+/// The raise form, or the edit form of `existing`.
+fn form_page(
+    ctx: &Ctx,
+    property: &Property,
+    existing: Option<&WorkOrder>,
+    form: &WorkOrderForm,
+    errors: &FieldErrors,
+) -> Markup {
+    let (title, action, button, back) = match existing {
+        None => (
+            format!("Raise a work order at {}", property.address_line1),
+            paths::property_work_order_new(property.id),
+            "Raise work order",
+            paths::property(property.id),
+        ),
+        Some(w) => (
+            format!("Edit {}", w.reference()),
+            paths::work_order_edit(w.id),
+            "Save changes",
+            paths::work_order(w.id),
+        ),
+    };
     let content = html! {
-        p { a href=(paths::property(property.id)) { "← " (property.address_line1) } }
-        h1 { "Raise a work order at " (property.address_line1) }
+        p { a href=(back) { "← Back" } }
+        h1 { (title) }
         (error_summary(errors, FORM_FIELDS))
-        form class="stack card narrow" method="post" action=(paths::property_work_order_new(property.id)) novalidate {
+        form class="stack card narrow" method="post" action=(action) novalidate {
             (csrf_input(&ctx.csrf))
             (Input::text("title", "What needs doing", &form.title).hint("For example: Boiler not firing, no hot water").required().render(errors))
             (textarea("description", "Details (optional)", &form.description, Some("What was seen, since when, anything tried"), errors))
@@ -310,12 +330,12 @@ fn form_page(ctx: &Ctx, property: &Property, form: &WorkOrderForm, errors: &Fiel
             (Input::text("budget", "Not to exceed, £ (optional)", &form.budget).hint("Contractors must ask before going over it")
                 .inputmode("decimal").render(errors))
             div class="actions" {
-                button type="submit" { "Raise work order" }
-                a href=(paths::property(property.id)) { "Cancel" }
+                button type="submit" { (button) }
+                a href=(back) { "Cancel" }
             }
         }
     };
-    ui::page(ctx, "Raise a work order", content)
+    ui::page(ctx, &title, content)
 }
 
 /// `GET /properties/{id}/work-orders/new`.
@@ -327,7 +347,7 @@ pub async fn new_form(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) 
         raised_by: RaisedBy::default().as_str().into(),
         ..WorkOrderForm::default()
     };
-    Ok(form_page(&ctx, &property, &form, &FieldErrors::new()))
+    Ok(form_page(&ctx, &property, None, &form, &FieldErrors::new()))
 }
 
 /// `POST /properties/{id}/work-orders/new`.
@@ -342,7 +362,7 @@ pub async fn create(
         Ok(fields) => fields,
         Err(errors) => {
             return Ok(with_status(
-                form_page(&ctx, &property, &form, &errors),
+                form_page(&ctx, &property, None, &form, &errors),
                 StatusCode::UNPROCESSABLE_ENTITY,
             ));
         }
@@ -402,8 +422,9 @@ async fn work_order_page(
             (priority_badge(w.priority))
             (status_badge(w.status))
         }
-        @if w.status.can_move_to(WorkOrderStatus::Cancelled) || w.status.can_move_to(WorkOrderStatus::Closed) {
+        @if !w.status.next().is_empty() {
             div class="actions card" {
+                a class="button secondary" href=(paths::work_order_edit(id)) { "Edit details" }
                 @if w.status.can_move_to(WorkOrderStatus::Closed) {
                     form class="inline-form" method="post" action=(paths::work_order_close(id)) {
                         (csrf_input(&ctx.csrf))
@@ -455,6 +476,64 @@ async fn work_order_page(
         }
     };
     Ok(ui::page(ctx, &title, content))
+}
+
+/// `GET /work-orders/{id}/edit`: the details as recorded (closed and
+/// cancelled work orders are final).
+#[handler]
+pub async fn edit_form(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
+    let w = find(&ctx, &viewer, id).await?;
+    if w.status.next().is_empty() {
+        return Ok(see_other(&paths::work_order(id)));
+    }
+    let property = find_property(&ctx, &viewer, w.property_id).await?;
+    Ok(with_status(
+        form_page(&ctx, &property, Some(&w), &w.to_form(), &FieldErrors::new()),
+        StatusCode::OK,
+    ))
+}
+
+/// `POST /work-orders/{id}/edit`: a new priority moves the target (from when
+/// the work was raised).
+#[handler]
+pub async fn update(
+    AgentCtx { ctx, viewer }: AgentCtx,
+    Path(id): Path<Uuid>,
+    Form(form): Form<WorkOrderForm>,
+) -> Result<Response, AppError> {
+    let w = find(&ctx, &viewer, id).await?;
+    let property = find_property(&ctx, &viewer, w.property_id).await?;
+    let fields = match form.parse() {
+        Ok(fields) => fields,
+        Err(errors) => {
+            return Ok(with_status(
+                form_page(&ctx, &property, Some(&w), &form, &errors),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ));
+        }
+    };
+    let mut tx = ctx.state.db.begin().await?;
+    let outcome = store::update_details(&mut tx, &w, &fields, &viewer.user.actor()).await?;
+    tx.commit().await?;
+    let message = match outcome {
+        store::Edited::Saved => "Changes saved.".to_string(),
+        store::Edited::Unchanged => "Nothing was changed.".to_string(),
+        store::Edited::Final => format!(
+            "{} is {} and can no longer be edited.",
+            w.reference(),
+            w.status.label().to_lowercase()
+        ),
+    };
+    ctx.set_flash(
+        if outcome == store::Edited::Final {
+            "error"
+        } else {
+            "success"
+        },
+        message,
+    )
+    .await?;
+    Ok(see_other(&paths::work_order(id)))
 }
 
 /// The cancel question, with the reason box (and its error, the reason kept).

@@ -59,6 +59,10 @@ pub fn field_label(field: &str) -> String {
         "budget_pence" => "Not to exceed",
         "repair_approval_limit_pence" | "repair_approval_limit" => "Repair approval limit",
         "priority" => "Priority",
+        "raised_by" => "Reported by",
+        "reporter_name" => "Reporter",
+        "access_instructions" => "Access",
+        "occupier_contact" => "Occupier contact",
         "last_name" => "Last name",
         "email" => "Email",
         "phone" => "Phone",
@@ -144,6 +148,7 @@ fn value_label(entity_type: &str, field: &str, value: &str) -> Option<String> {
         ("certificate", "kind") => choice_label::<compliance::CertificateKind>(value),
         ("work_order", "status") => choice_label::<work_orders::WorkOrderStatus>(value),
         ("work_order", "priority") => choice_label::<work_orders::Priority>(value),
+        ("work_order", "raised_by") => choice_label::<work_orders::RaisedBy>(value),
         ("contractor", "status") => choice_label::<contractors::ContractorStatus>(value),
         ("contractor", "trades") => Some(
             contractors::trades_from_stored(value)
