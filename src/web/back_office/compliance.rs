@@ -18,10 +18,10 @@ use crate::domain::compliance::{CertificateForm, CertificateKind, Indicator};
 use crate::domain::properties::EpcRating;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
+use crate::store::Order;
 use crate::store::certificates::{self as store, Certificate};
 use crate::store::compliance::{self, ComplianceColumn, ListedItem};
 use crate::store::properties::{self, Property};
-use crate::store::{Cursor, Order, PageAt, Paged};
 use crate::web::ctx::{AgentCtx, Ctx, Viewer};
 use crate::web::ui::badges::indicator as badge;
 use crate::web::ui::form::{Input, choice_options, csrf_input, error_summary, select};
@@ -284,17 +284,7 @@ impl ListScreen for ComplianceQuery {
     const LEDE: Option<&'static str> =
         Some("Every certificate that is missing, expired, below minimum or expiring soon, most urgent first.");
 
-    fn page(&self) -> &PageQuery {
-        &self.page
-    }
-
-    fn page_mut(&mut self) -> &mut PageQuery {
-        &mut self.page
-    }
-
-    fn search(&self) -> &str {
-        &self.q
-    }
+    list_screen::plumbing!(compliance::list, compliance::list_count, |row| row.item.property_id);
 
     fn filters(&self) -> Vec<(&'static str, String)> {
         vec![
@@ -315,25 +305,6 @@ impl ListScreen for ComplianceQuery {
         }
     }
 
-    async fn fetch(
-        db: &Db,
-        org_id: Uuid,
-        filter: &compliance::Filter,
-        at: &PageAt,
-        limit: u32,
-    ) -> Result<Paged<ListedItem>, sqlx::Error> {
-        compliance::list(db, org_id, filter, at, limit).await
-    }
-
-    async fn count(
-        db: &Db,
-        org_id: Uuid,
-        filter: &compliance::Filter,
-        first: Option<&Cursor>,
-    ) -> Result<(i64, i64), sqlx::Error> {
-        compliance::list_count(db, org_id, filter, first).await
-    }
-
     /// How many need attention in each state, within the filters.
     async fn summary(db: &Db, org_id: Uuid, filter: &compliance::Filter) -> Result<Option<Markup>, sqlx::Error> {
         let today = filter.today.unwrap_or_else(|| crate::store::now().date_naive());
@@ -341,13 +312,6 @@ impl ListScreen for ComplianceQuery {
         Ok((counts.total() > 0).then(|| {
             html! { p data-testid="compliance-counts" { (counts.total()) " need attention: " (counts_sentence(&counts)) } }
         }))
-    }
-
-    fn cursor(row: &ListedItem) -> Cursor {
-        Cursor {
-            sort_key: row.sort_key.clone(),
-            id: row.item.property_id,
-        }
     }
 
     fn cells(row: &ListedItem, view: &ListView<'_>) -> Vec<Markup> {

@@ -14,13 +14,12 @@ use super::landlords::row;
 use super::list_screen::{self, CsvExport, Heading, ListScreen, ListView};
 use super::{see_other, with_status};
 use crate::clock::Clock;
-use crate::db::Db;
 use crate::domain::choice::Choice;
 use crate::domain::contractors::{ContractorForm, ContractorStatus, Insurance, Trade};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::store::contractors::{self as store, Contractor, ContractorColumn, ListFilter};
-use crate::store::{Cursor, Order, PageAt, Paged, audit};
+use crate::store::{Order, audit};
 use crate::web::ctx::{AgentCtx, Ctx, Viewer};
 use crate::web::paths;
 use crate::web::ui::audit::history;
@@ -99,17 +98,7 @@ impl ListScreen for ListQuery {
         ],
     });
 
-    fn page(&self) -> &PageQuery {
-        &self.page
-    }
-
-    fn page_mut(&mut self) -> &mut PageQuery {
-        &mut self.page
-    }
-
-    fn search(&self) -> &str {
-        &self.q
-    }
+    list_screen::plumbing!(store::list, store::list_count, |row| row.id);
 
     fn filters(&self) -> Vec<(&'static str, String)> {
         vec![("trade", self.trade.clone()), ("status", self.status.clone())]
@@ -124,32 +113,6 @@ impl ListScreen for ListQuery {
                 other => Some(ContractorStatus::parse_or(other, ContractorStatus::Active).unwrap_or_default()),
             },
             order,
-        }
-    }
-
-    async fn fetch(
-        db: &Db,
-        org_id: Uuid,
-        filter: &ListFilter,
-        at: &PageAt,
-        limit: u32,
-    ) -> Result<Paged<Contractor>, sqlx::Error> {
-        store::list(db, org_id, filter, at, limit).await
-    }
-
-    async fn count(
-        db: &Db,
-        org_id: Uuid,
-        filter: &ListFilter,
-        first: Option<&Cursor>,
-    ) -> Result<(i64, i64), sqlx::Error> {
-        store::list_count(db, org_id, filter, first).await
-    }
-
-    fn cursor(row: &Contractor) -> Cursor {
-        Cursor {
-            sort_key: row.sort_key.clone(),
-            id: row.id,
         }
     }
 

@@ -13,13 +13,12 @@ use uuid::Uuid;
 use super::list_screen::{self, CsvExport, Heading, ListScreen, ListView};
 use super::{Lookups, see_other, with_status};
 use crate::clock::Clock;
-use crate::db::Db;
 use crate::domain::landlords::{Choice, ContactMethod, LandlordForm, LandlordStatus, LandlordType, mask};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
+use crate::store::Order;
 use crate::store::audit;
-use crate::store::landlords::{self as store, Cursor, Landlord, LandlordColumn, ListFilter};
-use crate::store::{Order, PageAt, Paged};
+use crate::store::landlords::{self as store, Landlord, LandlordColumn, ListFilter};
 use crate::web::ctx::{AdminCtx, AgentCtx, Ctx, Viewer};
 use crate::web::ui::audit::history;
 use crate::web::ui::form::{Input, checkbox, choice_options, csrf_input, error_summary, select, textarea};
@@ -68,17 +67,7 @@ impl ListScreen for ListQuery {
         ],
     });
 
-    fn page(&self) -> &PageQuery {
-        &self.page
-    }
-
-    fn page_mut(&mut self) -> &mut PageQuery {
-        &mut self.page
-    }
-
-    fn search(&self) -> &str {
-        &self.q
-    }
+    list_screen::plumbing!(store::list, store::list_count, |row| row.id);
 
     fn filters(&self) -> Vec<(&'static str, String)> {
         vec![
@@ -99,32 +88,6 @@ impl ListScreen for ListQuery {
             managed_by_user_id: Uuid::parse_str(&self.managed_by).ok(),
             hide_anonymised: false,
             order,
-        }
-    }
-
-    async fn fetch(
-        db: &Db,
-        org_id: Uuid,
-        filter: &ListFilter,
-        at: &PageAt,
-        limit: u32,
-    ) -> Result<Paged<Landlord>, sqlx::Error> {
-        store::list(db, org_id, filter, at, limit).await
-    }
-
-    async fn count(
-        db: &Db,
-        org_id: Uuid,
-        filter: &ListFilter,
-        first: Option<&Cursor>,
-    ) -> Result<(i64, i64), sqlx::Error> {
-        store::list_count(db, org_id, filter, first).await
-    }
-
-    fn cursor(row: &Landlord) -> Cursor {
-        Cursor {
-            sort_key: row.sort_key.clone(),
-            id: row.id,
         }
     }
 

@@ -208,6 +208,53 @@ pub trait ListScreen: Default + Clone + Send + Sync + 'static {
     }
 }
 
+/// The part of a [`ListScreen`] that every list writes the same way: its
+/// query's `q` and `page` fields, the store's page and count functions
+/// (`$list(db, org, filter, at, limit)`, `$count(db, org, filter, first)`),
+/// and a row's cursor (its `sort_key` and the id `$id` names).
+macro_rules! plumbing {
+    ($list:path, $count:path, |$row:ident| $id:expr) => {
+        fn page(&self) -> &$crate::web::ui::list::PageQuery {
+            &self.page
+        }
+
+        fn page_mut(&mut self) -> &mut $crate::web::ui::list::PageQuery {
+            &mut self.page
+        }
+
+        fn search(&self) -> &str {
+            &self.q
+        }
+
+        async fn fetch(
+            db: &$crate::db::Db,
+            org_id: uuid::Uuid,
+            filter: &Self::Filter,
+            at: &$crate::store::PageAt,
+            limit: u32,
+        ) -> Result<$crate::store::Paged<Self::Row>, sqlx::Error> {
+            $list(db, org_id, filter, at, limit).await
+        }
+
+        async fn count(
+            db: &$crate::db::Db,
+            org_id: uuid::Uuid,
+            filter: &Self::Filter,
+            first: Option<&$crate::store::Cursor>,
+        ) -> Result<(i64, i64), sqlx::Error> {
+            $count(db, org_id, filter, first).await
+        }
+
+        fn cursor($row: &Self::Row) -> $crate::store::Cursor {
+            $crate::store::Cursor {
+                sort_key: $row.sort_key.clone(),
+                id: $id,
+            }
+        }
+    };
+}
+pub(crate) use plumbing;
+
 /// What cells and filter fields may need besides their row.
 pub struct ListView<'a> {
     /// The agency's agents and branches.

@@ -14,15 +14,14 @@ use super::list_screen::{self, CsvExport, Heading, LANDLORD_FILTER, ListScreen, 
 use super::work::find_property;
 use super::{see_other, with_status};
 use crate::clock::Clock;
-use crate::db::Db;
 use crate::domain::choice::Choice;
 use crate::domain::money::{money, per_month};
 use crate::domain::offers::{OfferForm, OfferStatus};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
+use crate::store::Order;
 use crate::store::offers::{self, ListFilter, ListedOffer, MoveError, OfferColumn};
 use crate::store::properties::Property;
-use crate::store::{Cursor, Order, PageAt, Paged};
 use crate::web::ctx::{AgentCtx, Ctx};
 use crate::web::ui::audit::history;
 use crate::web::ui::badges::offer_badge;
@@ -86,17 +85,7 @@ impl ListScreen for ListQuery {
         ],
     });
 
-    fn page(&self) -> &PageQuery {
-        &self.page
-    }
-
-    fn page_mut(&mut self) -> &mut PageQuery {
-        &mut self.page
-    }
-
-    fn search(&self) -> &str {
-        &self.q
-    }
+    list_screen::plumbing!(offers::list, offers::list_count, |row| row.offer.id);
 
     fn filters(&self) -> Vec<(&'static str, String)> {
         vec![
@@ -129,32 +118,6 @@ impl ListScreen for ListQuery {
             branch_id: Uuid::parse_str(&self.branch).ok(),
             landlord_id: Uuid::parse_str(&self.landlord).ok(),
             order,
-        }
-    }
-
-    async fn fetch(
-        db: &Db,
-        org_id: Uuid,
-        filter: &ListFilter,
-        at: &PageAt,
-        limit: u32,
-    ) -> Result<Paged<ListedOffer>, sqlx::Error> {
-        offers::list(db, org_id, filter, at, limit).await
-    }
-
-    async fn count(
-        db: &Db,
-        org_id: Uuid,
-        filter: &ListFilter,
-        first: Option<&Cursor>,
-    ) -> Result<(i64, i64), sqlx::Error> {
-        offers::list_count(db, org_id, filter, first).await
-    }
-
-    fn cursor(row: &ListedOffer) -> Cursor {
-        Cursor {
-            sort_key: row.sort_key.clone(),
-            id: row.offer.id,
         }
     }
 

@@ -11,7 +11,6 @@ use uuid::Uuid;
 use super::list_screen::{self, CsvExport, Heading, LANDLORD_FILTER, ListScreen, ListView};
 use super::{Lookups, see_other, with_status};
 use crate::clock::Clock;
-use crate::db::Db;
 use crate::domain::choice::Choice;
 use crate::domain::money::per_month;
 use crate::domain::properties::{EpcRating, PropertyFields, PropertyForm, PropertyStatus, PropertyType};
@@ -20,7 +19,7 @@ use crate::error::AppError;
 use crate::store::certificates;
 use crate::store::landlords::{self, Landlord};
 use crate::store::properties::{self as store, ListFilter, Property, PropertyColumn};
-use crate::store::{Cursor, Order, PageAt, Paged, audit};
+use crate::store::{Order, audit};
 use crate::web::ctx::{AgentCtx, Ctx, Viewer};
 use crate::web::ui::audit::history;
 use crate::web::ui::badges::property_status as status_badge;
@@ -94,17 +93,7 @@ impl ListScreen for ListQuery {
         ],
     });
 
-    fn page(&self) -> &PageQuery {
-        &self.page
-    }
-
-    fn page_mut(&mut self) -> &mut PageQuery {
-        &mut self.page
-    }
-
-    fn search(&self) -> &str {
-        &self.q
-    }
+    list_screen::plumbing!(store::list, store::list_count, |row| row.id);
 
     fn filters(&self) -> Vec<(&'static str, String)> {
         vec![
@@ -124,32 +113,6 @@ impl ListScreen for ListQuery {
             branch_id: Uuid::parse_str(&self.branch).ok(),
             landlord_id: Uuid::parse_str(&self.landlord).ok(),
             order,
-        }
-    }
-
-    async fn fetch(
-        db: &Db,
-        org_id: Uuid,
-        filter: &ListFilter,
-        at: &PageAt,
-        limit: u32,
-    ) -> Result<Paged<Property>, sqlx::Error> {
-        store::list(db, org_id, filter, at, limit).await
-    }
-
-    async fn count(
-        db: &Db,
-        org_id: Uuid,
-        filter: &ListFilter,
-        first: Option<&Cursor>,
-    ) -> Result<(i64, i64), sqlx::Error> {
-        store::list_count(db, org_id, filter, first).await
-    }
-
-    fn cursor(row: &Property) -> Cursor {
-        Cursor {
-            sort_key: row.sort_key.clone(),
-            id: row.id,
         }
     }
 

@@ -14,14 +14,13 @@ use super::list_screen::{self, CsvExport, Heading, LANDLORD_FILTER, ListScreen, 
 use super::work::find_property;
 use super::{Lookups, see_other, with_status};
 use crate::clock::Clock;
-use crate::db::Db;
 use crate::domain::choice::Choice;
 use crate::domain::tasks::{AssigneeKind, TaskForm, TaskStatus};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
+use crate::store::Order;
 use crate::store::properties::Property;
 use crate::store::tasks::{self, QueueFilter, QueuedTask, TaskColumn};
-use crate::store::{Cursor, Order, PageAt, Paged};
 use crate::web::ctx::{AgentCtx, Ctx};
 use crate::web::ui::form::{Input, choice_options, csrf_input, error_summary, select, textarea};
 use crate::web::ui::list::PageQuery;
@@ -77,17 +76,7 @@ impl ListScreen for ListQuery {
         header: &["Task", "Property", "Landlord", "For", "Due", "Status"],
     });
 
-    fn page(&self) -> &PageQuery {
-        &self.page
-    }
-
-    fn page_mut(&mut self) -> &mut PageQuery {
-        &mut self.page
-    }
-
-    fn search(&self) -> &str {
-        &self.q
-    }
+    list_screen::plumbing!(tasks::queue, tasks::queue_count, |row| row.task.id);
 
     fn filters(&self) -> Vec<(&'static str, String)> {
         vec![
@@ -112,32 +101,6 @@ impl ListScreen for ListQuery {
             landlord_id: Uuid::parse_str(&self.landlord).ok(),
             today: Some(clock.today()),
             order,
-        }
-    }
-
-    async fn fetch(
-        db: &Db,
-        org_id: Uuid,
-        filter: &QueueFilter,
-        at: &PageAt,
-        limit: u32,
-    ) -> Result<Paged<QueuedTask>, sqlx::Error> {
-        tasks::queue(db, org_id, filter, at, limit).await
-    }
-
-    async fn count(
-        db: &Db,
-        org_id: Uuid,
-        filter: &QueueFilter,
-        first: Option<&Cursor>,
-    ) -> Result<(i64, i64), sqlx::Error> {
-        tasks::queue_count(db, org_id, filter, first).await
-    }
-
-    fn cursor(row: &QueuedTask) -> Cursor {
-        Cursor {
-            sort_key: row.sort_key.clone(),
-            id: row.task.id,
         }
     }
 

@@ -9,14 +9,13 @@ use uuid::Uuid;
 
 use super::list_screen::{self, CsvExport, Heading, LANDLORD_FILTER, ListScreen, ListView};
 use crate::clock::Clock;
-use crate::db::Db;
 use crate::domain::choice::Choice;
 use crate::domain::money::money;
 use crate::domain::tenancies::TenancyStatus;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
+use crate::store::Order;
 use crate::store::tenancies::{self as store, ListFilter, ListedTenancy, TenancyColumn};
-use crate::store::{Cursor, Order, PageAt, Paged};
 use crate::web::ctx::AgentCtx;
 use crate::web::paths;
 use crate::web::ui::badges::tenancy_status as status_badge;
@@ -71,17 +70,7 @@ impl ListScreen for ListQuery {
         ],
     });
 
-    fn page(&self) -> &PageQuery {
-        &self.page
-    }
-
-    fn page_mut(&mut self) -> &mut PageQuery {
-        &mut self.page
-    }
-
-    fn search(&self) -> &str {
-        &self.q
-    }
+    list_screen::plumbing!(store::list, store::list_count, |row| row.tenancy.id);
 
     fn filters(&self) -> Vec<(&'static str, String)> {
         vec![
@@ -98,32 +87,6 @@ impl ListScreen for ListQuery {
             branch_id: Uuid::parse_str(&self.branch).ok(),
             landlord_id: Uuid::parse_str(&self.landlord).ok(),
             order,
-        }
-    }
-
-    async fn fetch(
-        db: &Db,
-        org_id: Uuid,
-        filter: &ListFilter,
-        at: &PageAt,
-        limit: u32,
-    ) -> Result<Paged<ListedTenancy>, sqlx::Error> {
-        store::list(db, org_id, filter, at, limit).await
-    }
-
-    async fn count(
-        db: &Db,
-        org_id: Uuid,
-        filter: &ListFilter,
-        first: Option<&Cursor>,
-    ) -> Result<(i64, i64), sqlx::Error> {
-        store::list_count(db, org_id, filter, first).await
-    }
-
-    fn cursor(row: &ListedTenancy) -> Cursor {
-        Cursor {
-            sort_key: row.sort_key.clone(),
-            id: row.tenancy.id,
         }
     }
 

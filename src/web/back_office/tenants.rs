@@ -5,17 +5,15 @@ use maud::{Markup, html};
 use poem::web::Query;
 use poem::{Response, handler};
 use serde::Deserialize;
-use uuid::Uuid;
 
 use super::list_screen::{self, CsvExport, Heading, ListScreen, ListView};
 use crate::clock::Clock;
-use crate::db::Db;
 use crate::domain::choice::Choice;
 use crate::domain::tenancies::TenancyStatus;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
+use crate::store::Order;
 use crate::store::tenants::{self as store, ListFilter, ListedTenant, TenantColumn};
-use crate::store::{Cursor, Order, PageAt, Paged};
 use crate::web::ctx::AgentCtx;
 use crate::web::paths;
 use crate::web::ui::badges::tenancy_status as status_badge;
@@ -56,17 +54,7 @@ impl ListScreen for ListQuery {
         header: &["Name", "Email", "Phone", "Tenancy", "Tenancy status"],
     });
 
-    fn page(&self) -> &PageQuery {
-        &self.page
-    }
-
-    fn page_mut(&mut self) -> &mut PageQuery {
-        &mut self.page
-    }
-
-    fn search(&self) -> &str {
-        &self.q
-    }
+    list_screen::plumbing!(store::list, store::list_count, |row| row.id);
 
     fn filters(&self) -> Vec<(&'static str, String)> {
         vec![("status", self.status.clone())]
@@ -77,32 +65,6 @@ impl ListScreen for ListQuery {
             search,
             status: TenancyStatus::parse(&self.status).ok(),
             order,
-        }
-    }
-
-    async fn fetch(
-        db: &Db,
-        org_id: Uuid,
-        filter: &ListFilter,
-        at: &PageAt,
-        limit: u32,
-    ) -> Result<Paged<ListedTenant>, sqlx::Error> {
-        store::list(db, org_id, filter, at, limit).await
-    }
-
-    async fn count(
-        db: &Db,
-        org_id: Uuid,
-        filter: &ListFilter,
-        first: Option<&Cursor>,
-    ) -> Result<(i64, i64), sqlx::Error> {
-        store::list_count(db, org_id, filter, first).await
-    }
-
-    fn cursor(row: &ListedTenant) -> Cursor {
-        Cursor {
-            sort_key: row.sort_key.clone(),
-            id: row.id,
         }
     }
 

@@ -16,7 +16,6 @@ use super::list_screen::{self, CsvExport, Heading, LANDLORD_FILTER, ListScreen, 
 use super::work::find_property;
 use super::{see_other, with_status};
 use crate::clock::Clock;
-use crate::db::Db;
 use crate::domain::choice::Choice;
 use crate::domain::money::money;
 use crate::domain::validation::FieldErrors;
@@ -24,7 +23,7 @@ use crate::domain::work_orders::{CancelForm, Priority, RaisedBy, WorkOrderForm, 
 use crate::error::AppError;
 use crate::store::properties::Property;
 use crate::store::work_orders::{self as store, ListFilter, ListedWorkOrder, MoveError, WorkOrder, WorkOrderColumn};
-use crate::store::{Cursor, Order, PageAt, Paged, audit, contractors};
+use crate::store::{Order, audit, contractors};
 use crate::web::ctx::{AgentCtx, Ctx, Viewer};
 use crate::web::paths;
 use crate::web::ui::audit::history;
@@ -128,17 +127,7 @@ impl ListScreen for ListQuery {
         ],
     });
 
-    fn page(&self) -> &PageQuery {
-        &self.page
-    }
-
-    fn page_mut(&mut self) -> &mut PageQuery {
-        &mut self.page
-    }
-
-    fn search(&self) -> &str {
-        &self.q
-    }
+    list_screen::plumbing!(store::list, store::list_count, |row| row.work_order.id);
 
     fn filters(&self) -> Vec<(&'static str, String)> {
         vec![
@@ -165,32 +154,6 @@ impl ListScreen for ListQuery {
             landlord_id: Uuid::parse_str(&self.landlord).ok(),
             branch_id: Uuid::parse_str(&self.branch).ok(),
             order,
-        }
-    }
-
-    async fn fetch(
-        db: &Db,
-        org_id: Uuid,
-        filter: &ListFilter,
-        at: &PageAt,
-        limit: u32,
-    ) -> Result<Paged<ListedWorkOrder>, sqlx::Error> {
-        store::list(db, org_id, filter, at, limit).await
-    }
-
-    async fn count(
-        db: &Db,
-        org_id: Uuid,
-        filter: &ListFilter,
-        first: Option<&Cursor>,
-    ) -> Result<(i64, i64), sqlx::Error> {
-        store::list_count(db, org_id, filter, first).await
-    }
-
-    fn cursor(row: &ListedWorkOrder) -> Cursor {
-        Cursor {
-            sort_key: row.sort_key.clone(),
-            id: row.work_order.id,
         }
     }
 
