@@ -372,6 +372,11 @@ async fn ensure_work_orders(db: &Db, org: &orgs::Organisation) -> anyhow::Result
         raised.push(id);
     }
     tx.commit().await?;
+    if let Some(first) = raised.first()
+        && let Some(order) = work_orders::get(db, org.id, *first).await?
+    {
+        quote_demo(db, org, &order).await?;
+    }
     if let Some(id) = raised.last()
         && let Some(order) = work_orders::get(db, org.id, *id).await?
     {
@@ -385,6 +390,75 @@ async fn ensure_work_orders(db: &Db, org: &orgs::Organisation) -> anyhow::Result
         )
         .await
         .map_err(|err| anyhow::anyhow!("demo work order: {err}"))?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+/// Two quotes for the demo's first work order, from its gas and heating
+/// contractors, to compare side by side.
+async fn quote_demo(
+    db: &Db,
+    org: &orgs::Organisation,
+    order: &crate::store::work_orders::WorkOrder,
+) -> anyhow::Result<()> {
+    use crate::domain::quotes::QuoteForm;
+    let filter = crate::store::contractors::ListFilter {
+        status: Some(crate::domain::contractors::ContractorStatus::Active),
+        ..Default::default()
+    };
+    let contractors = crate::store::contractors::list(db, org.id, &filter, &crate::store::PageAt::First, 10)
+        .await?
+        .rows;
+    let today = crate::clock::Clock::default().today();
+    let quotes = [
+        (
+            "Avon Gas & Heating",
+            [
+                ("labour", "Diagnose and replace the pressure valve", "140"),
+                ("materials", "Pressure relief valve", "65.50"),
+            ],
+        ),
+        (
+            "Harbour Handyman Services",
+            [
+                ("labour", "Repressurise and bleed radiators", "90"),
+                ("other", "Call-out", "45"),
+            ],
+        ),
+    ];
+    let system = Actor::system();
+    for (company, lines) in quotes {
+        let Some(contractor) = contractors.iter().find(|c| c.company_name == company) else {
+            continue;
+        };
+        let mut pairs = vec![
+            ("vat_rate".to_string(), "standard".to_string()),
+            ("lead_time_days".to_string(), "1".to_string()),
+        ];
+        for (n, (kind, description, amount)) in lines.iter().enumerate() {
+            let (k, d, a) = crate::domain::quotes::LINE_FIELDS[n];
+            pairs.push((k.to_string(), kind.to_string()));
+            pairs.push((d.to_string(), description.to_string()));
+            pairs.push((a.to_string(), amount.to_string()));
+        }
+        let fields = QuoteForm::from_pairs(&pairs)
+            .parse(today)
+            .map_err(|errors| anyhow::anyhow!("invalid demo quote: {errors:?}"))?;
+        let current = crate::store::work_orders::get(db, org.id, order.id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("the demo work order went"))?;
+        let mut tx = db.begin().await?;
+        crate::store::quotes::record(
+            &mut tx,
+            &current,
+            contractor.id,
+            &contractor.company_name,
+            &fields,
+            &system,
+        )
+        .await
+        .map_err(|err| anyhow::anyhow!("demo quote: {err}"))?;
         tx.commit().await?;
     }
     Ok(())

@@ -499,6 +499,43 @@ async fn build(app: &TestApp) -> (World, Callers) {
     .await
     .unwrap();
     tx.commit().await.unwrap();
+    let contractor_id: Uuid = id("SELECT id FROM contractors WHERE org_id = $1")
+        .await
+        .parse()
+        .unwrap();
+    let quote = portico::domain::quotes::QuoteForm::from_pairs(&[
+        ("line1_description".to_string(), "Replace the valve".to_string()),
+        ("line1_amount".to_string(), "400".to_string()),
+    ])
+    .parse(chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap())
+    .unwrap();
+    let mut tx = app.db.begin().await.unwrap();
+    let quote_id = portico::store::quotes::record(
+        &mut tx,
+        &work_order,
+        contractor_id,
+        "Sparks & Sons",
+        &quote,
+        &Actor::system(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    // Above the landlord's limit: it waits for landlord X's decision.
+    let work_order = portico::store::work_orders::get(&app.db, a.org.id, work_order.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let listed = portico::store::quotes::get(&app.db, a.org.id, work_order.id, quote_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut tx = app.db.begin().await.unwrap();
+    portico::store::quotes::accept(&mut tx, &work_order, &listed, 25_000, &Actor::system())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    ids.insert("quote", quote_id.to_string());
     ids.insert("work_order", work_order_id);
     ids.insert("photo", photo_id.to_string());
     ids.insert("offer", id("SELECT id FROM offers WHERE org_id = $1").await);

@@ -557,3 +557,218 @@ async fn editing_a_work_order_moves_its_target_with_its_priority_and_final_ones_
         0
     );
 }
+
+/// Adds an active contractor of `trade` to the agency; returns its id.
+async fn contractor(app: &TestApp, org_id: uuid::Uuid, name: &str, email: &str) -> uuid::Uuid {
+    let fields = portico::domain::contractors::ContractorForm {
+        company_name: name.into(),
+        email: email.into(),
+        trades: vec!["plumbing".into()],
+        insurance_expires_on: "2099-01-01".into(),
+        ..Default::default()
+    }
+    .parse()
+    .unwrap();
+    let mut tx = app.db.begin().await.unwrap();
+    let id = portico::store::contractors::create(&mut tx, org_id, &fields, &portico::domain::audit::Actor::system())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+#[tokio::test]
+async fn quotes_are_compared_and_one_above_the_landlords_limit_waits_for_their_approval_in_the_portal() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let property = app.property(agency.org.id, |_| {}).await;
+    let other_property = app
+        .property(agency.org.id, |p| p.address_line1 = "9 Other Street".into())
+        .await;
+    let cheap = contractor(&app, agency.org.id, "Budget Plumbing", "jobs@budget.example").await;
+    let dear = contractor(&app, agency.org.id, "Premium Pipes", "jobs@premium.example").await;
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    let new = format!("/properties/{property}/work-orders/new");
+    admin.get(&new).await;
+    let raised = admin
+        .post(&new, &[("title", "Leaking cistern"), ("priority", "urgent")])
+        .await;
+    let path = raised.location().expect("raised").to_string();
+    let record = format!("{path}/quotes/new");
+    assert!(admin.get(&record).await.body.contains("Budget Plumbing (Plumbing)"));
+
+    // Bad input: messages next to the fields, what was typed kept, nothing stored.
+    let refused = admin
+        .post(
+            &record,
+            &[
+                ("line1_description", "Replace valve"),
+                ("line1_amount", "-3"),
+                ("vat_rate", "standard"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    assert!(refused.body.contains("Choose a contractor from the list"));
+    assert!(refused.body.contains(r#"value="Replace valve""#));
+    assert_eq!(app.count("SELECT COUNT(*) FROM quotes").await, 0);
+
+    let cheap_id = cheap.to_string();
+    let dear_id = dear.to_string();
+    for (who, description, amount) in [
+        (&cheap_id, "Replace fill valve", "150"),
+        (&dear_id, "New cistern and valve", "375"),
+    ] {
+        let saved = admin
+            .post(
+                &record,
+                &[
+                    ("contractor_id", who.as_str()),
+                    ("line1_kind", "labour"),
+                    ("line1_description", description),
+                    ("line1_amount", amount),
+                    ("vat_rate", "standard"),
+                    ("lead_time_days", "2"),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status(), 303);
+    }
+    let page = admin.get(&path).await.body;
+    assert!(page.contains("The quote of £450.00 from Premium Pipes is recorded."));
+    assert!(
+        page.contains("£180.00") && page.contains("£450.00"),
+        "side by side with VAT"
+    );
+    assert!(page.contains(">Quotes requested<"), "the work order moved on");
+    assert!(page.contains("recorded a quotation of £180.00 from Budget Plumbing for WO-1"));
+
+    // The dearer one is above the landlord's £250.00: it waits for them.
+    let dear_quote: String = portico::on_pool!(&app.db, |pool| sqlx::query_scalar::<_, uuid::Uuid>(
+        "SELECT id FROM quotes WHERE total_pence = 45000"
+    )
+    .fetch_one(pool)
+    .await)
+    .unwrap()
+    .to_string();
+    let accept = format!("{path}/quotes/{dear_quote}/accept");
+    let question = admin.get(&accept).await.body;
+    assert!(
+        question.contains("above the landlord's repair approval limit of £250.00"),
+        "{question}"
+    );
+    assert_eq!(admin.post(&accept, &[]).await.status(), 303);
+    let page = admin.get(&path).await.body;
+    assert!(page.contains("now waits for the landlord's approval (above their £250.00 limit)"));
+    assert!(page.contains("Awaiting the landlord's approval"));
+    assert!(page.contains(">Quotes requested<"), "not accepted yet");
+
+    // The landlord answers in their portal, asked first.
+    let (_, home) = app.portal_for(agency.org.id, property).await;
+    let (_, other_home) = app.portal_for(agency.org.id, other_property).await;
+    let mut landlord = app.client();
+    let first_screen = landlord.get(&home).await.body;
+    assert!(
+        first_screen.contains("A quote of £450.00 from Premium Pipes waits for your approval"),
+        "the portal opens on it: {first_screen}"
+    );
+    assert!(
+        !landlord.get(&other_home).await.body.contains("Premium Pipes"),
+        "not on another landlord's"
+    );
+    let repairs = landlord
+        .get(&format!("{home}/properties/{property}/repairs"))
+        .await
+        .body;
+    assert!(repairs.contains("A quote for you to approve"), "{repairs}");
+    assert!(repairs.contains("Premium Pipes quoted <strong>£450.00</strong>"));
+    let decision = format!("{home}/properties/{property}/quotes/{dear_quote}");
+    let mut stranger = app.client();
+    assert_eq!(
+        stranger
+            .post(
+                &format!("{other_home}/properties/{property}/quotes/{dear_quote}"),
+                &[("decision", "approve"), ("confirm", "yes")]
+            )
+            .await
+            .status(),
+        404,
+        "another landlord's link cannot answer"
+    );
+    let asked = landlord.post(&decision, &[("decision", "approve")]).await;
+    assert!(
+        asked.body.contains("Approve the quote of £450.00 from Premium Pipes?"),
+        "{}",
+        asked.body
+    );
+    assert!(asked.body.contains("This cannot be undone."));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM quotes WHERE status = 'accepted'").await,
+        0,
+        "asking changes nothing"
+    );
+    let answered = landlord
+        .post(&decision, &[("decision", "approve"), ("confirm", "yes")])
+        .await;
+    assert!(answered.body.contains("You approved the quote from Premium Pipes."));
+    let page = admin.get(&path).await.body;
+    assert!(page.contains(">Quote accepted<"));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM quotes WHERE status = 'declined'").await,
+        1,
+        "the other one"
+    );
+    assert!(
+        page.contains("approved the quotation of £450.00 from Premium Pipes"),
+        "on the timeline"
+    );
+    assert!(
+        !page.contains("Record a quote"),
+        "an accepted work order takes no more quotes"
+    );
+    let late = admin
+        .post(
+            &record,
+            &[
+                ("contractor_id", cheap_id.as_str()),
+                ("line1_description", "x"),
+                ("line1_amount", "10"),
+            ],
+        )
+        .await;
+    assert_eq!(late.status(), 303);
+    assert!(
+        admin
+            .get(&path)
+            .await
+            .body
+            .contains("WO-1 is quote accepted and takes no more quotes.")
+    );
+
+    // Within the limit an accepted quote needs no one else.
+    admin.get(&new).await;
+    let second = admin.post(&new, &[("title", "Dripping tap")]).await;
+    let second_path = second.location().unwrap().to_string();
+    admin
+        .post(
+            &format!("{second_path}/quotes/new"),
+            &[
+                ("contractor_id", cheap_id.as_str()),
+                ("line1_description", "New washer"),
+                ("line1_amount", "60"),
+                ("vat_rate", "none"),
+            ],
+        )
+        .await;
+    let small: String = portico::on_pool!(&app.db, |pool| sqlx::query_scalar::<_, uuid::Uuid>(
+        "SELECT id FROM quotes WHERE total_pence = 6000"
+    )
+    .fetch_one(pool)
+    .await)
+    .unwrap()
+    .to_string();
+    admin.post(&format!("{second_path}/quotes/{small}/accept"), &[]).await;
+    let page = admin.get(&second_path).await.body;
+    assert!(page.contains("The quote from Budget Plumbing is accepted."));
+    assert!(page.contains(">Quote accepted<"));
+}

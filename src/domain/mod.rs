@@ -13,6 +13,7 @@ pub mod money;
 pub mod offers;
 pub mod portal;
 pub mod properties;
+pub mod quotes;
 pub mod tasks;
 pub mod tenancies;
 pub mod users;

@@ -18,6 +18,7 @@ pub mod portal;
 /// The landlord–agency message thread, apart from the portal tokens in [`portal`]: one concept per file.
 pub mod portal_messages;
 pub mod properties;
+pub mod quotes;
 pub mod tasks;
 pub mod tenancies;
 pub mod tenant_access;

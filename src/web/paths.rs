@@ -115,6 +115,10 @@ pub mod pattern {
     pub const WORK_ORDER_CANCEL: &str = "/work-orders/:work_order/cancel";
     /// Close a work order (POST).
     pub const WORK_ORDER_CLOSE: &str = "/work-orders/:work_order/close";
+    /// Record a quote on a work order.
+    pub const WORK_ORDER_QUOTE_NEW: &str = "/work-orders/:work_order/quotes/new";
+    /// Confirm / accept a quote.
+    pub const WORK_ORDER_QUOTE_ACCEPT: &str = "/work-orders/:work_order/quotes/:quote/accept";
     /// Add photos to a work order (POST, multipart).
     pub const WORK_ORDER_PHOTOS: &str = "/work-orders/:work_order/photos";
     /// A work order's photo.
@@ -205,6 +209,8 @@ pub mod pattern {
     pub const PORTAL_PROPERTY: &str = "/landlord-portal/:link/properties/:property";
     /// A property's drill-down, one sub-view (`tenancies`, `compliance`, `documents`).
     pub const PORTAL_PROPERTY_VIEW: &str = "/landlord-portal/:link/properties/:property/:view";
+    /// The landlord's decision on a quote above their approval limit (POST).
+    pub const PORTAL_QUOTE_DECISION: &str = "/landlord-portal/:link/properties/:property/quotes/:quote";
     /// The Tasks tab.
     pub const PORTAL_TASKS: &str = "/landlord-portal/:link/tasks";
     /// Mark a task complete (POST).
@@ -261,6 +267,16 @@ pub fn work_order_cancel(id: Uuid) -> String {
 /// Close a work order.
 pub fn work_order_close(id: Uuid) -> String {
     format!("{WORK_ORDERS}/{id}/close")
+}
+
+/// Record a quote on a work order.
+pub fn work_order_quote_new(id: Uuid) -> String {
+    format!("{WORK_ORDERS}/{id}/quotes/new")
+}
+
+/// Confirm / accept a quote.
+pub fn work_order_quote_accept(id: Uuid, quote: Uuid) -> String {
+    format!("{WORK_ORDERS}/{id}/quotes/{quote}/accept")
 }
 
 /// Add photos to a work order.
@@ -506,6 +522,11 @@ pub mod portal {
     /// A property's drill-down sub-view.
     pub fn property_view(token: &str, id: Uuid, view: &str) -> String {
         format!("{LANDLORD_PORTAL_PREFIX}{token}/properties/{id}/{view}")
+    }
+
+    /// The landlord's decision on a quote of a work order on a property.
+    pub fn quote_decision(token: &str, property: Uuid, quote: Uuid) -> String {
+        format!("{LANDLORD_PORTAL_PREFIX}{token}/properties/{property}/quotes/{quote}")
     }
 
     /// The Tasks tab.

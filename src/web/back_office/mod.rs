@@ -14,6 +14,7 @@ pub mod offers;
 pub mod outbox;
 pub mod portal_access;
 pub mod properties;
+pub mod quotes;
 pub mod settings;
 pub mod tasks;
 pub mod tenancies;
@@ -115,6 +116,10 @@ pub fn routes() -> Vec<Declared> {
         .post(pattern::WORK_ORDER_CANCEL, Agent, work_orders::cancel)
         .post(pattern::WORK_ORDER_CLOSE, Agent, work_orders::close)
         .post(pattern::WORK_ORDER_PHOTOS, Agent, work_orders::upload_photos)
+        .get(pattern::WORK_ORDER_QUOTE_NEW, Agent, quotes::new_form)
+        .post(pattern::WORK_ORDER_QUOTE_NEW, Agent, quotes::create)
+        .get(pattern::WORK_ORDER_QUOTE_ACCEPT, Agent, quotes::confirm_accept)
+        .post(pattern::WORK_ORDER_QUOTE_ACCEPT, Agent, quotes::accept)
         .get(pattern::WORK_ORDER_PHOTO, Agent, work_orders::photo_full)
         .get(pattern::WORK_ORDER_PHOTO_THUMB, Agent, work_orders::photo_thumb)
         .get(pattern::PROPERTY_WORK_ORDER_NEW, Agent, work_orders::new_form)

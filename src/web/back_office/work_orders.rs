@@ -346,7 +346,8 @@ pub async fn create(
     Ok(see_other(&paths::work_order(work_order_id)))
 }
 
-async fn find(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> Result<WorkOrder, AppError> {
+/// A work order of this agency, else the plain 404.
+pub async fn find(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> Result<WorkOrder, AppError> {
     store::get(&ctx.state.db, viewer.org.id, id)
         .await?
         .ok_or(AppError::NotFound)
@@ -376,6 +377,7 @@ async fn work_order_page(
     let entries = audit::for_entity(&ctx.state.db, viewer.org.id, store::ENTITY, id, 100).await?;
     let names = audit::names_mentioned(&ctx.state.db, viewer.org.id, &entries).await?;
     let photos = store::photos(&ctx.state.db, viewer.org.id, id).await?;
+    let (quotes, quote_lines) = crate::store::quotes::for_work_order(&ctx.state.db, viewer.org.id, id).await?;
     let now = ctx.state.settings.clock.now();
     let title = format!("{} · {}", w.reference(), w.title);
     let content = html! {
@@ -432,6 +434,7 @@ async fn work_order_page(
                 }
             }
         }
+        (super::quotes::section(ctx, w, &quotes, &quote_lines))
         (photos_section(ctx, w, &photos, photo_errors))
         section {
             h2 { "Timeline" }

@@ -41,6 +41,7 @@ pub fn routes() -> Vec<Declared> {
         .get(pattern::PORTAL_PROPERTY_VIEW, Link, properties::show_view)
         .get(pattern::PORTAL_DOCUMENT, Link, properties::download)
         .post(pattern::PORTAL_DEPOSIT_RELEASE, Link, properties::propose_release)
+        .post(pattern::PORTAL_QUOTE_DECISION, Link, properties::decide_quote)
         .get(pattern::PORTAL_TASKS, Link, tasks::list)
         .post(pattern::PORTAL_TASK_COMPLETE, Link, tasks::complete)
         .get(pattern::PORTAL_OFFERS, Link, offers::list)

@@ -14,12 +14,14 @@ use crate::domain::choice::Choice;
 use crate::domain::compliance::Indicator;
 use crate::domain::deposits::{LINE_FIELDS, ProposalForm};
 use crate::domain::money::money;
+use crate::domain::quotes::QuoteStatus;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::store::certificates;
 use crate::store::deposits;
 use crate::store::properties::{self, Property};
-use crate::store::{documents, portal, tenancies, work_orders};
+use crate::store::quotes as quote_store;
+use crate::store::{documents, landlords, portal, tenancies, work_orders};
 use crate::web::paths;
 use crate::web::ui::badges::indicator as indicator_badge;
 use crate::web::ui::badges::property_status as status_badge;
@@ -87,17 +89,22 @@ fn card(ctx: &PortalCtx, p: &Property) -> Markup {
 
 /// "Waiting for you": what needs the landlord, each a link to where they act
 /// on it, before anything else on the first screen.
-fn waiting_for_you(ctx: &PortalCtx) -> Markup {
+fn waiting_for_you(ctx: &PortalCtx, quotes: &[(Uuid, quote_store::Quote)]) -> Markup {
     let a = ctx.attention;
     // "An offer is" for one, "2 offers are" for more.
     let plural = |n: i64, one: &str, many: &str| if n == 1 { one.to_string() } else { format!("{n} {many}") };
     html! {
         section class="card attention" aria-labelledby="waiting" {
             h2 id="waiting" { "Waiting for you" }
-            @if a.offers_awaiting + a.tasks_pending + a.unread_messages == 0 {
+            @if a.offers_awaiting + a.tasks_pending + a.unread_messages == 0 && quotes.is_empty() {
                 p class="empty" { "Nothing needs you right now." }
             } @else {
                 ul {
+                    @for (property_id, q) in quotes {
+                        li { a href=(paths::portal::property_view(&ctx.link, *property_id, View::Repairs.segment())) {
+                            "A quote of " (money(q.total_pence)) " from " (q.contractor_name) " waits for your approval"
+                        } }
+                    }
                     @if a.offers_awaiting > 0 {
                         li { a href=(paths::portal::offers(&ctx.link)) {
                             (plural(a.offers_awaiting, "An offer is", "offers are")) " waiting for your answer"
@@ -125,8 +132,10 @@ fn waiting_for_you(ctx: &PortalCtx) -> Markup {
 
 async fn properties_tab(ctx: PortalCtx) -> Result<Response, AppError> {
     let rows = properties::for_portal(&ctx.state.db, ctx.token.org_id, ctx.token.id).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|p| p.id).collect();
+    let quotes = quote_store::awaiting_landlord_on(&ctx.state.db, ctx.token.org_id, &ids).await?;
     let content = html! {
-        (waiting_for_you(&ctx))
+        (waiting_for_you(&ctx, &quotes))
         h1 { "Your properties" }
         @if rows.is_empty() {
             p class="empty" { "No properties are shared with you yet. Your agency will add them here." }
@@ -268,7 +277,28 @@ async fn drill_down_with(ctx: &PortalCtx, id: Uuid, view: View, retry: Retry<'_>
         View::Repairs => {
             let orders = work_orders::for_property(db, org_id, property.id).await?;
             let now = ctx.state.settings.clock.now();
+            let mut waiting = Vec::new();
+            for w in &orders {
+                let (quotes, _) = quote_store::for_work_order(db, org_id, w.id).await?;
+                waiting.extend(
+                    quotes
+                        .into_iter()
+                        .filter(|q| q.status == QuoteStatus::AwaitingLandlord)
+                        .map(|q| (w.clone(), q)),
+                );
+            }
             html! {
+                @for (w, q) in &waiting {
+                    section class="card attention" {
+                        h2 { "A quote for you to approve" }
+                        p { (q.contractor_name) " quoted " strong { (money(q.total_pence)) } " for " (w.reference()) " · " (w.title) ". "
+                            "It is above the " (money(landlord_limit(ctx, &property).await?)) " you approve repairs up to, so the work waits for your answer." }
+                        form class="actions" method="post" action=(paths::portal::quote_decision(&ctx.link, property.id, q.id)) hx-boost="false" {
+                            button type="submit" name="decision" value="approve" { "Approve…" }
+                            button type="submit" name="decision" value="decline" class="secondary" { "Decline…" }
+                        }
+                    }
+                }
                 @if orders.is_empty() { p class="empty" { "No repairs or maintenance on record for this property." } } @else {
                     ul class="cards" {
                         @for w in &orders {
@@ -392,4 +422,86 @@ pub async fn download(ctx: PortalCtx, Path((_, id)): Path<(String, Uuid)>) -> Re
     .await?;
     tx.commit().await?;
     Ok(response)
+}
+
+/// The repair approval limit of the property's landlord.
+async fn landlord_limit(ctx: &PortalCtx, property: &Property) -> Result<i64, AppError> {
+    Ok(landlords::get(&ctx.state.db, ctx.token.org_id, property.landlord_id)
+        .await?
+        .map_or(crate::domain::landlords::DEFAULT_REPAIR_APPROVAL_LIMIT_PENCE, |l| {
+            l.repair_approval_limit_pence
+        }))
+}
+
+/// The landlord's answer to a quote: `decision` is `approve` or `decline`;
+/// `confirm` is `yes` once they have confirmed it (it cannot be undone).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct QuoteDecisionForm {
+    decision: String,
+    confirm: String,
+}
+
+/// `POST /landlord-portal/{token}/properties/{id}/quotes/{quote}`: asks
+/// first, then approves or declines a quote waiting for the landlord, on a
+/// work order of a property linked to this link.
+#[handler]
+pub async fn decide_quote(
+    ctx: PortalCtx,
+    Path((_, property_id, quote_id)): Path<(String, Uuid, Uuid)>,
+    Form(form): Form<QuoteDecisionForm>,
+) -> Result<Response, AppError> {
+    let property = linked_property(&ctx, property_id).await?;
+    let db = &ctx.state.db;
+    let org_id = ctx.token.org_id;
+    let mut found = None;
+    for w in work_orders::for_property(db, org_id, property.id).await? {
+        if let Some(q) = quote_store::get(db, org_id, w.id, quote_id).await? {
+            found = Some((w, q));
+        }
+    }
+    let (w, quote) = found.ok_or(AppError::NotFound)?;
+    let approve = match form.decision.as_str() {
+        "approve" => true,
+        "decline" => false,
+        _ => return Err(AppError::BadRequest("Choose approve or decline".into())),
+    };
+    let repairs = paths::portal::property_view(&ctx.link, property.id, View::Repairs.segment());
+    if quote.status != QuoteStatus::AwaitingLandlord {
+        return Ok(crate::web::ui::respond::see_other(&repairs));
+    }
+    if form.confirm != "yes" {
+        let verb = if approve { "Approve" } else { "Decline" };
+        let content = html! {
+            section class="card highlight" {
+                h1 { (verb) " the quote of " (money(quote.total_pence)) " from " (quote.contractor_name) "?" }
+                p { (w.reference()) " · " (w.title) " at " (property.address()) }
+                @if approve { p { "Your agent can then instruct " (quote.contractor_name) " to do the work." } }
+                @else { p { "Your agent will look for another way to get the work done." } }
+                p { "This cannot be undone." }
+                form class="actions" method="post" action=(paths::portal::quote_decision(&ctx.link, property.id, quote.id)) hx-boost="false" {
+                    input type="hidden" name="decision" value=(form.decision);
+                    input type="hidden" name="confirm" value="yes";
+                    button type="submit" { "Yes, " (verb.to_lowercase()) " it" }
+                    a href=(repairs) { "Not now" }
+                }
+            }
+        };
+        return Ok(page(&ctx, Tab::Properties, "Confirm your decision", content));
+    }
+    let mut tx = ctx.state.db.begin().await?;
+    match quote_store::landlord_decides(&mut tx, &w, &quote, approve, &ctx.token.actor()).await {
+        Ok(()) => tx.commit().await?,
+        Err(quote_store::QuoteError::Refused(_)) => {}
+        Err(quote_store::QuoteError::Database(err)) => return Err(err.into()),
+    }
+    let said = if approve { "approved" } else { "declined" };
+    let content = html! {
+        section class="card highlight" {
+            h1 { "You " (said) " the quote from " (quote.contractor_name) "." }
+            p { (w.reference()) " · " (w.title) }
+            p { a href=(repairs) { "Back to the repairs of " (property.address_line1) } }
+        }
+    };
+    Ok(page(&ctx, Tab::Properties, "Your decision", content))
 }

@@ -1,0 +1,373 @@
+//! Quotations on work orders: recorded with their lines, accepted (the others
+//! declined, the work order moved on) or, above the landlord's repair
+//! approval limit, held for the landlord's decision. Every step is audited on
+//! the work order, so it is on its timeline.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+use crate::db::{Db, Tx};
+use crate::domain::audit::{Actor, Changes};
+use crate::domain::choice::Choice;
+use crate::domain::money::money;
+use crate::domain::quotes::{LineKind, QuoteFields, QuoteStatus, VatRate};
+use crate::domain::work_orders::WorkOrderStatus;
+use crate::store::audit;
+use crate::store::work_orders::{self, ENTITY, MoveError, WorkOrder};
+use crate::{on_pool, on_tx};
+
+/// A quote as stored, with its contractor's company name.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Quote {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub work_order_id: Uuid,
+    pub contractor_id: Uuid,
+    pub contractor_name: String,
+    pub contractor_insurance_expires_on: Option<NaiveDate>,
+    #[sqlx(try_from = "String")]
+    pub status: QuoteStatus,
+    #[sqlx(try_from = "String")]
+    pub vat_rate: VatRate,
+    pub net_pence: i64,
+    pub vat_pence: i64,
+    pub total_pence: i64,
+    pub lead_time_days: Option<i32>,
+    pub duration: Option<String>,
+    pub valid_until: Option<NaiveDate>,
+    pub notes: Option<String>,
+    pub recorded_by_name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A line of a stored quote.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Line {
+    pub quote_id: Uuid,
+    #[sqlx(try_from = "String")]
+    pub kind: LineKind,
+    pub description: String,
+    pub amount_pence: i64,
+}
+
+/// `SELECT <every Quote column> FROM quotes q JOIN contractors c <tail>`.
+macro_rules! select_quote {
+    ($tail:literal) => {
+        concat!(
+            "SELECT q.id, q.org_id, q.work_order_id, q.contractor_id, c.company_name AS contractor_name, \
+             c.insurance_expires_on AS contractor_insurance_expires_on, q.status, q.vat_rate, q.net_pence, \
+             q.vat_pence, q.total_pence, q.lead_time_days, q.duration, q.valid_until, q.notes, q.recorded_by_name, \
+             q.created_at FROM quotes q JOIN contractors c ON c.id = q.contractor_id AND c.org_id = q.org_id ",
+            $tail
+        )
+    };
+}
+
+/// Why a quote could not be recorded or decided.
+#[derive(Debug, thiserror::Error)]
+pub enum QuoteError {
+    /// The work order is past taking quotes, or the quote past this decision.
+    #[error("{0}")]
+    Refused(String),
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+impl From<MoveError> for QuoteError {
+    fn from(err: MoveError) -> QuoteError {
+        match err {
+            MoveError::NotAllowed { from, .. } => {
+                QuoteError::Refused(format!("The work order is {} now.", from.to_lowercase()))
+            }
+            MoveError::Database(err) => QuoteError::Database(err),
+        }
+    }
+}
+
+/// Whether a work order in this status takes quotes.
+pub fn takes_quotes(status: WorkOrderStatus) -> bool {
+    matches!(status, WorkOrderStatus::New | WorkOrderStatus::QuotesRequested)
+}
+
+/// Records a contractor's quote (a new work order moves to "quotes
+/// requested"); returns its id.
+pub async fn record(
+    tx: &mut Tx,
+    order: &WorkOrder,
+    contractor_id: Uuid,
+    contractor_name: &str,
+    f: &QuoteFields,
+    actor: &Actor,
+) -> Result<Uuid, QuoteError> {
+    if !takes_quotes(order.status) {
+        return Err(QuoteError::Refused(format!(
+            "{} is {} and takes no more quotes.",
+            order.reference(),
+            order.status.label().to_lowercase()
+        )));
+    }
+    if order.status == WorkOrderStatus::New {
+        work_orders::move_to(tx, order, WorkOrderStatus::QuotesRequested, None, actor).await?;
+    }
+    let id = super::new_id();
+    let now = super::now();
+    on_tx!(tx, |conn| sqlx::query(
+        "INSERT INTO quotes (id, org_id, work_order_id, contractor_id, status, vat_rate, net_pence, vat_pence, \
+         total_pence, lead_time_days, duration, valid_until, notes, recorded_by_name, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, 'submitted', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)"
+    )
+    .bind(id)
+    .bind(order.org_id)
+    .bind(order.id)
+    .bind(contractor_id)
+    .bind(f.vat_rate.as_str())
+    .bind(f.net_pence())
+    .bind(f.vat_pence())
+    .bind(f.total_pence())
+    .bind(f.lead_time_days)
+    .bind(&f.duration)
+    .bind(f.valid_until)
+    .bind(&f.notes)
+    .bind(&actor.name)
+    .bind(now)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    for (position, line) in f.lines.iter().enumerate() {
+        let position = i32::try_from(position).unwrap_or(i32::MAX);
+        on_tx!(tx, |conn| sqlx::query(
+            "INSERT INTO quote_lines (quote_id, position, kind, description, amount_pence) VALUES ($1, $2, $3, $4, $5)"
+        )
+        .bind(id)
+        .bind(position)
+        .bind(line.kind.as_str())
+        .bind(&line.description)
+        .bind(line.amount_pence)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    }
+    audit::record(
+        tx,
+        audit::Entry {
+            org_id: order.org_id,
+            actor,
+            action: "work_order.quote",
+            entity_type: ENTITY,
+            entity_id: Some(order.id),
+            description: format!(
+                "recorded a quotation of {} from {contractor_name} for {}",
+                money(f.total_pence()),
+                order.reference()
+            ),
+            changes: Changes::new(),
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+/// A work order's quotes (cheapest first) and all their lines.
+pub async fn for_work_order(
+    db: &Db,
+    org_id: Uuid,
+    work_order_id: Uuid,
+) -> Result<(Vec<Quote>, Vec<Line>), sqlx::Error> {
+    let quotes: Vec<Quote> = on_pool!(db, |pool| sqlx::query_as(select_quote!(
+        "WHERE q.org_id = $1 AND q.work_order_id = $2 ORDER BY q.total_pence, q.id"
+    ))
+    .bind(org_id)
+    .bind(work_order_id)
+    .fetch_all(pool)
+    .await)?;
+    let lines: Vec<Line> = on_pool!(db, |pool| {
+        sqlx::query_as(
+        "SELECT l.quote_id, l.kind, l.description, l.amount_pence FROM quote_lines l JOIN quotes q ON q.id = l.quote_id \
+         WHERE q.org_id = $1 AND q.work_order_id = $2 ORDER BY l.quote_id, l.position"
+    )
+    .bind(org_id)
+    .bind(work_order_id)
+    .fetch_all(pool)
+    .await
+    })?;
+    Ok((quotes, lines))
+}
+
+/// One quote of one work order of this agency.
+pub async fn get(db: &Db, org_id: Uuid, work_order_id: Uuid, id: Uuid) -> Result<Option<Quote>, sqlx::Error> {
+    on_pool!(db, |pool| sqlx::query_as(select_quote!(
+        "WHERE q.org_id = $1 AND q.work_order_id = $2 AND q.id = $3"
+    ))
+    .bind(org_id)
+    .bind(work_order_id)
+    .bind(id)
+    .fetch_optional(pool)
+    .await)
+}
+
+/// Moves a quote from `from` to `to`; false when it was no longer `from`.
+async fn set_status(tx: &mut Tx, quote: &Quote, from: QuoteStatus, to: QuoteStatus) -> Result<bool, sqlx::Error> {
+    let moved = on_tx!(tx, |conn| sqlx::query(
+        "UPDATE quotes SET status = $1, updated_at = $2 WHERE id = $3 AND org_id = $4 AND status = $5"
+    )
+    .bind(to.as_str())
+    .bind(super::now())
+    .bind(quote.id)
+    .bind(quote.org_id)
+    .bind(from.as_str())
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(moved == 1)
+}
+
+/// Makes `quote` the accepted one: the others still open are declined and
+/// the work order moves to "quote accepted".
+async fn conclude(tx: &mut Tx, order: &WorkOrder, quote: &Quote, actor: &Actor) -> Result<(), QuoteError> {
+    on_tx!(tx, |conn| sqlx::query(
+        "UPDATE quotes SET status = 'declined', updated_at = $1 WHERE org_id = $2 AND work_order_id = $3 AND id <> $4 \
+         AND status IN ('submitted', 'awaiting_landlord')"
+    )
+    .bind(super::now())
+    .bind(order.org_id)
+    .bind(order.id)
+    .bind(quote.id)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    work_orders::move_to(tx, order, WorkOrderStatus::QuoteAccepted, None, actor).await?;
+    Ok(())
+}
+
+/// What accepting a quote came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Acceptance {
+    /// Accepted; the work order moved on.
+    Accepted,
+    /// Above the landlord's limit: waiting for their approval.
+    AwaitingLandlord,
+}
+
+/// The agent accepts a received quote: within the landlord's repair approval
+/// limit it is accepted at once; above it, it waits for the landlord.
+pub async fn accept(
+    tx: &mut Tx,
+    order: &WorkOrder,
+    quote: &Quote,
+    landlord_limit_pence: i64,
+    actor: &Actor,
+) -> Result<Acceptance, QuoteError> {
+    let refused = || QuoteError::Refused("This quote has already been decided.".into());
+    if order.status != WorkOrderStatus::QuotesRequested {
+        return Err(QuoteError::Refused(format!(
+            "{} is {} and takes no quote now.",
+            order.reference(),
+            order.status.label().to_lowercase()
+        )));
+    }
+    let above = quote.total_pence > landlord_limit_pence;
+    let to = if above {
+        QuoteStatus::AwaitingLandlord
+    } else {
+        QuoteStatus::Accepted
+    };
+    if !set_status(tx, quote, QuoteStatus::Submitted, to).await? {
+        return Err(refused());
+    }
+    let description = if above {
+        format!(
+            "accepted the quotation of {} from {}; above the landlord's {} limit, it waits for their approval",
+            money(quote.total_pence),
+            quote.contractor_name,
+            money(landlord_limit_pence)
+        )
+    } else {
+        conclude(tx, order, quote, actor).await?;
+        format!(
+            "accepted the quotation of {} from {}",
+            money(quote.total_pence),
+            quote.contractor_name
+        )
+    };
+    audit::record(
+        tx,
+        audit::Entry {
+            org_id: order.org_id,
+            actor,
+            action: "work_order.quote_accept",
+            entity_type: ENTITY,
+            entity_id: Some(order.id),
+            description,
+            changes: Changes::new(),
+        },
+    )
+    .await?;
+    Ok(if above {
+        Acceptance::AwaitingLandlord
+    } else {
+        Acceptance::Accepted
+    })
+}
+
+/// The landlord approves or declines a quote waiting for them.
+pub async fn landlord_decides(
+    tx: &mut Tx,
+    order: &WorkOrder,
+    quote: &Quote,
+    approve: bool,
+    actor: &Actor,
+) -> Result<(), QuoteError> {
+    let to = if approve {
+        QuoteStatus::Accepted
+    } else {
+        QuoteStatus::Declined
+    };
+    if !set_status(tx, quote, QuoteStatus::AwaitingLandlord, to).await? {
+        return Err(QuoteError::Refused("This quote has already been decided.".into()));
+    }
+    if approve {
+        conclude(tx, order, quote, actor).await?;
+    }
+    audit::record(
+        tx,
+        audit::Entry {
+            org_id: order.org_id,
+            actor,
+            action: "work_order.quote_landlord",
+            entity_type: ENTITY,
+            entity_id: Some(order.id),
+            description: format!(
+                "{} the quotation of {} from {}",
+                if approve { "approved" } else { "declined" },
+                money(quote.total_pence),
+                quote.contractor_name
+            ),
+            changes: Changes::new(),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The quotes waiting for a landlord's approval on these properties (the
+/// caller's scope), each with its property's id.
+pub async fn awaiting_landlord_on(
+    db: &Db,
+    org_id: Uuid,
+    property_ids: &[Uuid],
+) -> Result<Vec<(Uuid, Quote)>, sqlx::Error> {
+    let mut found = Vec::new();
+    for property_id in property_ids {
+        let quotes: Vec<Quote> = on_pool!(db, |pool| sqlx::query_as(select_quote!(
+            "JOIN work_orders w ON w.id = q.work_order_id AND w.org_id = q.org_id \
+             WHERE q.org_id = $1 AND w.property_id = $2 AND q.status = 'awaiting_landlord' ORDER BY q.created_at"
+        ))
+        .bind(org_id)
+        .bind(*property_id)
+        .fetch_all(pool)
+        .await)?;
+        found.extend(quotes.into_iter().map(|q| (*property_id, q)));
+    }
+    Ok(found)
+}
