@@ -772,3 +772,72 @@ async fn quotes_are_compared_and_one_above_the_landlords_limit_waits_for_their_a
     assert!(page.contains("The quote from Budget Plumbing is accepted."));
     assert!(page.contains(">Quote accepted<"));
 }
+
+#[tokio::test]
+async fn cancelling_a_work_order_declines_the_quote_waiting_for_the_landlord_and_a_late_approval_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let property = app.property(agency.org.id, |_| {}).await;
+    let dear = contractor(&app, agency.org.id, "Premium Pipes", "jobs@premium.example").await;
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    let new = format!("/properties/{property}/work-orders/new");
+    admin.get(&new).await;
+    let path = admin
+        .post(&new, &[("title", "New boiler")])
+        .await
+        .location()
+        .expect("raised")
+        .to_string();
+    let dear_id = dear.to_string();
+    admin
+        .post(
+            &format!("{path}/quotes/new"),
+            &[
+                ("contractor_id", dear_id.as_str()),
+                ("line1_description", "Boiler"),
+                ("line1_amount", "2000"),
+            ],
+        )
+        .await;
+    let quote: String = portico::on_pool!(&app.db, |pool| sqlx::query_scalar::<_, uuid::Uuid>(
+        "SELECT id FROM quotes"
+    )
+    .fetch_one(pool)
+    .await)
+    .unwrap()
+    .to_string();
+    admin.post(&format!("{path}/quotes/{quote}/accept"), &[]).await;
+    admin.get(&format!("{path}/cancel")).await;
+    admin
+        .post(
+            &format!("{path}/cancel"),
+            &[("reason", "The landlord is selling"), ("confirm", "yes")],
+        )
+        .await;
+
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM quotes WHERE status = 'declined'").await,
+        1,
+        "cancelling declines the quote that waited"
+    );
+
+    let (_, home) = app.portal_for(agency.org.id, property).await;
+    let mut landlord = app.client();
+    assert!(!landlord.get(&home).await.body.contains("waits for your approval"));
+    let late = landlord
+        .post(
+            &format!("{home}/properties/{property}/quotes/{quote}"),
+            &[("decision", "approve"), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(late.status(), 303, "to the repairs, as they now are");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM quotes WHERE status = 'accepted'").await,
+        0
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM work_orders WHERE status = 'cancelled'")
+            .await,
+        1
+    );
+}

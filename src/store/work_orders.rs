@@ -225,6 +225,19 @@ pub async fn move_to(
     if moved == 0 {
         return Err(refused);
     }
+    if to == WorkOrderStatus::Cancelled {
+        // Called off: no quote of it is still open or waiting for a landlord.
+        on_tx!(tx, |conn| sqlx::query(
+            "UPDATE quotes SET status = 'declined', updated_at = $1 WHERE org_id = $2 AND work_order_id = $3 \
+             AND status IN ('submitted', 'awaiting_landlord')"
+        )
+        .bind(super::now())
+        .bind(order.org_id)
+        .bind(order.id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    }
     let said = note.map(|n| format!(": {n}")).unwrap_or_default();
     audit::record(
         tx,

@@ -490,15 +490,19 @@ pub async fn decide_quote(
         return Ok(page(&ctx, Tab::Properties, "Confirm your decision", content));
     }
     let mut tx = ctx.state.db.begin().await?;
-    match quote_store::landlord_decides(&mut tx, &w, &quote, approve, &ctx.token.actor()).await {
-        Ok(()) => tx.commit().await?,
-        Err(quote_store::QuoteError::Refused(_)) => {}
+    let heading = match quote_store::landlord_decides(&mut tx, &w, &quote, approve, &ctx.token.actor()).await {
+        Ok(()) => {
+            tx.commit().await?;
+            let said = if approve { "approved" } else { "declined" };
+            format!("You {said} the quote from {}.", quote.contractor_name)
+        }
+        // Decided, or the work order cancelled, meanwhile: nothing changed.
+        Err(quote_store::QuoteError::Refused(why)) => format!("Nothing was changed. {why}"),
         Err(quote_store::QuoteError::Database(err)) => return Err(err.into()),
-    }
-    let said = if approve { "approved" } else { "declined" };
+    };
     let content = html! {
         section class="card highlight" {
-            h1 { "You " (said) " the quote from " (quote.contractor_name) "." }
+            h1 { (heading) }
             p { (w.reference()) " · " (w.title) }
             p { a href=(repairs) { "Back to the repairs of " (property.address_line1) } }
         }
