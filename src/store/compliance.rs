@@ -48,6 +48,16 @@ pub struct ComplianceItem {
     pub kind_rank: i32,
 }
 
+/// The columns of a [`Row`], in its order.
+macro_rules! row_columns {
+    () => {
+        "property_id, kind, kind_rank, branch_id, address, certificate_id, expires_on, below_minimum, soon_from"
+    };
+}
+
+/// [`row_columns!`] as a value, for queries built at run time.
+const ROW_COLUMNS: &str = row_columns!();
+
 /// A row of the derived table, as computed from a property and its certificates.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 struct Row {
@@ -267,10 +277,11 @@ pub async fn rebuild_org(db: &Db, org_id: Uuid) -> Result<(), sqlx::Error> {
 pub async fn differences(db: &Db, org_id: Uuid) -> Result<usize, sqlx::Error> {
     let mut tx = db.begin_snapshot().await?;
     let expected = derive_org(&mut tx, org_id).await?;
-    let stored: Vec<Row> = on_tx!(&mut tx, |conn| sqlx::query_as(
-        "SELECT property_id, kind, kind_rank, branch_id, address, certificate_id, expires_on, below_minimum, \
-         soon_from FROM compliance_items WHERE org_id = $1"
-    )
+    let stored: Vec<Row> = on_tx!(&mut tx, |conn| sqlx::query_as(concat!(
+        "SELECT ",
+        row_columns!(),
+        " FROM compliance_items WHERE org_id = $1"
+    ))
     .bind(org_id)
     .fetch_all(conn)
     .await)?;
@@ -552,17 +563,15 @@ macro_rules! push_listed {
             }
             first = false;
             $query.push(format!(
-                "SELECT property_id, kind, kind_rank, branch_id, address, certificate_id, expires_on, below_minimum, \
-                 soon_from, {rank} AS state_rank FROM compliance_items"
+                "SELECT {ROW_COLUMNS}, {rank} AS state_rank FROM compliance_items"
             ));
             push_where!($query, $org_id, *group, today, filter);
         }
         if first {
             // A state that never needs attention: no rows.
-            $query.push(
-                "SELECT property_id, kind, kind_rank, branch_id, address, certificate_id, expires_on, below_minimum, \
-                 soon_from, 0 AS state_rank FROM compliance_items WHERE 1 = 0",
-            );
+            $query.push(format!(
+                "SELECT {ROW_COLUMNS}, 0 AS state_rank FROM compliance_items WHERE 1 = 0"
+            ));
         }
         $query.push(
             ") u JOIN properties p ON p.id = u.property_id JOIN landlords l ON l.id = p.landlord_id \

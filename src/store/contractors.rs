@@ -8,6 +8,7 @@ use crate::db::{Db, Tx};
 use crate::domain::audit::{Actor, Changes};
 use crate::domain::choice::Choice;
 use crate::domain::contractors::{ContractorFields, ContractorStatus, Trade, trades_from_stored, trades_to_stored};
+use crate::domain::validation::Email;
 use crate::store::audit;
 use crate::{on_pool, on_tx};
 
@@ -41,6 +42,21 @@ impl Contractor {
     /// The trades, in the form's order.
     pub fn trades(&self) -> Vec<Trade> {
         trades_from_stored(&self.trades)
+    }
+
+    /// The record's fields as checked values (for comparing with an edit).
+    pub fn fields(&self) -> ContractorFields {
+        ContractorFields {
+            company_name: self.company_name.clone(),
+            contact_name: self.contact_name.clone(),
+            email: Email::parse(&self.email).unwrap_or_else(|_| Email::placeholder()),
+            phone: self.phone.clone(),
+            trades: self.trades(),
+            gas_safe_number: self.gas_safe_number.clone(),
+            electrical_registration: self.electrical_registration.clone(),
+            insurance_expires_on: self.insurance_expires_on,
+            notes: self.notes.clone(),
+        }
     }
 
     /// "Gas, Electrical".
@@ -104,21 +120,6 @@ fn recorded(f: &ContractorFields) -> Vec<(&'static str, Option<String>)> {
     ]
 }
 
-/// The fields of a stored contractor, for comparing with an edit.
-fn fields_of(c: &Contractor) -> Vec<(&'static str, Option<String>)> {
-    vec![
-        ("company_name", Some(c.company_name.clone())),
-        ("contact_name", c.contact_name.clone()),
-        ("email", Some(c.email.clone())),
-        ("phone", c.phone.clone()),
-        ("trades", Some(c.trades.clone())),
-        ("gas_safe_number", c.gas_safe_number.clone()),
-        ("electrical_registration", c.electrical_registration.clone()),
-        ("insurance_expires_on", c.insurance_expires_on.map(|d| d.to_string())),
-        ("notes", c.notes.clone()),
-    ]
-}
-
 /// Adds a contractor.
 pub async fn create(tx: &mut Tx, org_id: Uuid, f: &ContractorFields, actor: &Actor) -> Result<Uuid, sqlx::Error> {
     let id = super::new_id();
@@ -172,7 +173,7 @@ pub async fn update(
     f: &ContractorFields,
     actor: &Actor,
 ) -> Result<bool, sqlx::Error> {
-    let changes = fields_of(before)
+    let changes = recorded(&before.fields())
         .into_iter()
         .zip(recorded(f))
         .fold(Changes::new(), |c, ((field, from), (_, to))| {

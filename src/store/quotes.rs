@@ -50,17 +50,39 @@ pub struct Line {
     pub amount_pence: i64,
 }
 
-/// `SELECT <every Quote column> FROM quotes q JOIN contractors c <tail>`.
+/// `SELECT <every Quote column> FROM quotes q JOIN contractors c <tail>`;
+/// with `with_property`, also the work order's property (`w` is joined).
 macro_rules! select_quote {
     ($tail:literal) => {
+        select_quote!(@columns "", "", $tail)
+    };
+    (with_property $tail:literal) => {
+        select_quote!(
+            @columns ", w.property_id",
+            "JOIN work_orders w ON w.id = q.work_order_id AND w.org_id = q.org_id ",
+            $tail
+        )
+    };
+    (@columns $extra:literal, $join:literal, $tail:literal) => {
         concat!(
             "SELECT q.id, q.org_id, q.work_order_id, q.contractor_id, c.company_name AS contractor_name, \
              c.insurance_expires_on AS contractor_insurance_expires_on, q.status, q.vat_rate, q.net_pence, \
              q.vat_pence, q.total_pence, q.lead_time_days, q.duration, q.valid_until, q.notes, q.recorded_by_name, \
-             q.created_at FROM quotes q JOIN contractors c ON c.id = q.contractor_id AND c.org_id = q.org_id ",
+             q.created_at",
+            $extra,
+            " FROM quotes q JOIN contractors c ON c.id = q.contractor_id AND c.org_id = q.org_id ",
+            $join,
             $tail
         )
     };
+}
+
+/// A quote with the property its work order is on.
+#[derive(Debug, sqlx::FromRow)]
+struct OnProperty {
+    #[sqlx(flatten)]
+    quote: Quote,
+    property_id: Uuid,
 }
 
 /// Why a quote could not be recorded or decided.
@@ -225,17 +247,7 @@ async fn set_status(tx: &mut Tx, quote: &Quote, from: QuoteStatus, to: QuoteStat
 /// Makes `quote` the accepted one: the others still open are declined and
 /// the work order moves to "quote accepted".
 async fn conclude(tx: &mut Tx, order: &WorkOrder, quote: &Quote, actor: &Actor) -> Result<(), QuoteError> {
-    on_tx!(tx, |conn| sqlx::query(
-        "UPDATE quotes SET status = 'declined', updated_at = $1 WHERE org_id = $2 AND work_order_id = $3 AND id <> $4 \
-         AND status IN ('submitted', 'awaiting_landlord')"
-    )
-    .bind(super::now())
-    .bind(order.org_id)
-    .bind(order.id)
-    .bind(quote.id)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+    work_orders::decline_open_quotes(tx, order, Some(quote.id)).await?;
     work_orders::move_to(tx, order, WorkOrderStatus::QuoteAccepted, None, actor).await?;
     Ok(())
 }
@@ -351,23 +363,38 @@ pub async fn landlord_decides(
 }
 
 /// The quotes waiting for a landlord's approval on these properties (the
-/// caller's scope), each with its property's id.
+/// caller's scope), each with its property's id, in one query.
 pub async fn awaiting_landlord_on(
     db: &Db,
     org_id: Uuid,
     property_ids: &[Uuid],
 ) -> Result<Vec<(Uuid, Quote)>, sqlx::Error> {
-    let mut found = Vec::new();
-    for property_id in property_ids {
-        let quotes: Vec<Quote> = on_pool!(db, |pool| sqlx::query_as(select_quote!(
-            "JOIN work_orders w ON w.id = q.work_order_id AND w.org_id = q.org_id \
-             WHERE q.org_id = $1 AND w.property_id = $2 AND q.status = 'awaiting_landlord' ORDER BY q.created_at"
-        ))
-        .bind(org_id)
-        .bind(*property_id)
-        .fetch_all(pool)
-        .await)?;
-        found.extend(quotes.into_iter().map(|q| (*property_id, q)));
+    if property_ids.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(found)
+    let rows: Vec<OnProperty> = on_pool!(db, |pool| {
+        let mut query = sqlx::QueryBuilder::new(select_quote!(with_property "WHERE q.org_id = "));
+        query.push_bind(org_id).push(" AND q.status = ");
+        query.push_bind(QuoteStatus::AwaitingLandlord.as_str());
+        query.push(" AND w.property_id IN (");
+        let mut ids = query.separated(", ");
+        for id in property_ids {
+            ids.push_bind(*id);
+        }
+        query.push(") ORDER BY q.created_at, q.id");
+        query.build_query_as::<OnProperty>().fetch_all(pool).await
+    })?;
+    Ok(rows.into_iter().map(|row| (row.property_id, row.quote)).collect())
+}
+
+/// One quote of a work order on this property (the caller's scope).
+pub async fn get_on_property(db: &Db, org_id: Uuid, property_id: Uuid, id: Uuid) -> Result<Option<Quote>, sqlx::Error> {
+    let row: Option<OnProperty> = on_pool!(db, |pool| {
+        let mut query = sqlx::QueryBuilder::new(select_quote!(with_property "WHERE q.org_id = "));
+        query.push_bind(org_id).push(" AND w.property_id = ");
+        query.push_bind(property_id).push(" AND q.id = ");
+        query.push_bind(id);
+        query.build_query_as::<OnProperty>().fetch_optional(pool).await
+    })?;
+    Ok(row.map(|row| row.quote))
 }

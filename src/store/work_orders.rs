@@ -11,6 +11,7 @@ use crate::db::{Db, Tx};
 use crate::domain::audit::{Actor, Changes};
 use crate::domain::choice::Choice;
 use crate::domain::money::money;
+use crate::domain::quotes::QuoteStatus;
 use crate::domain::tenancies::pounds_input;
 use crate::domain::work_orders::{Priority, RaisedBy, WorkOrderFields, WorkOrderForm, WorkOrderStatus, is_overdue};
 use crate::store::audit;
@@ -227,16 +228,7 @@ pub async fn move_to(
     }
     if to == WorkOrderStatus::Cancelled {
         // Called off: no quote of it is still open or waiting for a landlord.
-        on_tx!(tx, |conn| sqlx::query(
-            "UPDATE quotes SET status = 'declined', updated_at = $1 WHERE org_id = $2 AND work_order_id = $3 \
-             AND status IN ('submitted', 'awaiting_landlord')"
-        )
-        .bind(super::now())
-        .bind(order.org_id)
-        .bind(order.id)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
+        decline_open_quotes(tx, order, None).await?;
     }
     let said = note.map(|n| format!(": {n}")).unwrap_or_default();
     audit::record(
@@ -360,6 +352,34 @@ pub async fn update_details(
     )
     .await?;
     Ok(Edited::Saved)
+}
+
+/// Declines the work order's quotes still open (received, or waiting for
+/// the landlord), but `except`: when one is accepted, or the work is
+/// called off.
+pub async fn decline_open_quotes(tx: &mut Tx, order: &WorkOrder, except: Option<Uuid>) -> Result<(), sqlx::Error> {
+    on_tx!(tx, |conn| {
+        let mut query = sqlx::QueryBuilder::new("UPDATE quotes SET status = ");
+        query
+            .push_bind(QuoteStatus::Declined.as_str())
+            .push(", updated_at = ")
+            .push_bind(super::now())
+            .push(" WHERE org_id = ")
+            .push_bind(order.org_id)
+            .push(" AND work_order_id = ")
+            .push_bind(order.id)
+            .push(" AND status IN (");
+        let mut open = query.separated(", ");
+        for status in [QuoteStatus::Submitted, QuoteStatus::AwaitingLandlord] {
+            open.push_bind(status.as_str());
+        }
+        query.push(")");
+        if let Some(kept) = except {
+            query.push(" AND id <> ").push_bind(kept);
+        }
+        query.build().execute(conn).await.map(|r| r.rows_affected())
+    })?;
+    Ok(())
 }
 
 /// One work order of this agency.

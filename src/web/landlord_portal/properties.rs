@@ -277,25 +277,23 @@ async fn drill_down_with(ctx: &PortalCtx, id: Uuid, view: View, retry: Retry<'_>
         View::Repairs => {
             let orders = work_orders::for_property(db, org_id, property.id).await?;
             let now = ctx.state.settings.clock.now();
-            let mut waiting = Vec::new();
-            for w in &orders {
-                let (quotes, _) = quote_store::for_work_order(db, org_id, w.id).await?;
-                waiting.extend(
-                    quotes
-                        .into_iter()
-                        .filter(|q| q.status == QuoteStatus::AwaitingLandlord)
-                        .map(|q| (w.clone(), q)),
-                );
-            }
+            let waiting = quote_store::awaiting_landlord_on(db, org_id, &[property.id]).await?;
+            let limit = if waiting.is_empty() {
+                0
+            } else {
+                landlord_limit(ctx, &property).await?
+            };
             html! {
-                @for (w, q) in &waiting {
-                    section class="card attention" {
-                        h2 { "A quote for you to approve" }
-                        p { (q.contractor_name) " quoted " strong { (money(q.total_pence)) } " for " (w.reference()) " · " (w.title) ". "
-                            "It is above the " (money(landlord_limit(ctx, &property).await?)) " you approve repairs up to, so the work waits for your answer." }
-                        form class="actions" method="post" action=(paths::portal::quote_decision(&ctx.link, property.id, q.id)) hx-boost="false" {
-                            button type="submit" name="decision" value="approve" { "Approve…" }
-                            button type="submit" name="decision" value="decline" class="secondary" { "Decline…" }
+                @for (_, q) in &waiting {
+                    @if let Some(w) = orders.iter().find(|w| w.id == q.work_order_id) {
+                        section class="card attention" {
+                            h2 { "A quote for you to approve" }
+                            p { (q.contractor_name) " quoted " strong { (money(q.total_pence)) } " for " (w.reference()) " · " (w.title) ". "
+                                "It is above the " (money(limit)) " you approve repairs up to, so the work waits for your answer." }
+                            form class="actions" method="post" action=(paths::portal::quote_decision(&ctx.link, property.id, q.id)) hx-boost="false" {
+                                button type="submit" name="decision" value="approve" { "Approve…" }
+                                button type="submit" name="decision" value="decline" class="secondary" { "Decline…" }
+                            }
                         }
                     }
                 }
@@ -454,13 +452,12 @@ pub async fn decide_quote(
     let property = linked_property(&ctx, property_id).await?;
     let db = &ctx.state.db;
     let org_id = ctx.token.org_id;
-    let mut found = None;
-    for w in work_orders::for_property(db, org_id, property.id).await? {
-        if let Some(q) = quote_store::get(db, org_id, w.id, quote_id).await? {
-            found = Some((w, q));
-        }
-    }
-    let (w, quote) = found.ok_or(AppError::NotFound)?;
+    let quote = quote_store::get_on_property(db, org_id, property.id, quote_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let w = work_orders::get(db, org_id, quote.work_order_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let approve = match form.decision.as_str() {
         "approve" => true,
         "decline" => false,
