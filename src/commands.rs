@@ -161,6 +161,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         "PORTICO_TENANT_INVITE_DAYS must be between 1 and 365"
     );
     settings.tenant_invite_days = args.tenant_invite_days;
+    anyhow::ensure!(
+        (1..=365).contains(&args.contractor_link_days),
+        "PORTICO_CONTRACTOR_LINK_DAYS must be between 1 and 365"
+    );
+    settings.contractor_link_days = args.contractor_link_days;
     let state = AppState::new(db.clone(), settings)?;
     if args.demo {
         let login = demo::ensure(&db, state.files.as_ref()).await?;

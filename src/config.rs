@@ -167,6 +167,9 @@ pub struct ServeArgs {
     /// How many days a tenant portal invite stays usable.
     #[arg(long, env = "PORTICO_TENANT_INVITE_DAYS", default_value_t = 14)]
     pub tenant_invite_days: i64,
+    /// How many days a contractor's emailed link to a work order stays usable.
+    #[arg(long, env = "PORTICO_CONTRACTOR_LINK_DAYS", default_value_t = 30)]
+    pub contractor_link_days: i64,
     /// Seconds between runs of the invite expiry sweep.
     #[arg(long, env = "PORTICO_SWEEP_INTERVAL", default_value_t = 3600)]
     pub sweep_interval: u64,

@@ -62,6 +62,15 @@ impl Actor {
         }
     }
 
+    /// The door an action came through when the audit sentence should say it
+    /// (" via ContractorPort"); empty for the back-office and the system.
+    pub fn via(&self) -> &'static str {
+        match self.kind {
+            ActorType::Contractor => " via ContractorPort",
+            _ => "",
+        }
+    }
+
     /// The start of an audit sentence: "Jane Smith (agent)".
     pub fn describe(&self) -> String {
         format!("{} ({})", self.name, self.kind.as_str())

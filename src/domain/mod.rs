@@ -4,6 +4,7 @@ pub mod audit;
 pub mod branding;
 pub mod choice;
 pub mod compliance;
+pub mod contractor_port;
 pub mod contractors;
 pub mod countries;
 pub mod deposits;

@@ -23,6 +23,8 @@ pub enum LinkPurpose {
     LandlordPortal,
     /// A tenant's portal invite.
     TenantInvite,
+    /// A contractor's single-use link to one work order (ContractorPort).
+    ContractorLink,
 }
 
 impl LinkPurpose {
@@ -30,6 +32,7 @@ impl LinkPurpose {
         match self {
             LinkPurpose::LandlordPortal => b"portico/landlord-portal/v1",
             LinkPurpose::TenantInvite => b"portico/tenant-invite/v1",
+            LinkPurpose::ContractorLink => b"portico/contractor-link/v1",
         }
     }
 }

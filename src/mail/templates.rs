@@ -54,7 +54,11 @@ impl Brand {
 }
 
 fn layout(brand: &Brand, heading: &str, paragraphs: &[String], button: (&str, &str)) -> Markup {
-    let (label, url) = button;
+    frame(brand, heading, paragraphs, Some(button))
+}
+
+/// The email's page, with a button when there is somewhere to go.
+fn frame(brand: &Brand, heading: &str, paragraphs: &[String], button: Option<(&str, &str)>) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en-GB" {
@@ -65,10 +69,12 @@ fn layout(brand: &Brand, heading: &str, paragraphs: &[String], button: (&str, &s
                     tr { td style="padding:24px" {
                         h1 style="font-size:20px;margin:0 0 16px" { (heading) }
                         @for paragraph in paragraphs { p style="line-height:1.5" { (paragraph) } }
-                        p style="margin:24px 0" {
-                            a href=(url) style={ "display:inline-block;background:" (brand.primary_color) ";color:" (text_on(&brand.primary_color)) ";padding:12px 20px;border-radius:6px;text-decoration:none;font-weight:bold" } { (label) }
+                        @if let Some((label, url)) = button {
+                            p style="margin:24px 0" {
+                                a href=(url) style={ "display:inline-block;background:" (brand.primary_color) ";color:" (text_on(&brand.primary_color)) ";padding:12px 20px;border-radius:6px;text-decoration:none;font-weight:bold" } { (label) }
+                            }
+                            p style="font-size:13px;color:#5b6670;word-break:break-all" { "Or open this link: " (url) }
                         }
-                        p style="font-size:13px;color:#5b6670;word-break:break-all" { "Or open this link: " (url) }
                     } }
                     tr { td style="padding:16px 24px;font-size:13px;color:#5b6670;border-top:1px solid #e3e6ea" { (brand.contact_line()) } }
                 }
@@ -77,14 +83,17 @@ fn layout(brand: &Brand, heading: &str, paragraphs: &[String], button: (&str, &s
     }
 }
 
+/// The plain-text twin; `url` empty when the email has no link.
 fn text(brand: &Brand, heading: &str, paragraphs: &[String], url: &str) -> String {
     let mut out = format!("{}\n\n{heading}\n\n", brand.name);
     for paragraph in paragraphs {
         out.push_str(paragraph);
         out.push_str("\n\n");
     }
-    out.push_str(url);
-    out.push_str("\n\n");
+    if !url.is_empty() {
+        out.push_str(url);
+        out.push_str("\n\n");
+    }
     out.push_str(&brand.contact_line());
     out.trim_end().to_string() + "\n"
 }
@@ -206,5 +215,106 @@ pub fn tenant_login_code(brand: &Brand, code: &str, url: &str) -> EmailContent {
         text: text(brand, &heading, &paragraphs, url),
         html: layout(brand, &heading, &paragraphs, ("Go to the sign-in page", url)).into_string(),
         secrets: vec![code.to_string()],
+    }
+}
+
+/// What a contractor's email says about the work order it is about.
+#[derive(Debug, Clone)]
+pub struct JobSummary {
+    /// "WO-12".
+    pub reference: String,
+    /// The work order's title.
+    pub title: String,
+    /// Where: the property's address.
+    pub address: String,
+    /// "Urgent (72 hours)".
+    pub priority: String,
+    /// "12 Mar 2026".
+    pub due: String,
+}
+
+impl JobSummary {
+    fn lines(&self) -> Vec<String> {
+        vec![
+            format!("{}: {}", self.reference, self.title),
+            format!("Where: {}", self.address),
+            format!("Priority: {}, to be done by {}", self.priority, self.due),
+        ]
+    }
+}
+
+/// What a contractor's email asks of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContractorAsk {
+    /// A quote for the work.
+    Quote,
+    /// The work itself (an instruction).
+    Instruction,
+    /// A fresh link they asked for.
+    FreshLink,
+}
+
+/// A contractor's email with their single-use link to one work order.
+pub fn contractor_link(
+    brand: &Brand,
+    company: &str,
+    ask: ContractorAsk,
+    job: &JobSummary,
+    url: &str,
+    days: i64,
+) -> EmailContent {
+    let (heading, opening, button) = match ask {
+        ContractorAsk::Quote => (
+            format!("Request for a quote: {}", job.reference),
+            format!("{} would like your quotation for this job.", brand.name),
+            "View the job and quote",
+        ),
+        ContractorAsk::Instruction => (
+            format!("Instruction: {}", job.reference),
+            format!(
+                "{} instructs you to carry out this job. The link shows the access details and the occupier's contact.",
+                brand.name
+            ),
+            "View the job",
+        ),
+        ContractorAsk::FreshLink => (
+            format!("Your new link for {}", job.reference),
+            "Here is the fresh link you asked for. Earlier links to this job no longer work.".to_string(),
+            "Open the job",
+        ),
+    };
+    let mut paragraphs = vec![format!("Dear {company},"), opening];
+    paragraphs.extend(job.lines());
+    paragraphs.push(format!(
+        "The link is for you alone and works once, for {days} days: open it and press \"Open this job\". \
+         That browser then stays signed in to this job for 30 days."
+    ));
+    EmailContent {
+        sender_name: Some(brand.name.clone()),
+        subject: heading.clone(),
+        text: text(brand, &heading, &paragraphs, url),
+        html: layout(brand, &heading, &paragraphs, (button, url)).into_string(),
+        secrets: vec![url.to_string()],
+    }
+}
+
+/// A polite word to a contractor whose quote was not chosen.
+pub fn contractor_not_chosen(brand: &Brand, company: &str, job: &JobSummary) -> EmailContent {
+    let heading = format!("Your quote for {}", job.reference);
+    let mut paragraphs = vec![
+        format!("Dear {company},"),
+        format!(
+            "Thank you for quoting for {} ({}). We have gone with another quotation this time, \
+             and we hope to work with you again soon.",
+            job.reference, job.title
+        ),
+    ];
+    paragraphs.push(format!("Where: {}", job.address));
+    EmailContent {
+        sender_name: Some(brand.name.clone()),
+        subject: heading.clone(),
+        text: text(brand, &heading, &paragraphs, ""),
+        html: frame(brand, &heading, &paragraphs, None).into_string(),
+        secrets: Vec::new(),
     }
 }

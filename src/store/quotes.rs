@@ -7,10 +7,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::db::{Db, Tx};
-use crate::domain::audit::{Actor, Changes};
+use crate::domain::audit::{Actor, ActorType, Changes};
 use crate::domain::choice::Choice;
 use crate::domain::money::money;
-use crate::domain::quotes::{LineKind, QuoteFields, QuoteStatus, VatRate};
+use crate::domain::quotes::{LineKind, QuoteFields, QuoteForm, QuoteStatus, VatRate};
+use crate::domain::tenancies::pounds_input;
 use crate::domain::work_orders::WorkOrderStatus;
 use crate::store::audit;
 use crate::store::work_orders::{self, ENTITY, MoveError, WorkOrder};
@@ -38,6 +39,29 @@ pub struct Quote {
     pub notes: Option<String>,
     pub recorded_by_name: String,
     pub created_at: DateTime<Utc>,
+}
+
+impl Quote {
+    /// The quote as its form shows it (for amending), with its `lines`.
+    pub fn to_form(&self, lines: &[Line]) -> QuoteForm {
+        let mut form = QuoteForm {
+            contractor_id: self.contractor_id.to_string(),
+            vat_rate: self.vat_rate.as_str().into(),
+            lead_time_days: self.lead_time_days.map(|d| d.to_string()).unwrap_or_default(),
+            duration: self.duration.clone().unwrap_or_default(),
+            valid_until: self.valid_until.map(|d| d.to_string()).unwrap_or_default(),
+            notes: self.notes.clone().unwrap_or_default(),
+            ..QuoteForm::default()
+        };
+        for (slot, line) in form.lines.iter_mut().zip(lines.iter().filter(|l| l.quote_id == self.id)) {
+            *slot = (
+                line.kind.as_str().into(),
+                line.description.clone(),
+                pounds_input(line.amount_pence),
+            );
+        }
+        form
+    }
 }
 
 /// A line of a stored quote.
@@ -113,7 +137,9 @@ pub fn takes_quotes(status: WorkOrderStatus) -> bool {
 }
 
 /// Records a contractor's quote (a new work order moves to "quotes
-/// requested"); returns its id.
+/// requested"); returns its id. A contractor has one open quote per work
+/// order: a second submission amends the first while it is not yet with the
+/// landlord, and two racing submissions of one form make one quote.
 pub async fn record(
     tx: &mut Tx,
     order: &WorkOrder,
@@ -129,33 +155,94 @@ pub async fn record(
             order.status.label().to_lowercase()
         )));
     }
+    let open: Option<(Uuid, String)> = on_tx!(tx, |conn| sqlx::query_as(
+        "SELECT id, status FROM quotes WHERE work_order_id = $1 AND contractor_id = $2 \
+         AND status IN ('submitted', 'awaiting_landlord')"
+    )
+    .bind(order.id)
+    .bind(contractor_id)
+    .fetch_optional(conn)
+    .await)?;
+    if let Some((_, status)) = &open
+        && status.as_str() != QuoteStatus::Submitted.as_str()
+    {
+        return Err(QuoteError::Refused(format!(
+            "The quote from {contractor_name} is with the landlord for approval and can no longer be changed."
+        )));
+    }
     if order.status == WorkOrderStatus::New {
         work_orders::move_to(tx, order, WorkOrderStatus::QuotesRequested, None, actor).await?;
     }
-    let id = super::new_id();
     let now = super::now();
-    on_tx!(tx, |conn| sqlx::query(
-        "INSERT INTO quotes (id, org_id, work_order_id, contractor_id, status, vat_rate, net_pence, vat_pence, \
-         total_pence, lead_time_days, duration, valid_until, notes, recorded_by_name, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, 'submitted', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)"
-    )
-    .bind(id)
-    .bind(order.org_id)
-    .bind(order.id)
-    .bind(contractor_id)
-    .bind(f.vat_rate.as_str())
-    .bind(f.net_pence())
-    .bind(f.vat_pence())
-    .bind(f.total_pence())
-    .bind(f.lead_time_days)
-    .bind(&f.duration)
-    .bind(f.valid_until)
-    .bind(&f.notes)
-    .bind(&actor.name)
-    .bind(now)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+    let (id, verb) = match open {
+        Some((id, _)) => {
+            on_tx!(tx, |conn| sqlx::query(
+                "UPDATE quotes SET vat_rate = $1, net_pence = $2, vat_pence = $3, total_pence = $4, \
+                 lead_time_days = $5, duration = $6, valid_until = $7, notes = $8, recorded_by_name = $9, \
+                 updated_at = $10 WHERE id = $11 AND status = 'submitted'"
+            )
+            .bind(f.vat_rate.as_str())
+            .bind(f.net_pence())
+            .bind(f.vat_pence())
+            .bind(f.total_pence())
+            .bind(f.lead_time_days)
+            .bind(&f.duration)
+            .bind(f.valid_until)
+            .bind(&f.notes)
+            .bind(&actor.name)
+            .bind(now)
+            .bind(id)
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected()))?;
+            on_tx!(tx, |conn| sqlx::query("DELETE FROM quote_lines WHERE quote_id = $1")
+                .bind(id)
+                .execute(conn)
+                .await
+                .map(|r| r.rows_affected()))?;
+            (id, "amended")
+        }
+        None => {
+            let id = super::new_id();
+            let inserted = on_tx!(tx, |conn| sqlx::query(
+                "INSERT INTO quotes (id, org_id, work_order_id, contractor_id, status, vat_rate, net_pence, vat_pence, \
+                 total_pence, lead_time_days, duration, valid_until, notes, recorded_by_name, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, 'submitted', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) \
+                 ON CONFLICT (work_order_id, contractor_id) WHERE status IN ('submitted', 'awaiting_landlord') \
+                 DO NOTHING"
+            )
+            .bind(id)
+            .bind(order.org_id)
+            .bind(order.id)
+            .bind(contractor_id)
+            .bind(f.vat_rate.as_str())
+            .bind(f.net_pence())
+            .bind(f.vat_pence())
+            .bind(f.total_pence())
+            .bind(f.lead_time_days)
+            .bind(&f.duration)
+            .bind(f.valid_until)
+            .bind(&f.notes)
+            .bind(&actor.name)
+            .bind(now)
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected()))?;
+            if inserted == 0 {
+                // The same form, submitted twice at once: the other one made it.
+                let made: Uuid = on_tx!(tx, |conn| sqlx::query_scalar(
+                    "SELECT id FROM quotes WHERE work_order_id = $1 AND contractor_id = $2 \
+                     AND status IN ('submitted', 'awaiting_landlord')"
+                )
+                .bind(order.id)
+                .bind(contractor_id)
+                .fetch_one(conn)
+                .await)?;
+                return Ok(made);
+            }
+            (id, "")
+        }
+    };
     for (position, line) in f.lines.iter().enumerate() {
         let position = i32::try_from(position).unwrap_or(i32::MAX);
         on_tx!(tx, |conn| sqlx::query(
@@ -170,6 +257,20 @@ pub async fn record(
         .await
         .map(|r| r.rows_affected()))?;
     }
+    let total = money(f.total_pence());
+    let description = match (actor.kind, verb) {
+        (ActorType::Contractor, "amended") => {
+            format!("amended their quotation for {} to {total}{}", order.reference(), actor.via())
+        }
+        (ActorType::Contractor, _) => {
+            format!("submitted a quotation of {total} for {}{}", order.reference(), actor.via())
+        }
+        (_, "amended") => format!(
+            "recorded an amended quotation of {total} from {contractor_name} for {}",
+            order.reference()
+        ),
+        _ => format!("recorded a quotation of {total} from {contractor_name} for {}", order.reference()),
+    };
     audit::record(
         tx,
         audit::Entry {
@@ -178,11 +279,7 @@ pub async fn record(
             action: "work_order.quote",
             entity_type: ENTITY,
             entity_id: Some(order.id),
-            description: format!(
-                "recorded a quotation of {} from {contractor_name} for {}",
-                money(f.total_pence()),
-                order.reference()
-            ),
+            description,
             changes: Changes::new(),
         },
     )

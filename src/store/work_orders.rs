@@ -4,12 +4,13 @@
 //! audit trail is its timeline — and the agency's list with filters, counts,
 //! sorting and keyset pages.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::db::{Db, Tx};
 use crate::domain::audit::{Actor, Changes};
 use crate::domain::choice::Choice;
+use crate::domain::contractor_port::AppointmentWindow;
 use crate::domain::money::money;
 use crate::domain::quotes::QuoteStatus;
 use crate::domain::tenancies::pounds_input;
@@ -46,11 +47,21 @@ pub struct WorkOrder {
     pub raised_by_name: String,
     pub contractor_id: Option<Uuid>,
     pub cancel_reason: Option<String>,
+    /// The day the instructed contractor will attend, once they said.
+    pub appointment_on: Option<NaiveDate>,
+    /// When on that day (an [`AppointmentWindow`] value).
+    pub appointment_window: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
 impl WorkOrder {
+    /// The appointment, when the contractor has proposed one.
+    pub fn appointment(&self) -> Option<(NaiveDate, AppointmentWindow)> {
+        let window = AppointmentWindow::parse(self.appointment_window.as_deref()?).ok()?;
+        Some((self.appointment_on?, window))
+    }
+
     /// The details as the edit form shows them.
     pub fn to_form(&self) -> WorkOrderForm {
         WorkOrderForm {
@@ -87,7 +98,7 @@ macro_rules! select_work_order {
         concat!(
             "SELECT id, org_id, number, property_id, title, description, priority, status, raised_at, target_at, \
              access_instructions, occupier_contact, budget_pence, raised_by, reporter_name, raised_by_name, \
-             contractor_id, cancel_reason, created_at, updated_at FROM work_orders ",
+             contractor_id, cancel_reason, appointment_on, appointment_window, created_at, updated_at FROM work_orders ",
             $tail
         )
     };
@@ -354,6 +365,97 @@ pub async fn update_details(
     Ok(Edited::Saved)
 }
 
+/// Instructs a contractor: the work order names them and moves to
+/// "instructed" (refused, like any move, when its status does not allow it).
+pub async fn instruct(
+    tx: &mut Tx,
+    order: &WorkOrder,
+    contractor_id: Uuid,
+    contractor_name: &str,
+    actor: &Actor,
+) -> Result<(), MoveError> {
+    move_to(tx, order, WorkOrderStatus::Instructed, None, actor).await?;
+    on_tx!(tx, |conn| sqlx::query(
+        "UPDATE work_orders SET contractor_id = $1, appointment_on = NULL, appointment_window = NULL WHERE id = $2 AND org_id = $3"
+    )
+    .bind(contractor_id)
+    .bind(order.id)
+    .bind(order.org_id)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    audit::record(
+        tx,
+        audit::Entry {
+            org_id: order.org_id,
+            actor,
+            action: "work_order.instruct",
+            entity_type: ENTITY,
+            entity_id: Some(order.id),
+            description: format!("instructed {contractor_name} to do {}", order.reference()),
+            changes: Changes::new().field(
+                "contractor",
+                order.contractor_id.map(|c| c.to_string()).as_deref(),
+                Some(&contractor_id.to_string()),
+            ),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Records the instructed contractor's appointment; an instructed work order
+/// becomes "scheduled", a scheduled one keeps its status with the new day.
+pub async fn set_appointment(
+    tx: &mut Tx,
+    order: &WorkOrder,
+    on: NaiveDate,
+    window: AppointmentWindow,
+    actor: &Actor,
+) -> Result<(), MoveError> {
+    if order.status == WorkOrderStatus::Instructed {
+        move_to(tx, order, WorkOrderStatus::Scheduled, None, actor).await?;
+    } else if order.status != WorkOrderStatus::Scheduled {
+        return Err(MoveError::NotAllowed {
+            from: order.status.label(),
+            to: WorkOrderStatus::Scheduled.label(),
+        });
+    }
+    on_tx!(tx, |conn| sqlx::query(
+        "UPDATE work_orders SET appointment_on = $1, appointment_window = $2, updated_at = $3 WHERE id = $4 AND org_id = $5"
+    )
+    .bind(on)
+    .bind(window.as_str())
+    .bind(super::now())
+    .bind(order.id)
+    .bind(order.org_id)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    audit::record(
+        tx,
+        audit::Entry {
+            org_id: order.org_id,
+            actor,
+            action: "work_order.appointment",
+            entity_type: ENTITY,
+            entity_id: Some(order.id),
+            description: format!(
+                "proposed an appointment for {} on {}, {}{}",
+                order.reference(),
+                on.format("%-d %b %Y"),
+                window.label().to_lowercase(),
+                actor.via()
+            ),
+            changes: Changes::new()
+                .field("appointment_on", order.appointment_on.map(|d| d.to_string()).as_deref(), Some(&on.to_string()))
+                .field("appointment_window", order.appointment_window.as_deref(), Some(window.as_str())),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 /// Declines the work order's quotes still open (received, or waiting for
 /// the landlord), but `except`: when one is accepted, or the work is
 /// called off.
@@ -539,8 +641,8 @@ fn listed_rows(column: WorkOrderColumn) -> String {
     format!(
         "SELECT * FROM (SELECT w.id, w.org_id, w.number, w.property_id, w.title, w.description, w.priority, \
          w.status, w.raised_at, w.target_at, w.access_instructions, w.occupier_contact, w.budget_pence, \
-         w.raised_by, w.reporter_name, w.raised_by_name, w.contractor_id, w.cancel_reason, w.created_at, \
-         w.updated_at, p.address_line1 || ', ' || p.city AS address, p.landlord_id, \
+         w.raised_by, w.reporter_name, w.raised_by_name, w.contractor_id, w.cancel_reason, w.appointment_on, \
+         w.appointment_window, w.created_at, w.updated_at, p.address_line1 || ', ' || p.city AS address, p.landlord_id, \
          l.first_name || ' ' || l.last_name AS landlord_name, c.company_name AS contractor_name, \
          {} AS sort_key, p.branch_id AS property_branch_id, \
          LOWER(w.title || ' wo-' || CAST(w.number AS TEXT) || ' ' || COALESCE(c.company_name, '')) || ' ' || \

@@ -33,6 +33,13 @@ pub enum Caller {
     TenantInvite,
     /// A signed-in tenant, for their own tenancies' records only.
     Tenant,
+    /// Whoever holds a genuine contractor link (`:contractor_link`): a live one
+    /// opens the job; a spent, expired or revoked one gets the page that asks
+    /// for a fresh link.
+    ContractorLink,
+    /// A contractor's browser session for one work order (`:job`), opened by
+    /// spending its link; nothing else.
+    Contractor,
 }
 
 /// How errors inside a door look.
@@ -56,11 +63,23 @@ pub struct Door {
     pub sign_in: Option<&'static str>,
     /// How the door's errors look.
     pub error_pages: ErrorPages,
-    /// The URL carries the caller's secret: a cross-site form cannot name it,
-    /// so the door has no CSRF token (and no session).
-    pub secret_in_url: bool,
+    /// How a state-changing request is shown to come from the door's own page.
+    pub csrf: CsrfGuard,
     /// Pages that must never be cached, indexed or sent on as a referrer.
     pub private: bool,
+}
+
+/// How a door tells its own forms from a forged cross-site request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsrfGuard {
+    /// The router checks the session's CSRF token before the handler runs.
+    Session,
+    /// The URL carries the caller's secret: a cross-site form cannot name it,
+    /// so there is no token (and no session).
+    SecretInUrl,
+    /// The door keeps its own session (ContractorPort's cookie) and its
+    /// caller's extractor checks the form token derived from it.
+    DoorToken,
 }
 
 /// One route: its method and path pattern, the caller it serves, and its handler.
@@ -198,10 +217,10 @@ pub fn router(table: Vec<Declared>) -> Route {
 /// An endpoint inside its door: the CSRF check where the door has sessions,
 /// the body limit, and the door stamped on whatever comes back.
 fn within(door: Door, endpoint: BoxEndpoint<'static>) -> BoxEndpoint<'static> {
-    let guarded = if door.secret_in_url {
-        endpoint
-    } else {
-        endpoint.around(super::csrf::csrf).boxed()
+    let guarded = match door.csrf {
+        CsrfGuard::Session => endpoint.around(super::csrf::csrf).boxed(),
+        CsrfGuard::DoorToken => endpoint.around(super::csrf::door_token).boxed(),
+        CsrfGuard::SecretInUrl => endpoint,
     };
     guarded
         .around(super::body_limit::bounded_body)

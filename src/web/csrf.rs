@@ -67,3 +67,51 @@ pub async fn csrf<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem::Result<Res
     }
     ep.call(req).await.map(IntoResponse::into_response)
 }
+
+/// ContractorPort's check: a state-changing request that carries a
+/// contractor session cookie must carry that session's form token (in the
+/// `csrf_token` query parameter or form field). A request without the cookie
+/// has no session to ride on and goes on to be refused by the door itself.
+pub async fn door_token<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem::Result<Response> {
+    if !is_state_changing(req.method()) {
+        return ep.call(req).await.map(IntoResponse::into_response);
+    }
+    let state = req
+        .data::<super::AppState>()
+        .cloned()
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("app state missing")))?;
+    let cookies = super::middleware::read_cookies(&req, super::middleware::contractor_cookie_name(&state.settings));
+    if cookies.is_empty() {
+        return ep.call(req).await.map(IntoResponse::into_response);
+    }
+    let expected: Vec<String> = cookies
+        .iter()
+        .map(|cookie| {
+            crate::domain::contractor_port::form_token(
+                &state.settings.secret_key,
+                &crate::domain::contractor_port::session_hash(cookie),
+            )
+        })
+        .collect();
+    let matches = |given: &str| expected.iter().any(|token| tokens_match(token, given));
+    let in_query = req.uri().query().is_some_and(|query| {
+        form_urlencoded::parse(query.as_bytes()).any(|(key, value)| key == "csrf_token" && matches(&value))
+    });
+    let mut valid = in_query;
+    let is_form = req
+        .header(header::CONTENT_TYPE)
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if !valid && is_form {
+        let body = req
+            .take_body()
+            .into_bytes_limit(MAX_FORM_BYTES)
+            .await
+            .map_err(|e| AppError::BadRequest(e.to_string()))?;
+        valid = form_urlencoded::parse(&body).any(|(key, value)| key == "csrf_token" && matches(&value));
+        req.set_body(body);
+    }
+    if !valid {
+        return Err(AppError::CsrfRejected.into());
+    }
+    ep.call(req).await.map(IntoResponse::into_response)
+}

@@ -35,6 +35,30 @@ pub fn session_cookie_name(settings: &Settings) -> &'static str {
     }
 }
 
+/// The name of ContractorPort's session cookie: one per job, each scoped to
+/// its job's path, kept apart from the staff and tenant session.
+pub fn contractor_cookie_name(settings: &Settings) -> &'static str {
+    if settings.https {
+        "__Secure-portico_contractor"
+    } else {
+        "portico_contractor"
+    }
+}
+
+/// Every value the request carries for a cookie name (a browser may send
+/// one name several times, for different paths).
+pub fn read_cookies(req: &Request, name: &str) -> Vec<String> {
+    req.headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .filter(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_string())
+        .collect()
+}
+
 fn read_cookie(req: &Request, name: &str) -> Option<String> {
     req.headers()
         .get_all(header::COOKIE)

@@ -13,6 +13,9 @@ pub mod limiter;
 pub mod links;
 pub mod middleware;
 pub mod paths;
+pub mod photo_files;
+pub mod contractor_mail;
+pub mod contractor_port;
 pub mod security;
 pub mod tenant_portal;
 pub mod ui;
@@ -47,6 +50,8 @@ pub struct Settings {
     pub portal_failure_window: std::time::Duration,
     /// How long a tenant portal invite stays usable, in days.
     pub tenant_invite_days: i64,
+    /// How long a contractor's emailed link stays usable, in days.
+    pub contractor_link_days: i64,
     /// Where "now" and "today" (in London) come from; tests fix it.
     pub clock: crate::clock::Clock,
 }
@@ -65,6 +70,7 @@ impl Settings {
             portal_failure_limit: 20,
             portal_failure_window: std::time::Duration::from_secs(600),
             tenant_invite_days: 14,
+            contractor_link_days: 30,
             clock: crate::clock::Clock::System,
         }
     }
@@ -133,7 +139,7 @@ pub const SITE: access::Door = access::Door {
     mount: None,
     sign_in: None,
     error_pages: access::ErrorPages::Staff,
-    secret_in_url: false,
+    csrf: crate::web::access::CsrfGuard::Session,
     private: false,
 };
 
@@ -151,6 +157,7 @@ pub fn routes() -> Vec<access::Declared> {
     table.extend(back_office::routes());
     table.extend(landlord_portal::routes());
     table.extend(tenant_portal::routes());
+    table.extend(contractor_port::routes());
     table
 }
 

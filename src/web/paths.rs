@@ -94,6 +94,11 @@ pub const TENANT_LOGIN_CODE: &str = "/tenant-portal/login/code";
 pub const TENANT_LOGOUT: &str = "/tenant-portal/logout";
 /// Prefix of tenant invite links; the token follows.
 pub const TENANT_INVITE_PREFIX: &str = "/tenant-portal/invite/";
+/// ContractorPort: every contractor URL starts with this.
+pub const CONTRACTOR_PORT: &str = "/contractor";
+/// Prefix of a contractor's job pages; the access id follows (the browser's
+/// session cookie is scoped to it).
+pub const CONTRACTOR_JOBS_PREFIX: &str = "/contractor/jobs/";
 /// Prefix of the content-hashed static assets.
 pub const ASSETS_PREFIX: &str = "/assets/";
 
@@ -125,6 +130,33 @@ pub mod pattern {
     pub const WORK_ORDER_PHOTO: &str = "/work-orders/:work_order/photos/:photo";
     /// A work order's photo's thumbnail.
     pub const WORK_ORDER_PHOTO_THUMB: &str = "/work-orders/:work_order/photos/:photo/thumb";
+    /// Ask contractors for quotes on a work order.
+    pub const WORK_ORDER_REQUEST_QUOTES: &str = "/work-orders/:work_order/request-quotes";
+    /// Instruct a contractor to do a work order.
+    pub const WORK_ORDER_INSTRUCT: &str = "/work-orders/:work_order/instruct";
+    /// Confirm / withdraw a contractor's access to a work order.
+    pub const WORK_ORDER_CONTRACTOR_REVOKE: &str = "/work-orders/:work_order/contractors/:job/revoke";
+    /// Write to a contractor on a work order (POST).
+    pub const WORK_ORDER_CONTRACTOR_COMMENT: &str = "/work-orders/:work_order/contractors/:job/comments";
+    /// A contractor's emailed single-use link: a page with a button (GET),
+    /// spent by the button (POST).
+    pub const CONTRACTOR_LINK: &str = "/contractor/:contractor_link";
+    /// Ask for a fresh link (POST), from a spent, expired or revoked one.
+    pub const CONTRACTOR_FRESH_LINK: &str = "/contractor/:contractor_link/fresh";
+    /// A contractor's job page (their session for that work order).
+    pub const CONTRACTOR_JOB: &str = "/contractor/jobs/:job";
+    /// Decline to quote (POST).
+    pub const CONTRACTOR_JOB_DECLINE: &str = "/contractor/jobs/:job/decline";
+    /// Submit or amend a quote (POST).
+    pub const CONTRACTOR_JOB_QUOTE: &str = "/contractor/jobs/:job/quote";
+    /// Propose an appointment (POST).
+    pub const CONTRACTOR_JOB_APPOINTMENT: &str = "/contractor/jobs/:job/appointment";
+    /// Write to the agency (POST).
+    pub const CONTRACTOR_JOB_COMMENTS: &str = "/contractor/jobs/:job/comments";
+    /// A photo of the job's work order.
+    pub const CONTRACTOR_JOB_PHOTO: &str = "/contractor/jobs/:job/photos/:photo";
+    /// A photo's thumbnail.
+    pub const CONTRACTOR_JOB_PHOTO_THUMB: &str = "/contractor/jobs/:job/photos/:photo/thumb";
     /// Raise a work order on a property.
     pub const PROPERTY_WORK_ORDER_NEW: &str = "/properties/:property/work-orders/new";
     /// A contractor's record.
@@ -288,6 +320,79 @@ pub fn work_order_photos(id: Uuid) -> String {
 pub fn work_order_photo(id: Uuid, photo: Uuid, thumb: bool) -> String {
     let suffix = if thumb { "/thumb" } else { "" };
     format!("{WORK_ORDERS}/{id}/photos/{photo}{suffix}")
+}
+
+/// Ask contractors for quotes on a work order.
+pub fn work_order_request_quotes(id: Uuid) -> String {
+    format!("{WORK_ORDERS}/{id}/request-quotes")
+}
+
+/// Instruct a contractor to do a work order.
+pub fn work_order_instruct(id: Uuid) -> String {
+    format!("{WORK_ORDERS}/{id}/instruct")
+}
+
+/// Withdraw a contractor's access to a work order.
+pub fn work_order_contractor_revoke(id: Uuid, job: Uuid) -> String {
+    format!("{WORK_ORDERS}/{id}/contractors/{job}/revoke")
+}
+
+/// Write to a contractor on a work order.
+pub fn work_order_contractor_comment(id: Uuid, job: Uuid) -> String {
+    format!("{WORK_ORDERS}/{id}/contractors/{job}/comments")
+}
+
+/// A contractor's emailed link.
+pub fn contractor_link(token: &str) -> String {
+    format!("{CONTRACTOR_PORT}/{token}")
+}
+
+/// Ask for a fresh link.
+pub fn contractor_fresh_link(token: &str) -> String {
+    format!("{CONTRACTOR_PORT}/{token}/fresh")
+}
+
+/// A contractor's job page and what its forms post to (the last segment of
+/// the `CONTRACTOR_JOB_*` patterns).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobAction {
+    /// The job page itself.
+    Page,
+    /// Decline to quote.
+    Decline,
+    /// Submit or amend a quote.
+    Quote,
+    /// Propose an appointment.
+    Appointment,
+    /// Write to the agency.
+    Comments,
+}
+
+impl JobAction {
+    /// The URL segment after the job's id.
+    pub fn segment(self) -> &'static str {
+        match self {
+            JobAction::Page => "",
+            JobAction::Decline => "decline",
+            JobAction::Quote => "quote",
+            JobAction::Appointment => "appointment",
+            JobAction::Comments => "comments",
+        }
+    }
+}
+
+/// A contractor's job page, or where one of its forms posts.
+pub fn contractor_job(job: Uuid, action: JobAction) -> String {
+    match action {
+        JobAction::Page => format!("{CONTRACTOR_JOBS_PREFIX}{job}"),
+        action => format!("{CONTRACTOR_JOBS_PREFIX}{job}/{}", action.segment()),
+    }
+}
+
+/// A photo of a contractor's job, or its thumbnail.
+pub fn contractor_job_photo(job: Uuid, photo: Uuid, thumb: bool) -> String {
+    let suffix = if thumb { "/thumb" } else { "" };
+    format!("{CONTRACTOR_JOBS_PREFIX}{job}/photos/{photo}{suffix}")
 }
 
 /// Raise a work order on a property.

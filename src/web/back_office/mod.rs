@@ -4,6 +4,7 @@ pub mod account;
 pub mod audit;
 pub mod auth;
 pub mod compliance;
+pub mod contractor_access;
 pub mod contractors;
 pub mod documents;
 pub mod home;
@@ -40,7 +41,7 @@ pub const DOOR: Door = Door {
     mount: None,
     sign_in: Some(paths::LOGIN),
     error_pages: ErrorPages::Staff,
-    secret_in_url: false,
+    csrf: crate::web::access::CsrfGuard::Session,
     private: false,
 };
 
@@ -120,6 +121,13 @@ pub fn routes() -> Vec<Declared> {
         .post(pattern::WORK_ORDER_QUOTE_NEW, Agent, quotes::create)
         .get(pattern::WORK_ORDER_QUOTE_ACCEPT, Agent, quotes::confirm_accept)
         .post(pattern::WORK_ORDER_QUOTE_ACCEPT, Agent, quotes::accept)
+        .get(pattern::WORK_ORDER_REQUEST_QUOTES, Agent, contractor_access::request_form)
+        .post(pattern::WORK_ORDER_REQUEST_QUOTES, Agent, contractor_access::request)
+        .get(pattern::WORK_ORDER_INSTRUCT, Agent, contractor_access::instruct_form)
+        .post(pattern::WORK_ORDER_INSTRUCT, Agent, contractor_access::instruct)
+        .get(pattern::WORK_ORDER_CONTRACTOR_REVOKE, Agent, contractor_access::confirm_revoke)
+        .post(pattern::WORK_ORDER_CONTRACTOR_REVOKE, Agent, contractor_access::revoke)
+        .post(pattern::WORK_ORDER_CONTRACTOR_COMMENT, Agent, contractor_access::comment)
         .get(pattern::WORK_ORDER_PHOTO, Agent, work_orders::photo_full)
         .get(pattern::WORK_ORDER_PHOTO_THUMB, Agent, work_orders::photo_thumb)
         .get(pattern::PROPERTY_WORK_ORDER_NEW, Agent, work_orders::new_form)

@@ -16,7 +16,7 @@ use super::{see_other, with_status};
 use crate::domain::choice::Choice;
 use crate::domain::contractors::{ContractorStatus, Insurance};
 use crate::domain::money::money;
-use crate::domain::quotes::{LINE_FIELDS, LineKind, QuoteForm, QuoteStatus, VatRate};
+use crate::domain::quotes::{QuoteForm, QuoteStatus};
 use crate::domain::validation::FieldErrors;
 use crate::domain::work_orders::WorkOrderStatus;
 use crate::error::AppError;
@@ -24,13 +24,11 @@ use crate::store::contractors::{self, Contractor, ListFilter};
 use crate::store::quotes::{self as store, Acceptance, Line, Quote, QuoteError};
 use crate::store::work_orders::WorkOrder;
 use crate::store::{PageAt, landlords, properties};
+use crate::web::contractor_mail::JobMail;
 use crate::web::ctx::{AgentCtx, Ctx, Viewer};
 use crate::web::paths;
-use crate::web::ui::form::{Input, choice_options, csrf_input, error_summary, select, textarea};
-use crate::web::ui::{self, format};
-
-/// How many quote lines the form shows.
-const LINES_SHOWN: usize = 3;
+use crate::web::ui::form::{csrf_input, error_summary, select};
+use crate::web::ui::{self, format, quote_form};
 
 /// The quotes of a work order side by side (on the work order page).
 pub fn section(ctx: &Ctx, w: &WorkOrder, quotes: &[Quote], lines: &[Line]) -> Markup {
@@ -93,7 +91,7 @@ fn status_badge(status: QuoteStatus) -> Markup {
 }
 
 /// The agency's active contractors (the first hundred by name), for the form.
-async fn active_contractors(ctx: &Ctx, viewer: &Viewer) -> Result<Vec<Contractor>, AppError> {
+pub(super) async fn active_contractors(ctx: &Ctx, viewer: &Viewer) -> Result<Vec<Contractor>, AppError> {
     let filter = ListFilter {
         status: Some(ContractorStatus::Active),
         ..ListFilter::default()
@@ -106,7 +104,7 @@ async fn active_contractors(ctx: &Ctx, viewer: &Viewer) -> Result<Vec<Contractor
 }
 
 /// The contractor choices, each warning when its insurance is not in order.
-fn contractor_options(list: &[Contractor], today: NaiveDate) -> Vec<(String, String)> {
+pub(super) fn contractor_options(list: &[Contractor], today: NaiveDate) -> Vec<(String, String)> {
     let mut options = vec![(String::new(), "Choose the contractor".to_string())];
     options.extend(list.iter().map(|c| {
         let insurance = Insurance::of(c.insurance_expires_on, today);
@@ -127,10 +125,7 @@ fn contractor_options(list: &[Contractor], today: NaiveDate) -> Vec<(String, Str
 fn form_page(ctx: &Ctx, w: &WorkOrder, list: &[Contractor], form: &QuoteForm, errors: &FieldErrors) -> Markup {
     let today = ctx.state.settings.clock.today();
     let mut fields: Vec<&str> = vec!["contractor_id"];
-    for (kind, description, amount) in LINE_FIELDS.iter().take(LINES_SHOWN) {
-        fields.extend([*kind, *description, *amount]);
-    }
-    fields.extend(["vat_rate", "lead_time_days", "duration", "valid_until", "notes"]);
+    fields.extend(quote_form::FIELD_NAMES.iter().copied());
     let content = html! {
         p { a href=(paths::work_order(w.id)) { "← " (w.reference()) } }
         h1 { "Record a quote for " (w.reference()) }
@@ -139,19 +134,7 @@ fn form_page(ctx: &Ctx, w: &WorkOrder, list: &[Contractor], form: &QuoteForm, er
         form class="stack card narrow" method="post" action=(paths::work_order_quote_new(w.id)) novalidate {
             (csrf_input(&ctx.csrf))
             (select("contractor_id", "Contractor", &contractor_options(list, today), &form.contractor_id, errors))
-            @for (n, (kind, description, amount)) in LINE_FIELDS.iter().take(LINES_SHOWN).enumerate() {
-                fieldset {
-                    legend { "Line " (n + 1) @if n > 0 { " (optional)" } }
-                    (select(kind, "Kind", &choice_options::<LineKind>(None), &form.lines[n].0, errors))
-                    (Input::text(description, "What it is for", &form.lines[n].1).render(errors))
-                    (Input::text(amount, "Amount before VAT, £", &form.lines[n].2).inputmode("decimal").render(errors))
-                }
-            }
-            (select("vat_rate", "VAT", &choice_options::<VatRate>(None), &form.vat_rate, errors))
-            (Input::text("lead_time_days", "Can start within (days, optional)", &form.lead_time_days).inputmode("numeric").render(errors))
-            (Input::text("duration", "Expected duration (optional)", &form.duration).hint("For example: half a day").render(errors))
-            (Input::text("valid_until", "Valid until (optional)", &form.valid_until).kind("date").render(errors))
-            (textarea("notes", "Notes (optional)", &form.notes, None, errors))
+            (quote_form::fields(form, errors))
             div class="actions" {
                 button type="submit" { "Record quote" }
                 a href=(paths::work_order(w.id)) { "Cancel" }
@@ -282,9 +265,16 @@ pub async fn accept(
 ) -> Result<Response, AppError> {
     let w = find(&ctx, &viewer, id).await?;
     let (quote, limit) = quote_and_limit(&ctx, &viewer, &w, quote_id).await?;
+    let (open, _) = store::for_work_order(&ctx.state.db, viewer.org.id, id).await?;
+    let property = crate::web::back_office::work::find_property(&ctx, &viewer, w.property_id).await?;
     let mut tx = ctx.state.db.begin().await?;
     match store::accept(&mut tx, &w, &quote, limit, &viewer.user.actor()).await {
         Ok(outcome) => {
+            if outcome == Acceptance::Accepted {
+                JobMail::new(&ctx.state, &viewer.org, &w, &property)
+                    .tell_not_chosen(&mut tx, &open, quote.id)
+                    .await?;
+            }
             tx.commit().await?;
             let message = match outcome {
                 Acceptance::Accepted => format!("The quote from {} is accepted.", quote.contractor_name),

@@ -378,6 +378,8 @@ async fn work_order_page(
     let names = audit::names_mentioned(&ctx.state.db, viewer.org.id, &entries).await?;
     let photos = store::photos(&ctx.state.db, viewer.org.id, id).await?;
     let (quotes, quote_lines) = crate::store::quotes::for_work_order(&ctx.state.db, viewer.org.id, id).await?;
+    let links = crate::store::contractor_links::for_work_order(&ctx.state.db, viewer.org.id, id).await?;
+    let comments = crate::store::contractor_links::comments(&ctx.state.db, viewer.org.id, id, None).await?;
     let now = ctx.state.settings.clock.now();
     let title = format!("{} · {}", w.reference(), w.title);
     let content = html! {
@@ -431,9 +433,16 @@ async fn work_order_page(
                             None => "None instructed yet",
                         }
                     }
+                    dt { "Appointment" } dd {
+                        @match w.appointment() {
+                            Some((on, window)) => { (format::date(on)) ", " (window.label()) }
+                            None => "None yet",
+                        }
+                    }
                 }
             }
         }
+        (super::contractor_access::section(ctx, w, &links, &comments, &quotes))
         (super::quotes::section(ctx, w, &quotes, &quote_lines))
         (photos_section(ctx, w, &photos, photo_errors))
         section {
@@ -780,23 +789,7 @@ pub async fn upload_photos(
 
 /// Sends a stored photo (or its thumbnail) of a work order of this agency.
 async fn send_photo(ctx: &Ctx, viewer: &Viewer, id: Uuid, photo_id: Uuid, thumb: bool) -> Result<Response, AppError> {
-    let photo = store::photo(&ctx.state.db, viewer.org.id, id, photo_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let file = match ctx
-        .state
-        .files
-        .get(&store::photo_path(photo.org_id, photo.id, thumb))
-        .await
-    {
-        Ok(file) => file,
-        Err(object_store::Error::NotFound { .. }) => return Err(AppError::NotFound),
-        Err(err) => return Err(AppError::file_store(err)),
-    };
-    Ok(Response::builder()
-        .header(poem::http::header::CONTENT_TYPE, "image/jpeg")
-        .header(poem::http::header::CACHE_CONTROL, "private, max-age=86400, immutable")
-        .body(poem::Body::from_bytes_stream(file.into_stream())))
+    crate::web::photo_files::send(&ctx.state, viewer.org.id, id, photo_id, thumb).await
 }
 
 /// `GET /work-orders/{id}/photos/{photo}`.

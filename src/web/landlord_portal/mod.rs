@@ -27,7 +27,7 @@ pub const DOOR: Door = Door {
     mount: Some(paths::LANDLORD_PORTAL_PREFIX),
     sign_in: None,
     error_pages: ErrorPages::Portal,
-    secret_in_url: true,
+    csrf: crate::web::access::CsrfGuard::SecretInUrl,
     private: true,
 };
 

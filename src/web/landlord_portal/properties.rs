@@ -486,9 +486,16 @@ pub async fn decide_quote(
         };
         return Ok(page(&ctx, Tab::Properties, "Confirm your decision", content));
     }
+    let (open, _) = quote_store::for_work_order(db, org_id, w.id).await?;
+    let org = crate::store::orgs::get(db, org_id).await?.ok_or(AppError::NotFound)?;
     let mut tx = ctx.state.db.begin().await?;
     let heading = match quote_store::landlord_decides(&mut tx, &w, &quote, approve, &ctx.token.actor()).await {
         Ok(()) => {
+            if approve {
+                crate::web::contractor_mail::JobMail::new(&ctx.state, &org, &w, &property)
+                    .tell_not_chosen(&mut tx, &open, quote.id)
+                    .await?;
+            }
             tx.commit().await?;
             let said = if approve { "approved" } else { "declined" };
             format!("You {said} the quote from {}.", quote.contractor_name)

@@ -36,7 +36,7 @@ pub const DOOR: Door = Door {
     mount: Some(paths::TENANT_PORTAL),
     sign_in: Some(paths::TENANT_LOGIN),
     error_pages: ErrorPages::Portal,
-    secret_in_url: false,
+    csrf: crate::web::access::CsrfGuard::Session,
     private: true,
 };
 

@@ -12,6 +12,7 @@ pub mod format;
 pub mod icons;
 pub mod layout;
 pub mod list;
+pub mod quote_form;
 pub mod respond;
 pub mod thread;
 
