@@ -36,9 +36,15 @@ enum Who {
     TenantT,
     TenantOther,
     Invitee,
+    /// A contractor's browser session for their access to the work order.
+    ContractorC,
+    /// Another contractor's session on the same work order.
+    ContractorOther,
+    /// Holds a contractor's unspent link to the work order.
+    ContractorLinkHolder,
 }
 
-const EVERYONE: [Who; 11] = [
+const EVERYONE: [Who; 14] = [
     Who::Anonymous,
     Who::AgentA,
     Who::AdminA,
@@ -50,6 +56,9 @@ const EVERYONE: [Who; 11] = [
     Who::TenantT,
     Who::TenantOther,
     Who::Invitee,
+    Who::ContractorC,
+    Who::ContractorOther,
+    Who::ContractorLinkHolder,
 ];
 
 /// What a call must get.
@@ -116,6 +125,14 @@ fn expected(caller: Caller, who: Who, path: &str) -> Expect {
             Who::TenantOther => Served,
             _ => SignIn(paths::TENANT_LOGIN),
         },
+        Caller::ContractorLink => match who {
+            Who::ContractorLinkHolder => Served,
+            _ => NotFound,
+        },
+        Caller::Contractor => match who {
+            Who::ContractorC => Served,
+            _ => NotFound,
+        },
     }
 }
 
@@ -129,17 +146,30 @@ struct World {
     link_y: String,
     link_switched_off: String,
     invite_link: String,
+    contractor_link: String,
     asset: String,
 }
 
 /// Everyone's HTTP client (cookies, and the CSRF token of their session).
 struct Callers {
     clients: BTreeMap<Who, (Client, String)>,
+    /// The form token of a contractor's job pages (their own session, apart
+    /// from the staff and tenant one).
+    job_tokens: BTreeMap<Who, String>,
 }
 
 impl Callers {
     fn client(&mut self, who: Who) -> &mut (Client, String) {
         self.clients.get_mut(&who).expect("every caller has a client")
+    }
+
+    /// The token a caller's form to `path` carries: a contractor's job token
+    /// on job pages, their session's CSRF token elsewhere.
+    fn token_for(&mut self, who: Who, path: &str) -> String {
+        match self.job_tokens.get(&who) {
+            Some(token) if path.starts_with(paths::CONTRACTOR_JOBS_PREFIX) => token.clone(),
+            _ => self.client(who).1.clone(),
+        }
     }
 }
 
@@ -167,6 +197,10 @@ impl World {
                 },
                 "invite_link" => match who {
                     Who::Invitee => self.invite_link.clone(),
+                    _ => MADE_UP.to_string(),
+                },
+                "contractor_link" => match who {
+                    Who::ContractorLinkHolder => self.contractor_link.clone(),
                     _ => MADE_UP.to_string(),
                 },
                 "view" => "documents".to_string(),
@@ -538,6 +572,69 @@ async fn build(app: &TestApp) -> (World, Callers) {
     ids.insert("quote", quote_id.to_string());
     ids.insert("work_order", work_order_id);
     ids.insert("photo", photo_id.to_string());
+    // Three contractors with access to the work order: C and another have
+    // opened their links (a session each), the third holds an unspent link.
+    let work_order = portico::store::work_orders::get(&app.db, a.org.id, work_order.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut links = Vec::new();
+    for (company, email) in [
+        ("Sparks & Sons", "jobs@sparks.example"),
+        ("Pipes Ltd", "jobs@pipes.example"),
+        ("Roofs Ltd", "jobs@roofs.example"),
+    ] {
+        let contractor = if company == "Sparks & Sons" {
+            contractor_id
+        } else {
+            let form = portico::domain::contractors::ContractorForm {
+                company_name: company.into(),
+                email: email.into(),
+                trades: vec!["roofing".into()],
+                ..Default::default()
+            }
+            .parse()
+            .unwrap();
+            let mut tx = app.db.begin().await.unwrap();
+            let made = portico::store::contractors::create(&mut tx, a.org.id, &form, &Actor::system())
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            made
+        };
+        let mut tx = app.db.begin().await.unwrap();
+        let link = portico::store::contractor_links::issue(
+            &mut tx,
+            &work_order,
+            contractor,
+            portico::domain::contractor_port::InvitedTo::Quote,
+            chrono::TimeDelta::days(30),
+            &Actor::system(),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        links.push((
+            link.id,
+            paths::contractor_link(&link.link_token(&app.state.settings.secret_key)),
+        ));
+    }
+    let mut contractor_sessions = Vec::new();
+    for (job, link) in &links[..2] {
+        let mut client = app.client();
+        client.get(link).await;
+        let opened = client.post_raw(link, &[]).await;
+        assert_eq!(
+            opened.location(),
+            Some(paths::contractor_job(*job, paths::JobAction::Page).as_str()),
+            "{}",
+            opened.body
+        );
+        contractor_sessions.push(client);
+    }
+    let contractor_other = contractor_sessions.pop().expect("two sessions");
+    let contractor_c = contractor_sessions.pop().expect("two sessions");
+    ids.insert("job", links[0].0.to_string());
     ids.insert("offer", id("SELECT id FROM offers WHERE org_id = $1").await);
     ids.insert("document", id("SELECT id FROM documents WHERE org_id = $1").await);
     ids.insert(
@@ -564,10 +661,12 @@ async fn build(app: &TestApp) -> (World, Callers) {
         invite_link: live_invite_path
             .trim_start_matches(paths::TENANT_INVITE_PREFIX)
             .to_string(),
+        contractor_link: links[2].1.trim_start_matches("/contractor/").to_string(),
         asset,
     };
 
     let mut clients = BTreeMap::new();
+    let mut job_tokens = BTreeMap::new();
     let holders = [
         (Who::Anonymous, app.client()),
         (Who::AgentA, agent_a),
@@ -580,6 +679,9 @@ async fn build(app: &TestApp) -> (World, Callers) {
         (Who::TenantT, tenant_t),
         (Who::TenantOther, tenant_other),
         (Who::Invitee, app.client()),
+        (Who::ContractorC, contractor_c),
+        (Who::ContractorOther, contractor_other),
+        (Who::ContractorLinkHolder, app.client()),
     ];
     for (who, mut client) in holders {
         // Every caller holds a CSRF token for their session, so that a
@@ -590,9 +692,19 @@ async fn build(app: &TestApp) -> (World, Callers) {
             _ => client.get(paths::LOGIN).await,
         };
         let token = csrf_in(&page.body).unwrap_or_else(|| panic!("{who:?} has a CSRF token: {}", page.body));
+        let job = match who {
+            Who::ContractorC => Some(links[0].0),
+            Who::ContractorOther => Some(links[1].0),
+            _ => None,
+        };
+        if let Some(job) = job {
+            let page = client.get(&paths::contractor_job(job, paths::JobAction::Page)).await;
+            let token = csrf_in(&page.body).unwrap_or_else(|| panic!("{who:?} has a job token: {}", page.body));
+            job_tokens.insert(who, token);
+        }
         clients.insert(who, (client, token));
     }
-    (world, Callers { clients })
+    (world, Callers { clients, job_tokens })
 }
 
 /// Every row of every table, as text, table by table.
@@ -663,8 +775,9 @@ fn changed(before: &BTreeMap<String, Vec<String>>, after: &BTreeMap<String, Vec<
 }
 
 async fn call(callers: &mut Callers, who: Who, route: &Declared, path: &str) -> Page {
-    let (client, csrf) = callers.client(who);
-    send(client, csrf, route, path).await
+    let token = callers.token_for(who, path);
+    let (client, _) = callers.client(who);
+    send(client, &token, route, path).await
 }
 
 async fn send(client: &mut Client, csrf: &str, route: &Declared, path: &str) -> Page {
@@ -793,11 +906,16 @@ async fn every_route_answers_every_kind_of_caller_as_the_access_table_declares()
             .header("content-type", "application/x-www-form-urlencoded")
             .body(
                 form_urlencoded::Serializer::new(String::new())
-                    .append_pair("csrf_token", &callers.client(who).1)
+                    .append_pair("csrf_token", &callers.token_for(who, &path))
                     .extend_pairs(world.record_fields.iter())
                     .finish(),
             );
-        if let Some(cookie) = &sessions[&who] {
+        if let Some(cookie) = callers
+            .client(who)
+            .0
+            .cookie_header_for(&path)
+            .or_else(|| sessions[&who].clone())
+        {
             request = request.header("cookie", cookie);
         }
         let response = request.send().await.expect("POST");

@@ -223,9 +223,27 @@ mod tests {
             form("2026-05-10", "morning").parse(today).unwrap(),
             (today, AppointmentWindow::Morning)
         );
-        assert!(form("2026-05-09", "morning").parse(today).unwrap_err().get("date").is_some());
-        assert!(form("2027-06-01", "morning").parse(today).unwrap_err().get("date").is_some());
-        assert!(form("next tuesday", "morning").parse(today).unwrap_err().get("date").is_some());
+        assert!(
+            form("2026-05-09", "morning")
+                .parse(today)
+                .unwrap_err()
+                .get("date")
+                .is_some()
+        );
+        assert!(
+            form("2027-06-01", "morning")
+                .parse(today)
+                .unwrap_err()
+                .get("date")
+                .is_some()
+        );
+        assert!(
+            form("next tuesday", "morning")
+                .parse(today)
+                .unwrap_err()
+                .get("date")
+                .is_some()
+        );
         let both = form("", "noon").parse(today).unwrap_err();
         assert!(both.get("date").is_some() && both.get("window").is_some());
     }

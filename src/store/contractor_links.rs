@@ -270,22 +270,26 @@ pub async fn refresh_session(db: &Db, session_hash: &str, now: DateTime<Utc>) ->
 /// Withdraws a contractor's access: the link and every session it opened are
 /// dead at once. False when it was already withdrawn.
 pub async fn revoke(tx: &mut Tx, order: &WorkOrder, link: &ContractorLink, actor: &Actor) -> Result<bool, sqlx::Error> {
-    let revoked = on_tx!(tx, |conn| sqlx::query(
+    let revoked = on_tx!(tx, |conn| {
+        sqlx::query(
         "UPDATE contractor_links SET link_status = 'revoked', updated_at = $1 WHERE id = $2 AND link_status <> 'revoked'"
     )
     .bind(super::now())
     .bind(link.id)
     .execute(conn)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     if revoked == 0 {
         return Ok(false);
     }
-    on_tx!(tx, |conn| sqlx::query("DELETE FROM contractor_sessions WHERE link_id = $1")
-        .bind(link.id)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
+    on_tx!(tx, |conn| sqlx::query(
+        "DELETE FROM contractor_sessions WHERE link_id = $1"
+    )
+    .bind(link.id)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
     audit::record(
         tx,
         audit::Entry {

@@ -53,7 +53,11 @@ impl Quote {
             notes: self.notes.clone().unwrap_or_default(),
             ..QuoteForm::default()
         };
-        for (slot, line) in form.lines.iter_mut().zip(lines.iter().filter(|l| l.quote_id == self.id)) {
+        for (slot, line) in form
+            .lines
+            .iter_mut()
+            .zip(lines.iter().filter(|l| l.quote_id == self.id))
+        {
             *slot = (
                 line.kind.as_str().into(),
                 line.description.clone(),
@@ -204,7 +208,9 @@ pub async fn record(
         }
         None => {
             let id = super::new_id();
-            let inserted = on_tx!(tx, |conn| sqlx::query(
+            let inserted =
+                on_tx!(tx, |conn| {
+                    sqlx::query(
                 "INSERT INTO quotes (id, org_id, work_order_id, contractor_id, status, vat_rate, net_pence, vat_pence, \
                  total_pence, lead_time_days, duration, valid_until, notes, recorded_by_name, created_at, updated_at) \
                  VALUES ($1, $2, $3, $4, 'submitted', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) \
@@ -227,7 +233,8 @@ pub async fn record(
             .bind(now)
             .execute(conn)
             .await
-            .map(|r| r.rows_affected()))?;
+            .map(|r| r.rows_affected())
+                })?;
             if inserted == 0 {
                 // The same form, submitted twice at once: the other one made it.
                 let made: Uuid = on_tx!(tx, |conn| sqlx::query_scalar(
@@ -260,16 +267,27 @@ pub async fn record(
     let total = money(f.total_pence());
     let description = match (actor.kind, verb) {
         (ActorType::Contractor, "amended") => {
-            format!("amended their quotation for {} to {total}{}", order.reference(), actor.via())
+            format!(
+                "amended their quotation for {} to {total}{}",
+                order.reference(),
+                actor.via()
+            )
         }
         (ActorType::Contractor, _) => {
-            format!("submitted a quotation of {total} for {}{}", order.reference(), actor.via())
+            format!(
+                "submitted a quotation of {total} for {}{}",
+                order.reference(),
+                actor.via()
+            )
         }
         (_, "amended") => format!(
             "recorded an amended quotation of {total} from {contractor_name} for {}",
             order.reference()
         ),
-        _ => format!("recorded a quotation of {total} from {contractor_name} for {}", order.reference()),
+        _ => format!(
+            "recorded a quotation of {total} from {contractor_name} for {}",
+            order.reference()
+        ),
     };
     audit::record(
         tx,

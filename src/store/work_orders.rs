@@ -375,7 +375,8 @@ pub async fn instruct(
     actor: &Actor,
 ) -> Result<(), MoveError> {
     move_to(tx, order, WorkOrderStatus::Instructed, None, actor).await?;
-    on_tx!(tx, |conn| sqlx::query(
+    on_tx!(tx, |conn| {
+        sqlx::query(
         "UPDATE work_orders SET contractor_id = $1, appointment_on = NULL, appointment_window = NULL WHERE id = $2 AND org_id = $3"
     )
     .bind(contractor_id)
@@ -383,7 +384,8 @@ pub async fn instruct(
     .bind(order.org_id)
     .execute(conn)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     audit::record(
         tx,
         audit::Entry {
@@ -421,7 +423,8 @@ pub async fn set_appointment(
             to: WorkOrderStatus::Scheduled.label(),
         });
     }
-    on_tx!(tx, |conn| sqlx::query(
+    on_tx!(tx, |conn| {
+        sqlx::query(
         "UPDATE work_orders SET appointment_on = $1, appointment_window = $2, updated_at = $3 WHERE id = $4 AND org_id = $5"
     )
     .bind(on)
@@ -431,7 +434,8 @@ pub async fn set_appointment(
     .bind(order.org_id)
     .execute(conn)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     audit::record(
         tx,
         audit::Entry {
@@ -448,8 +452,16 @@ pub async fn set_appointment(
                 actor.via()
             ),
             changes: Changes::new()
-                .field("appointment_on", order.appointment_on.map(|d| d.to_string()).as_deref(), Some(&on.to_string()))
-                .field("appointment_window", order.appointment_window.as_deref(), Some(window.as_str())),
+                .field(
+                    "appointment_on",
+                    order.appointment_on.map(|d| d.to_string()).as_deref(),
+                    Some(&on.to_string()),
+                )
+                .field(
+                    "appointment_window",
+                    order.appointment_window.as_deref(),
+                    Some(window.as_str()),
+                ),
         },
     )
     .await?;

@@ -8,18 +8,18 @@ use chrono::TimeDelta;
 use uuid::Uuid;
 
 use crate::db::Tx;
-use crate::domain::choice::Choice;
 use crate::domain::audit::Actor;
+use crate::domain::choice::Choice;
 use crate::domain::contractor_port::InvitedTo;
+use crate::domain::quotes::QuoteStatus;
 use crate::error::AppError;
 use crate::mail::templates::{self, Brand, ContractorAsk, JobSummary};
 use crate::store::contractor_links::{self, ContractorLink};
-use crate::domain::quotes::QuoteStatus;
 use crate::store::contractors;
 use crate::store::orgs::Organisation;
-use crate::store::quotes::Quote;
 use crate::store::outbox;
 use crate::store::properties::Property;
+use crate::store::quotes::Quote;
 use crate::store::work_orders::WorkOrder;
 use crate::web::{AppState, paths};
 
@@ -69,7 +69,9 @@ impl<'a> JobMail<'a> {
 
     /// Queues the email carrying a link's current token.
     pub async fn send_link(&self, tx: &mut Tx, link: &ContractorLink, ask: ContractorAsk) -> Result<(), AppError> {
-        let days = (link.link_expires_at - self.state.settings.clock.now()).num_days().max(1);
+        let days = (link.link_expires_at - self.state.settings.clock.now())
+            .num_days()
+            .max(1);
         let content = templates::contractor_link(
             &Brand::of_org(self.org),
             &link.company_name,
@@ -116,15 +118,23 @@ impl<'a> JobMail<'a> {
     /// Tells the contractors whose quotes (of `open`, those still open before
     /// `accepted` was) were not chosen, politely, by email.
     pub async fn tell_not_chosen(&self, tx: &mut Tx, open: &[Quote], accepted: Uuid) -> Result<(), AppError> {
-        for quote in open.iter().filter(|q| {
-            q.id != accepted && matches!(q.status, QuoteStatus::Submitted | QuoteStatus::AwaitingLandlord)
-        }) {
+        for quote in open
+            .iter()
+            .filter(|q| q.id != accepted && matches!(q.status, QuoteStatus::Submitted | QuoteStatus::AwaitingLandlord))
+        {
             let Some(contractor) = contractors::get(&self.state.db, self.org.id, quote.contractor_id).await? else {
                 continue;
             };
             let content =
                 templates::contractor_not_chosen(&Brand::of_org(self.org), &contractor.company_name, &self.summary);
-            outbox::enqueue(tx, Some(self.org.id), "contractor_not_chosen", &contractor.email, &content).await?;
+            outbox::enqueue(
+                tx,
+                Some(self.org.id),
+                "contractor_not_chosen",
+                &contractor.email,
+                &content,
+            )
+            .await?;
         }
         Ok(())
     }

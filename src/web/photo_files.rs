@@ -19,7 +19,9 @@ pub async fn send(
     let photo = store::photo(&state.db, org_id, work_order_id, photo_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let file = match object_store::ObjectStoreExt::get(&state.files, &store::photo_path(photo.org_id, photo.id, thumb)).await {
+    let file = match object_store::ObjectStoreExt::get(&state.files, &store::photo_path(photo.org_id, photo.id, thumb))
+        .await
+    {
         Ok(file) => file,
         Err(object_store::Error::NotFound { .. }) => return Err(AppError::NotFound),
         Err(err) => return Err(AppError::file_store(err)),

@@ -337,8 +337,14 @@ impl Client {
 
     /// The `Cookie` header this client sends now (its session), if any.
     pub fn cookie_header(&self) -> Option<String> {
+        self.cookie_header_for("/")
+    }
+
+    /// The `Cookie` header this client would send to a path of its server
+    /// (cookies scoped to a path, like ContractorPort's, included there only).
+    pub fn cookie_header_for(&self, path: &str) -> Option<String> {
         use reqwest::cookie::CookieStore;
-        let url = self.base_url.parse().ok()?;
+        let url = format!("{}{}", self.base_url, path).parse().ok()?;
         self.jar.cookies(&url)?.to_str().ok().map(str::to_string)
     }
 

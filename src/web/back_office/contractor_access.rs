@@ -156,7 +156,10 @@ pub async fn request_form(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uui
     if !asks_quotes(&w) {
         return Ok(see_other(&paths::work_order(id)));
     }
-    Ok(with_status(request_page(&ctx, &w, &list, &[], &FieldErrors::new()), StatusCode::OK))
+    Ok(with_status(
+        request_page(&ctx, &w, &list, &[], &FieldErrors::new()),
+        StatusCode::OK,
+    ))
 }
 
 /// `POST /work-orders/{id}/request-quotes`: one link and one email per contractor.
@@ -184,7 +187,11 @@ pub async fn request(
     if !asks_quotes(&w) {
         ctx.set_flash(
             "error",
-            format!("{} is {} and takes no more quotes.", w.reference(), w.status.label().to_lowercase()),
+            format!(
+                "{} is {} and takes no more quotes.",
+                w.reference(),
+                w.status.label().to_lowercase()
+            ),
         )
         .await?;
         return Ok(see_other(&paths::work_order(id)));
@@ -292,7 +299,11 @@ pub async fn instruct(
     if !instructs(&w, &quotes) {
         ctx.set_flash(
             "error",
-            format!("{} cannot be instructed now (it is {}).", w.reference(), w.status.label().to_lowercase()),
+            format!(
+                "{} cannot be instructed now (it is {}).",
+                w.reference(),
+                w.status.label().to_lowercase()
+            ),
         )
         .await?;
         return Ok(see_other(&paths::work_order(id)));
@@ -318,7 +329,11 @@ pub async fn instruct(
         Err(MoveError::NotAllowed { from, .. }) => {
             ctx.set_flash(
                 "error",
-                format!("{} is {} now and was not instructed.", w.reference(), from.to_lowercase()),
+                format!(
+                    "{} is {} now and was not instructed.",
+                    w.reference(),
+                    from.to_lowercase()
+                ),
             )
             .await?;
             return Ok(see_other(&paths::work_order(id)));
@@ -331,7 +346,10 @@ pub async fn instruct(
     tx.commit().await?;
     ctx.set_flash(
         "success",
-        format!("{} is instructed; they have an email with their link.", contractor.company_name),
+        format!(
+            "{} is instructed; they have an email with their link.",
+            contractor.company_name
+        ),
     )
     .await?;
     Ok(see_other(&format!("{}#contractors", paths::work_order(id))))
@@ -369,7 +387,10 @@ pub async fn confirm_revoke(
 
 /// `POST /work-orders/{id}/contractors/{job}/revoke`.
 #[handler]
-pub async fn revoke(AgentCtx { ctx, viewer }: AgentCtx, Path((id, job)): Path<(Uuid, Uuid)>) -> Result<Response, AppError> {
+pub async fn revoke(
+    AgentCtx { ctx, viewer }: AgentCtx,
+    Path((id, job)): Path<(Uuid, Uuid)>,
+) -> Result<Response, AppError> {
     let (w, link) = find_link(&ctx, &viewer, id, job).await?;
     let mut tx = ctx.state.db.begin().await?;
     let revoked = contractor_links::revoke(&mut tx, &w, &link, &viewer.user.actor()).await?;
@@ -404,8 +425,11 @@ pub async fn comment(
             let mut tx = ctx.state.db.begin().await?;
             contractor_links::add_comment(&mut tx, &w, &link, &viewer.user.actor(), &body).await?;
             tx.commit().await?;
-            ctx.set_flash("success", format!("Your message to {} is on the job.", link.company_name))
-                .await?;
+            ctx.set_flash(
+                "success",
+                format!("Your message to {} is on the job.", link.company_name),
+            )
+            .await?;
         }
         Err(errors) => {
             let message = errors.get("body").unwrap_or("Write a message").to_string();

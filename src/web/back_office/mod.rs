@@ -121,13 +121,25 @@ pub fn routes() -> Vec<Declared> {
         .post(pattern::WORK_ORDER_QUOTE_NEW, Agent, quotes::create)
         .get(pattern::WORK_ORDER_QUOTE_ACCEPT, Agent, quotes::confirm_accept)
         .post(pattern::WORK_ORDER_QUOTE_ACCEPT, Agent, quotes::accept)
-        .get(pattern::WORK_ORDER_REQUEST_QUOTES, Agent, contractor_access::request_form)
+        .get(
+            pattern::WORK_ORDER_REQUEST_QUOTES,
+            Agent,
+            contractor_access::request_form,
+        )
         .post(pattern::WORK_ORDER_REQUEST_QUOTES, Agent, contractor_access::request)
         .get(pattern::WORK_ORDER_INSTRUCT, Agent, contractor_access::instruct_form)
         .post(pattern::WORK_ORDER_INSTRUCT, Agent, contractor_access::instruct)
-        .get(pattern::WORK_ORDER_CONTRACTOR_REVOKE, Agent, contractor_access::confirm_revoke)
+        .get(
+            pattern::WORK_ORDER_CONTRACTOR_REVOKE,
+            Agent,
+            contractor_access::confirm_revoke,
+        )
         .post(pattern::WORK_ORDER_CONTRACTOR_REVOKE, Agent, contractor_access::revoke)
-        .post(pattern::WORK_ORDER_CONTRACTOR_COMMENT, Agent, contractor_access::comment)
+        .post(
+            pattern::WORK_ORDER_CONTRACTOR_COMMENT,
+            Agent,
+            contractor_access::comment,
+        )
         .get(pattern::WORK_ORDER_PHOTO, Agent, work_orders::photo_full)
         .get(pattern::WORK_ORDER_PHOTO_THUMB, Agent, work_orders::photo_thumb)
         .get(pattern::PROPERTY_WORK_ORDER_NEW, Agent, work_orders::new_form)

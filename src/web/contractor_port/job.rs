@@ -20,9 +20,9 @@ use crate::domain::validation::FieldErrors;
 use crate::domain::work_orders::{WorkOrderStatus, target_day};
 use crate::error::AppError;
 use crate::store::contractor_links;
+use crate::store::properties;
 use crate::store::quotes::{self, QuoteError};
 use crate::store::work_orders::{self, MoveError};
-use crate::store::properties;
 use crate::web::paths::{self, JobAction};
 use crate::web::ui::form::{Input, choice_options, csrf_input, error_summary, select, textarea};
 use crate::web::ui::respond::see_other;
@@ -130,13 +130,16 @@ async fn render(c: &ContractorCtx, mut forms: Forms, done: Option<Done>) -> Resu
     let today = c.state.settings.clock.today();
     let can_quote = quotes::takes_quotes(c.order.status)
         && c.link.declined_at.is_none()
-        && mine.iter().all(|q| matches!(q.status, QuoteStatus::Submitted | QuoteStatus::Declined));
+        && mine
+            .iter()
+            .all(|q| matches!(q.status, QuoteStatus::Submitted | QuoteStatus::Declined));
     let quote_form = forms
         .quote
         .take()
         .or_else(|| open_quote.map(|q| q.to_form(&lines)))
         .unwrap_or_default();
-    let can_schedule = instructed(c) && matches!(c.order.status, WorkOrderStatus::Instructed | WorkOrderStatus::Scheduled);
+    let can_schedule =
+        instructed(c) && matches!(c.order.status, WorkOrderStatus::Instructed | WorkOrderStatus::Scheduled);
     let shown_appointment = if forms.appointment.date.is_empty() && forms.appointment.window.is_empty() {
         c.order
             .appointment()
@@ -276,7 +279,12 @@ async fn refused(c: &ContractorCtx, forms: Forms) -> Result<Response, AppError> 
 }
 
 /// The page again with one message against one field.
-async fn refused_with(c: &ContractorCtx, mut forms: Forms, field: &'static str, message: String) -> Result<Response, AppError> {
+async fn refused_with(
+    c: &ContractorCtx,
+    mut forms: Forms,
+    field: &'static str,
+    message: String,
+) -> Result<Response, AppError> {
     forms.errors.add(field, message);
     refused(c, forms).await
 }
@@ -324,18 +332,53 @@ pub async fn quote(c: ContractorCtx, Form(pairs): Form<Vec<(String, String)>>) -
     let fields = match form.parse(c.state.settings.clock.today()) {
         Ok(fields) => fields,
         Err(errors) => {
-            return refused(&c, Forms { quote: Some(form), errors, ..Forms::default() }).await;
+            return refused(
+                &c,
+                Forms {
+                    quote: Some(form),
+                    errors,
+                    ..Forms::default()
+                },
+            )
+            .await;
         }
     };
     if c.link.declined_at.is_some() {
         let message = "You declined to quote for this job. Ask the agency if you would like to quote after all.";
-        return refused_with(&c, Forms { quote: Some(form), ..Forms::default() }, "line1_description", message.into()).await;
+        return refused_with(
+            &c,
+            Forms {
+                quote: Some(form),
+                ..Forms::default()
+            },
+            "line1_description",
+            message.into(),
+        )
+        .await;
     }
     let mut tx = c.state.db.begin().await?;
-    match quotes::record(&mut tx, &c.order, c.link.contractor_id, &c.link.company_name, &fields, &c.actor()).await {
+    match quotes::record(
+        &mut tx,
+        &c.order,
+        c.link.contractor_id,
+        &c.link.company_name,
+        &fields,
+        &c.actor(),
+    )
+    .await
+    {
         Ok(_) => tx.commit().await?,
         Err(QuoteError::Refused(message)) => {
-            return refused_with(&c, Forms { quote: Some(form), ..Forms::default() }, "line1_description", message).await;
+            return refused_with(
+                &c,
+                Forms {
+                    quote: Some(form),
+                    ..Forms::default()
+                },
+                "line1_description",
+                message,
+            )
+            .await;
         }
         Err(QuoteError::Database(err)) => return Err(err.into()),
     }
@@ -347,18 +390,46 @@ pub async fn quote(c: ContractorCtx, Form(pairs): Form<Vec<(String, String)>>) -
 pub async fn appointment(c: ContractorCtx, Form(form): Form<AppointmentForm>) -> Result<Response, AppError> {
     let (on, window) = match form.parse(c.state.settings.clock.today()) {
         Ok(parsed) => parsed,
-        Err(errors) => return refused(&c, Forms { appointment: form, errors, ..Forms::default() }).await,
+        Err(errors) => {
+            return refused(
+                &c,
+                Forms {
+                    appointment: form,
+                    errors,
+                    ..Forms::default()
+                },
+            )
+            .await;
+        }
     };
     if !instructed(&c) {
         let message = "Appointments are made once you are instructed.";
-        return refused_with(&c, Forms { appointment: form, ..Forms::default() }, "date", message.into()).await;
+        return refused_with(
+            &c,
+            Forms {
+                appointment: form,
+                ..Forms::default()
+            },
+            "date",
+            message.into(),
+        )
+        .await;
     }
     let mut tx = c.state.db.begin().await?;
     match work_orders::set_appointment(&mut tx, &c.order, on, window, &c.actor()).await {
         Ok(()) => tx.commit().await?,
         Err(MoveError::NotAllowed { from, .. }) => {
             let message = format!("The job is {} and takes no appointment now.", from.to_lowercase());
-            return refused_with(&c, Forms { appointment: form, ..Forms::default() }, "date", message).await;
+            return refused_with(
+                &c,
+                Forms {
+                    appointment: form,
+                    ..Forms::default()
+                },
+                "date",
+                message,
+            )
+            .await;
         }
         Err(MoveError::Database(err)) => return Err(err.into()),
     }
@@ -378,11 +449,30 @@ pub struct CommentForm {
 pub async fn comment(c: ContractorCtx, Form(form): Form<CommentForm>) -> Result<Response, AppError> {
     let body = match parse_text("body", "your message", &form.body) {
         Ok(body) => body,
-        Err(errors) => return refused(&c, Forms { comment: form.body, errors, ..Forms::default() }).await,
+        Err(errors) => {
+            return refused(
+                &c,
+                Forms {
+                    comment: form.body,
+                    errors,
+                    ..Forms::default()
+                },
+            )
+            .await;
+        }
     };
     if matches!(c.order.status, WorkOrderStatus::Closed | WorkOrderStatus::Cancelled) {
         let message = "This job is finished with; contact the agency directly.".to_string();
-        return refused_with(&c, Forms { comment: form.body, ..Forms::default() }, "body", message).await;
+        return refused_with(
+            &c,
+            Forms {
+                comment: form.body,
+                ..Forms::default()
+            },
+            "body",
+            message,
+        )
+        .await;
     }
     let mut tx = c.state.db.begin().await?;
     contractor_links::add_comment(&mut tx, &c.order, &c.link, &c.actor(), &body).await?;

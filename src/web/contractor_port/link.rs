@@ -36,7 +36,11 @@ async fn genuine(state: &AppState, addr: &str, token: &str) -> Result<Contractor
         Some(parsed) => contractor_links::get_for_link(&state.db, parsed.id)
             .await?
             .filter(|link| {
-                parsed.verifies_for(LinkPurpose::ContractorLink, &state.settings.secret_key, &link.link_nonce)
+                parsed.verifies_for(
+                    LinkPurpose::ContractorLink,
+                    &state.settings.secret_key,
+                    &link.link_nonce,
+                )
             }),
         None => None,
     };
@@ -51,7 +55,9 @@ async fn job_of(state: &AppState, link: &ContractorLink) -> Result<(WorkOrder, O
     let order = work_orders::get(&state.db, link.org_id, link.work_order_id)
         .await?
         .ok_or(AppError::PortalLinkInvalid)?;
-    let org = orgs::get(&state.db, link.org_id).await?.ok_or(AppError::PortalLinkInvalid)?;
+    let org = orgs::get(&state.db, link.org_id)
+        .await?
+        .ok_or(AppError::PortalLinkInvalid)?;
     Ok((order, org))
 }
 
@@ -87,7 +93,11 @@ fn fresh_page(org: &Organisation, token: &str, form: &FreshForm, errors: &FieldE
 
 /// `GET /contractor/{link}`: the job's summary and one button; nothing is spent.
 #[handler]
-pub async fn page(state: poem::web::Data<&AppState>, req: &Request, Path(token): Path<String>) -> Result<Response, AppError> {
+pub async fn page(
+    state: poem::web::Data<&AppState>,
+    req: &Request,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
     let state = *state;
     let link = genuine(state, &client_addr(req, &state.settings), &token).await?;
     let (order, org) = job_of(state, &link).await?;
@@ -119,7 +129,11 @@ pub async fn page(state: poem::web::Data<&AppState>, req: &Request, Path(token):
 /// `POST /contractor/{link}`: spends the link and opens this browser's
 /// session for the job; a link no longer live gets the fresh-link page.
 #[handler]
-pub async fn spend(state: poem::web::Data<&AppState>, req: &Request, Path(token): Path<String>) -> Result<Response, AppError> {
+pub async fn spend(
+    state: poem::web::Data<&AppState>,
+    req: &Request,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
     let state = *state;
     let link = genuine(state, &client_addr(req, &state.settings), &token).await?;
     let (order, org) = job_of(state, &link).await?;

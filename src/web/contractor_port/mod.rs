@@ -154,7 +154,10 @@ impl<'a> FromRequest<'a> for ContractorCtx {
         let mut found = None;
         for token in read_cookies(req, contractor_cookie_name(&state.settings)) {
             let hash = session_hash(&token);
-            if let Some((link, expires)) = contractor_links::session(&state.db, job, &hash, now).await.map_err(AppError::from)? {
+            if let Some((link, expires)) = contractor_links::session(&state.db, job, &hash, now)
+                .await
+                .map_err(AppError::from)?
+            {
                 found = Some((link, expires, token, hash));
                 break;
             }

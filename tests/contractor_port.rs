@@ -1,0 +1,447 @@
+//! ContractorPort (issue 15) by HTTP: agents ask contractors to quote and
+//! instruct one, each by an email carrying a single-use link to that one work
+//! order; the link survives mail scanners and is spent by its button; the
+//! session it opens reaches that job and nothing else; quotes, refusals,
+//! appointments and messages land on the work order's timeline as the
+//! contractor's, via ContractorPort; spent links ask for fresh ones without
+//! saying whether an address matched.
+
+mod common;
+
+use chrono::TimeDelta;
+use common::*;
+use portico::domain::audit::Actor;
+use uuid::Uuid;
+
+/// A contractor of the agency, made as an agent would.
+async fn contractor(app: &TestApp, org: Uuid, company: &str, email: &str) -> Uuid {
+    let form = portico::domain::contractors::ContractorForm {
+        company_name: company.into(),
+        email: email.into(),
+        trades: vec!["plumbing".into()],
+        ..Default::default()
+    }
+    .parse()
+    .unwrap();
+    let mut tx = app.db.begin().await.unwrap();
+    let id = portico::store::contractors::create(&mut tx, org, &form, &Actor::system())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+/// The ContractorPort path in an email's text (its absolute link, made relative).
+fn link_in(text: &str) -> String {
+    let start = text
+        .find("/contractor/")
+        .unwrap_or_else(|| panic!("a contractor link in: {text}"));
+    text[start..].split_whitespace().next().expect("the link").to_string()
+}
+
+/// The agency, its work order (raised by HTTP) and two contractors.
+struct World {
+    app: TestApp,
+    org: Uuid,
+    property: Uuid,
+    admin: Client,
+    order: String,
+    sparks: Uuid,
+    pipes: Uuid,
+    /// How many delivered emails the test has read.
+    read: usize,
+}
+
+async fn world() -> World {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Acme Lettings", "ada@acme.example").await;
+    let property = app.property(agency.org.id, |_| {}).await;
+    let mut admin = app.signed_in(&agency.admin.email, ADMIN_PASSWORD).await;
+    let new = format!("/properties/{property}/work-orders/new");
+    admin.get(&new).await;
+    let raised = admin
+        .post(
+            &new,
+            &[
+                ("title", "Boiler not firing"),
+                ("description", "No hot water since Sunday."),
+                ("priority", "urgent"),
+                ("raised_by", "agent"),
+                ("access_instructions", "Key safe by the door, code 4821"),
+                ("occupier_contact", "Ben, 07700 900777"),
+            ],
+        )
+        .await;
+    assert_eq!(raised.status(), 303, "{}", raised.body);
+    let order = raised.location().expect("the work order's page").to_string();
+    let sparks = contractor(&app, agency.org.id, "Sparks Heating", "jobs@sparks.example").await;
+    let pipes = contractor(&app, agency.org.id, "Pipes Ltd", "office@pipes.example").await;
+    World {
+        org: agency.org.id,
+        app,
+        property,
+        admin,
+        order,
+        sparks,
+        pipes,
+        read: 0,
+    }
+}
+
+impl World {
+    /// The emails delivered since the last call, to one address.
+    async fn mail_to(&mut self, to: &str) -> Vec<portico::mail::DeliveredEmail> {
+        self.app.deliver_mail().await;
+        let all = self.app.mailbox.delivered();
+        let new: Vec<_> = all[self.read..].to_vec();
+        self.read = all.len();
+        new.into_iter().filter(|m| m.to == to).collect()
+    }
+
+    /// The emails delivered since the last call, by address.
+    async fn new_mail(&mut self) -> Vec<portico::mail::DeliveredEmail> {
+        self.app.deliver_mail().await;
+        let all = self.app.mailbox.delivered();
+        let new: Vec<_> = all[self.read..].to_vec();
+        self.read = all.len();
+        new
+    }
+
+    /// Asks both contractors to quote; returns their emailed links.
+    async fn ask_both(&mut self) -> (String, String) {
+        let ask = format!("{}/request-quotes", self.order);
+        let form = self.admin.get(&ask).await;
+        assert!(form.body.contains("Sparks Heating") && form.body.contains("Pipes Ltd"));
+        let asked = self
+            .admin
+            .post(
+                &ask,
+                &[
+                    ("contractor", &self.sparks.to_string()),
+                    ("contractor", &self.pipes.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(asked.status(), 303, "{}", asked.body);
+        let mail = self.new_mail().await;
+        let sparks: Vec<_> = mail.iter().filter(|m| m.to == "jobs@sparks.example").collect();
+        let pipes: Vec<_> = mail.iter().filter(|m| m.to == "office@pipes.example").collect();
+        assert_eq!((sparks.len(), pipes.len()), (1, 1), "one email each");
+        assert!(
+            sparks[0].subject.contains("Request for a quote: WO-1"),
+            "{}",
+            sparks[0].subject
+        );
+        assert!(sparks[0].text.contains("Boiler not firing"));
+        assert!(
+            !sparks[0].text.contains("4821"),
+            "no access details before the contractor is instructed"
+        );
+        (link_in(&sparks[0].text), link_in(&pipes[0].text))
+    }
+
+    /// Opens a link as its contractor would: the page, then its button.
+    async fn open(&self, link: &str) -> (Client, String) {
+        let mut browser = self.app.client();
+        let page = browser.get(link).await;
+        assert_eq!(page.status(), 200, "{}", page.body);
+        assert!(page.body.contains("Open this job"), "{}", page.body);
+        let opened = browser.post_raw(link, &[]).await;
+        assert_eq!(opened.status(), 303, "{}", opened.body);
+        let job = opened.location().expect("to the job").to_string();
+        assert!(
+            opened
+                .header("set-cookie")
+                .is_some_and(|c| c.contains("HttpOnly") && c.contains(&format!("Path={job}"))),
+            "the session cookie is the job's alone: {:?}",
+            opened.header("set-cookie")
+        );
+        (browser, job)
+    }
+
+    async fn timeline(&mut self) -> String {
+        let order = self.order.clone();
+        self.admin.get(&order).await.body
+    }
+}
+
+#[tokio::test]
+async fn a_quote_request_a_landlords_approval_an_instruction_and_an_appointment_by_http() {
+    let mut w = world().await;
+    let (sparks_link, pipes_link) = w.ask_both().await;
+
+    // Mail scanners fetch every link (three GETs and a HEAD): it stays unspent.
+    let mut scanner = w.app.client();
+    for _ in 0..3 {
+        assert!(scanner.get(&sparks_link).await.body.contains("Open this job"));
+    }
+    let head = reqwest::Client::new()
+        .head(w.app.url(&sparks_link))
+        .send()
+        .await
+        .unwrap();
+    assert!(head.status().is_success(), "{}", head.status());
+    let (mut sparks, job) = w.open(&sparks_link).await;
+
+    // Spent: the same link now asks for a fresh one.
+    let again = w.app.client().get(&sparks_link).await;
+    assert!(
+        again.body.contains("This link has been used or has expired"),
+        "{}",
+        again.body
+    );
+    assert!(!again.body.contains("Open this job"));
+
+    let page = sparks.get(&job).await;
+    assert_eq!(page.status(), 200);
+    assert!(page.body.contains("WO-1: Boiler not firing"), "{}", page.body);
+    assert!(page.body.contains("shown here once you are instructed"));
+    assert!(!page.body.contains("4821") && !page.body.contains("07700 900777"));
+
+    // Bad input: beside the field, input kept, nothing stored.
+    let refused = sparks
+        .post(
+            &format!("{job}/quote"),
+            &[
+                ("line1_kind", "labour"),
+                ("line1_description", "Replace the diverter valve"),
+                ("line1_amount", "-5"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 422, "{}", refused.body);
+    assert!(refused.body.contains("Replace the diverter valve"));
+    assert!(refused.body.contains(r#"value="-5""#));
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM quotes").await, 0);
+
+    let quote = [
+        ("line1_kind", "labour"),
+        ("line1_description", "Replace the diverter valve"),
+        ("line1_amount", "300"),
+        ("line2_kind", "materials"),
+        ("line2_description", "Valve"),
+        ("line2_amount", "150"),
+        ("vat_rate", "none"),
+        ("lead_time_days", "2"),
+    ];
+    let sent = sparks.post(&format!("{job}/quote"), &quote).await;
+    assert_eq!(sent.status(), 303, "{}", sent.body);
+    assert!(
+        sparks
+            .get(sent.location().unwrap())
+            .await
+            .body
+            .contains("Your quote has been sent")
+    );
+    // The same form twice: still one quote.
+    sparks.get(&job).await;
+    assert_eq!(sparks.post(&format!("{job}/quote"), &quote).await.status(), 303);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM quotes").await, 1);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM quote_lines").await, 2);
+
+    // Pipes declines, with its reason.
+    let (mut pipes, pipes_job) = w.open(&pipes_link).await;
+    pipes.get(&pipes_job).await;
+    let empty = pipes.post(&format!("{pipes_job}/decline"), &[("reason", " ")]).await;
+    assert_eq!(empty.status(), 422);
+    let declined = pipes
+        .post(
+            &format!("{pipes_job}/decline"),
+            &[("reason", "Fully booked until March")],
+        )
+        .await;
+    assert_eq!(declined.status(), 303, "{}", declined.body);
+
+    let timeline = w.timeline().await;
+    for said in [
+        "Sparks Heating (contractor) opened WO-1 via ContractorPort",
+        "Sparks Heating (contractor) submitted a quotation of £450.00 for WO-1 via ContractorPort",
+        "Pipes Ltd (contractor) declined to quote for WO-1 via ContractorPort: Fully booked until March",
+        "Declined to quote: Fully booked until March",
+    ] {
+        assert!(timeline.contains(said), "{said}: {timeline}");
+    }
+
+    // Above the landlord's £250 limit: the landlord approves it in their portal.
+    let quote_id: Uuid = portico::on_pool!(&w.app.db, |pool| sqlx::query_scalar("SELECT id FROM quotes")
+        .fetch_one(pool)
+        .await)
+    .unwrap();
+    let accept = format!("{}/quotes/{quote_id}/accept", w.order);
+    w.admin.get(&accept).await;
+    assert_eq!(w.admin.post(&accept, &[]).await.status(), 303);
+    let instruct = format!("{}/instruct", w.order);
+    assert_eq!(
+        w.admin.get(&instruct).await.status(),
+        303,
+        "no instruction while the landlord has not decided"
+    );
+    let (_, portal) = w.app.portal_for(w.org, w.property).await;
+    let decision = format!("{portal}/properties/{}/quotes/{quote_id}", w.property);
+    let mut landlord = w.app.client();
+    landlord.get(&portal).await;
+    let approved = landlord
+        .post_raw(&decision, &[("decision", "approve"), ("confirm", "yes")])
+        .await;
+    assert!(
+        approved.body.contains("You approved the quote from Sparks Heating"),
+        "{}",
+        approved.body
+    );
+
+    // Instructed: the contractor's session now shows the access details.
+    let form = w.admin.get(&instruct).await;
+    assert!(
+        form.body.contains("Instruct <strong>Sparks Heating</strong>"),
+        "{}",
+        form.body
+    );
+    let instructed = w
+        .admin
+        .post(&instruct, &[("contractor_id", &w.sparks.to_string())])
+        .await;
+    assert_eq!(instructed.status(), 303, "{}", instructed.body);
+    let email = w.mail_to("jobs@sparks.example").await;
+    assert_eq!(email.len(), 1, "the instruction");
+    assert!(email[0].subject.contains("Instruction: WO-1"));
+    let page = sparks.get(&job).await.body;
+    assert!(
+        page.contains("Key safe by the door, code 4821") && page.contains("07700 900777"),
+        "{page}"
+    );
+    assert!(page.contains("Propose an appointment"));
+
+    let today = chrono::Utc::now().date_naive();
+    let yesterday = (today - TimeDelta::days(1)).to_string();
+    let early = sparks
+        .post(
+            &format!("{job}/appointment"),
+            &[("date", &yesterday), ("window", "morning")],
+        )
+        .await;
+    assert_eq!(early.status(), 422);
+    assert!(early.body.contains("Choose today or a later day") && early.body.contains(&yesterday));
+    let day = (today + TimeDelta::days(3)).to_string();
+    let booked = sparks
+        .post(&format!("{job}/appointment"), &[("date", &day), ("window", "morning")])
+        .await;
+    assert_eq!(booked.status(), 303, "{}", booked.body);
+    let timeline = w.timeline().await;
+    assert!(timeline.contains("Scheduled"), "{timeline}");
+    assert!(timeline.contains("Morning, 8 am – 12 noon"));
+    assert!(timeline.contains("proposed an appointment for WO-1"));
+
+    // Messages both ways, each in its own thread.
+    sparks.get(&job).await;
+    assert_eq!(
+        sparks
+            .post(&format!("{job}/comments"), &[("body", "Is there parking on site?")])
+            .await
+            .status(),
+        303
+    );
+    let timeline = w.timeline().await;
+    assert!(timeline.contains("Is there parking on site?"));
+    let sparks_job_id = job.trim_start_matches("/contractor/jobs/");
+    let reply = format!("{}/contractors/{sparks_job_id}/comments", w.order);
+    assert_eq!(w.admin.post(&reply, &[("body", "Yes, bay 4.")]).await.status(), 303);
+    assert!(sparks.get(&job).await.body.contains("Yes, bay 4."));
+    assert!(
+        !pipes.get(&pipes_job).await.body.contains("Yes, bay 4."),
+        "another contractor's thread"
+    );
+}
+
+#[tokio::test]
+async fn a_session_reaches_its_own_job_only_and_dies_with_its_access() {
+    let mut w = world().await;
+    let (sparks_link, pipes_link) = w.ask_both().await;
+    let (mut sparks, job) = w.open(&sparks_link).await;
+    let (mut pipes, pipes_job) = w.open(&pipes_link).await;
+
+    // Pipes' cookie sent to Sparks' job (by hand, as a browser would not): 404.
+    let cookie = pipes.cookie_header_for(&pipes_job).expect("a session cookie");
+    let stolen = reqwest::Client::new()
+        .get(w.app.url(&job))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stolen.status().as_u16(), 404);
+    assert_eq!(pipes.get(&job).await.status(), 404);
+    let unknown = pipes.get(&format!("/contractor/jobs/{}", Uuid::now_v7())).await;
+    assert_eq!(unknown.status(), 404);
+
+    // A forged form (right cookie, wrong token) changes nothing.
+    let before = w.app.count("SELECT COUNT(*) FROM contractor_comments").await;
+    let forged = sparks
+        .post_raw(
+            &format!("{job}/comments"),
+            &[("body", "forged"), ("csrf_token", "nope")],
+        )
+        .await;
+    assert_eq!(forged.status(), 403);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM contractor_comments").await, before);
+
+    // Withdrawn: the session is dead at once.
+    let pipes_id = pipes_job.trim_start_matches("/contractor/jobs/");
+    let revoke = format!("{}/contractors/{pipes_id}/revoke", w.order);
+    assert!(w.admin.get(&revoke).await.body.contains("Withdraw Pipes Ltd"));
+    assert_eq!(w.admin.post(&revoke, &[]).await.status(), 303);
+    assert_eq!(pipes.get(&pipes_job).await.status(), 404);
+    assert_eq!(
+        sparks.get(&job).await.status(),
+        200,
+        "the other contractor keeps theirs"
+    );
+    assert!(w.timeline().await.contains("withdrew Pipes Ltd"));
+
+    // Another agency's agent cannot reach the access records.
+    let other = w.app.agency("Bravo Homes", "bo@bravo.example").await;
+    let mut bravo = w.app.signed_in(&other.admin.email, ADMIN_PASSWORD).await;
+    assert_eq!(bravo.get(&revoke).await.status(), 404);
+    assert_eq!(bravo.get(&format!("{}/request-quotes", w.order)).await.status(), 404);
+}
+
+#[tokio::test]
+async fn a_spent_link_asks_for_a_fresh_one_without_saying_whether_the_address_matched() {
+    let mut w = world().await;
+    let (sparks_link, _) = w.ask_both().await;
+    w.open(&sparks_link).await;
+    let fresh = format!("{sparks_link}/fresh");
+    let mut visitor = w.app.client();
+    visitor.get(&sparks_link).await;
+    let invalid = visitor.post_raw(&fresh, &[("email", "not an address")]).await;
+    assert_eq!(invalid.status(), 422);
+    assert!(invalid.body.contains("not an address"), "the input is kept");
+
+    let wrong = visitor.post_raw(&fresh, &[("email", "someone@else.example")]).await;
+    let right = visitor.post_raw(&fresh, &[("email", "Jobs@Sparks.example")]).await;
+    let said = |body: &str| body.contains("If that is the address Acme Lettings holds for you");
+    assert!(said(&wrong.body) && said(&right.body));
+    let mail = w.mail_to("jobs@sparks.example").await;
+    assert_eq!(mail.len(), 1, "one fresh link, to the address held");
+    assert!(mail[0].subject.contains("Your new link for WO-1"));
+    let new_link = link_in(&mail[0].text);
+    assert_ne!(new_link, sparks_link);
+    assert_eq!(
+        w.app.client().get(&sparks_link).await.status(),
+        404,
+        "the old link is dead"
+    );
+    // Asked again at once: no second email.
+    visitor
+        .post_raw(
+            &fresh.replace(&sparks_link, &new_link),
+            &[("email", "jobs@sparks.example")],
+        )
+        .await;
+    assert!(w.mail_to("jobs@sparks.example").await.is_empty());
+    let (_, job) = w.open(&new_link).await;
+    assert!(job.starts_with("/contractor/jobs/"));
+    assert!(
+        w.timeline()
+            .await
+            .contains("asked for a fresh link to WO-1 via ContractorPort")
+    );
+}
