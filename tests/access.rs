@@ -635,6 +635,47 @@ async fn build(app: &TestApp) -> (World, Callers) {
     let contractor_other = contractor_sessions.pop().expect("two sessions");
     let contractor_c = contractor_sessions.pop().expect("two sessions");
     ids.insert("job", links[0].0.to_string());
+    // A certificate the contractor sent, with its PDF, awaiting a check.
+    let file_id = Uuid::now_v7();
+    object_store::ObjectStoreExt::put(
+        &app.state.files,
+        &portico::store::work_orders::file_path(a.org.id, file_id),
+        b"%PDF-1.4\n%%EOF\n".to_vec().into(),
+    )
+    .await
+    .unwrap();
+    let certificate = portico::domain::compliance::CertificateForm {
+        kind: "gas_safety".into(),
+        issued_on: "2026-01-10".into(),
+        ..Default::default()
+    }
+    .parse()
+    .unwrap();
+    let mut tx = app.db.begin().await.unwrap();
+    portico::store::work_orders::add_file(
+        &mut tx,
+        &work_order,
+        file_id,
+        "certificate",
+        "gas.pdf",
+        15,
+        &Actor::system(),
+    )
+    .await
+    .unwrap();
+    let received = portico::store::contractor_certificates::submit(
+        &mut tx,
+        &work_order,
+        contractor_id,
+        &certificate,
+        file_id,
+        &Actor::system(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    ids.insert("file", file_id.to_string());
+    ids.insert("received", received.to_string());
     ids.insert("offer", id("SELECT id FROM offers WHERE org_id = $1").await);
     ids.insert("document", id("SELECT id FROM documents WHERE org_id = $1").await);
     ids.insert(

@@ -445,3 +445,254 @@ async fn a_spent_link_asks_for_a_fresh_one_without_saying_whether_the_address_ma
             .contains("asked for a fresh link to WO-1 via ContractorPort")
     );
 }
+
+/// A PNG photo with a GPS position in its EXIF, as a phone takes one.
+fn phone_photo() -> Vec<u8> {
+    let picture = image::RgbImage::from_pixel(64, 48, image::Rgb([200, 120, 40]));
+    let mut jpeg = Vec::new();
+    image::DynamicImage::ImageRgb8(picture)
+        .write_to(&mut std::io::Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+        .unwrap();
+    // An APP1 Exif segment naming a GPS IFD, right after the JPEG's SOI.
+    let mut exif =
+        b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01\x88\x25\0\x04\0\0\0\x01\0\0\0\x1a\0\0\0\0GPSLatitude51.5".to_vec();
+    exif.resize(64, 0);
+    let mut out = jpeg[..2].to_vec();
+    out.extend([0xFF, 0xE1]);
+    out.extend(u16::try_from(exif.len() + 2).unwrap().to_be_bytes());
+    out.extend(exif);
+    out.extend(&jpeg[2..]);
+    out
+}
+
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
+/// Posts a multipart form to a job's action with the page's token.
+async fn send_form(w: &World, browser: &mut Client, job: &str, action: &str, form: reqwest::multipart::Form) -> Page {
+    let page = browser.get(job).await;
+    let token = csrf_in(&page.body).expect("the job's form token");
+    let response = browser
+        .http
+        .post(w.app.url(&format!("{job}/{action}?csrf_token={token}")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    Page {
+        status: response.status().as_u16(),
+        headers: response.headers().clone(),
+        body: response.text().await.unwrap(),
+    }
+}
+
+#[tokio::test]
+async fn an_instructed_contractor_sends_a_certificate_and_completes_with_photos_and_an_invoice() {
+    let mut w = world().await;
+    let instruct = format!("{}/instruct", w.order);
+    w.admin.get(&instruct).await;
+    assert_eq!(
+        w.admin
+            .post(&instruct, &[("contractor_id", &w.sparks.to_string())])
+            .await
+            .status(),
+        303
+    );
+    let mail = w.mail_to("jobs@sparks.example").await;
+    let (mut sparks, job) = w.open(&link_in(&mail[0].text)).await;
+
+    // A certificate: refused without its PDF (input kept), then received.
+    let refused = send_form(
+        &w,
+        &mut sparks,
+        &job,
+        "certificates",
+        reqwest::multipart::Form::new()
+            .text("kind", "gas_safety")
+            .text("issued_on", "2026-01-10")
+            .text("reference", "GS-778"),
+    )
+    .await;
+    assert_eq!(refused.status(), 422, "{}", refused.body);
+    assert!(refused.body.contains("Choose the certificate"), "{}", refused.body);
+    assert!(refused.body.contains("GS-778"));
+    let wrong_type = send_form(
+        &w,
+        &mut sparks,
+        &job,
+        "certificates",
+        reqwest::multipart::Form::new()
+            .text("kind", "gas_safety")
+            .text("issued_on", "2026-01-10")
+            .part(
+                "certificate_file",
+                reqwest::multipart::Part::bytes(phone_photo()).file_name("gas.pdf"),
+            ),
+    )
+    .await;
+    assert_eq!(wrong_type.status(), 422);
+    assert_eq!(
+        w.app.count("SELECT COUNT(*) FROM work_order_files").await,
+        0,
+        "nothing stored"
+    );
+    let sent = send_form(
+        &w,
+        &mut sparks,
+        &job,
+        "certificates",
+        reqwest::multipart::Form::new()
+            .text("kind", "gas_safety")
+            .text("issued_on", "2026-01-10")
+            .text("reference", "GS-778")
+            .part(
+                "certificate_file",
+                reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("gas.pdf"),
+            ),
+    )
+    .await;
+    assert_eq!(sent.status(), 303, "{}", sent.body);
+    assert!(sparks.get(&job).await.body.contains("Gas Safety, issued 10 Jan 2026"));
+    assert!(sparks.get(&job).await.body.contains("received, awaiting the agency"));
+
+    // The agent accepts it: it is the property's Gas Safety certificate.
+    let page = w.timeline().await;
+    assert!(
+        page.contains("Received from the contractor, awaiting your check."),
+        "{page}"
+    );
+    let received: Uuid = portico::on_pool!(&w.app.db, |pool| sqlx::query_scalar(
+        "SELECT id FROM contractor_certificates"
+    )
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM certificates").await, 0);
+    let accepted = w
+        .admin
+        .post(&format!("{}/certificates/{received}/accept", w.order), &[])
+        .await;
+    assert_eq!(accepted.status(), 303);
+    assert_eq!(
+        w.app
+            .count("SELECT COUNT(*) FROM certificates WHERE kind = 'gas_safety'")
+            .await,
+        1
+    );
+    assert_eq!(
+        w.app
+            .count("SELECT COUNT(*) FROM compliance_items WHERE kind = 'gas_safety' AND certificate_id IS NOT NULL")
+            .await,
+        1,
+        "the Compliance page counts it at once"
+    );
+    let property_page = w.admin.get(&format!("/properties/{}", w.property)).await.body;
+    assert!(property_page.contains("GS-778"), "{property_page}");
+
+    // Completion: bad input kept and nothing stored; then photos and the invoice.
+    let before = w.app.count("SELECT COUNT(*) FROM work_order_photos").await;
+    let tomorrow = (chrono::Utc::now().date_naive() + TimeDelta::days(2)).to_string();
+    let bad = send_form(
+        &w,
+        &mut sparks,
+        &job,
+        "complete",
+        reqwest::multipart::Form::new()
+            .text("completed_on", tomorrow.clone())
+            .text("notes", "Valve replaced")
+            .text("invoice_number", "INV-31")
+            .text("invoice_amount", "abc")
+            .part(
+                "photos",
+                reqwest::multipart::Part::bytes(phone_photo()).file_name("after.jpg"),
+            ),
+    )
+    .await;
+    assert_eq!(bad.status(), 422, "{}", bad.body);
+    assert!(bad.body.contains("Valve replaced") && bad.body.contains(&tomorrow));
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM work_order_photos").await, before);
+    let today = chrono::Utc::now().date_naive().to_string();
+    let done = send_form(
+        &w,
+        &mut sparks,
+        &job,
+        "complete",
+        reqwest::multipart::Form::new()
+            .text("completed_on", today.clone())
+            .text("time_on_site", "3 hours")
+            .text("notes", "Valve replaced")
+            .text("invoice_number", "INV-31")
+            .text("invoice_amount", "480")
+            .part(
+                "photos",
+                reqwest::multipart::Part::bytes(phone_photo()).file_name("after.jpg"),
+            )
+            .part(
+                "invoice_file",
+                reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("inv-31.pdf"),
+            ),
+    )
+    .await;
+    assert_eq!(done.status(), 303, "{}", done.body);
+    let status: String = portico::on_pool!(&w.app.db, |pool| sqlx::query_scalar("SELECT status FROM work_orders")
+        .fetch_one(pool)
+        .await)
+    .unwrap();
+    assert_eq!(status, "invoiced");
+    // The stored photo carries no EXIF (no GPS position of the home).
+    let photo: Uuid = portico::on_pool!(&w.app.db, |pool| sqlx::query_scalar(
+        "SELECT id FROM work_order_photos ORDER BY created_at DESC LIMIT 1"
+    )
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    let stored = sparks
+        .http
+        .get(w.app.url(&format!("{job}/photos/{photo}")))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(stored.starts_with(&[0xFF, 0xD8]), "a JPEG");
+    assert!(
+        !stored.windows(4).any(|w| w == b"Exif") && !stored.windows(11).any(|w| w == b"GPSLatitude"),
+        "EXIF stripped"
+    );
+
+    // A second completion is refused; the agent sees the report and the invoice.
+    let again = send_form(
+        &w,
+        &mut sparks,
+        &job,
+        "complete",
+        reqwest::multipart::Form::new()
+            .text("completed_on", today)
+            .text("invoice_not_required", "on"),
+    )
+    .await;
+    assert_eq!(again.status(), 422);
+    assert!(again.body.contains("cannot be reported complete now"), "{}", again.body);
+    let page = w.timeline().await;
+    for said in [
+        "reported WO-1 complete on",
+        "invoice INV-31 for £480.00 via ContractorPort",
+        "3 hours",
+        "Valve replaced",
+    ] {
+        assert!(page.contains(said), "{said}: {page}");
+    }
+    let invoice: Uuid = portico::on_pool!(&w.app.db, |pool| sqlx::query_scalar(
+        "SELECT invoice_file_id FROM work_orders"
+    )
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    let download = w.admin.get(&format!("{}/files/{invoice}", w.order)).await;
+    assert_eq!(download.status(), 200);
+    assert!(download.body.starts_with("%PDF-"));
+    let close = format!("{}/close", w.order);
+    w.admin.get(&w.order.clone()).await;
+    assert_eq!(w.admin.post(&close, &[]).await.status(), 303);
+    assert!(w.timeline().await.contains("Closed"));
+}

@@ -16,7 +16,7 @@ use rand::Rng;
 use sha2::{Digest, Sha256};
 
 use super::choice::Choice;
-use super::validation::{FieldErrors, required_text};
+use super::validation::{FieldErrors, optional_multiline_text, optional_text, required_text};
 
 /// How long a session opened by a link lasts after its last use, in days.
 pub const SESSION_DAYS: i64 = 30;
@@ -174,6 +174,123 @@ impl AppointmentForm {
     }
 }
 
+/// The completion form as typed (the files come beside it).
+#[derive(Debug, Clone, Default)]
+pub struct CompletionForm {
+    /// The day the work was finished (`YYYY-MM-DD`).
+    pub completed_on: String,
+    /// Time spent on site, as the contractor puts it ("3 hours").
+    pub time_on_site: String,
+    /// What was done.
+    pub notes: String,
+    /// "on" when no invoice follows (warranty work, a call-out covered).
+    pub invoice_not_required: String,
+    /// The invoice's number.
+    pub invoice_number: String,
+    /// The invoice's total, in pounds.
+    pub invoice_amount: String,
+}
+
+impl CompletionForm {
+    /// Sets a field by its form name (unknown names ignored).
+    pub fn set(&mut self, name: &str, value: String) {
+        match name {
+            "completed_on" => self.completed_on = value,
+            "time_on_site" => self.time_on_site = value,
+            "notes" => self.notes = value,
+            "invoice_not_required" => self.invoice_not_required = value,
+            "invoice_number" => self.invoice_number = value,
+            "invoice_amount" => self.invoice_amount = value,
+            _ => {}
+        }
+    }
+}
+
+/// The invoice of a completed job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InvoiceFields {
+    /// None follows.
+    NotRequired,
+    /// Its number and total (the PDF comes beside it).
+    Received {
+        /// The contractor's invoice number.
+        number: String,
+        /// Its total, VAT included.
+        pence: i64,
+    },
+}
+
+/// A checked completion report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompletionFields {
+    pub completed_on: NaiveDate,
+    pub time_on_site: Option<String>,
+    pub notes: Option<String>,
+    pub invoice: InvoiceFields,
+}
+
+impl CompletionForm {
+    /// Checks the report: finished between the day the job was raised and
+    /// today; an invoice number and amount unless no invoice is required.
+    pub fn parse(&self, today: NaiveDate, raised_on: NaiveDate) -> Result<CompletionFields, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let completed_on = match NaiveDate::parse_from_str(self.completed_on.trim(), "%Y-%m-%d") {
+            Ok(day) if day > today => {
+                e.add("completed_on", "The work cannot be finished on a day still to come");
+                None
+            }
+            Ok(day) if day < raised_on => {
+                e.add("completed_on", "That is before the job was raised");
+                None
+            }
+            Ok(day) => Some(day),
+            Err(_) if self.completed_on.trim().is_empty() => {
+                e.add("completed_on", "Enter the day the work was finished");
+                None
+            }
+            Err(_) => {
+                e.add("completed_on", "Enter the day as a real date, like 2026-03-27");
+                None
+            }
+        };
+        let time_on_site = e.take(
+            "time_on_site",
+            optional_text("the time on site", &self.time_on_site, 100),
+        );
+        let notes = e.take(
+            "notes",
+            optional_multiline_text("the notes", &self.notes, TEXT_MAX_CHARS),
+        );
+        let invoice = if self.invoice_not_required == "on" {
+            InvoiceFields::NotRequired
+        } else {
+            let number = e.take(
+                "invoice_number",
+                required_text("the invoice number", &self.invoice_number, 50),
+            );
+            let pence = if self.invoice_amount.trim().is_empty() {
+                e.add("invoice_amount", "Enter the invoice's total");
+                0
+            } else {
+                e.take("invoice_amount", super::work_orders::parse_amount(&self.invoice_amount))
+            };
+            if pence == 0 && e.get("invoice_amount").is_none() {
+                e.add("invoice_amount", "Enter an amount above £0.00");
+            }
+            InvoiceFields::Received { number, pence }
+        };
+        match completed_on {
+            Some(completed_on) if e.is_empty() => Ok(CompletionFields {
+                completed_on,
+                time_on_site,
+                notes,
+                invoice,
+            }),
+            _ => Err(e),
+        }
+    }
+}
+
 /// A reason or comment as typed (`field` names the input).
 pub fn parse_text(field: &'static str, label: &str, value: &str) -> Result<String, FieldErrors> {
     let mut errors = FieldErrors::new();
@@ -256,6 +373,36 @@ mod tests {
         let key = b"a-server-key-of-at-least-32-bytes!!";
         assert_eq!(form_token(key, &hash), form_token(key, &hash));
         assert_ne!(form_token(key, &hash), form_token(key, &session_hash("other")));
+    }
+
+    #[test]
+    fn a_completion_needs_a_day_in_range_and_an_invoice_or_a_reason_for_none() {
+        let today = day("2026-05-10");
+        let raised = day("2026-05-01");
+        let mut form = CompletionForm {
+            completed_on: "2026-05-11".into(),
+            invoice_amount: "-3".into(),
+            ..CompletionForm::default()
+        };
+        let errors = form.parse(today, raised).unwrap_err();
+        for field in ["completed_on", "invoice_number", "invoice_amount"] {
+            assert!(errors.get(field).is_some(), "{field}");
+        }
+        form.completed_on = "2026-04-30".into();
+        assert!(form.parse(today, raised).unwrap_err().get("completed_on").is_some());
+        form.completed_on = "2026-05-09".into();
+        form.invoice_not_required = "on".into();
+        assert_eq!(form.parse(today, raised).unwrap().invoice, InvoiceFields::NotRequired);
+        form.invoice_not_required.clear();
+        form.invoice_number = "INV-7".into();
+        form.invoice_amount = "1,234.50".into();
+        assert_eq!(
+            form.parse(today, raised).unwrap().invoice,
+            InvoiceFields::Received {
+                number: "INV-7".into(),
+                pence: 123_450
+            }
+        );
     }
 
     #[test]

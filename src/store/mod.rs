@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod certificates;
 pub mod compliance;
+pub mod contractor_certificates;
 pub mod contractor_links;
 pub mod contractors;
 pub mod dashboard;

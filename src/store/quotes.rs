@@ -208,9 +208,8 @@ pub async fn record(
         }
         None => {
             let id = super::new_id();
-            let inserted =
-                on_tx!(tx, |conn| {
-                    sqlx::query(
+            let inserted = on_tx!(tx, |conn| {
+                sqlx::query(
                 "INSERT INTO quotes (id, org_id, work_order_id, contractor_id, status, vat_rate, net_pence, vat_pence, \
                  total_pence, lead_time_days, duration, valid_until, notes, recorded_by_name, created_at, updated_at) \
                  VALUES ($1, $2, $3, $4, 'submitted', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) \
@@ -234,7 +233,7 @@ pub async fn record(
             .execute(conn)
             .await
             .map(|r| r.rows_affected())
-                })?;
+            })?;
             if inserted == 0 {
                 // The same form, submitted twice at once: the other one made it.
                 let made: Uuid = on_tx!(tx, |conn| sqlx::query_scalar(

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::db::{Db, Tx};
 use crate::domain::audit::{Actor, Changes};
 use crate::domain::choice::Choice;
-use crate::domain::contractor_port::AppointmentWindow;
+use crate::domain::contractor_port::{AppointmentWindow, CompletionFields, InvoiceFields};
 use crate::domain::money::money;
 use crate::domain::quotes::QuoteStatus;
 use crate::domain::tenancies::pounds_input;
@@ -51,6 +51,16 @@ pub struct WorkOrder {
     pub appointment_on: Option<NaiveDate>,
     /// When on that day (an [`AppointmentWindow`] value).
     pub appointment_window: Option<String>,
+    /// The contractor's completion report, once they sent it.
+    pub completed_on: Option<NaiveDate>,
+    pub time_on_site: Option<String>,
+    pub completion_notes: Option<String>,
+    /// `received` or `not_required`, once completed.
+    pub invoice_status: Option<String>,
+    pub invoice_number: Option<String>,
+    pub invoice_pence: Option<i64>,
+    /// The invoice's PDF ([`WorkOrderFile`]).
+    pub invoice_file_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -98,7 +108,9 @@ macro_rules! select_work_order {
         concat!(
             "SELECT id, org_id, number, property_id, title, description, priority, status, raised_at, target_at, \
              access_instructions, occupier_contact, budget_pence, raised_by, reporter_name, raised_by_name, \
-             contractor_id, cancel_reason, appointment_on, appointment_window, created_at, updated_at FROM work_orders ",
+             contractor_id, cancel_reason, appointment_on, appointment_window, completed_on, time_on_site, \
+             completion_notes, invoice_status, invoice_number, invoice_pence, invoice_file_id, created_at, updated_at \
+             FROM work_orders ",
             $tail
         )
     };
@@ -654,7 +666,8 @@ fn listed_rows(column: WorkOrderColumn) -> String {
         "SELECT * FROM (SELECT w.id, w.org_id, w.number, w.property_id, w.title, w.description, w.priority, \
          w.status, w.raised_at, w.target_at, w.access_instructions, w.occupier_contact, w.budget_pence, \
          w.raised_by, w.reporter_name, w.raised_by_name, w.contractor_id, w.cancel_reason, w.appointment_on, \
-         w.appointment_window, w.created_at, w.updated_at, p.address_line1 || ', ' || p.city AS address, p.landlord_id, \
+         w.appointment_window, w.completed_on, w.time_on_site, w.completion_notes, w.invoice_status, \
+         w.invoice_number, w.invoice_pence, w.invoice_file_id, w.created_at, w.updated_at, p.address_line1 || ', ' || p.city AS address, p.landlord_id, \
          l.first_name || ' ' || l.last_name AS landlord_name, c.company_name AS contractor_name, \
          {} AS sort_key, p.branch_id AS property_branch_id, \
          LOWER(w.title || ' wo-' || CAST(w.number AS TEXT) || ' ' || COALESCE(c.company_name, '')) || ' ' || \
@@ -837,4 +850,131 @@ pub async fn photo(db: &Db, org_id: Uuid, work_order_id: Uuid, id: Uuid) -> Resu
     .bind(id)
     .fetch_optional(pool)
     .await)
+}
+
+/// A file a contractor sent for a work order (an invoice or a certificate).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct WorkOrderFile {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub work_order_id: Uuid,
+    /// `invoice` or `certificate`.
+    pub kind: String,
+    /// The name it was sent with (checked, shown and downloaded as).
+    pub file_name: String,
+    pub size_bytes: i64,
+    pub uploaded_by_name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Where a work order's file lives in the file store.
+pub fn file_path(org_id: Uuid, id: Uuid) -> object_store::path::Path {
+    object_store::path::Path::from(format!("work-order-files/{org_id}/{id}"))
+}
+
+/// Records a file already stored under [`file_path`] for `id`.
+pub async fn add_file(
+    tx: &mut Tx,
+    order: &WorkOrder,
+    id: Uuid,
+    kind: &str,
+    file_name: &str,
+    size_bytes: usize,
+    actor: &Actor,
+) -> Result<(), sqlx::Error> {
+    on_tx!(tx, |conn| {
+        sqlx::query(
+        "INSERT INTO work_order_files (id, org_id, work_order_id, kind, file_name, size_bytes, uploaded_by_name, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+    )
+    .bind(id)
+    .bind(order.org_id)
+    .bind(order.id)
+    .bind(kind)
+    .bind(file_name)
+    .bind(i64::try_from(size_bytes).unwrap_or(i64::MAX))
+    .bind(&actor.name)
+    .bind(super::now())
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// A file of one of the agency's work orders.
+pub async fn file(db: &Db, org_id: Uuid, work_order_id: Uuid, id: Uuid) -> Result<Option<WorkOrderFile>, sqlx::Error> {
+    on_pool!(db, |pool| sqlx::query_as(
+        "SELECT id, org_id, work_order_id, kind, file_name, size_bytes, uploaded_by_name, created_at \
+         FROM work_order_files WHERE org_id = $1 AND work_order_id = $2 AND id = $3"
+    )
+    .bind(org_id)
+    .bind(work_order_id)
+    .bind(id)
+    .fetch_optional(pool)
+    .await)
+}
+
+/// Records the instructed contractor's completion report: the work order
+/// becomes "completed", and "invoiced" when the invoice came with it. A second
+/// report is refused like any move the status does not allow.
+pub async fn complete(
+    tx: &mut Tx,
+    order: &WorkOrder,
+    f: &CompletionFields,
+    invoice_file: Option<Uuid>,
+    actor: &Actor,
+) -> Result<(), MoveError> {
+    move_to(tx, order, WorkOrderStatus::Completed, None, actor).await?;
+    let (status, number, pence) = match &f.invoice {
+        InvoiceFields::NotRequired => ("not_required", None, None),
+        InvoiceFields::Received { number, pence } => ("received", Some(number.as_str()), Some(*pence)),
+    };
+    on_tx!(tx, |conn| sqlx::query(
+        "UPDATE work_orders SET completed_on = $1, time_on_site = $2, completion_notes = $3, invoice_status = $4, \
+         invoice_number = $5, invoice_pence = $6, invoice_file_id = $7, updated_at = $8 WHERE id = $9 AND org_id = $10"
+    )
+    .bind(f.completed_on)
+    .bind(&f.time_on_site)
+    .bind(&f.notes)
+    .bind(status)
+    .bind(number)
+    .bind(pence)
+    .bind(invoice_file)
+    .bind(super::now())
+    .bind(order.id)
+    .bind(order.org_id)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    let invoice = match &f.invoice {
+        InvoiceFields::NotRequired => "no invoice required".to_string(),
+        InvoiceFields::Received { number, pence } => format!("invoice {number} for {}", money(*pence)),
+    };
+    audit::record(
+        tx,
+        audit::Entry {
+            org_id: order.org_id,
+            actor,
+            action: "work_order.complete",
+            entity_type: ENTITY,
+            entity_id: Some(order.id),
+            description: format!(
+                "reported {} complete on {}, {invoice}{}",
+                order.reference(),
+                f.completed_on.format("%-d %b %Y"),
+                actor.via()
+            ),
+            changes: Changes::new(),
+        },
+    )
+    .await?;
+    if matches!(f.invoice, InvoiceFields::Received { .. }) {
+        let completed = WorkOrder {
+            status: WorkOrderStatus::Completed,
+            ..order.clone()
+        };
+        move_to(tx, &completed, WorkOrderStatus::Invoiced, None, actor).await?;
+    }
+    Ok(())
 }

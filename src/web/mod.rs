@@ -19,6 +19,7 @@ pub mod photo_files;
 pub mod security;
 pub mod tenant_portal;
 pub mod ui;
+pub mod uploads;
 
 use std::ops::Deref;
 use std::sync::Arc;

@@ -153,6 +153,14 @@ pub mod pattern {
     pub const CONTRACTOR_JOB_APPOINTMENT: &str = "/contractor/jobs/:job/appointment";
     /// Write to the agency (POST).
     pub const CONTRACTOR_JOB_COMMENTS: &str = "/contractor/jobs/:job/comments";
+    /// Send a certificate (POST, multipart).
+    pub const CONTRACTOR_JOB_CERTIFICATES: &str = "/contractor/jobs/:job/certificates";
+    /// Report the job complete (POST, multipart).
+    pub const CONTRACTOR_JOB_COMPLETE: &str = "/contractor/jobs/:job/complete";
+    /// A file of a work order (an invoice or certificate a contractor sent).
+    pub const WORK_ORDER_FILE: &str = "/work-orders/:work_order/files/:file";
+    /// Accept a contractor's certificate into the property's record (POST).
+    pub const WORK_ORDER_CERTIFICATE_ACCEPT: &str = "/work-orders/:work_order/certificates/:received/accept";
     /// A photo of the job's work order.
     pub const CONTRACTOR_JOB_PHOTO: &str = "/contractor/jobs/:job/photos/:photo";
     /// A photo's thumbnail.
@@ -342,6 +350,16 @@ pub fn work_order_contractor_comment(id: Uuid, job: Uuid) -> String {
     format!("{WORK_ORDERS}/{id}/contractors/{job}/comments")
 }
 
+/// A file of a work order.
+pub fn work_order_file(id: Uuid, file: Uuid) -> String {
+    format!("{WORK_ORDERS}/{id}/files/{file}")
+}
+
+/// Accept a contractor's certificate.
+pub fn work_order_certificate_accept(id: Uuid, received: Uuid) -> String {
+    format!("{WORK_ORDERS}/{id}/certificates/{received}/accept")
+}
+
 /// A contractor's emailed link.
 pub fn contractor_link(token: &str) -> String {
     format!("{CONTRACTOR_PORT}/{token}")
@@ -366,6 +384,10 @@ pub enum JobAction {
     Appointment,
     /// Write to the agency.
     Comments,
+    /// Send a certificate (multipart).
+    Certificates,
+    /// Report the job complete (multipart).
+    Complete,
 }
 
 impl JobAction {
@@ -377,6 +399,8 @@ impl JobAction {
             JobAction::Quote => "quote",
             JobAction::Appointment => "appointment",
             JobAction::Comments => "comments",
+            JobAction::Certificates => "certificates",
+            JobAction::Complete => "complete",
         }
     }
 }

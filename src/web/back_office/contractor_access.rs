@@ -21,6 +21,7 @@ use crate::domain::quotes::QuoteStatus;
 use crate::domain::validation::FieldErrors;
 use crate::domain::work_orders::WorkOrderStatus;
 use crate::error::AppError;
+use crate::store::contractor_certificates::{self, ReceivedCertificate};
 use crate::store::contractor_links::{self, Comment, ContractorLink};
 use crate::store::contractors::{self, Contractor};
 use crate::store::quotes::{self, Quote};
@@ -30,6 +31,7 @@ use crate::web::ctx::{AgentCtx, Ctx, Viewer};
 use crate::web::paths;
 use crate::web::ui::form::{csrf_input, error_summary, select, textarea};
 use crate::web::ui::{self, format};
+use object_store::ObjectStoreExt;
 
 /// Whether contractors may be asked to quote for a work order now.
 fn asks_quotes(w: &WorkOrder) -> bool {
@@ -437,4 +439,107 @@ pub async fn comment(
         }
     }
     Ok(see_other(&format!("{}#contractors", paths::work_order(id))))
+}
+
+/// The work order page's section of what the instructed contractor sent: the
+/// completion report and invoice, and certificates to check into compliance.
+pub fn completion_section(ctx: &Ctx, w: &WorkOrder, received: &[ReceivedCertificate]) -> Markup {
+    if w.completed_on.is_none() && received.is_empty() {
+        return html! {};
+    }
+    html! {
+        section class="card" id="completion" {
+            h2 { "Completion and certificates" }
+            @if let Some(done) = w.completed_on {
+                dl class="details" {
+                    dt { "Finished on" } dd { (format::date(done)) }
+                    @if let Some(time) = &w.time_on_site { dt { "Time on site" } dd { (time) } }
+                    @if let Some(notes) = &w.completion_notes { dt { "Notes" } dd class="notes" { (notes) } }
+                    dt { "Invoice" } dd {
+                        @match (&w.invoice_number, w.invoice_pence, w.invoice_file_id) {
+                            (Some(number), Some(pence), Some(invoice)) => {
+                                a href=(paths::work_order_file(w.id, invoice)) { (number) } " for " (money(pence))
+                            }
+                            _ => "Not required",
+                        }
+                    }
+                }
+            }
+            @if !received.is_empty() {
+                ul class="quotes" {
+                    @for r in received {
+                        li class="card" {
+                            strong { (r.kind_label()) } " from " (r.company_name)
+                            ul class="facts" {
+                                li { "Issued " (format::date(r.issued_on)) }
+                                li { "Expires " (format::date(r.expires_on)) }
+                                @if let Some(reference) = &r.reference { li { "No. " (reference) } }
+                                li { a href=(paths::work_order_file(w.id, r.file_id)) { "The certificate (PDF)" } }
+                            }
+                            @if r.awaiting_check() {
+                                p class="hint" { "Received from the contractor, awaiting your check." }
+                                form method="post" action=(paths::work_order_certificate_accept(w.id, r.id)) {
+                                    (csrf_input(&ctx.csrf))
+                                    button type="submit" { "Accept into the property's compliance record" }
+                                }
+                            } @else {
+                                p class="hint" { "Accepted by " (r.decided_by_name.as_deref().unwrap_or("an agent")) "; it is the property's certificate." }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `GET /work-orders/{id}/files/{file}`: an invoice or certificate PDF a contractor sent.
+#[handler]
+pub async fn file(
+    AgentCtx { ctx, viewer }: AgentCtx,
+    Path((id, file_id)): Path<(Uuid, Uuid)>,
+) -> Result<Response, AppError> {
+    let w = find(&ctx, &viewer, id).await?;
+    let file = work_orders::file(&ctx.state.db, viewer.org.id, w.id, file_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let stored = match ctx.state.files.get(&work_orders::file_path(file.org_id, file.id)).await {
+        Ok(stored) => stored,
+        Err(object_store::Error::NotFound { .. }) => return Err(AppError::NotFound),
+        Err(err) => return Err(AppError::file_store(err)),
+    };
+    let name = crate::domain::documents::download_name(&file.file_name);
+    Ok(Response::builder()
+        .header(poem::http::header::CONTENT_TYPE, "application/pdf")
+        .header(
+            poem::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        )
+        .header(poem::http::header::CACHE_CONTROL, "private, no-store")
+        .body(poem::Body::from_bytes_stream(stored.into_stream())))
+}
+
+/// `POST /work-orders/{id}/certificates/{received}/accept`: the certificate
+/// becomes the property's current one.
+#[handler]
+pub async fn accept_certificate(
+    AgentCtx { ctx, viewer }: AgentCtx,
+    Path((id, received_id)): Path<(Uuid, Uuid)>,
+) -> Result<Response, AppError> {
+    let w = find(&ctx, &viewer, id).await?;
+    let received = contractor_certificates::get(&ctx.state.db, viewer.org.id, w.id, received_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let property = find_property(&ctx, &viewer, w.property_id).await?;
+    let mut tx = ctx.state.db.begin().await?;
+    let accepted =
+        contractor_certificates::accept(&mut tx, &w, &received, &property.address_line1, &viewer.user.actor()).await?;
+    tx.commit().await?;
+    let message = if accepted {
+        format!("The {} certificate is now the property's.", received.kind_label())
+    } else {
+        "That certificate was already accepted.".to_string()
+    };
+    ctx.set_flash("success", message).await?;
+    Ok(see_other(&format!("{}#completion", paths::work_order(id))))
 }

@@ -140,6 +140,12 @@ pub fn routes() -> Vec<Declared> {
             Agent,
             contractor_access::comment,
         )
+        .get(pattern::WORK_ORDER_FILE, Agent, contractor_access::file)
+        .post(
+            pattern::WORK_ORDER_CERTIFICATE_ACCEPT,
+            Agent,
+            contractor_access::accept_certificate,
+        )
         .get(pattern::WORK_ORDER_PHOTO, Agent, work_orders::photo_full)
         .get(pattern::WORK_ORDER_PHOTO_THUMB, Agent, work_orders::photo_thumb)
         .get(pattern::PROPERTY_WORK_ORDER_NEW, Agent, work_orders::new_form)

@@ -380,6 +380,8 @@ async fn work_order_page(
     let (quotes, quote_lines) = crate::store::quotes::for_work_order(&ctx.state.db, viewer.org.id, id).await?;
     let links = crate::store::contractor_links::for_work_order(&ctx.state.db, viewer.org.id, id).await?;
     let comments = crate::store::contractor_links::comments(&ctx.state.db, viewer.org.id, id, None).await?;
+    let received =
+        crate::store::contractor_certificates::for_work_order(&ctx.state.db, viewer.org.id, id, None).await?;
     let now = ctx.state.settings.clock.now();
     let title = format!("{} · {}", w.reference(), w.title);
     let content = html! {
@@ -442,6 +444,7 @@ async fn work_order_page(
                 }
             }
         }
+        (super::contractor_access::completion_section(ctx, w, &received))
         (super::contractor_access::section(ctx, w, &links, &comments, &quotes))
         (super::quotes::section(ctx, w, &quotes, &quote_lines))
         (photos_section(ctx, w, &photos, photo_errors))

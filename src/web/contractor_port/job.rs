@@ -13,20 +13,28 @@ use uuid::Uuid;
 
 use super::ContractorCtx;
 use crate::domain::choice::Choice;
+use crate::domain::compliance::{CertificateForm, CertificateKind};
+use crate::domain::contractor_port::CompletionForm;
 use crate::domain::contractor_port::{AppointmentForm, AppointmentWindow, InvitedTo, parse_text};
 use crate::domain::money::money;
 use crate::domain::quotes::{QuoteForm, QuoteStatus};
+use crate::domain::tenancies::pounds_input;
 use crate::domain::validation::FieldErrors;
 use crate::domain::work_orders::{WorkOrderStatus, target_day};
 use crate::error::AppError;
+use crate::store::contractor_certificates::{self, ReceivedCertificate};
 use crate::store::contractor_links;
 use crate::store::properties;
 use crate::store::quotes::{self, QuoteError};
+use crate::store::quotes::{Line, Quote};
 use crate::store::work_orders::{self, MoveError};
 use crate::web::paths::{self, JobAction};
-use crate::web::ui::form::{Input, choice_options, csrf_input, error_summary, select, textarea};
+use crate::web::ui::form::{Input, checkbox, choice_options, csrf_input, error_summary, select, textarea};
 use crate::web::ui::respond::see_other;
 use crate::web::ui::{format, quote_form};
+use crate::web::uploads;
+use object_store::ObjectStoreExt;
+use poem::web::Multipart;
 
 /// What the page says after a form was kept (`?done=`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,10 +43,19 @@ enum Done {
     Quoted,
     Appointment,
     Comment,
+    Certificate,
+    Completed,
 }
 
 impl Done {
-    const ALL: [Done; 4] = [Done::Declined, Done::Quoted, Done::Appointment, Done::Comment];
+    const ALL: [Done; 6] = [
+        Done::Declined,
+        Done::Quoted,
+        Done::Appointment,
+        Done::Comment,
+        Done::Certificate,
+        Done::Completed,
+    ];
 
     fn code(self) -> &'static str {
         match self {
@@ -46,6 +63,8 @@ impl Done {
             Done::Quoted => "quoted",
             Done::Appointment => "appointment",
             Done::Comment => "comment",
+            Done::Certificate => "certificate",
+            Done::Completed => "completed",
         }
     }
 
@@ -55,6 +74,8 @@ impl Done {
             Done::Quoted => "Your quote has been sent to the agency. You can change it until it is accepted.",
             Done::Appointment => "Your appointment has been sent to the agency.",
             Done::Comment => "Your message has been sent to the agency.",
+            Done::Certificate => "Your certificate has been sent. The agency will check it.",
+            Done::Completed => "Thank you: the job is reported complete.",
         }
     }
 
@@ -83,6 +104,8 @@ struct Forms {
     decline_reason: String,
     appointment: AppointmentForm,
     comment: String,
+    certificate: CertificateForm,
+    completion: Option<CompletionForm>,
     errors: FieldErrors,
 }
 
@@ -151,9 +174,19 @@ async fn render(c: &ContractorCtx, mut forms: Forms, done: Option<Done>) -> Resu
     } else {
         forms.appointment.clone()
     };
+    let received =
+        contractor_certificates::for_work_order(db, c.org.id, c.order.id, Some(c.link.contractor_id)).await?;
+    let accepted = mine.iter().copied().find(|q| q.status == QuoteStatus::Accepted);
+    let completion_form = forms.completion.take().unwrap_or_else(|| CompletionForm {
+        completed_on: today.to_string(),
+        invoice_amount: accepted.map(|q| pounds_input(q.total_pence)).unwrap_or_default(),
+        ..CompletionForm::default()
+    });
     let errors = &forms.errors;
     let mut summary_fields: Vec<&str> = quote_form::FIELD_NAMES.to_vec();
     summary_fields.extend(["reason", "date", "window", "body"]);
+    summary_fields.extend(CERTIFICATE_FIELDS);
+    summary_fields.extend(COMPLETION_FIELDS);
     let o = &c.order;
     Ok(html! {
         @if let Some(done) = done { div class="flash success" role="status" { (done.message()) } }
@@ -206,6 +239,10 @@ async fn render(c: &ContractorCtx, mut forms: Forms, done: Option<Done>) -> Resu
                     button type="submit" { "Send appointment" }
                 }
             }
+        }
+        @if instructed(c) {
+            (certificates_section(c, &received, &forms.certificate, errors))
+            (completion_section(c, &completion_form, accepted, &lines, errors))
         }
         section class="card" id="quote" {
             h2 { "Your quote" }
@@ -494,4 +531,336 @@ pub async fn photo_thumb(c: ContractorCtx, Path((_, photo)): Path<(Uuid, Uuid)>)
     crate::web::photo_files::send(&c.state, c.org.id, c.order.id, photo, true)
         .await
         .map(|r| c.with_cookie(r.into_response()))
+}
+
+/// The certificate form's fields, in page order.
+const CERTIFICATE_FIELDS: [&str; 5] = ["kind", "issued_on", "expires_on", "reference", "certificate_file"];
+/// The completion form's fields, in page order.
+const COMPLETION_FIELDS: [&str; 7] = [
+    "completed_on",
+    "time_on_site",
+    "notes",
+    "photos",
+    "invoice_number",
+    "invoice_amount",
+    "invoice_file",
+];
+/// Most photos sent with a completion report.
+const COMPLETION_PHOTOS: usize = 10;
+
+/// What the contractor reads about a certificate they sent.
+fn received_status(r: &ReceivedCertificate) -> &'static str {
+    if r.awaiting_check() {
+        "received, awaiting the agency's check"
+    } else {
+        "accepted into the property's record"
+    }
+}
+
+/// The certificates the contractor sent, and the form for another.
+fn certificates_section(
+    c: &ContractorCtx,
+    received: &[ReceivedCertificate],
+    form: &CertificateForm,
+    errors: &FieldErrors,
+) -> Markup {
+    let action = format!(
+        "{}?csrf_token={}",
+        paths::contractor_job(c.link.id, JobAction::Certificates),
+        c.csrf
+    );
+    html! {
+        section class="card" id="certificates" {
+            h2 { "Certificates from this job" }
+            @if received.is_empty() { p class="empty" { "None sent yet." } } @else {
+                ul {
+                    @for r in received {
+                        li { (r.kind_label()) ", issued " (format::date(r.issued_on)) ", expires " (format::date(r.expires_on)) " — " (received_status(r)) }
+                    }
+                }
+            }
+            form class="stack" method="post" enctype="multipart/form-data" action=(action) novalidate {
+                (select("kind", "Certificate", &choice_options::<CertificateKind>(Some(("", "Choose the certificate"))), &form.kind, errors))
+                (Input::text("issued_on", "Issued on", &form.issued_on).kind("date").render(errors))
+                (Input::text("expires_on", "Expires on (optional)", &form.expires_on).kind("date").hint("Left empty, it follows from the certificate's kind").render(errors))
+                (Input::text("reference", "Certificate number (optional)", &form.reference).render(errors))
+                div class={ "field" @if errors.get("certificate_file").is_some() { " has-error" } } {
+                    label for="certificate_file" { "The certificate (PDF)" }
+                    @if let Some(message) = errors.get("certificate_file") { p class="error" id="certificate_file-error" { (message) } }
+                    input type="file" id="certificate_file" name="certificate_file" accept="application/pdf,.pdf";
+                }
+                button type="submit" class="secondary" { "Send certificate" }
+            }
+        }
+    }
+}
+
+/// The completion report: sent once, while the job is instructed or scheduled.
+fn completion_section(
+    c: &ContractorCtx,
+    form: &CompletionForm,
+    accepted: Option<&Quote>,
+    lines: &[Line],
+    errors: &FieldErrors,
+) -> Markup {
+    let o = &c.order;
+    let action = format!(
+        "{}?csrf_token={}",
+        paths::contractor_job(c.link.id, JobAction::Complete),
+        c.csrf
+    );
+    html! {
+        section class="card" id="complete" {
+            h2 { "Completion" }
+            @if let Some(done) = o.completed_on {
+                p { "Reported complete on " (format::date(done)) "." }
+                @match (&o.invoice_number, o.invoice_pence) {
+                    (Some(number), Some(pence)) => p { "Invoice " (number) " for " (money(pence)) "." },
+                    _ => p { "No invoice required." },
+                }
+            } @else if matches!(o.status, WorkOrderStatus::Instructed | WorkOrderStatus::Scheduled) {
+                @if let Some(q) = accepted {
+                    p class="hint" { "Your accepted quote: " (money(q.total_pence)) " including VAT." }
+                    ul class="hint" {
+                        @for l in lines.iter().filter(|l| l.quote_id == q.id) {
+                            li { (l.kind.label()) ": " (l.description) ", " (money(l.amount_pence)) }
+                        }
+                    }
+                }
+                form class="stack" method="post" enctype="multipart/form-data" action=(action) novalidate {
+                    (Input::text("completed_on", "Finished on", &form.completed_on).kind("date").render(errors))
+                    (Input::text("time_on_site", "Time on site (optional)", &form.time_on_site).hint("For example: 3 hours").render(errors))
+                    (textarea("notes", "What was done (optional)", &form.notes, None, errors))
+                    div class={ "field" @if errors.get("photos").is_some() { " has-error" } } {
+                        label for="photos" { "Photos of the finished work (optional)" }
+                        @if let Some(message) = errors.get("photos") { p class="error" id="photos-error" { (message) } }
+                        input type="file" id="photos" name="photos" accept="image/jpeg,image/png,image/webp" multiple;
+                    }
+                    fieldset {
+                        legend { "Invoice" }
+                        (checkbox("invoice_not_required", "No invoice is required for this job", form.invoice_not_required == "on", None))
+                        (Input::text("invoice_number", "Invoice number", &form.invoice_number).render(errors))
+                        (Input::text("invoice_amount", "Invoice total including VAT, £", &form.invoice_amount).inputmode("decimal").render(errors))
+                        div class={ "field" @if errors.get("invoice_file").is_some() { " has-error" } } {
+                            label for="invoice_file" { "The invoice (PDF)" }
+                            @if let Some(message) = errors.get("invoice_file") { p class="error" id="invoice_file-error" { (message) } }
+                            input type="file" id="invoice_file" name="invoice_file" accept="application/pdf,.pdf";
+                        }
+                    }
+                    button type="submit" { "Report the job complete" }
+                }
+            }
+        }
+    }
+}
+
+/// Stores files in the file store; on a failure removes those already stored.
+async fn store_files(c: &ContractorCtx, files: &[(object_store::path::Path, Vec<u8>)]) -> Result<(), AppError> {
+    for (n, (path, bytes)) in files.iter().enumerate() {
+        if let Err(err) = c.state.files.put(path, bytes.clone().into()).await {
+            remove_files(c, &files[..n]).await;
+            return Err(AppError::file_store(err));
+        }
+    }
+    Ok(())
+}
+
+/// Removes stored files (a refused or failed form leaves none behind).
+async fn remove_files(c: &ContractorCtx, files: &[(object_store::path::Path, Vec<u8>)]) {
+    for (path, _) in files {
+        if let Err(err) = c.state.files.delete(path).await {
+            tracing::warn!(error = %err, "a stored file could not be removed");
+        }
+    }
+}
+
+/// `POST /contractor/jobs/{job}/certificates` (multipart): a certificate and its PDF.
+#[handler]
+pub async fn certificate(c: ContractorCtx, multipart: poem::Result<Multipart>) -> Result<Response, AppError> {
+    let read = uploads::read(multipart, c.state.settings.max_upload_bytes, 1).await?;
+    let mut form = CertificateForm::default();
+    let read = match read {
+        Ok(read) => read,
+        Err(message) => return refused_with(&c, Forms::default(), "certificate_file", message).await,
+    };
+    for (name, value) in &read.fields {
+        match name.as_str() {
+            "kind" => form.kind = value.clone(),
+            "issued_on" => form.issued_on = value.clone(),
+            "expires_on" => form.expires_on = value.clone(),
+            "reference" => form.reference = value.clone(),
+            _ => {}
+        }
+    }
+    let mut errors = form.parse().err().unwrap_or_default();
+    let file = read.files_of("certificate_file").next();
+    let file_name = match file.map(uploads::pdf) {
+        Some(Ok(name)) => Some(name),
+        Some(Err(message)) => {
+            errors.add("certificate_file", message);
+            None
+        }
+        None => {
+            errors.add("certificate_file", "Choose the certificate's PDF");
+            None
+        }
+    };
+    if !instructed(&c) {
+        errors.add("kind", "Certificates are sent once you are instructed.");
+    }
+    let (Ok(fields), Some(file), Some(file_name), true) = (form.parse(), file, file_name, errors.is_empty()) else {
+        return refused(
+            &c,
+            Forms {
+                certificate: form,
+                errors,
+                ..Forms::default()
+            },
+        )
+        .await;
+    };
+    let file_id = crate::store::new_id();
+    let stored = [(work_orders::file_path(c.org.id, file_id), file.bytes.clone())];
+    store_files(&c, &stored).await?;
+    let actor = c.actor();
+    let saved = async {
+        let mut tx = c.state.db.begin().await?;
+        work_orders::add_file(
+            &mut tx,
+            &c.order,
+            file_id,
+            "certificate",
+            &file_name,
+            file.bytes.len(),
+            &actor,
+        )
+        .await?;
+        contractor_certificates::submit(&mut tx, &c.order, c.link.contractor_id, &fields, file_id, &actor).await?;
+        tx.commit().await
+    }
+    .await;
+    if let Err(err) = saved {
+        remove_files(&c, &stored).await;
+        return Err(err.into());
+    }
+    Ok(c.with_cookie(see_other(&Done::Certificate.location(c.link.id))))
+}
+
+/// `POST /contractor/jobs/{job}/complete` (multipart): the completion report,
+/// photos and the invoice; once.
+#[handler]
+pub async fn complete(c: ContractorCtx, multipart: poem::Result<Multipart>) -> Result<Response, AppError> {
+    let max = c.state.settings.max_upload_bytes.max(crate::photos::MAX_BYTES as u64);
+    let read = match uploads::read(multipart, max, COMPLETION_PHOTOS + 1).await? {
+        Ok(read) => read,
+        Err(message) => return refused_with(&c, Forms::default(), "photos", message).await,
+    };
+    let mut form = CompletionForm::default();
+    for (name, value) in &read.fields {
+        form.set(name, value.clone());
+    }
+    let forms = |errors: FieldErrors| Forms {
+        completion: Some(form.clone()),
+        errors,
+        ..Forms::default()
+    };
+    if !instructed(&c) || !matches!(c.order.status, WorkOrderStatus::Instructed | WorkOrderStatus::Scheduled) {
+        let mut errors = FieldErrors::new();
+        errors.add(
+            "completed_on",
+            "This job cannot be reported complete now: it is already reported, or not yours to do.",
+        );
+        return refused(&c, forms(errors)).await;
+    }
+    let today = c.state.settings.clock.today();
+    let raised_on = crate::clock::local_date(c.order.raised_at);
+    let parsed = form.parse(today, raised_on);
+    let mut errors = parsed.clone().err().unwrap_or_default();
+    let invoice = read.files_of("invoice_file").next();
+    let mut invoice_name = None;
+    if form.invoice_not_required != "on" {
+        match invoice.map(uploads::pdf) {
+            Some(Ok(name)) => invoice_name = Some(name),
+            Some(Err(message)) => errors.add("invoice_file", message),
+            None => errors.add(
+                "invoice_file",
+                "Choose the invoice's PDF, or tick that no invoice is required",
+            ),
+        }
+    }
+    let mut photos = Vec::new();
+    for upload in read.files_of("photos") {
+        let bytes = upload.bytes.clone();
+        let done = tokio::task::spawn_blocking(move || crate::photos::process(&bytes))
+            .await
+            .map_err(AppError::internal)?;
+        match done {
+            Ok(photo) => photos.push(photo),
+            Err(message) => {
+                errors.add(
+                    "photos",
+                    format!(
+                        "{}: {message}",
+                        crate::domain::documents::download_name(&upload.file_name)
+                    ),
+                );
+                break;
+            }
+        }
+    }
+    if photos.len() > COMPLETION_PHOTOS {
+        errors.add("photos", format!("Send up to {COMPLETION_PHOTOS} photos."));
+    }
+    let fields = match parsed {
+        Ok(fields) if errors.is_empty() => fields,
+        _ => return refused(&c, forms(errors)).await,
+    };
+    let org_id = c.org.id;
+    let mut stored = Vec::new();
+    let mut photo_rows = Vec::new();
+    for photo in photos {
+        let id = crate::store::new_id();
+        photo_rows.push((id, photo.width, photo.height, photo.full.len()));
+        stored.push((work_orders::photo_path(org_id, id, false), photo.full));
+        stored.push((work_orders::photo_path(org_id, id, true), photo.thumb));
+    }
+    let invoice_file = match (invoice, invoice_name) {
+        (Some(upload), Some(name)) => {
+            let id = crate::store::new_id();
+            stored.push((work_orders::file_path(org_id, id), upload.bytes.clone()));
+            Some((id, name, upload.bytes.len()))
+        }
+        _ => None,
+    };
+    store_files(&c, &stored).await?;
+    let actor = c.actor();
+    let saved = async {
+        let mut tx = c.state.db.begin().await?;
+        if let Some((id, name, size)) = &invoice_file {
+            work_orders::add_file(&mut tx, &c.order, *id, "invoice", name, *size, &actor).await?;
+        }
+        if !photo_rows.is_empty() {
+            work_orders::add_photos(&mut tx, &c.order, &photo_rows, &actor).await?;
+        }
+        let moved = work_orders::complete(&mut tx, &c.order, &fields, invoice_file.as_ref().map(|f| f.0), &actor).await;
+        match moved {
+            Ok(()) => tx.commit().await.map(|()| Ok(())),
+            Err(MoveError::NotAllowed { .. }) => Ok(Err(())),
+            Err(MoveError::Database(err)) => Err(err),
+        }
+    }
+    .await;
+    match saved {
+        Ok(Ok(())) => Ok(c.with_cookie(see_other(&Done::Completed.location(c.link.id)))),
+        Ok(Err(())) => {
+            remove_files(&c, &stored).await;
+            let mut errors = FieldErrors::new();
+            errors.add("completed_on", "This job is already reported complete.");
+            refused(&c, forms(errors)).await
+        }
+        Err(err) => {
+            remove_files(&c, &stored).await;
+            Err(err.into())
+        }
+    }
 }
