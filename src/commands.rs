@@ -194,6 +194,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         db.clone(),
         Duration::from_secs(args.sweep_interval.max(1)),
     ));
+    tokio::spawn(crate::contractor_reminders::run(
+        state.clone(),
+        Duration::from_secs(args.sweep_interval.max(1)),
+    ));
     let listener = TcpListener::bind(args.bind);
     tracing::info!(bind = %args.bind, base_url = %base_url, "Portico is listening");
     Server::new(listener)

@@ -170,7 +170,7 @@ pub struct ServeArgs {
     /// How many days a contractor's emailed link to a work order stays usable.
     #[arg(long, env = "PORTICO_CONTRACTOR_LINK_DAYS", default_value_t = 30)]
     pub contractor_link_days: i64,
-    /// Seconds between runs of the invite expiry sweep.
+    /// Seconds between runs of the invite expiry sweep and the contractor reminders.
     #[arg(long, env = "PORTICO_SWEEP_INTERVAL", default_value_t = 3600)]
     pub sweep_interval: u64,
     /// The sender of every email; the agency's name is shown with it.

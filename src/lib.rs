@@ -7,6 +7,7 @@
 pub mod clock;
 pub mod commands;
 pub mod config;
+pub mod contractor_reminders;
 pub mod db;
 pub mod demo;
 pub mod deposit_notify;

@@ -696,3 +696,98 @@ async fn an_instructed_contractor_sends_a_certificate_and_completes_with_photos_
     assert_eq!(w.admin.post(&close, &[]).await.status(), 303);
     assert!(w.timeline().await.contains("Closed"));
 }
+
+#[tokio::test]
+async fn reminders_go_at_most_once_a_day_and_stop_when_answered() {
+    let mut w = world().await;
+    let (sparks_link, _) = w.ask_both().await;
+    let state = w.app.state.clone();
+    let now = chrono::Utc::now();
+    let run = |at: chrono::DateTime<chrono::Utc>| {
+        let state = state.clone();
+        async move { portico::contractor_reminders::run_once(&state, at).await.unwrap().sent }
+    };
+    assert_eq!(run(now + TimeDelta::days(2)).await, 0, "not yet: 3 days after the ask");
+    assert_eq!(
+        run(now + TimeDelta::days(3) + TimeDelta::minutes(1)).await,
+        2,
+        "both unanswered"
+    );
+    assert_eq!(
+        run(now + TimeDelta::days(3) + TimeDelta::hours(5)).await,
+        0,
+        "once a day at most"
+    );
+    let reminders = w.new_mail().await;
+    let mail: Vec<_> = reminders.iter().filter(|m| m.to == "jobs@sparks.example").collect();
+    assert_eq!(mail.len(), 1);
+    assert!(
+        mail[0].subject.contains("Reminder: your quote for WO-1"),
+        "{}",
+        mail[0].subject
+    );
+    let reminder_link = link_in(&mail[0].text);
+    assert_ne!(reminder_link, sparks_link, "a fresh link");
+
+    // Sparks quotes, Pipes declines: no more quote reminders.
+    let (mut sparks, job) = w.open(&reminder_link).await;
+    sparks.get(&job).await;
+    let quoted = sparks
+        .post(
+            &format!("{job}/quote"),
+            &[
+                ("line1_kind", "labour"),
+                ("line1_description", "Valve"),
+                ("line1_amount", "120"),
+            ],
+        )
+        .await;
+    assert_eq!(quoted.status(), 303, "{}", quoted.body);
+    let pipes_link = link_in(
+        &reminders
+            .iter()
+            .find(|m| m.to == "office@pipes.example")
+            .expect("Pipes' reminder")
+            .text,
+    );
+    let (mut pipes, pipes_job) = w.open(&pipes_link).await;
+    pipes.get(&pipes_job).await;
+    assert_eq!(
+        pipes
+            .post(&format!("{pipes_job}/decline"), &[("reason", "No")])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(run(now + TimeDelta::days(5)).await, 0, "answered");
+
+    // Instructed without an appointment: reminded after 2 days, once a day.
+    let instruct = format!("{}/instruct", w.order);
+    w.admin.get(&instruct).await;
+    assert_eq!(
+        w.admin
+            .post(&instruct, &[("contractor_id", &w.sparks.to_string())])
+            .await
+            .status(),
+        303
+    );
+    w.new_mail().await;
+    assert_eq!(run(now + TimeDelta::days(1)).await, 0);
+    assert_eq!(run(now + TimeDelta::days(2) + TimeDelta::minutes(1)).await, 1);
+    let mail = w.mail_to("jobs@sparks.example").await;
+    assert!(
+        mail[0].subject.contains("Reminder: an appointment for WO-1"),
+        "{}",
+        mail[0].subject
+    );
+    // Past the target (urgent: 72 hours) and not complete: overdue.
+    assert_eq!(run(now + TimeDelta::days(4)).await, 1);
+    let mail = w.mail_to("jobs@sparks.example").await;
+    assert!(mail[0].subject.contains("Overdue: WO-1"), "{}", mail[0].subject);
+    assert_eq!(
+        run(now + TimeDelta::days(4) + TimeDelta::hours(23)).await,
+        0,
+        "once a day at most"
+    );
+    assert_eq!(sparks.get(&job).await.status(), 200, "the open session keeps working");
+}

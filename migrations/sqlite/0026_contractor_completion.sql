@@ -41,3 +41,7 @@ CREATE TABLE contractor_certificates (
     decided_by_name  TEXT
 );
 CREATE INDEX contractor_certificates_order ON contractor_certificates (org_id, work_order_id);
+
+-- When the agency last asked the contractor (a quote request or an
+-- instruction), for the reminders.
+ALTER TABLE contractor_links ADD COLUMN asked_at TEXT;

@@ -252,6 +252,12 @@ pub enum ContractorAsk {
     Instruction,
     /// A fresh link they asked for.
     FreshLink,
+    /// A reminder: their quote is awaited.
+    QuoteReminder,
+    /// A reminder: no appointment yet for work they were instructed to do.
+    AppointmentReminder,
+    /// A reminder: the job is past its target date and not reported complete.
+    OverdueReminder,
 }
 
 /// A contractor's email with their single-use link to one work order.
@@ -280,6 +286,24 @@ pub fn contractor_link(
         ContractorAsk::FreshLink => (
             format!("Your new link for {}", job.reference),
             "Here is the fresh link you asked for. Earlier links to this job no longer work.".to_string(),
+            "Open the job",
+        ),
+        ContractorAsk::QuoteReminder => (
+            format!("Reminder: your quote for {}", job.reference),
+            format!(
+                "{} is still waiting for your quotation for this job. If you cannot quote, you can say so on the job's page.",
+                brand.name
+            ),
+            "Quote or decline",
+        ),
+        ContractorAsk::AppointmentReminder => (
+            format!("Reminder: an appointment for {}", job.reference),
+            "You were instructed to do this job; please propose the day you will attend.".to_string(),
+            "Propose an appointment",
+        ),
+        ContractorAsk::OverdueReminder => (
+            format!("Overdue: {}", job.reference),
+            "This job is past its target date and not yet reported complete. Please report it complete, or write to the agency about it.".to_string(),
             "Open the job",
         ),
     };

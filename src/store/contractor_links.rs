@@ -102,12 +102,13 @@ pub async fn issue(
     let now = super::now();
     on_tx!(tx, |conn| sqlx::query(
         "INSERT INTO contractor_links (id, org_id, work_order_id, contractor_id, invited_to, link_nonce, \
-         link_status, link_expires_at, created_by_name, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'present', $7, $8, $9, $9) \
+         link_status, link_expires_at, created_by_name, created_at, updated_at, asked_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'present', $7, $8, $9, $9, $9) \
          ON CONFLICT (work_order_id, contractor_id) DO UPDATE SET \
          invited_to = CASE WHEN contractor_links.invited_to = 'instruct' THEN 'instruct' ELSE excluded.invited_to END, \
          link_nonce = excluded.link_nonce, link_status = 'present', link_expires_at = excluded.link_expires_at, \
-         declined_at = NULL, decline_reason = NULL, updated_at = excluded.updated_at"
+         declined_at = NULL, decline_reason = NULL, updated_at = excluded.updated_at, asked_at = excluded.asked_at, \
+         reminded_at = NULL"
     )
     .bind(super::new_id())
     .bind(order.org_id)
@@ -473,4 +474,91 @@ pub async fn comments(
     .bind(link_id)
     .fetch_all(pool)
     .await)
+}
+
+/// Why a contractor is reminded about a job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reminder {
+    /// Asked to quote at least 3 days ago; no quote and no refusal yet.
+    Quote,
+    /// Instructed at least 2 days ago; no appointment yet.
+    Appointment,
+    /// Instructed, past the job's target date, not reported complete.
+    Overdue,
+}
+
+/// How long after the ask each reminder is due.
+pub const QUOTE_REMINDER_AFTER: TimeDelta = TimeDelta::days(3);
+/// How long after the instruction an appointment is expected.
+pub const APPOINTMENT_REMINDER_AFTER: TimeDelta = TimeDelta::days(2);
+/// A contractor gets at most one reminder per job per this.
+pub const REMIND_EVERY: TimeDelta = TimeDelta::days(1);
+
+/// The accesses due a reminder at `now`, with why (one reason each, the most
+/// pressing first): live accesses of open work orders not reminded in the
+/// last day.
+pub async fn due_reminders(db: &Db, now: DateTime<Utc>) -> Result<Vec<(ContractorLink, Reminder)>, sqlx::Error> {
+    let rows: Vec<ContractorLink> = on_pool!(db, |pool| sqlx::query_as(select_link!(
+        "JOIN work_orders w ON w.id = k.work_order_id AND w.org_id = k.org_id \
+         WHERE k.link_status <> 'revoked' AND (k.reminded_at IS NULL OR k.reminded_at <= $1) \
+         AND ( \
+           (w.contractor_id = k.contractor_id AND w.status IN ('instructed', 'scheduled') AND w.target_at < $2) \
+           OR (w.contractor_id = k.contractor_id AND w.status = 'instructed' AND w.appointment_on IS NULL \
+               AND k.asked_at <= $3) \
+           OR (k.invited_to = 'quote' AND k.declined_at IS NULL AND w.status IN ('new', 'quotes_requested') \
+               AND k.asked_at <= $4 AND NOT EXISTS (SELECT 1 FROM quotes q \
+                 WHERE q.work_order_id = k.work_order_id AND q.contractor_id = k.contractor_id)) \
+         ) ORDER BY k.id"
+    ))
+    .bind(now - REMIND_EVERY)
+    .bind(now)
+    .bind(now - APPOINTMENT_REMINDER_AFTER)
+    .bind(now - QUOTE_REMINDER_AFTER)
+    .fetch_all(pool)
+    .await)?;
+    let mut due = Vec::new();
+    for link in rows {
+        let Some(order) = super::work_orders::get(db, link.org_id, link.work_order_id).await? else {
+            continue;
+        };
+        let reason = if order.contractor_id == Some(link.contractor_id) && order.target_at < now {
+            Reminder::Overdue
+        } else if order.contractor_id == Some(link.contractor_id) {
+            Reminder::Appointment
+        } else {
+            Reminder::Quote
+        };
+        due.push((link, reason));
+    }
+    Ok(due)
+}
+
+/// Claims a reminder at `now` (so two nodes never send the same one) and gives
+/// the access a fresh link for it; `None` when another claimed it first.
+pub async fn claim_reminder(
+    tx: &mut Tx,
+    link: &ContractorLink,
+    valid_for: TimeDelta,
+    now: DateTime<Utc>,
+) -> Result<Option<ContractorLink>, sqlx::Error> {
+    let claimed = on_tx!(tx, |conn| sqlx::query(
+        "UPDATE contractor_links SET reminded_at = $1, link_nonce = $2, link_status = 'present', \
+         link_expires_at = $3, updated_at = $1 \
+         WHERE id = $4 AND link_status <> 'revoked' AND (reminded_at IS NULL OR reminded_at <= $5)"
+    )
+    .bind(now)
+    .bind(new_nonce())
+    .bind(now + valid_for)
+    .bind(link.id)
+    .bind(now - REMIND_EVERY)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    if claimed == 0 {
+        return Ok(None);
+    }
+    on_tx!(tx, |conn| sqlx::query_as(select_link!("WHERE k.id = $1"))
+        .bind(link.id)
+        .fetch_optional(conn)
+        .await)
 }

@@ -84,6 +84,9 @@ impl<'a> JobMail<'a> {
             ContractorAsk::Quote => "contractor_quote_request",
             ContractorAsk::Instruction => "contractor_instruction",
             ContractorAsk::FreshLink => "contractor_fresh_link",
+            ContractorAsk::QuoteReminder | ContractorAsk::AppointmentReminder | ContractorAsk::OverdueReminder => {
+                "contractor_reminder"
+            }
         };
         outbox::enqueue(tx, Some(self.org.id), kind, &link.email, &content).await?;
         Ok(())
