@@ -176,6 +176,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         if let Some(url) = demo::tenant_invite_link(&db, &state.settings).await? {
             println!("Demo tenant portal: {url}");
         }
+        if let Some(url) = demo::contractor_link(&db, &state.settings).await? {
+            println!("Demo contractor link: {url}");
+        }
     } else if orgs::count(&db).await? == 0 {
         println!("No agency exists yet. Create one with:");
         println!("  portico org create --name \"Your Agency\" --admin-email you@example.com");

@@ -42,7 +42,7 @@ pub async fn ensure(db: &Db, files: &dyn object_store::ObjectStore) -> anyhow::R
             ensure_deposit_releases(db, &org).await?;
         }
         ensure_contractors(db, &org).await?;
-        ensure_work_orders(db, &org).await?;
+        ensure_work_orders(db, files, &org).await?;
         return Ok(DemoLogin {
             email: ADMIN_EMAIL.into(),
             password,
@@ -176,7 +176,7 @@ pub async fn ensure(db: &Db, files: &dyn object_store::ObjectStore) -> anyhow::R
     ensure_portal(db, files, &agency.org).await?;
     ensure_deposit_releases(db, &agency.org).await?;
     ensure_contractors(db, &agency.org).await?;
-    ensure_work_orders(db, &agency.org).await?;
+    ensure_work_orders(db, files, &agency.org).await?;
     Ok(DemoLogin {
         email: ADMIN_EMAIL.into(),
         password,
@@ -288,7 +288,11 @@ async fn ensure_contractors(db: &Db, org: &orgs::Organisation) -> anyhow::Result
 
 /// The demo's work orders, once: each priority, reported by different
 /// people, and one cancelled with its reason.
-async fn ensure_work_orders(db: &Db, org: &orgs::Organisation) -> anyhow::Result<()> {
+async fn ensure_work_orders(
+    db: &Db,
+    files: &dyn object_store::ObjectStore,
+    org: &orgs::Organisation,
+) -> anyhow::Result<()> {
     use crate::domain::work_orders::{WorkOrderForm, WorkOrderStatus};
     use crate::store::work_orders;
     if work_orders::open_count(db, org.id).await? > 0 {
@@ -299,7 +303,7 @@ async fn ensure_work_orders(db: &Db, org: &orgs::Organisation) -> anyhow::Result
         org.id,
         &crate::store::properties::ListFilter::default(),
         &crate::store::PageAt::First,
-        6,
+        10,
     )
     .await?
     .rows;
@@ -349,6 +353,43 @@ async fn ensure_work_orders(db: &Db, org: &orgs::Organisation) -> anyhow::Result
             "",
             "1,800",
         ),
+        (
+            "Kitchen tap dripping",
+            "Drips constantly even when turned off hard.",
+            "routine",
+            "tenant",
+            "Priya Shah",
+            "Tenant home after 4 pm",
+            "150",
+        ),
+        (
+            "Bathroom extractor fan not working",
+            "",
+            "routine",
+            "tenant",
+            "Tom Baker",
+            "Call the tenant first",
+            "200",
+        ),
+        (
+            "Clear the gutters before winter",
+            "",
+            "routine",
+            "agent",
+            "",
+            "Ladder access from the back garden",
+            "180",
+        ),
+        (
+            "Replace a broken fence panel",
+            "Blown down in the storm.",
+            "routine",
+            "landlord",
+            "the landlord",
+            "Side gate, no key needed",
+            "250",
+        ),
+        ("Front door lock stiff", "", "routine", "tenant", "Grace Okafor", "", ""),
     ];
     let system = Actor::system();
     let mut tx = db.begin().await?;
@@ -377,7 +418,8 @@ async fn ensure_work_orders(db: &Db, org: &orgs::Organisation) -> anyhow::Result
     {
         quote_demo(db, org, &order).await?;
     }
-    if let Some(id) = raised.last()
+    progress_demo_work_orders(db, files, org, &raised).await?;
+    if let Some(id) = raised.get(4)
         && let Some(order) = work_orders::get(db, org.id, *id).await?
     {
         let mut tx = db.begin().await?;
@@ -393,6 +435,267 @@ async fn ensure_work_orders(db: &Db, org: &orgs::Organisation) -> anyhow::Result
         tx.commit().await?;
     }
     Ok(())
+}
+
+/// Moves the demo's work orders on, so that every status is shown: a quote
+/// request waiting for Harbour Handyman (the printed contractor link), a
+/// scheduled job, completed and invoiced jobs with a certificate awaiting
+/// the agent's check, a closed one and an accepted quote.
+async fn progress_demo_work_orders(
+    db: &Db,
+    files: &dyn object_store::ObjectStore,
+    org: &orgs::Organisation,
+    raised: &[uuid::Uuid],
+) -> anyhow::Result<()> {
+    use crate::domain::contractor_port::{AppointmentWindow, InvitedTo};
+    use crate::domain::work_orders::WorkOrderStatus;
+    use crate::store::{contractor_links, work_orders};
+    let filter = crate::store::contractors::ListFilter {
+        status: Some(crate::domain::contractors::ContractorStatus::Active),
+        ..Default::default()
+    };
+    let contractors = crate::store::contractors::list(db, org.id, &filter, &crate::store::PageAt::First, 20)
+        .await?
+        .rows;
+    let find = |name: &str| contractors.iter().find(|c| c.company_name == name).map(|c| c.id);
+    let (Some(sparks), Some(avon), Some(roofing), Some(harbour)) = (
+        find("Sparks & Sons Electrical"),
+        find("Avon Gas & Heating"),
+        find("Clifton Roofing"),
+        find("Harbour Handyman Services"),
+    ) else {
+        return Ok(());
+    };
+    let system = Actor::system();
+    let today = crate::clock::Clock::default().today();
+    let link_days = chrono::TimeDelta::days(30);
+    let order = async |n: usize| -> anyhow::Result<Option<work_orders::WorkOrder>> {
+        Ok(match raised.get(n) {
+            Some(id) => work_orders::get(db, org.id, *id).await?,
+            None => None,
+        })
+    };
+    let err = |e: work_orders::MoveError| anyhow::anyhow!("demo work order: {e}");
+    // The boiler: the two quoting contractors have their links.
+    if let Some(w) = order(0).await? {
+        let mut tx = db.begin().await?;
+        for contractor in [avon, harbour] {
+            contractor_links::issue(&mut tx, &w, contractor, InvitedTo::Quote, link_days, &system).await?;
+        }
+        tx.commit().await?;
+    }
+    // The damp patch: the roofer instructed, with an appointment.
+    if let Some(w) = order(1).await? {
+        let mut tx = db.begin().await?;
+        work_orders::instruct(&mut tx, &w, roofing, "Clifton Roofing", &system)
+            .await
+            .map_err(err)?;
+        let link = contractor_links::issue(&mut tx, &w, roofing, InvitedTo::Instruct, link_days, &system).await?;
+        let w = work_orders::WorkOrder {
+            status: WorkOrderStatus::Instructed,
+            contractor_id: Some(roofing),
+            ..w
+        };
+        work_orders::set_appointment(
+            &mut tx,
+            &w,
+            today + chrono::TimeDelta::days(2),
+            AppointmentWindow::Morning,
+            &link.actor(),
+        )
+        .await
+        .map_err(err)?;
+        tx.commit().await?;
+    }
+    // The garden gate: Harbour Handyman asked to quote (the printed link).
+    if let Some(w) = order(2).await? {
+        let mut tx = db.begin().await?;
+        work_orders::move_to(&mut tx, &w, WorkOrderStatus::QuotesRequested, None, &system)
+            .await
+            .map_err(err)?;
+        contractor_links::issue(&mut tx, &w, harbour, InvitedTo::Quote, link_days, &system).await?;
+        tx.commit().await?;
+    }
+    // The smoke alarm: done and invoiced, its certificate awaiting a check.
+    if let Some(w) = order(3).await? {
+        complete_demo(
+            db,
+            files,
+            &w,
+            sparks,
+            "Sparks & Sons Electrical",
+            Some(("SS-1042", 9_600)),
+            true,
+        )
+        .await?;
+    }
+    // The dripping tap: instructed, no appointment yet.
+    if let Some(w) = order(5).await? {
+        let mut tx = db.begin().await?;
+        work_orders::instruct(&mut tx, &w, avon, "Avon Gas & Heating", &system)
+            .await
+            .map_err(err)?;
+        contractor_links::issue(&mut tx, &w, avon, InvitedTo::Instruct, link_days, &system).await?;
+        tx.commit().await?;
+    }
+    // The extractor fan: completed under warranty, no invoice.
+    if let Some(w) = order(6).await? {
+        complete_demo(db, files, &w, harbour, "Harbour Handyman Services", None, false).await?;
+    }
+    // The gutters: completed and closed.
+    if let Some(w) = order(7).await? {
+        complete_demo(db, files, &w, roofing, "Clifton Roofing", None, false).await?;
+        if let Some(done) = work_orders::get(db, org.id, w.id).await? {
+            let mut tx = db.begin().await?;
+            work_orders::move_to(&mut tx, &done, WorkOrderStatus::Closed, None, &system)
+                .await
+                .map_err(err)?;
+            tx.commit().await?;
+        }
+    }
+    // The fence: a quote under the landlord's limit, accepted.
+    if let Some(w) = order(8).await? {
+        let fields = crate::domain::quotes::QuoteForm::from_pairs(&[
+            ("line1_kind".to_string(), "labour".to_string()),
+            ("line1_description".to_string(), "Fit a new fence panel".to_string()),
+            ("line1_amount".to_string(), "95".to_string()),
+            ("vat_rate".to_string(), "none".to_string()),
+        ])
+        .parse(today)
+        .map_err(|errors| anyhow::anyhow!("invalid demo quote: {errors:?}"))?;
+        let mut tx = db.begin().await?;
+        contractor_links::issue(&mut tx, &w, harbour, InvitedTo::Quote, link_days, &system).await?;
+        let id = crate::store::quotes::record(&mut tx, &w, harbour, "Harbour Handyman Services", &fields, &system)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo quote: {e}"))?;
+        tx.commit().await?;
+        let current = work_orders::get(db, org.id, w.id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("gone"))?;
+        if let Some(quote) = crate::store::quotes::get(db, org.id, w.id, id).await? {
+            let mut tx = db.begin().await?;
+            crate::store::quotes::accept(&mut tx, &current, &quote, 25_000, &system)
+                .await
+                .map_err(|e| anyhow::anyhow!("demo quote: {e}"))?;
+            tx.commit().await?;
+        }
+    }
+    Ok(())
+}
+
+/// Instructs a demo contractor and reports the job complete as they would
+/// (with an invoice and a certificate when asked), files stored.
+async fn complete_demo(
+    db: &Db,
+    files: &dyn object_store::ObjectStore,
+    w: &crate::store::work_orders::WorkOrder,
+    contractor: uuid::Uuid,
+    company: &str,
+    invoice: Option<(&str, i64)>,
+    certificate: bool,
+) -> anyhow::Result<()> {
+    use crate::domain::contractor_port::{CompletionFields, InvitedTo, InvoiceFields};
+    use crate::domain::work_orders::WorkOrderStatus;
+    use crate::store::{contractor_certificates, contractor_links, work_orders};
+    use object_store::ObjectStoreExt;
+    let system = Actor::system();
+    let err = |e: work_orders::MoveError| anyhow::anyhow!("demo work order: {e}");
+    let today = crate::clock::Clock::default().today();
+    let mut tx = db.begin().await?;
+    work_orders::instruct(&mut tx, w, contractor, company, &system)
+        .await
+        .map_err(err)?;
+    let link = contractor_links::issue(
+        &mut tx,
+        w,
+        contractor,
+        InvitedTo::Instruct,
+        chrono::TimeDelta::days(30),
+        &system,
+    )
+    .await?;
+    let actor = link.actor();
+    let w = work_orders::WorkOrder {
+        status: WorkOrderStatus::Instructed,
+        contractor_id: Some(contractor),
+        ..w.clone()
+    };
+    let mut invoice_file = None;
+    if let Some((number, _)) = invoice {
+        let id = crate::store::new_id();
+        files
+            .put(
+                &work_orders::file_path(w.org_id, id),
+                small_pdf(&format!("Invoice {number}")).into(),
+            )
+            .await?;
+        work_orders::add_file(&mut tx, &w, id, "invoice", &format!("{number}.pdf"), 600, &actor).await?;
+        invoice_file = Some(id);
+    }
+    if certificate {
+        let id = crate::store::new_id();
+        files
+            .put(
+                &work_orders::file_path(w.org_id, id),
+                small_pdf("Smoke and CO alarm check").into(),
+            )
+            .await?;
+        work_orders::add_file(&mut tx, &w, id, "certificate", "alarm-check.pdf", 600, &actor).await?;
+        let fields = crate::domain::compliance::CertificateForm {
+            kind: "smoke_co_alarms".into(),
+            issued_on: today.to_string(),
+            expires_on: (today + chrono::TimeDelta::days(365)).to_string(),
+            reference: "SA-2291".into(),
+            ..Default::default()
+        }
+        .parse()
+        .map_err(|errors| anyhow::anyhow!("invalid demo certificate: {errors:?}"))?;
+        contractor_certificates::submit(&mut tx, &w, contractor, &fields, id, &actor).await?;
+    }
+    let fields = CompletionFields {
+        completed_on: today,
+        time_on_site: Some("2 hours".into()),
+        notes: Some("Done and tested; the tenant was shown how it works.".into()),
+        invoice: match invoice {
+            Some((number, pence)) => InvoiceFields::Received {
+                number: number.into(),
+                pence,
+            },
+            None => InvoiceFields::NotRequired,
+        },
+    };
+    work_orders::complete(&mut tx, &w, &fields, invoice_file, &actor)
+        .await
+        .map_err(err)?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A fresh, unspent ContractorPort link (new on every start) to a demo work
+/// order awaiting that contractor's quote.
+pub async fn contractor_link(db: &Db, settings: &crate::web::Settings) -> anyhow::Result<Option<String>> {
+    use crate::store::contractor_links;
+    let Some(org) = orgs::find_demo(db).await? else {
+        return Ok(None);
+    };
+    let Some(waiting) = contractor_links::awaiting_quote(db, org.id).await?.into_iter().next() else {
+        return Ok(None);
+    };
+    let mut tx = db.begin().await?;
+    let renewed = contractor_links::renew(
+        &mut tx,
+        &waiting,
+        chrono::TimeDelta::days(settings.contractor_link_days),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(renewed.map(|link| {
+        format!(
+            "{}{}",
+            settings.base_url,
+            crate::web::paths::contractor_link(&link.link_token(&settings.secret_key))
+        )
+    }))
 }
 
 /// Two quotes for the demo's first work order, from its gas and heating

@@ -10,7 +10,7 @@
 //!   page is saved there (`scripts/screenshots` does that for every size).
 //!
 //! The walk signs in to the back-office as the demo admin, opens the demo
-//! landlord's portal link and the demo tenant's invite link, and follows every
+//! landlord's portal link, the demo tenant's invite link and the demo contractor's link, and follows every
 //! same-site link it finds (`GET` only: no form is submitted apart from the
 //! sign-ins). Pages that differ only by the ids in their path or the values in
 //! their query are one kind of page, visited once.
@@ -275,6 +275,11 @@ async fn every_page(width: u32, js: bool) {
         .expect("demo invite")
         .expect("demo invite link");
     let invite_link = invite_link.trim_start_matches(&app.base_url).to_string();
+    let contractor_link = portico::demo::contractor_link(&app.db, &app.state.settings)
+        .await
+        .expect("demo contractor link")
+        .expect("a demo job awaiting a quote");
+    let contractor_link = contractor_link.trim_start_matches(&app.base_url).to_string();
     let height = if width < 500 { 780 } else { 900 };
     let Some(browser) = launch_sized(&app.base_url, js, (width, height)).await else {
         return;
@@ -315,6 +320,14 @@ async fn every_page(width: u32, js: bool) {
     let home = browser.path().await;
     walk.seen.remove(&kind_of(&home));
     walk.door(&home, portico::web::paths::TENANT_PORTAL).await;
+
+    // ContractorPort: the link's page, then the job once in.
+    walk.check(&contractor_link).await;
+    browser.click("main form button[type=submit]").await;
+    browser.wait_for_text("The agency would like your quotation.").await;
+    let job = browser.path().await;
+    walk.seen.remove(&kind_of(&job));
+    walk.door(&job, portico::web::paths::CONTRACTOR_JOBS_PREFIX).await;
 
     let visited = walk.visited.len();
     assert!(visited >= 30, "the walk found only {visited} pages: {:?}", walk.visited);

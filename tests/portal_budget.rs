@@ -193,3 +193,42 @@ async fn back_office_pages_of_the_demo_stay_within_the_first_visit_budget() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_contractors_job_page_stays_within_its_budgets() {
+    let app = TestApp::spawn().await;
+    portico::demo::ensure(&app.db, app.state.files.as_ref())
+        .await
+        .expect("demo data");
+    let link = portico::demo::contractor_link(&app.db, &app.state.settings)
+        .await
+        .expect("demo contractor link")
+        .expect("a demo job awaiting a quote");
+    let link = link.trim_start_matches(&app.base_url).to_string();
+    let mut contractor = app.client();
+    contractor.get(&link).await;
+    let opened = contractor.post_raw(&link, &[]).await;
+    let job = opened.location().expect("the job's page").to_string();
+    let cookie = contractor.cookie_header_for(&job).expect("the job's session");
+    let (headers, html) = fetch_as(&app, &job, Some(&cookie)).await;
+    assert_eq!(headers.get("content-encoding").unwrap(), "br");
+    let text = contractor.get(&job).await.body;
+    assert!(text.contains("Your quote"), "{text}");
+    let mut first_visit = html.len();
+    let mut parts = vec![format!("HTML {} B (uncompressed {} B)", html.len(), text.len())];
+    for url in subresources(&text) {
+        let (_, body) = fetch(&app, &url).await;
+        parts.push(format!("{url} {} B", body.len()));
+        first_visit += body.len();
+    }
+    report(&format!("ContractorPort job page: {}", parts.join(", ")));
+    report(&format!(
+        "first visit {first_visit} B of {FIRST_VISIT_BUDGET} B; repeat visit {} B of {HTML_BUDGET} B",
+        html.len()
+    ));
+    assert!(html.len() <= HTML_BUDGET, "HTML {} B over {HTML_BUDGET} B", html.len());
+    assert!(
+        first_visit <= FIRST_VISIT_BUDGET,
+        "first visit {first_visit} B over {FIRST_VISIT_BUDGET} B"
+    );
+}

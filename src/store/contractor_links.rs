@@ -139,7 +139,7 @@ pub async fn issue(
                 entity_type: ENTITY,
                 entity_id: Some(order.id),
                 description: format!("asked {} to quote for {}", link.company_name, order.reference()),
-                changes: Changes::new().secret("contractor_link"),
+                changes: Changes::new(),
             },
         )
         .await?;
@@ -561,4 +561,46 @@ pub async fn claim_reminder(
         .bind(link.id)
         .fetch_optional(conn)
         .await)
+}
+
+/// A new single-use link for an access that was not withdrawn (the demo's
+/// printed link, new on every start); `None` for a withdrawn one.
+pub async fn renew(
+    tx: &mut Tx,
+    link: &ContractorLink,
+    valid_for: TimeDelta,
+) -> Result<Option<ContractorLink>, sqlx::Error> {
+    let now = super::now();
+    on_tx!(tx, |conn| sqlx::query(
+        "UPDATE contractor_links SET link_nonce = $1, link_status = 'present', link_expires_at = $2, updated_at = $3 \
+         WHERE id = $4 AND link_status <> 'revoked'"
+    )
+    .bind(new_nonce())
+    .bind(now + valid_for)
+    .bind(now)
+    .bind(link.id)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    on_tx!(tx, |conn| sqlx::query_as(select_link!(
+        "WHERE k.id = $1 AND k.link_status = 'present'"
+    ))
+    .bind(link.id)
+    .fetch_optional(conn)
+    .await)
+}
+
+/// The accesses of an agency still waiting for a quote: asked, not declined,
+/// no quote sent, on a work order that takes quotes (oldest ask first).
+pub async fn awaiting_quote(db: &Db, org_id: Uuid) -> Result<Vec<ContractorLink>, sqlx::Error> {
+    on_pool!(db, |pool| sqlx::query_as(select_link!(
+        "JOIN work_orders w ON w.id = k.work_order_id AND w.org_id = k.org_id \
+         WHERE k.org_id = $1 AND k.invited_to = 'quote' AND k.declined_at IS NULL AND k.link_status <> 'revoked' \
+         AND w.status IN ('new', 'quotes_requested') AND NOT EXISTS (SELECT 1 FROM quotes q \
+           WHERE q.work_order_id = k.work_order_id AND q.contractor_id = k.contractor_id) \
+         ORDER BY k.created_at, k.id"
+    ))
+    .bind(org_id)
+    .fetch_all(pool)
+    .await)
 }

@@ -92,10 +92,13 @@ pub fn section(ctx: &Ctx, w: &WorkOrder, links: &[ContractorLink], comments: &[C
                         }
                     }
                     @if link.link_status != LinkStatus::Revoked {
-                        form class="stack" method="post" action=(paths::work_order_contractor_comment(w.id, link.id)) {
-                            (csrf_input(&ctx.csrf))
-                            (textarea("body", &format!("Write to {}", link.company_name), "", None, &FieldErrors::new()))
-                            button type="submit" class="secondary" { "Send" }
+                        details {
+                            summary { "Write to " (link.company_name) }
+                            form class="stack" method="post" action=(paths::work_order_contractor_comment(w.id, link.id)) {
+                                (csrf_input(&ctx.csrf))
+                                (textarea("body", "Your message (they read it on the job's page)", "", None, &FieldErrors::new()))
+                                div class="actions" { button type="submit" class="secondary" { "Send" } }
+                            }
                         }
                     }
                 }
