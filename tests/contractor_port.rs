@@ -791,3 +791,33 @@ async fn reminders_go_at_most_once_a_day_and_stop_when_answered() {
     );
     assert_eq!(sparks.get(&job).await.status(), 200, "the open session keeps working");
 }
+
+#[tokio::test]
+async fn the_work_order_list_narrows_to_a_contractor() {
+    let mut w = world().await;
+    let instruct = format!("{}/instruct", w.order);
+    w.admin.get(&instruct).await;
+    assert_eq!(
+        w.admin
+            .post(&instruct, &[("contractor_id", &w.sparks.to_string())])
+            .await
+            .status(),
+        303
+    );
+    let theirs = w.admin.get(&format!("/contractors/{}", w.sparks)).await.body;
+    let link = format!("/work-orders?contractor={}&amp;status=any", w.sparks);
+    assert!(theirs.contains(&link), "{theirs}");
+    let sparks = w
+        .admin
+        .get(&format!("/work-orders?contractor={}&status=any", w.sparks))
+        .await
+        .body;
+    assert!(sparks.contains("Boiler not firing"), "{sparks}");
+    let pipes = w
+        .admin
+        .get(&format!("/work-orders?contractor={}&status=any", w.pipes))
+        .await
+        .body;
+    assert!(!pipes.contains("Boiler not firing"), "{pipes}");
+    assert!(pipes.contains("Any contractor"), "the filter offers every contractor");
+}

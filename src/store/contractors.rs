@@ -399,6 +399,17 @@ pub async fn list_count(
     )
 }
 
+/// Every contractor of the agency (id, company name), archived ones too, by
+/// name: the choices of a filter.
+pub async fn names(db: &Db, org_id: Uuid) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
+    on_pool!(db, |pool| sqlx::query_as(
+        "SELECT id, company_name FROM contractors WHERE org_id = $1 ORDER BY LOWER(company_name), id"
+    )
+    .bind(org_id)
+    .fetch_all(pool)
+    .await)
+}
+
 /// How many contractors the agency has, archived ones too.
 pub async fn count(db: &Db, org_id: Uuid) -> Result<i64, sqlx::Error> {
     on_pool!(db, |pool| sqlx::query_scalar(

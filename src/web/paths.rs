@@ -424,6 +424,14 @@ pub fn property_work_order_new(id: Uuid) -> String {
     format!("{PROPERTIES}/{id}/work-orders/new")
 }
 
+/// The work-order list's status filter value for every status.
+pub const WORK_ORDERS_ANY_STATUS: &str = "any";
+
+/// Every work order of a contractor, whatever its status.
+pub fn contractor_work_orders(id: Uuid) -> String {
+    format!("{WORK_ORDERS}?contractor={id}&status={WORK_ORDERS_ANY_STATUS}")
+}
+
 /// The open work orders past their target.
 pub fn overdue_work_orders() -> String {
     format!("{WORK_ORDERS}?overdue=1")

@@ -330,6 +330,7 @@ pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> R
         }
         div class="actions card" {
             a class="button" href=(paths::contractor_edit(id)) { "Edit" }
+            a class="button secondary" href=(paths::contractor_work_orders(id)) { "Their work orders" }
             form class="inline-form" method="post" action=(paths::contractor_status(id)) {
                 (csrf_input(&ctx.csrf))
                 @if c.status == ContractorStatus::Archived {

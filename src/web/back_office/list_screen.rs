@@ -149,6 +149,8 @@ pub trait ListScreen: Default + Clone + Send + Sync + 'static {
     const CSV: Option<CsvExport>;
     /// A sentence under the title saying what the list holds, if it needs one.
     const LEDE: Option<&'static str> = None;
+    /// Whether the filters offer the agency's contractors (loaded only then).
+    const FILTERS_BY_CONTRACTOR: bool = false;
 
     /// The page part of the query (size, cursor, sort).
     fn page(&self) -> &PageQuery;
@@ -265,6 +267,8 @@ pub struct ListView<'a> {
     pub now: DateTime<Utc>,
     /// The landlord the list is narrowed to, if it is.
     pub landlord: Option<&'a Landlord>,
+    /// The agency's contractors (id, company), when the list filters by them.
+    pub contractors: &'a [(Uuid, String)],
 }
 
 /// The search box's words (at most eight).
@@ -428,11 +432,17 @@ pub async fn page<S: ListScreen + serde::de::DeserializeOwned>(
     let today = ctx.state.settings.clock.today();
     let lookups = Lookups::load(ctx, org_id).await?;
     let landlord = narrowed_to(ctx, org_id, &query).await?;
+    let contractors = if S::FILTERS_BY_CONTRACTOR {
+        crate::store::contractors::names(&ctx.state.db, org_id).await?
+    } else {
+        Vec::new()
+    };
     let view = ListView {
         lookups: &lookups,
         today,
         now: ctx.state.settings.clock.now(),
         landlord: landlord.as_ref(),
+        contractors: &contractors,
     };
     let filter = store_filter(&query, ctx.state.settings.clock);
     let db = &ctx.state.db;

@@ -35,7 +35,7 @@ use crate::web::ui::{self, format};
 /// The status filter value for work still to be done (the default).
 const OPEN: &str = "open";
 /// The status filter value that shows every status.
-const ANY_STATUS: &str = "any";
+const ANY_STATUS: &str = paths::WORK_ORDERS_ANY_STATUS;
 
 /// Fields in page order, for the error summary.
 const FORM_FIELDS: &[&str] = &[
@@ -67,6 +67,7 @@ pub struct ListQuery {
     overdue: String,
     branch: String,
     landlord: String,
+    contractor: String,
     #[serde(flatten)]
     page: PageQuery,
 }
@@ -101,6 +102,7 @@ impl ListScreen for ListQuery {
     const NOUN: &'static str = "work orders";
     const RESULTS_ID: &'static str = "work-order-results";
     const SEARCH_HINT: &'static str = "Title, WO number, address or contractor";
+    const FILTERS_BY_CONTRACTOR: bool = true;
     const COLUMNS: &'static [Heading<WorkOrderColumn>] = &[
         Heading::sorted("Ref", WorkOrderColumn::Number).nowrap(),
         Heading::sorted("Work", WorkOrderColumn::Title),
@@ -135,6 +137,7 @@ impl ListScreen for ListQuery {
             ("priority", self.priority.clone()),
             ("overdue", self.overdue.clone()),
             ("branch", self.branch.clone()),
+            ("contractor", self.contractor.clone()),
             (LANDLORD_FILTER, self.landlord.clone()),
         ]
     }
@@ -150,7 +153,7 @@ impl ListScreen for ListQuery {
             statuses,
             priority: Priority::parse(&self.priority).ok(),
             overdue_at: (!self.overdue.is_empty()).then(|| clock.now()),
-            contractor_id: None,
+            contractor_id: Uuid::parse_str(&self.contractor).ok(),
             landlord_id: Uuid::parse_str(&self.landlord).ok(),
             branch_id: Uuid::parse_str(&self.branch).ok(),
             order,
@@ -180,10 +183,15 @@ impl ListScreen for ListQuery {
                     .map(|p| (p.as_str().to_string(), p.short_label().to_string())),
             )
             .collect();
+        let contractors: Vec<(String, String)> = [(String::new(), "Any contractor".to_string())]
+            .into_iter()
+            .chain(view.contractors.iter().map(|(id, name)| (id.to_string(), name.clone())))
+            .collect();
         html! {
             (select("status", "Status", &statuses, self.status(), &none))
             (select("priority", "Priority", &priorities, &self.priority, &none))
             (select("branch", "Branch", &view.lookups.branch_options("Any branch"), &self.branch, &none))
+            (select("contractor", "Contractor", &contractors, &self.contractor, &none))
             div class="field checkbox" {
                 input type="checkbox" id="overdue" name="overdue" value="1" checked[!self.overdue.is_empty()];
                 label for="overdue" { "Overdue only" }
