@@ -238,6 +238,33 @@ async fn a_quote_request_a_landlords_approval_an_instruction_and_an_appointment_
     assert_eq!(sparks.post(&format!("{job}/quote"), &quote).await.status(), 303);
     assert_eq!(w.app.count("SELECT COUNT(*) FROM quotes").await, 1);
     assert_eq!(w.app.count("SELECT COUNT(*) FROM quote_lines").await, 2);
+    // Its PDF: a file that is not one is refused and leaves nothing behind.
+    let not_pdf = send_form(
+        &w,
+        &mut sparks,
+        &job,
+        "quote-file",
+        reqwest::multipart::Form::new().part(
+            "quote_file",
+            reqwest::multipart::Part::bytes(b"hello".to_vec()).file_name("quote.pdf"),
+        ),
+    )
+    .await;
+    assert_eq!(not_pdf.status(), 422, "{}", not_pdf.body);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM work_order_files").await, 0);
+    let attached = send_form(
+        &w,
+        &mut sparks,
+        &job,
+        "quote-file",
+        reqwest::multipart::Form::new().part(
+            "quote_file",
+            reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("quote.pdf"),
+        ),
+    )
+    .await;
+    assert_eq!(attached.status(), 303, "{}", attached.body);
+    assert!(w.timeline().await.contains("The quote (PDF)"));
 
     // Pipes declines, with its reason.
     let (mut pipes, pipes_job) = w.open(&pipes_link).await;
@@ -344,7 +371,11 @@ async fn a_quote_request_a_landlords_approval_an_instruction_and_an_appointment_
     assert!(timeline.contains("Is there parking on site?"));
     let sparks_job_id = job.trim_start_matches("/contractor/jobs/");
     let reply = format!("{}/contractors/{sparks_job_id}/comments", w.order);
+    w.new_mail().await;
     assert_eq!(w.admin.post(&reply, &[("body", "Yes, bay 4.")]).await.status(), 303);
+    let told = w.mail_to("jobs@sparks.example").await;
+    assert_eq!(told.len(), 1, "the contractor hears of the reply");
+    assert!(told[0].subject.contains("A message about WO-1") && !told[0].text.contains("bay 4"));
     assert!(sparks.get(&job).await.body.contains("Yes, bay 4."));
     assert!(
         !pipes.get(&pipes_job).await.body.contains("Yes, bay 4."),
@@ -395,6 +426,31 @@ async fn a_session_reaches_its_own_job_only_and_dies_with_its_access() {
         "the other contractor keeps theirs"
     );
     assert!(w.timeline().await.contains("withdrew Pipes Ltd"));
+
+    // Called off: no quote is taken any more, whatever is posted.
+    let cancel = format!("{}/cancel", w.order);
+    w.admin.get(&cancel).await;
+    assert_eq!(
+        w.admin
+            .post(&cancel, &[("reason", "Tenant fixed it"), ("confirm", "yes")])
+            .await
+            .status(),
+        303
+    );
+    sparks.get(&job).await;
+    let late = sparks
+        .post(
+            &format!("{job}/quote"),
+            &[
+                ("line1_kind", "labour"),
+                ("line1_description", "Valve"),
+                ("line1_amount", "90"),
+            ],
+        )
+        .await;
+    assert_eq!(late.status(), 422, "{}", late.body);
+    assert!(late.body.contains("takes no more quotes"), "{}", late.body);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM quotes").await, 0);
 
     // Another agency's agent cannot reach the access records.
     let other = w.app.agency("Bravo Homes", "bo@bravo.example").await;

@@ -1,10 +1,10 @@
--- Files contractors send through ContractorPort (invoices and certificates,
+-- Files contractors send through ContractorPort (quotes, invoices and certificates,
 -- PDFs checked by content), kept in the file store under their own id.
 CREATE TABLE work_order_files (
     id                UUID PRIMARY KEY NOT NULL,
     org_id            UUID NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
     work_order_id     UUID NOT NULL REFERENCES work_orders(id) ON DELETE CASCADE,
-    kind              TEXT NOT NULL CHECK (kind IN ('invoice', 'certificate')),
+    kind              TEXT NOT NULL CHECK (kind IN ('invoice', 'certificate', 'quote')),
     file_name         TEXT NOT NULL,
     size_bytes        BIGINT NOT NULL,
     uploaded_by_name  TEXT NOT NULL,
@@ -45,3 +45,6 @@ CREATE INDEX contractor_certificates_order ON contractor_certificates (org_id, w
 -- When the agency last asked the contractor (a quote request or an
 -- instruction), for the reminders.
 ALTER TABLE contractor_links ADD COLUMN asked_at TIMESTAMPTZ;
+
+-- The PDF a contractor attached to their quotation, if any.
+ALTER TABLE quotes ADD COLUMN file_id UUID REFERENCES work_order_files(id);

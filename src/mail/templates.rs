@@ -258,6 +258,8 @@ pub enum ContractorAsk {
     AppointmentReminder,
     /// A reminder: the job is past its target date and not reported complete.
     OverdueReminder,
+    /// The agency wrote to them about the job.
+    Message,
 }
 
 /// A contractor's email with their single-use link to one work order.
@@ -300,6 +302,11 @@ pub fn contractor_link(
             format!("Reminder: an appointment for {}", job.reference),
             "You were instructed to do this job; please propose the day you will attend.".to_string(),
             "Propose an appointment",
+        ),
+        ContractorAsk::Message => (
+            format!("A message about {}", job.reference),
+            format!("{} has written to you about this job. Read it and reply on the job's page.", brand.name),
+            "Read the message",
         ),
         ContractorAsk::OverdueReminder => (
             format!("Overdue: {}", job.reference),

@@ -38,6 +38,8 @@ pub struct Quote {
     pub valid_until: Option<NaiveDate>,
     pub notes: Option<String>,
     pub recorded_by_name: String,
+    /// The PDF the contractor attached (a work order file), if any.
+    pub file_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -95,7 +97,7 @@ macro_rules! select_quote {
         concat!(
             "SELECT q.id, q.org_id, q.work_order_id, q.contractor_id, c.company_name AS contractor_name, \
              c.insurance_expires_on AS contractor_insurance_expires_on, q.status, q.vat_rate, q.net_pence, \
-             q.vat_pence, q.total_pence, q.lead_time_days, q.duration, q.valid_until, q.notes, q.recorded_by_name, \
+             q.vat_pence, q.total_pence, q.lead_time_days, q.duration, q.valid_until, q.notes, q.recorded_by_name, q.file_id, \
              q.created_at",
             $extra,
             " FROM quotes q JOIN contractors c ON c.id = q.contractor_id AND c.org_id = q.org_id ",
@@ -511,4 +513,45 @@ pub async fn get_on_property(db: &Db, org_id: Uuid, property_id: Uuid, id: Uuid)
         query.build_query_as::<OnProperty>().fetch_optional(pool).await
     })?;
     Ok(row.map(|row| row.quote))
+}
+
+/// Attaches a stored PDF (a work order file) to an open quote, audited as the
+/// contractor's; false when the quote is no longer open.
+pub async fn attach_file(
+    tx: &mut Tx,
+    order: &WorkOrder,
+    quote: &Quote,
+    file_id: Uuid,
+    actor: &Actor,
+) -> Result<bool, sqlx::Error> {
+    let attached = on_tx!(tx, |conn| sqlx::query(
+        "UPDATE quotes SET file_id = $1, updated_at = $2 WHERE id = $3 AND status = 'submitted'"
+    )
+    .bind(file_id)
+    .bind(super::now())
+    .bind(quote.id)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    if attached == 0 {
+        return Ok(false);
+    }
+    audit::record(
+        tx,
+        audit::Entry {
+            org_id: order.org_id,
+            actor,
+            action: "work_order.quote_file",
+            entity_type: ENTITY,
+            entity_id: Some(order.id),
+            description: format!(
+                "attached a PDF to their quotation for {}{}",
+                order.reference(),
+                actor.via()
+            ),
+            changes: Changes::new(),
+        },
+    )
+    .await?;
+    Ok(true)
 }

@@ -84,6 +84,7 @@ impl<'a> JobMail<'a> {
             ContractorAsk::Quote => "contractor_quote_request",
             ContractorAsk::Instruction => "contractor_instruction",
             ContractorAsk::FreshLink => "contractor_fresh_link",
+            ContractorAsk::Message => "contractor_message",
             ContractorAsk::QuoteReminder | ContractorAsk::AppointmentReminder | ContractorAsk::OverdueReminder => {
                 "contractor_reminder"
             }

@@ -157,6 +157,8 @@ pub mod pattern {
     pub const CONTRACTOR_JOB_CERTIFICATES: &str = "/contractor/jobs/:job/certificates";
     /// Report the job complete (POST, multipart).
     pub const CONTRACTOR_JOB_COMPLETE: &str = "/contractor/jobs/:job/complete";
+    /// Attach a PDF to the open quote (POST, multipart).
+    pub const CONTRACTOR_JOB_QUOTE_FILE: &str = "/contractor/jobs/:job/quote-file";
     /// A file of a work order (an invoice or certificate a contractor sent).
     pub const WORK_ORDER_FILE: &str = "/work-orders/:work_order/files/:file";
     /// Accept a contractor's certificate into the property's record (POST).
@@ -388,6 +390,8 @@ pub enum JobAction {
     Certificates,
     /// Report the job complete (multipart).
     Complete,
+    /// Attach a PDF to the open quote (multipart).
+    QuoteFile,
 }
 
 impl JobAction {
@@ -401,6 +405,7 @@ impl JobAction {
             JobAction::Comments => "comments",
             JobAction::Certificates => "certificates",
             JobAction::Complete => "complete",
+            JobAction::QuoteFile => "quote-file",
         }
     }
 }

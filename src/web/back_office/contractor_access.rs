@@ -427,8 +427,16 @@ pub async fn comment(
     let (w, link) = find_link(&ctx, &viewer, id, job).await?;
     match parse_text("body", "the message", &form.body) {
         Ok(body) => {
+            let property = find_property(&ctx, &viewer, w.property_id).await?;
             let mut tx = ctx.state.db.begin().await?;
             contractor_links::add_comment(&mut tx, &w, &link, &viewer.user.actor(), &body).await?;
+            // The email carries a fresh single-use link; their open sessions keep working.
+            let valid_for = chrono::TimeDelta::days(ctx.state.settings.contractor_link_days);
+            if let Some(renewed) = contractor_links::renew(&mut tx, &link, valid_for).await? {
+                JobMail::new(&ctx.state, &viewer.org, &w, &property)
+                    .send_link(&mut tx, &renewed, crate::mail::templates::ContractorAsk::Message)
+                    .await?;
+            }
             tx.commit().await?;
             ctx.set_flash(
                 "success",

@@ -68,6 +68,7 @@ pub fn section(ctx: &Ctx, w: &WorkOrder, quotes: &[Quote], lines: &[Line]) -> Ma
                                 }
                             }
                             @if let Some(notes) = &q.notes { p class="hint" { (notes) } }
+                            @if let Some(file) = q.file_id { p { a href=(paths::work_order_file(w.id, file)) { "The quote (PDF)" } } }
                             @if q.status == QuoteStatus::Submitted && w.status == WorkOrderStatus::QuotesRequested {
                                 a class="button" href=(paths::work_order_quote_accept(w.id, q.id)) { "Accept…" }
                             }

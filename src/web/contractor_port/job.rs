@@ -45,10 +45,12 @@ enum Done {
     Comment,
     Certificate,
     Completed,
+    QuoteFile,
 }
 
 impl Done {
-    const ALL: [Done; 6] = [
+    const ALL: [Done; 7] = [
+        Done::QuoteFile,
         Done::Declined,
         Done::Quoted,
         Done::Appointment,
@@ -65,6 +67,7 @@ impl Done {
             Done::Comment => "comment",
             Done::Certificate => "certificate",
             Done::Completed => "completed",
+            Done::QuoteFile => "quote-file",
         }
     }
 
@@ -76,6 +79,7 @@ impl Done {
             Done::Comment => "Your message has been sent to the agency.",
             Done::Certificate => "Your certificate has been sent. The agency will check it.",
             Done::Completed => "Thank you: the job is reported complete.",
+            Done::QuoteFile => "Your PDF is attached to your quote.",
         }
     }
 
@@ -184,7 +188,7 @@ async fn render(c: &ContractorCtx, mut forms: Forms, done: Option<Done>) -> Resu
     });
     let errors = &forms.errors;
     let mut summary_fields: Vec<&str> = quote_form::FIELD_NAMES.to_vec();
-    summary_fields.extend(["reason", "date", "window", "body"]);
+    summary_fields.extend(["quote_file", "reason", "date", "window", "body"]);
     summary_fields.extend(CERTIFICATE_FIELDS);
     summary_fields.extend(COMPLETION_FIELDS);
     let o = &c.order;
@@ -250,6 +254,17 @@ async fn render(c: &ContractorCtx, mut forms: Forms, done: Option<Done>) -> Resu
                 p { (money(q.total_pence)) " including VAT — " strong { (contractor_quote_status(q.status)) } }
             }
             @if let Some(reason) = &c.link.decline_reason { p { "You declined to quote: " (reason) } }
+            @if let Some(q) = open_quote {
+                @if q.file_id.is_some() { p class="hint" { "Your PDF is attached to the quote." } }
+                form class="stack" method="post" enctype="multipart/form-data" action={ (paths::contractor_job(job, JobAction::QuoteFile)) "?csrf_token=" (c.csrf) } novalidate {
+                    div class={ "field" @if errors.get("quote_file").is_some() { " has-error" } } {
+                        label for="quote_file" { @if q.file_id.is_some() { "Replace the PDF of your quote" } @else { "Attach your quote as a PDF (optional)" } }
+                        @if let Some(message) = errors.get("quote_file") { p class="error" id="quote_file-error" { (message) } }
+                        input type="file" id="quote_file" name="quote_file" accept="application/pdf,.pdf";
+                    }
+                    div class="actions" { button type="submit" class="secondary" { "Attach PDF" } }
+                }
+            }
             @if can_quote {
                 form class="stack" method="post" action=(paths::contractor_job(job, JobAction::Quote)) novalidate {
                     (csrf_input(&c.csrf))
@@ -857,6 +872,72 @@ pub async fn complete(c: ContractorCtx, multipart: poem::Result<Multipart>) -> R
             let mut errors = FieldErrors::new();
             errors.add("completed_on", "This job is already reported complete.");
             refused(&c, forms(errors)).await
+        }
+        Err(err) => {
+            remove_files(&c, &stored).await;
+            Err(err.into())
+        }
+    }
+}
+
+/// `POST /contractor/jobs/{job}/quote-file` (multipart): a PDF of the open quote.
+#[handler]
+pub async fn quote_file(c: ContractorCtx, multipart: poem::Result<Multipart>) -> Result<Response, AppError> {
+    let read = match uploads::read(multipart, c.state.settings.max_upload_bytes, 1).await? {
+        Ok(read) => read,
+        Err(message) => return refused_with(&c, Forms::default(), "quote_file", message).await,
+    };
+    let (quotes_now, _) = quotes::for_work_order(&c.state.db, c.org.id, c.order.id).await?;
+    let Some(open) = quotes_now
+        .into_iter()
+        .find(|q| q.contractor_id == c.link.contractor_id && q.status == QuoteStatus::Submitted)
+    else {
+        return refused_with(
+            &c,
+            Forms::default(),
+            "quote_file",
+            "Send your quote first; then attach its PDF.".into(),
+        )
+        .await;
+    };
+    let (file, name) = match read.files_of("quote_file").next().map(|f| (f, uploads::pdf(f))) {
+        Some((file, Ok(name))) => (file, name),
+        Some((_, Err(message))) => return refused_with(&c, Forms::default(), "quote_file", message).await,
+        None => {
+            return refused_with(
+                &c,
+                Forms::default(),
+                "quote_file",
+                "Choose the PDF of your quote".into(),
+            )
+            .await;
+        }
+    };
+    let file_id = crate::store::new_id();
+    let stored = [(work_orders::file_path(c.org.id, file_id), file.bytes.clone())];
+    store_files(&c, &stored).await?;
+    let actor = c.actor();
+    let saved = async {
+        let mut tx = c.state.db.begin().await?;
+        work_orders::add_file(&mut tx, &c.order, file_id, "quote", &name, file.bytes.len(), &actor).await?;
+        let attached = quotes::attach_file(&mut tx, &c.order, &open, file_id, &actor).await?;
+        if attached {
+            tx.commit().await?;
+        }
+        Ok::<bool, sqlx::Error>(attached)
+    }
+    .await;
+    match saved {
+        Ok(true) => Ok(c.with_cookie(see_other(&Done::QuoteFile.location(c.link.id)))),
+        Ok(false) => {
+            remove_files(&c, &stored).await;
+            refused_with(
+                &c,
+                Forms::default(),
+                "quote_file",
+                "Your quote is no longer open to changes.".into(),
+            )
+            .await
         }
         Err(err) => {
             remove_files(&c, &stored).await;

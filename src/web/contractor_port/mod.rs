@@ -53,6 +53,7 @@ pub fn routes() -> Vec<Declared> {
         .post(pattern::CONTRACTOR_JOB_COMMENTS, Contractor, job::comment)
         .post(pattern::CONTRACTOR_JOB_CERTIFICATES, Contractor, job::certificate)
         .post(pattern::CONTRACTOR_JOB_COMPLETE, Contractor, job::complete)
+        .post(pattern::CONTRACTOR_JOB_QUOTE_FILE, Contractor, job::quote_file)
         .get(pattern::CONTRACTOR_JOB_PHOTO, Contractor, job::photo_full)
         .get(pattern::CONTRACTOR_JOB_PHOTO_THUMB, Contractor, job::photo_thumb)
         .into_routes()
