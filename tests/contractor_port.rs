@@ -89,6 +89,15 @@ async fn world() -> World {
 }
 
 impl World {
+    /// Instructs Sparks, as an agent does from the work order.
+    async fn instruct_sparks(&mut self) {
+        let instruct = format!("{}/instruct", self.order);
+        self.admin.get(&instruct).await;
+        let sparks = self.sparks.to_string();
+        let instructed = self.admin.post(&instruct, &[("contractor_id", &sparks)]).await;
+        assert_eq!(instructed.status(), 303, "{}", instructed.body);
+    }
+
     /// The emails delivered since the last call, to one address.
     async fn mail_to(&mut self, to: &str) -> Vec<portico::mail::DeliveredEmail> {
         self.app.deliver_mail().await;
@@ -502,6 +511,72 @@ async fn a_spent_link_asks_for_a_fresh_one_without_saying_whether_the_address_ma
     );
 }
 
+#[tokio::test]
+async fn an_expired_or_withdrawn_link_opens_nothing_and_a_withdrawn_one_gets_no_fresh_link() {
+    let mut w = world().await;
+    let (sparks_link, pipes_link) = w.ask_both().await;
+    // Sparks' link passes its expiry unopened.
+    portico::on_pool!(&w.app.db, |pool| sqlx::query(
+        "UPDATE contractor_links SET link_expires_at = $1 WHERE contractor_id = $2"
+    )
+    .bind(chrono::Utc::now() - TimeDelta::minutes(1))
+    .bind(w.sparks)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))
+    .unwrap();
+    let mut visitor = w.app.client();
+    let expired = visitor.get(&sparks_link).await;
+    assert!(
+        expired.body.contains("This link has been used or has expired"),
+        "{}",
+        expired.body
+    );
+    let spent = visitor.post_raw(&sparks_link, &[]).await;
+    assert!(
+        spent
+            .header("set-cookie")
+            .is_none_or(|c| !c.contains("portico_contractor")),
+        "no session"
+    );
+    assert!(spent.body.contains("This link has been used or has expired"));
+
+    // Pipes' access is withdrawn before the link is opened: it opens nothing,
+    // and asking for a fresh one sends nothing (the page says the same).
+    let pipes_id: Uuid = portico::on_pool!(&w.app.db, |pool| sqlx::query_scalar(
+        "SELECT id FROM contractor_links WHERE contractor_id = $1"
+    )
+    .bind(w.pipes)
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    let revoke = format!("{}/contractors/{pipes_id}/revoke", w.order);
+    w.admin.get(&revoke).await;
+    assert_eq!(w.admin.post(&revoke, &[]).await.status(), 303);
+    let withdrawn = visitor.get(&pipes_link).await;
+    assert!(
+        withdrawn.body.contains("This link has been used or has expired"),
+        "{}",
+        withdrawn.body
+    );
+    assert!(!withdrawn.body.contains("Open this job"));
+    let asked = visitor
+        .post_raw(&format!("{pipes_link}/fresh"), &[("email", "office@pipes.example")])
+        .await;
+    assert!(
+        asked
+            .body
+            .contains("If that is the address Acme Lettings holds for you")
+    );
+    assert!(
+        w.mail_to("office@pipes.example").await.is_empty(),
+        "no link for a withdrawn access"
+    );
+    // A made-up link is the plain 404.
+    let made_up = visitor.get(&format!("/contractor/{}", "A".repeat(64))).await;
+    assert_eq!(made_up.status(), 404);
+}
+
 /// A PNG photo with a GPS position in its EXIF, as a phone takes one.
 fn phone_photo() -> Vec<u8> {
     let picture = image::RgbImage::from_pixel(64, 48, image::Rgb([200, 120, 40]));
@@ -544,15 +619,7 @@ async fn send_form(w: &World, browser: &mut Client, job: &str, action: &str, for
 #[tokio::test]
 async fn an_instructed_contractor_sends_a_certificate_and_completes_with_photos_and_an_invoice() {
     let mut w = world().await;
-    let instruct = format!("{}/instruct", w.order);
-    w.admin.get(&instruct).await;
-    assert_eq!(
-        w.admin
-            .post(&instruct, &[("contractor_id", &w.sparks.to_string())])
-            .await
-            .status(),
-        303
-    );
+    w.instruct_sparks().await;
     let mail = w.mail_to("jobs@sparks.example").await;
     let (mut sparks, job) = w.open(&link_in(&mail[0].text)).await;
 
@@ -818,15 +885,7 @@ async fn reminders_go_at_most_once_a_day_and_stop_when_answered() {
     assert_eq!(run(now + TimeDelta::days(5)).await, 0, "answered");
 
     // Instructed without an appointment: reminded after 2 days, once a day.
-    let instruct = format!("{}/instruct", w.order);
-    w.admin.get(&instruct).await;
-    assert_eq!(
-        w.admin
-            .post(&instruct, &[("contractor_id", &w.sparks.to_string())])
-            .await
-            .status(),
-        303
-    );
+    w.instruct_sparks().await;
     w.new_mail().await;
     assert_eq!(run(now + TimeDelta::days(1)).await, 0);
     assert_eq!(run(now + TimeDelta::days(2) + TimeDelta::minutes(1)).await, 1);
@@ -851,15 +910,7 @@ async fn reminders_go_at_most_once_a_day_and_stop_when_answered() {
 #[tokio::test]
 async fn the_work_order_list_narrows_to_a_contractor() {
     let mut w = world().await;
-    let instruct = format!("{}/instruct", w.order);
-    w.admin.get(&instruct).await;
-    assert_eq!(
-        w.admin
-            .post(&instruct, &[("contractor_id", &w.sparks.to_string())])
-            .await
-            .status(),
-        303
-    );
+    w.instruct_sparks().await;
     let theirs = w.admin.get(&format!("/contractors/{}", w.sparks)).await.body;
     let link = format!("/work-orders?contractor={}&amp;status=any", w.sparks);
     assert!(theirs.contains(&link), "{theirs}");

@@ -147,6 +147,14 @@ pub async fn issue(
     Ok(link)
 }
 
+/// An access as the transaction sees it now (after a change to it).
+async fn reread(tx: &mut Tx, id: Uuid) -> Result<Option<ContractorLink>, sqlx::Error> {
+    on_tx!(tx, |conn| sqlx::query_as(select_link!("WHERE k.id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await)
+}
+
 /// A contractor's access to one of the agency's work orders.
 pub async fn get(db: &Db, org_id: Uuid, work_order_id: Uuid, id: Uuid) -> Result<Option<ContractorLink>, sqlx::Error> {
     on_pool!(db, |pool| sqlx::query_as(select_link!(
@@ -385,10 +393,7 @@ pub async fn fresh_link(
         },
     )
     .await?;
-    on_tx!(tx, |conn| sqlx::query_as(select_link!("WHERE k.id = $1"))
-        .bind(link.id)
-        .fetch_optional(conn)
-        .await)
+    reread(tx, link.id).await
 }
 
 /// A comment between the agency and a contractor on a work order.
@@ -557,10 +562,7 @@ pub async fn claim_reminder(
     if claimed == 0 {
         return Ok(None);
     }
-    on_tx!(tx, |conn| sqlx::query_as(select_link!("WHERE k.id = $1"))
-        .bind(link.id)
-        .fetch_optional(conn)
-        .await)
+    reread(tx, link.id).await
 }
 
 /// A new single-use link for an access that was not withdrawn (the demo's
@@ -571,7 +573,8 @@ pub async fn renew(
     valid_for: TimeDelta,
 ) -> Result<Option<ContractorLink>, sqlx::Error> {
     let now = super::now();
-    on_tx!(tx, |conn| sqlx::query(
+    let renewed = on_tx!(tx, |conn| {
+        sqlx::query(
         "UPDATE contractor_links SET link_nonce = $1, link_status = 'present', link_expires_at = $2, updated_at = $3 \
          WHERE id = $4 AND link_status <> 'revoked'"
     )
@@ -581,13 +584,12 @@ pub async fn renew(
     .bind(link.id)
     .execute(conn)
     .await
-    .map(|r| r.rows_affected()))?;
-    on_tx!(tx, |conn| sqlx::query_as(select_link!(
-        "WHERE k.id = $1 AND k.link_status = 'present'"
-    ))
-    .bind(link.id)
-    .fetch_optional(conn)
-    .await)
+    .map(|r| r.rows_affected())
+    })?;
+    if renewed == 0 {
+        return Ok(None);
+    }
+    reread(tx, link.id).await
 }
 
 /// The accesses of an agency still waiting for a quote: asked, not declined,
