@@ -119,6 +119,13 @@ async fn journey(js: bool) {
     let job = browser.path().await;
     browser.goto(&job).await;
     browser.wait_for_text("Key with the neighbour at number 12").await;
+    // `PORTICO_SCREENSHOTS=dir` keeps the instructed job's page as a phone shows it.
+    if let Some(dir) = std::env::var_os("PORTICO_SCREENSHOTS") {
+        let dir = std::path::PathBuf::from(dir);
+        std::fs::create_dir_all(&dir).expect("screenshot folder");
+        let name = format!("390{}-contractor-job-instructed.png", if js { "" } else { "-nojs" });
+        browser.full_page_screenshot(&dir.join(name)).await;
+    }
     let photo = app.database.dir.path().join("tap.jpg");
     let picture = image::RgbImage::from_pixel(80, 60, image::Rgb([90, 140, 200]));
     image::DynamicImage::ImageRgb8(picture)

@@ -928,3 +928,35 @@ async fn the_work_order_list_narrows_to_a_contractor() {
     assert!(!pipes.contains("Boiler not firing"), "{pipes}");
     assert!(pipes.contains("Any contractor"), "the filter offers every contractor");
 }
+
+#[tokio::test]
+async fn a_completion_with_too_many_bytes_of_files_is_refused_and_stores_nothing() {
+    let mut w = world().await;
+    w.instruct_sparks().await;
+    let mail = w.mail_to("jobs@sparks.example").await;
+    let (mut sparks, job) = w.open(&link_in(&mail[0].text)).await;
+    let big = vec![0xFFu8; 17 * 1024 * 1024];
+    let mut form = reqwest::multipart::Form::new()
+        .text("completed_on", chrono::Utc::now().date_naive().to_string())
+        .text("invoice_not_required", "on");
+    for n in 0..3 {
+        form = form.part(
+            "photos",
+            reqwest::multipart::Part::bytes(big.clone()).file_name(format!("{n}.jpg")),
+        );
+    }
+    let refused = send_form(&w, &mut sparks, &job, "complete", form).await;
+    assert_eq!(refused.status(), 422, "{}", refused.body);
+    assert!(
+        refused.body.contains("The files together are larger than 48 MB"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM work_order_photos").await, 0);
+    assert_eq!(
+        w.app
+            .count("SELECT COUNT(*) FROM work_orders WHERE status = 'instructed'")
+            .await,
+        1
+    );
+}

@@ -11,6 +11,8 @@ use crate::error::AppError;
 
 /// Longest text field read.
 const MAX_FIELD_BYTES: u64 = 64 * 1024;
+/// Most bytes one form's files may hold together (the form is read into memory).
+pub const MAX_FORM_FILES_BYTES: u64 = 48 * 1024 * 1024;
 
 /// A file as sent.
 #[derive(Debug, Clone)]
@@ -39,8 +41,9 @@ impl ReadForm {
     }
 }
 
-/// Reads the form; a file over `max_file_bytes` or more than `max_files` files
-/// is the refusal message (as `Ok(Err(..))`), a broken body a bad request.
+/// Reads the form; a file over `max_file_bytes`, more than `max_files` files
+/// or files over [`MAX_FORM_FILES_BYTES`] together is the refusal message (as
+/// `Ok(Err(..))`), a broken body a bad request.
 pub async fn read(
     multipart: poem::Result<Multipart>,
     max_file_bytes: u64,
@@ -48,6 +51,7 @@ pub async fn read(
 ) -> Result<Result<ReadForm, String>, AppError> {
     let mut multipart = multipart.map_err(|err| AppError::BadRequest(err.to_string()))?;
     let mut form = ReadForm::default();
+    let mut total: u64 = 0;
     while let Some(field) = multipart
         .next_field()
         .await
@@ -56,7 +60,7 @@ pub async fn read(
         let name = field.name().unwrap_or_default().to_string();
         let file_name = field.file_name().map(str::to_string);
         let limit = if file_name.is_some() {
-            max_file_bytes
+            max_file_bytes.min(MAX_FORM_FILES_BYTES - total)
         } else {
             MAX_FIELD_BYTES
         };
@@ -69,6 +73,10 @@ pub async fn read(
             .map_err(|err| AppError::BadRequest(err.to_string()))?;
         if bytes.len() as u64 > limit {
             return Ok(Err(match file_name {
+                Some(_) if limit < max_file_bytes => format!(
+                    "The files together are larger than {} MB. Send fewer or smaller ones.",
+                    MAX_FORM_FILES_BYTES / (1024 * 1024)
+                ),
                 Some(_) => format!(
                     "A file is larger than {} MB. Choose a smaller one.",
                     max_file_bytes / (1024 * 1024)
@@ -82,6 +90,7 @@ pub async fn read(
                 if form.files.len() == max_files {
                     return Ok(Err(format!("Send up to {max_files} files at a time.")));
                 }
+                total += bytes.len() as u64;
                 form.files.push(Upload {
                     field: name,
                     file_name,
