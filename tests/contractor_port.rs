@@ -411,6 +411,19 @@ async fn a_session_reaches_its_own_job_only_and_dies_with_its_access() {
     assert_eq!(pipes.get(&job).await.status(), 404);
     let unknown = pipes.get(&format!("/contractor/jobs/{}", Uuid::now_v7())).await;
     assert_eq!(unknown.status(), 404);
+    assert!(
+        unknown.body.contains("That is not part of your job"),
+        "{}",
+        unknown.body
+    );
+    assert_eq!(unknown.header("x-robots-tag"), Some("noindex, nofollow"));
+    let nowhere = pipes.get("/contractor/jobs/not/a/page/at/all").await;
+    assert_eq!(nowhere.status(), 404);
+    assert!(
+        nowhere.body.contains("That page is not part of your job"),
+        "{}",
+        nowhere.body
+    );
 
     // A forged form (right cookie, wrong token) changes nothing.
     let before = w.app.count("SELECT COUNT(*) FROM contractor_comments").await;

@@ -49,6 +49,8 @@ pub enum ErrorPages {
     Staff,
     /// Plain pages with no agency branding and no back-office links.
     Portal,
+    /// Like `Portal`, in a contractor's words (their job, their link).
+    Contractor,
 }
 
 /// A front door: the routes of one kind of visitor, and what they share.

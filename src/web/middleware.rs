@@ -193,7 +193,7 @@ fn error_response(
     return_to: Option<&str>,
 ) -> Response {
     if let Some(door) = door
-        && door.error_pages == ErrorPages::Portal
+        && door.error_pages != ErrorPages::Staff
     {
         return portal_error_response(err, door, request_id, htmx);
     }
@@ -321,6 +321,7 @@ fn portal_error_response(err: poem::Error, door: Door, request_id: &str, htmx: b
     use super::ui::layout::portal_error_page as page;
     let page = |status: StatusCode, title: &str, message: &str| page(status, title, message, request_id, htmx);
     let app = err.downcast_ref::<AppError>();
+    let contractor = door.error_pages == ErrorPages::Contractor;
     // A portal with sign-in sends visitors to its own sign-in page.
     if let (Some(AppError::Unauthenticated), Some(sign_in)) = (app, door.sign_in) {
         return redirect(sign_in, htmx);
@@ -329,13 +330,21 @@ fn portal_error_response(err: poem::Error, door: Door, request_id: &str, htmx: b
         Some(AppError::PortalLinkInvalid) => page(
             StatusCode::NOT_FOUND,
             "This link is not active",
-            "The link may have been replaced or switched off. Please contact your letting agency for a new link.",
+            if contractor {
+                "The link may have been replaced by a newer one. Open the latest link the agency emailed you, or ask them for a new one."
+            } else {
+                "The link may have been replaced or switched off. Please contact your letting agency for a new link."
+            },
         ),
         Some(AppError::TooManyRequests(seconds)) => too_many(page, *seconds),
         Some(AppError::NotFound) => page(
             StatusCode::NOT_FOUND,
             "Not found",
-            "That item is not in your portal. Go back, or open your portal link again.",
+            if contractor {
+                "That is not part of your job. Go back, or open the latest link the agency emailed you."
+            } else {
+                "That item is not in your portal. Go back, or open your portal link again."
+            },
         ),
         Some(AppError::CsrfRejected) => page(
             StatusCode::FORBIDDEN,
@@ -366,7 +375,12 @@ fn portal_error_response(err: poem::Error, door: Door, request_id: &str, htmx: b
         _ => {
             let status = err.status();
             if status == StatusCode::NOT_FOUND || err.is::<poem::error::ParsePathError>() {
-                page(StatusCode::NOT_FOUND, "Not found", "That page is not in your portal.")
+                let message = if contractor {
+                    "That page is not part of your job."
+                } else {
+                    "That page is not in your portal."
+                };
+                page(StatusCode::NOT_FOUND, "Not found", message)
             } else if status == StatusCode::METHOD_NOT_ALLOWED {
                 page(status, "Not available", "That action is not available here.")
             } else if status == StatusCode::PAYLOAD_TOO_LARGE {

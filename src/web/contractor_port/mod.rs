@@ -34,7 +34,7 @@ pub const DOOR: Door = Door {
     name: "contractor-port",
     mount: Some(paths::CONTRACTOR_PORT),
     sign_in: None,
-    error_pages: ErrorPages::Portal,
+    error_pages: ErrorPages::Contractor,
     csrf: CsrfGuard::DoorToken,
     private: true,
 };
