@@ -10,7 +10,7 @@ use crate::store::{derived, throttle};
 /// How often housekeeping runs.
 const EVERY: Duration = Duration::from_secs(600);
 
-/// Deletes expired sessions and stale sign-in failures, forever.
+/// Deletes expired sessions (staff, tenant and contractor) and stale sign-in failures, forever.
 pub async fn housekeeping(db: Db) {
     let sessions = SqlSessionStore::new(db.clone());
     let mut interval = tokio::time::interval(EVERY);
@@ -20,6 +20,11 @@ pub async fn housekeeping(db: Db) {
             Ok(n) if n > 0 => tracing::info!(deleted = n, "expired sessions removed"),
             Ok(_) => {}
             Err(err) => tracing::warn!(error = %err, "could not remove expired sessions"),
+        }
+        match crate::store::contractor_links::delete_expired_sessions(&db).await {
+            Ok(n) if n > 0 => tracing::info!(deleted = n, "expired contractor sessions removed"),
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "could not remove expired contractor sessions"),
         }
         if let Err(err) = throttle::prune(&db).await {
             tracing::warn!(error = %err, "could not prune sign-in failures");

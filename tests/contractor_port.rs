@@ -274,8 +274,30 @@ async fn a_quote_request_a_landlords_approval_an_instruction_and_an_appointment_
     .await;
     assert_eq!(attached.status(), 303, "{}", attached.body);
     assert!(w.timeline().await.contains("The quote (PDF)"));
+    let replaced = send_form(
+        &w,
+        &mut sparks,
+        &job,
+        "quote-file",
+        reqwest::multipart::Form::new().part(
+            "quote_file",
+            reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("quote-v2.pdf"),
+        ),
+    )
+    .await;
+    assert_eq!(replaced.status(), 303);
+    assert_eq!(
+        w.app.count("SELECT COUNT(*) FROM work_order_files").await,
+        1,
+        "the replaced PDF goes"
+    );
 
     // Pipes declines, with its reason.
+    // Having quoted, Sparks cannot also decline.
+    sparks.get(&job).await;
+    let both = sparks.post(&format!("{job}/decline"), &[("reason", "Busy")]).await;
+    assert_eq!(both.status(), 422, "{}", both.body);
+    assert!(both.body.contains("You have sent a quote for this job"));
     let (mut pipes, pipes_job) = w.open(&pipes_link).await;
     pipes.get(&pipes_job).await;
     let empty = pipes.post(&format!("{pipes_job}/decline"), &[("reason", " ")]).await;
@@ -424,6 +446,25 @@ async fn a_session_reaches_its_own_job_only_and_dies_with_its_access() {
         "{}",
         nowhere.body
     );
+
+    // A planted cookie (another live session, its own token) beside the real
+    // session: the token must be the session's the request runs as.
+    let pipes_token = csrf_in(&pipes.get(&pipes_job).await.body).expect("Pipes' form token");
+    let sparks_cookie = sparks.cookie_header_for(&job).expect("Sparks' session");
+    let planted = format!(
+        "{}; {sparks_cookie}",
+        pipes.cookie_header_for(&pipes_job).expect("Pipes' session")
+    );
+    let before = w.app.count("SELECT COUNT(*) FROM contractor_comments").await;
+    let mixed = reqwest::Client::new()
+        .post(w.app.url(&format!("{job}/comments")))
+        .header("cookie", planted)
+        .form(&[("body", "planted"), ("csrf_token", pipes_token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(mixed.status().as_u16(), 403);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM contractor_comments").await, before);
 
     // A forged form (right cookie, wrong token) changes nothing.
     let before = w.app.count("SELECT COUNT(*) FROM contractor_comments").await;

@@ -606,3 +606,14 @@ pub async fn awaiting_quote(db: &Db, org_id: Uuid) -> Result<Vec<ContractorLink>
     .fetch_all(pool)
     .await)
 }
+
+/// Deletes the contractor sessions past their expiry; how many went.
+pub async fn delete_expired_sessions(db: &Db) -> Result<u64, sqlx::Error> {
+    on_pool!(db, |pool| sqlx::query(
+        "DELETE FROM contractor_sessions WHERE expires_at <= $1"
+    )
+    .bind(super::now())
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))
+}

@@ -525,16 +525,30 @@ pub async fn attach_file(
     actor: &Actor,
 ) -> Result<bool, sqlx::Error> {
     let attached = on_tx!(tx, |conn| sqlx::query(
-        "UPDATE quotes SET file_id = $1, updated_at = $2 WHERE id = $3 AND status = 'submitted'"
+        "UPDATE quotes SET file_id = $1, updated_at = $2 WHERE id = $3 AND work_order_id = $4 AND org_id = $5 \
+         AND status = 'submitted'"
     )
     .bind(file_id)
     .bind(super::now())
     .bind(quote.id)
+    .bind(order.id)
+    .bind(order.org_id)
     .execute(conn)
     .await
     .map(|r| r.rows_affected()))?;
     if attached == 0 {
         return Ok(false);
+    }
+    if let Some(replaced) = quote.file_id {
+        // The PDF it replaces goes (its bytes are removed once this commits).
+        on_tx!(tx, |conn| sqlx::query(
+            "DELETE FROM work_order_files WHERE id = $1 AND work_order_id = $2"
+        )
+        .bind(replaced)
+        .bind(order.id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
     }
     audit::record(
         tx,

@@ -435,19 +435,27 @@ pub async fn set_appointment(
             to: WorkOrderStatus::Scheduled.label(),
         });
     }
-    on_tx!(tx, |conn| {
-        sqlx::query(
-        "UPDATE work_orders SET appointment_on = $1, appointment_window = $2, updated_at = $3 WHERE id = $4 AND org_id = $5"
+    // The job must still be this contractor's and still to be done: a racing
+    // cancellation or completion wins.
+    let set = on_tx!(tx, |conn| sqlx::query(
+        "UPDATE work_orders SET appointment_on = $1, appointment_window = $2, updated_at = $3 \
+         WHERE id = $4 AND org_id = $5 AND status = 'scheduled' AND contractor_id = $6"
     )
     .bind(on)
     .bind(window.as_str())
     .bind(super::now())
     .bind(order.id)
     .bind(order.org_id)
+    .bind(order.contractor_id)
     .execute(conn)
     .await
-    .map(|r| r.rows_affected())
-    })?;
+    .map(|r| r.rows_affected()))?;
+    if set == 0 {
+        return Err(MoveError::NotAllowed {
+            from: order.status.label(),
+            to: WorkOrderStatus::Scheduled.label(),
+        });
+    }
     audit::record(
         tx,
         audit::Entry {

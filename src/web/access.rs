@@ -79,8 +79,8 @@ pub enum CsrfGuard {
     /// The URL carries the caller's secret: a cross-site form cannot name it,
     /// so there is no token (and no session).
     SecretInUrl,
-    /// The door keeps its own session (ContractorPort's cookie) and its
-    /// caller's extractor checks the form token derived from it.
+    /// The door keeps its own session (ContractorPort's cookie); the router
+    /// checks the form token derived from that session (`csrf::door_token`).
     DoorToken,
 }
 

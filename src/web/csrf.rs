@@ -68,10 +68,13 @@ pub async fn csrf<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem::Result<Res
     ep.call(req).await.map(IntoResponse::into_response)
 }
 
-/// ContractorPort's check: a state-changing request that carries a
-/// contractor session cookie must carry that session's form token (in the
-/// `csrf_token` query parameter or form field). A request without the cookie
-/// has no session to ride on and goes on to be refused by the door itself.
+/// ContractorPort's check: a state-changing request on a job's pages that
+/// carries a live session for that job must carry that session's form token
+/// (in the `csrf_token` query parameter or form field). The session is found
+/// exactly as the door's extractor finds it (the first of the request's
+/// contractor cookies that is a live session of the job in the path), so a
+/// planted cookie's token cannot stand in for the session the request runs
+/// as. A request with no live session goes on, to be refused by the door.
 pub async fn door_token<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem::Result<Response> {
     if !is_state_changing(req.method()) {
         return ep.call(req).await.map(IntoResponse::into_response);
@@ -80,22 +83,13 @@ pub async fn door_token<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem::Resu
         .data::<super::AppState>()
         .cloned()
         .ok_or_else(|| AppError::internal(anyhow::anyhow!("app state missing")))?;
-    let cookies = super::middleware::read_cookies(&req, super::middleware::contractor_cookie_name(&state.settings));
-    if cookies.is_empty() {
+    let Some(session) = super::contractor_port::session_of(&state, &req).await? else {
         return ep.call(req).await.map(IntoResponse::into_response);
-    }
-    let expected: Vec<String> = cookies
-        .iter()
-        .map(|cookie| {
-            crate::domain::contractor_port::form_token(
-                &state.settings.secret_key,
-                &crate::domain::contractor_port::session_hash(cookie),
-            )
-        })
-        .collect();
-    let matches = |given: &str| expected.iter().any(|token| tokens_match(token, given));
+    };
+    let expected = crate::domain::contractor_port::form_token(&state.settings.secret_key, &session.hash);
     let in_query = req.uri().query().is_some_and(|query| {
-        form_urlencoded::parse(query.as_bytes()).any(|(key, value)| key == "csrf_token" && matches(&value))
+        form_urlencoded::parse(query.as_bytes())
+            .any(|(key, value)| key == "csrf_token" && tokens_match(&expected, &value))
     });
     let mut valid = in_query;
     let is_form = req
@@ -107,7 +101,8 @@ pub async fn door_token<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem::Resu
             .into_bytes_limit(MAX_FORM_BYTES)
             .await
             .map_err(|e| AppError::BadRequest(e.to_string()))?;
-        valid = form_urlencoded::parse(&body).any(|(key, value)| key == "csrf_token" && matches(&value));
+        valid =
+            form_urlencoded::parse(&body).any(|(key, value)| key == "csrf_token" && tokens_match(&expected, &value));
         req.set_body(body);
     }
     if !valid {

@@ -11,8 +11,11 @@ use crate::error::AppError;
 
 /// Longest text field read.
 const MAX_FIELD_BYTES: u64 = 64 * 1024;
-/// Most bytes one form's files may hold together (the form is read into memory).
+/// Most bytes one form's files and fields may hold together (the form is
+/// read into memory).
 pub const MAX_FORM_FILES_BYTES: u64 = 48 * 1024 * 1024;
+/// Most text fields read from one form.
+const MAX_FIELDS: usize = 100;
 
 /// A file as sent.
 #[derive(Debug, Clone)]
@@ -59,10 +62,14 @@ pub async fn read(
     {
         let name = field.name().unwrap_or_default().to_string();
         let file_name = field.file_name().map(str::to_string);
+        if file_name.is_none() && form.fields.len() == MAX_FIELDS {
+            return Ok(Err("The form has too many fields.".to_string()));
+        }
+        let room = MAX_FORM_FILES_BYTES - total;
         let limit = if file_name.is_some() {
-            max_file_bytes.min(MAX_FORM_FILES_BYTES - total)
+            max_file_bytes.min(room)
         } else {
-            MAX_FIELD_BYTES
+            MAX_FIELD_BYTES.min(room)
         };
         let mut bytes = Vec::new();
         field
@@ -97,7 +104,10 @@ pub async fn read(
                     bytes,
                 });
             }
-            None => form.fields.push((name, String::from_utf8_lossy(&bytes).into_owned())),
+            None => {
+                total += bytes.len() as u64;
+                form.fields.push((name, String::from_utf8_lossy(&bytes).into_owned()));
+            }
         }
     }
     Ok(Ok(form))

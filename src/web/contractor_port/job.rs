@@ -371,6 +371,14 @@ pub async fn decline(c: ContractorCtx, Form(form): Form<DeclineForm>) -> Result<
     if !quotes::takes_quotes(c.order.status) || c.link.invited_to != InvitedTo::Quote {
         return refused_with(&c, forms(), "reason", "This job takes no quotes now.".into()).await;
     }
+    let (sent, _) = quotes::for_work_order(&c.state.db, c.org.id, c.order.id).await?;
+    if sent
+        .iter()
+        .any(|q| q.contractor_id == c.link.contractor_id && q.status != QuoteStatus::Declined)
+    {
+        let message = "You have sent a quote for this job; write to the agency if you can no longer do it.";
+        return refused_with(&c, forms(), "reason", message.into()).await;
+    }
     let mut tx = c.state.db.begin().await?;
     contractor_links::decline(&mut tx, &c.order, &c.link, &reason).await?;
     tx.commit().await?;
@@ -627,13 +635,16 @@ fn completion_section(
     html! {
         section class="card" id="complete" {
             h2 { "Completion" }
-            @if let Some(done) = o.completed_on {
+            @if let (false, Some(done)) = (matches!(o.status, WorkOrderStatus::Instructed | WorkOrderStatus::Scheduled), o.completed_on) {
                 p { "Reported complete on " (format::date(done)) "." }
                 @match (&o.invoice_number, o.invoice_pence) {
                     (Some(number), Some(pence)) => p { "Invoice " (number) " for " (money(pence)) "." },
                     _ => p { "No invoice required." },
                 }
             } @else if matches!(o.status, WorkOrderStatus::Instructed | WorkOrderStatus::Scheduled) {
+                @if let Some(done) = o.completed_on {
+                    p class="hint" { "You reported it complete on " (format::date(done)) "; the agency sent it back. Report it again once it is done." }
+                }
                 @if let Some(q) = accepted {
                     p class="hint" { "Your accepted quote: " (money(q.total_pence)) " including VAT." }
                     ul class="hint" {
@@ -928,7 +939,12 @@ pub async fn quote_file(c: ContractorCtx, multipart: poem::Result<Multipart>) ->
     }
     .await;
     match saved {
-        Ok(true) => Ok(c.with_cookie(see_other(&Done::QuoteFile.location(c.link.id)))),
+        Ok(true) => {
+            if let Some(replaced) = open.file_id {
+                remove_files(&c, &[(work_orders::file_path(c.org.id, replaced), Vec::new())]).await;
+            }
+            Ok(c.with_cookie(see_other(&Done::QuoteFile.location(c.link.id))))
+        }
         Ok(false) => {
             remove_files(&c, &stored).await;
             refused_with(

@@ -143,31 +143,56 @@ impl ContractorCtx {
     }
 }
 
+/// A live contractor session of the request for the job in its path.
+pub struct LiveSession {
+    /// The access it opens.
+    pub link: ContractorLink,
+    /// When it expires.
+    pub expires: chrono::DateTime<chrono::Utc>,
+    /// The cookie's value (to send again when renewed).
+    pub token: String,
+    /// Its stored hash.
+    pub hash: String,
+}
+
+/// The first of the request's contractor cookies that is a live session of
+/// the job named in its path (`:job`), if any: the one session both the form
+/// token check and [`ContractorCtx`] use.
+pub async fn session_of(state: &AppState, req: &Request) -> Result<Option<LiveSession>, AppError> {
+    let Some(job) = req.raw_path_param("job").and_then(|id| Uuid::parse_str(id).ok()) else {
+        return Ok(None);
+    };
+    let now = state.settings.clock.now();
+    for token in read_cookies(req, contractor_cookie_name(&state.settings)) {
+        let hash = session_hash(&token);
+        if let Some((link, expires)) = contractor_links::session(&state.db, job, &hash, now).await? {
+            return Ok(Some(LiveSession {
+                link,
+                expires,
+                token,
+                hash,
+            }));
+        }
+    }
+    Ok(None)
+}
+
 impl<'a> FromRequest<'a> for ContractorCtx {
     async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
         let state = req
             .data::<AppState>()
             .cloned()
             .ok_or_else(|| AppError::internal(anyhow::anyhow!("app state missing")))?;
-        let job = req
-            .raw_path_param("job")
-            .and_then(|id| Uuid::parse_str(id).ok())
-            .ok_or(AppError::NotFound)?;
-        let now = state.settings.clock.now();
-        let mut found = None;
-        for token in read_cookies(req, contractor_cookie_name(&state.settings)) {
-            let hash = session_hash(&token);
-            if let Some((link, expires)) = contractor_links::session(&state.db, job, &hash, now)
-                .await
-                .map_err(AppError::from)?
-            {
-                found = Some((link, expires, token, hash));
-                break;
-            }
-        }
-        let Some((link, expires, token, hash)) = found else {
+        let Some(LiveSession {
+            link,
+            expires,
+            token,
+            hash,
+        }) = session_of(&state, req).await?
+        else {
             return Err(AppError::NotFound.into());
         };
+        let now = state.settings.clock.now();
         let order = work_orders::get(&state.db, link.org_id, link.work_order_id)
             .await
             .map_err(AppError::from)?
@@ -180,7 +205,7 @@ impl<'a> FromRequest<'a> for ContractorCtx {
             contractor_links::refresh_session(&state.db, &hash, now)
                 .await
                 .map_err(AppError::from)?;
-            Some(session_cookie(&state.settings, job, &token))
+            Some(session_cookie(&state.settings, link.id, &token))
         } else {
             None
         };
