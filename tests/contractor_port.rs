@@ -402,7 +402,14 @@ async fn a_quote_request_a_landlords_approval_an_instruction_and_an_appointment_
     assert!(timeline.contains("Is there parking on site?"));
     let sparks_job_id = job.trim_start_matches("/contractor/jobs/");
     let reply = format!("{}/contractors/{sparks_job_id}/comments", w.order);
+    // Too long: refused beside the box, what was typed kept, nothing sent.
+    let long = format!("Bay 4. {}", "x".repeat(2001));
+    let refused = w.admin.post(&reply, &[("body", &long)]).await;
+    assert_eq!(refused.status(), 422, "{}", refused.body);
+    assert!(refused.body.contains(&long) && refused.body.contains("field-error"));
+    assert!(!refused.body.contains("Bay 4. xxxxxxxxxx</li>"));
     w.new_mail().await;
+    w.admin.get(&w.order.clone()).await;
     assert_eq!(w.admin.post(&reply, &[("body", "Yes, bay 4.")]).await.status(), 303);
     let told = w.mail_to("jobs@sparks.example").await;
     assert_eq!(told.len(), 1, "the contractor hears of the reply");

@@ -29,7 +29,7 @@ use crate::store::work_orders::{self, MoveError, WorkOrder};
 use crate::web::contractor_mail::JobMail;
 use crate::web::ctx::{AgentCtx, Ctx, Viewer};
 use crate::web::paths;
-use crate::web::ui::form::{csrf_input, error_summary, select, textarea};
+use crate::web::ui::form::{csrf_input, error_summary, select};
 use crate::web::ui::{self, format};
 use object_store::ObjectStoreExt;
 
@@ -51,7 +51,14 @@ fn instructs(w: &WorkOrder, quotes: &[Quote]) -> bool {
 
 /// The work order page's section: who was asked or instructed, their link's
 /// state, a refusal with its reason, and each one's thread with a reply box.
-pub fn section(ctx: &Ctx, w: &WorkOrder, links: &[ContractorLink], comments: &[Comment], quotes: &[Quote]) -> Markup {
+pub fn section(
+    ctx: &Ctx,
+    w: &WorkOrder,
+    links: &[ContractorLink],
+    comments: &[Comment],
+    quotes: &[Quote],
+    reply: Option<&Reply>,
+) -> Markup {
     let now = ctx.state.settings.clock.now();
     html! {
         section class="card" id="contractors" {
@@ -92,11 +99,19 @@ pub fn section(ctx: &Ctx, w: &WorkOrder, links: &[ContractorLink], comments: &[C
                         }
                     }
                     @if link.link_status != LinkStatus::Revoked {
-                        details {
+                        @let typed = reply.filter(|r| r.link_id == link.id);
+                        @let field = format!("reply-{}", link.id.simple());
+                        details open[typed.is_some()] {
                             summary { "Write to " (link.company_name) }
                             form class="stack" method="post" action=(paths::work_order_contractor_comment(w.id, link.id)) {
                                 (csrf_input(&ctx.csrf))
-                                (textarea("body", "Your message (they read it on the job's page)", "", None, &FieldErrors::new()))
+                                div class={ "field" @if typed.is_some() { " has-error" } } {
+                                    label for=(field) { "Your message (they read it on the job's page)" }
+                                    @if let Some(r) = typed { span class="field-error" id={ (field) "-error" } { "Error: " (r.error) } }
+                                    textarea id=(field) name="body" rows="4"
+                                        aria-invalid=[typed.map(|_| "true")]
+                                        aria-describedby=[typed.map(|_| format!("{field}-error"))] { @if let Some(r) = typed { (r.body) } }
+                                }
                                 div class="actions" { button type="submit" class="secondary" { "Send" } }
                             }
                         }
@@ -105,6 +120,16 @@ pub fn section(ctx: &Ctx, w: &WorkOrder, links: &[ContractorLink], comments: &[C
             }
         }
     }
+}
+
+/// A refused reply to a contractor, shown again with what was typed.
+pub struct Reply {
+    /// The contractor's access it was written to.
+    pub link_id: Uuid,
+    /// What was typed.
+    pub body: String,
+    /// Why it was refused.
+    pub error: String,
 }
 
 /// The contractors of the agency that may be asked, and the work order's
@@ -425,30 +450,38 @@ pub async fn comment(
     Form(form): Form<CommentForm>,
 ) -> Result<Response, AppError> {
     let (w, link) = find_link(&ctx, &viewer, id, job).await?;
-    match parse_text("body", "the message", &form.body) {
-        Ok(body) => {
-            let property = find_property(&ctx, &viewer, w.property_id).await?;
-            let mut tx = ctx.state.db.begin().await?;
-            contractor_links::add_comment(&mut tx, &w, &link, &viewer.user.actor(), &body).await?;
-            // The email carries a fresh single-use link; their open sessions keep working.
-            let valid_for = chrono::TimeDelta::days(ctx.state.settings.contractor_link_days);
-            if let Some(renewed) = contractor_links::renew(&mut tx, &link, valid_for).await? {
-                JobMail::new(&ctx.state, &viewer.org, &w, &property)
-                    .send_link(&mut tx, &renewed, crate::mail::templates::ContractorAsk::Message)
-                    .await?;
-            }
-            tx.commit().await?;
-            ctx.set_flash(
-                "success",
-                format!("Your message to {} is on the job.", link.company_name),
-            )
-            .await?;
-        }
+    let body = match parse_text("body", "the message", &form.body) {
+        Ok(body) => body,
         Err(errors) => {
-            let message = errors.get("body").unwrap_or("Write a message").to_string();
-            ctx.set_flash("error", message).await?;
+            let reply = Reply {
+                link_id: link.id,
+                body: form.body.clone(),
+                error: errors.get("body").unwrap_or("Write a message").to_string(),
+            };
+            let page =
+                super::work_orders::work_order_page(&ctx, &viewer, &w, &FieldErrors::new(), Some(&reply)).await?;
+            return Ok(with_status(page, StatusCode::UNPROCESSABLE_ENTITY));
         }
+    };
+    let property = find_property(&ctx, &viewer, w.property_id).await?;
+    let mut tx = ctx.state.db.begin().await?;
+    contractor_links::add_comment(&mut tx, &w, &link, &viewer.user.actor(), &body).await?;
+    // The email carries a fresh single-use link; their open sessions keep working.
+    let valid_for = chrono::TimeDelta::days(ctx.state.settings.contractor_link_days);
+    if let Some(renewed) = contractor_links::renew(&mut tx, &link, valid_for).await? {
+        JobMail::new(&ctx.state, &viewer.org, &w, &property)
+            .send_link(&mut tx, &renewed, crate::mail::templates::ContractorAsk::Message)
+            .await?;
     }
+    tx.commit().await?;
+    ctx.set_flash(
+        "success",
+        format!(
+            "Your message to {} is on the job; they have an email about it.",
+            link.company_name
+        ),
+    )
+    .await?;
     Ok(see_other(&format!("{}#contractors", paths::work_order(id))))
 }
 

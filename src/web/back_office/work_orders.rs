@@ -366,15 +366,17 @@ pub async fn find(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> Result<WorkOrder, App
 #[handler]
 pub async fn show(AgentCtx { ctx, viewer }: AgentCtx, Path(id): Path<Uuid>) -> Result<Markup, AppError> {
     let w = find(&ctx, &viewer, id).await?;
-    work_order_page(&ctx, &viewer, &w, &FieldErrors::new()).await
+    work_order_page(&ctx, &viewer, &w, &FieldErrors::new(), None).await
 }
 
-/// The work order's page; `photo_errors` from a refused photo upload.
-async fn work_order_page(
+/// The work order's page; `photo_errors` from a refused photo upload, `reply`
+/// a refused reply to a contractor (shown again as typed).
+pub(super) async fn work_order_page(
     ctx: &Ctx,
     viewer: &Viewer,
     w: &WorkOrder,
     photo_errors: &FieldErrors,
+    reply: Option<&super::contractor_access::Reply>,
 ) -> Result<Markup, AppError> {
     let id = w.id;
     let property = find_property(ctx, viewer, w.property_id).await?;
@@ -453,7 +455,7 @@ async fn work_order_page(
             }
         }
         (super::contractor_access::completion_section(ctx, w, &received))
-        (super::contractor_access::section(ctx, w, &links, &comments, &quotes))
+        (super::contractor_access::section(ctx, w, &links, &comments, &quotes, reply))
         (super::quotes::section(ctx, w, &quotes, &quote_lines))
         (photos_section(ctx, w, &photos, photo_errors))
         section {
@@ -753,7 +755,7 @@ pub async fn upload_photos(
     if let Some(message) = refusal {
         let mut errors = FieldErrors::new();
         errors.add("photos", message);
-        let page = work_order_page(&ctx, &viewer, &w, &errors).await?;
+        let page = work_order_page(&ctx, &viewer, &w, &errors, None).await?;
         return Ok(with_status(page, StatusCode::UNPROCESSABLE_ENTITY));
     }
     let org_id = viewer.org.id;
