@@ -861,6 +861,7 @@ async fn an_instructed_contractor_sends_a_certificate_and_completes_with_photos_
     for said in [
         "reported WO-1 complete on",
         "invoice INV-31 for £480.00 via ContractorPort",
+        "Sparks Heating (contractor) added 1 photo to WO-1 via ContractorPort",
         "3 hours",
         "Valve replaced",
     ] {

@@ -825,9 +825,10 @@ pub async fn add_photos(
             entity_type: ENTITY,
             entity_id: Some(order.id),
             description: format!(
-                "added {count} photo{} to {}",
+                "added {count} photo{} to {}{}",
                 if count == 1 { "" } else { "s" },
-                order.reference()
+                order.reference(),
+                actor.via()
             ),
             changes: Changes::new(),
         },
