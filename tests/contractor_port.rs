@@ -496,6 +496,13 @@ async fn a_session_reaches_its_own_job_only_and_dies_with_its_access() {
         "the other contractor keeps theirs"
     );
     assert!(w.timeline().await.contains("withdrew Pipes Ltd"));
+    let told = w.mail_to("office@pipes.example").await;
+    assert_eq!(told.len(), 1, "Pipes is told, once");
+    assert!(
+        told[0].subject.contains("No longer needed: WO-1"),
+        "{}",
+        told[0].subject
+    );
 
     // Called off: no quote is taken any more, whatever is posted.
     let cancel = format!("{}/cancel", w.order);
@@ -519,6 +526,13 @@ async fn a_session_reaches_its_own_job_only_and_dies_with_its_access() {
         )
         .await;
     assert_eq!(late.status(), 422, "{}", late.body);
+    let mail = w.new_mail().await;
+    assert_eq!(
+        mail.iter().filter(|m| m.subject.contains("WO-1 is called off")).count(),
+        1,
+        "Sparks is told the job is off; Pipes, withdrawn already, is not"
+    );
+    assert_eq!(mail.iter().filter(|m| m.to == "office@pipes.example").count(), 0);
     assert!(late.body.contains("takes no more quotes"), "{}", late.body);
     assert_eq!(w.app.count("SELECT COUNT(*) FROM quotes").await, 0);
 
@@ -614,6 +628,11 @@ async fn an_expired_or_withdrawn_link_opens_nothing_and_a_withdrawn_one_gets_no_
     let revoke = format!("{}/contractors/{pipes_id}/revoke", w.order);
     w.admin.get(&revoke).await;
     assert_eq!(w.admin.post(&revoke, &[]).await.status(), 303);
+    let stood_down = w.mail_to("office@pipes.example").await;
+    assert!(
+        stood_down.iter().all(|m| m.subject.contains("No longer needed")),
+        "only the stand-down"
+    );
     let withdrawn = visitor.get(&pipes_link).await;
     assert!(
         withdrawn.body.contains("This link has been used or has expired"),

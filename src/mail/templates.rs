@@ -349,3 +349,38 @@ pub fn contractor_not_chosen(brand: &Brand, company: &str, job: &JobSummary) -> 
         secrets: Vec::new(),
     }
 }
+
+/// Why a contractor no longer needs to act on a job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StandDown {
+    /// The agency called the job off.
+    Cancelled,
+    /// The agency withdrew this contractor's access.
+    Withdrawn,
+}
+
+/// Tells a contractor they need not quote for or attend a job any more.
+pub fn contractor_stood_down(brand: &Brand, company: &str, job: &JobSummary, why: StandDown) -> EmailContent {
+    let heading = match why {
+        StandDown::Cancelled => format!("{} is called off", job.reference),
+        StandDown::Withdrawn => format!("No longer needed: {}", job.reference),
+    };
+    let said = match why {
+        StandDown::Cancelled => format!(
+            "{} has called off {} ({}). Please do not quote for it or attend; any appointment is cancelled.",
+            brand.name, job.reference, job.title
+        ),
+        StandDown::Withdrawn => format!(
+            "{} no longer needs you for {} ({}). Your link to it no longer works. Thank you for your time.",
+            brand.name, job.reference, job.title
+        ),
+    };
+    let paragraphs = vec![format!("Dear {company},"), said, format!("Where: {}", job.address)];
+    EmailContent {
+        sender_name: Some(brand.name.clone()),
+        subject: heading.clone(),
+        text: text(brand, &heading, &paragraphs, ""),
+        html: frame(brand, &heading, &paragraphs, None).into_string(),
+        secrets: Vec::new(),
+    }
+}

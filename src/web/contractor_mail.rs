@@ -13,7 +13,7 @@ use crate::domain::choice::Choice;
 use crate::domain::contractor_port::InvitedTo;
 use crate::domain::quotes::QuoteStatus;
 use crate::error::AppError;
-use crate::mail::templates::{self, Brand, ContractorAsk, JobSummary};
+use crate::mail::templates::{self, Brand, ContractorAsk, JobSummary, StandDown};
 use crate::store::contractor_links::{self, ContractorLink};
 use crate::store::contractors;
 use crate::store::orgs::Organisation;
@@ -139,6 +139,16 @@ impl<'a> JobMail<'a> {
                 &content,
             )
             .await?;
+        }
+        Ok(())
+    }
+
+    /// Tells contractors (their accesses) that they need not act on the job any more.
+    pub async fn stand_down(&self, tx: &mut Tx, links: &[ContractorLink], why: StandDown) -> Result<(), AppError> {
+        for link in links {
+            let content =
+                templates::contractor_stood_down(&Brand::of_org(self.org), &link.company_name, &self.summary, why);
+            outbox::enqueue(tx, Some(self.org.id), "contractor_stood_down", &link.email, &content).await?;
         }
         Ok(())
     }

@@ -422,8 +422,18 @@ pub async fn revoke(
     Path((id, job)): Path<(Uuid, Uuid)>,
 ) -> Result<Response, AppError> {
     let (w, link) = find_link(&ctx, &viewer, id, job).await?;
+    let property = find_property(&ctx, &viewer, w.property_id).await?;
     let mut tx = ctx.state.db.begin().await?;
     let revoked = contractor_links::revoke(&mut tx, &w, &link, &viewer.user.actor()).await?;
+    if revoked {
+        JobMail::new(&ctx.state, &viewer.org, &w, &property)
+            .stand_down(
+                &mut tx,
+                std::slice::from_ref(&link),
+                crate::mail::templates::StandDown::Withdrawn,
+            )
+            .await?;
+    }
     tx.commit().await?;
     let message = if revoked {
         format!("{}'s access to {} is withdrawn.", link.company_name, w.reference())

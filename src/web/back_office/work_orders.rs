@@ -566,9 +566,26 @@ async fn moved(
     to: WorkOrderStatus,
     note: Option<&str>,
 ) -> Result<Response, AppError> {
+    // Called off: the contractors still involved are told not to quote or attend.
+    let involved = if to == WorkOrderStatus::Cancelled {
+        let links = crate::store::contractor_links::for_work_order(&ctx.state.db, viewer.org.id, w.id).await?;
+        let property = find_property(ctx, viewer, w.property_id).await?;
+        let involved: Vec<_> = links
+            .into_iter()
+            .filter(|l| l.link_status != crate::domain::contractor_port::LinkStatus::Revoked && l.declined_at.is_none())
+            .collect();
+        Some((involved, property))
+    } else {
+        None
+    };
     let mut tx = ctx.state.db.begin().await?;
     match store::move_to(&mut tx, w, to, note, &viewer.user.actor()).await {
         Ok(()) => {
+            if let Some((links, property)) = &involved {
+                crate::web::contractor_mail::JobMail::new(&ctx.state, &viewer.org, w, property)
+                    .stand_down(&mut tx, links, crate::mail::templates::StandDown::Cancelled)
+                    .await?;
+            }
             tx.commit().await?;
             ctx.set_flash(
                 "success",
